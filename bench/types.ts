@@ -1,0 +1,13 @@
+/** One printed line of `npm run bench`. A ratio compares `value` with a baseline measured in the same run. */
+export interface BenchRow {
+  suite: string;
+  case: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  /** value / baseline (higher is better unless the unit is a latency or a size). */
+  ratio?: number;
+  note?: string;
+}
+
+export type BenchSuite = () => Promise<BenchRow[]>;

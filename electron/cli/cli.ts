@@ -1,0 +1,45 @@
+import { DataDirError } from '../station/data-dir.ts';
+import { ListenError } from '../station/net/listen.ts';
+import { version } from '../station/paths.ts';
+import { type Command, parseCommandArgs, UsageError } from './command.ts';
+import { serve } from './commands/serve.ts';
+
+const commands: Record<string, Command> = { serve };
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Fieldstation ${version}: onboard fleets of IoT devices at install sites.\n\nUsage: fieldstation <command> [options]\n\n${lines.join('\n')}\n\nEvery command takes --data DIR (or FIELDSTATION_DATA).`;
+}
+
+/** Runs one CLI invocation; every failure is one plain line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version);
+    return 0;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (see fieldstation --help)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(`${command.usage}\n\n${command.summary}`);
+      return 0;
+    }
+    return (await command.run(parseCommandArgs(command, rest))) ?? 0;
+  } catch (err) {
+    console.error(`fieldstation: ${describe(err)}`);
+    if (process.env.FIELDSTATION_DEBUG && err instanceof Error) console.error(err.stack);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof UsageError || err instanceof DataDirError || err instanceof ListenError) return err.message;
+  if (err instanceof Error) return err.message.split('\n')[0]!;
+  return String(err);
+}

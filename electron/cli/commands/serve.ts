@@ -1,0 +1,56 @@
+import { isIP } from 'node:net';
+import { defaultDataDir } from '../../station/paths.ts';
+import { createStation, defaultPorts } from '../../station/station.ts';
+import { type Command, dataOption, portOption, stringOption, UsageError } from '../command.ts';
+
+// Exit promptly after a signal even if a peer keeps a socket half-open.
+const forcedExitMs = 1800;
+
+export const serve: Command = {
+  summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
+  usage:
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N]',
+  options: {
+    ...dataOption,
+    bind: { type: 'string' },
+    'http-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+    'coap-port': { type: 'string' },
+    'ui-port': { type: 'string' },
+  },
+  async run(args) {
+    const bind = stringOption(args, 'bind') ?? '0.0.0.0';
+    if (isIP(bind) === 0) throw new UsageError(`--bind must be an IP address of this machine, not '${bind}'`);
+    const station = createStation({
+      dataDir: stringOption(args, 'data') ?? defaultDataDir(),
+      bind,
+      ports: {
+        ui: portOption(args, 'ui-port') ?? defaultPorts.ui,
+        http: portOption(args, 'http-port') ?? defaultPorts.http,
+        mqtt: portOption(args, 'mqtt-port') ?? defaultPorts.mqtt,
+        coap: portOption(args, 'coap-port') ?? defaultPorts.coap,
+      },
+      log: (line) => console.error(line),
+    });
+    const info = await station.start();
+    console.log(`Fieldstation station serving data directory ${info.dataDir}`);
+    for (const l of info.listeners) console.log(`${l.name.padEnd(5)} listening on ${l.address}:${l.port}  ${l.url}`);
+    console.log(`Open the UI: ${info.uiUrl}`);
+
+    return new Promise<number>((resolve) => {
+      const shutdown = (signal: string) => {
+        console.log(`${signal}: stopping`);
+        setTimeout(() => process.exit(0), forcedExitMs).unref();
+        station.stop().then(
+          () => resolve(0),
+          (err: unknown) => {
+            console.error(`fieldstation: error while stopping: ${(err as Error).message}`);
+            resolve(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+  },
+};

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { StationEvent } from '../../../shared/events.ts';
+import { ApiError, type ApiReply, httpStatusOf } from '../../../shared/errors.ts';
+import type { EventBus } from '../event-bus.ts';
+import { closeTcp, listenTcp } from '../net/listen.ts';
+import { BodyTooLargeError, readBody } from '../net/read-body.ts';
+import { isOwnOrigin, presentedSecret, sameSecret, sessionCookie } from './auth.ts';
+import { openEventStream } from './event-stream.ts';
+import { ADMIN, type CallContext, type Principal, type Router } from './router.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface AdminServerOptions {
+  port: number;
+  secret: string;
+  router: Router;
+  bus: EventBus;
+  uiDir?: string;
+  /** First event of every live stream, so a (re)connecting UI is current at once. */
+  hello: () => StationEvent;
+  log?: (line: string) => void;
+}
+
+export interface AdminServer {
+  listen(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+
+// Imports of 100,000-row files travel through here; the API only listens on loopback behind the secret.
+const bodyLimit = 64 * 1024 * 1024;
+// Always loopback: the LAN sees only the device endpoints.
+const host = '127.0.0.1';
+
+/** The admin API and UI: 127.0.0.1 only, authenticated by the run's secret (Jupyter-style URL token). */
+export function createAdminServer(options: AdminServerOptions): AdminServer {
+  let port = options.port;
+  const streams = new Set<() => void>();
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof ApiError) return sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
+      options.log?.(`admin API: ${err instanceof Error ? err.stack : String(err)}`);
+      sendJson(res, 500, { ok: false, error: new ApiError('internal', 'internal error').toBody() });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    if (!isOwnOrigin(req, port)) return refuse(res, 403, 'forbidden', 'requests from another origin are refused');
+
+    const token = url.searchParams.get('token');
+    if (url.pathname === '/' && token !== null) {
+      if (!sameSecret(token, options.secret)) return refuse(res, 401, 'unauthorized', 'that UI link is out of date');
+      // Swap the URL token for an HttpOnly cookie and drop it from the address bar and history.
+      res.writeHead(303, { location: '/', 'set-cookie': sessionCookie(port, options.secret), 'cache-control': 'no-store' });
+      return void res.end();
+    }
+    if (!url.pathname.startsWith('/api/')) return serveStatic(options.uiDir, url.pathname, res);
+
+    const principal = authenticate(req);
+    if (!principal) return refuse(res, 401, 'unauthorized', 'open the UI link the station printed, or send its secret');
+    const ctx: CallContext = { principal };
+
+    if (req.method === 'GET' && url.pathname === '/api/status') {
+      return sendReply(res, await options.router.call('station.status', {}, ctx));
+    }
+    if (req.method === 'GET' && url.pathname === '/api/events') {
+      const close = openEventStream(req, res, options.bus, options.hello);
+      streams.add(close);
+      req.on('close', () => streams.delete(close));
+      return;
+    }
+    const rpc = /^\/api\/rpc\/([\w.-]+)$/.exec(url.pathname);
+    if (rpc && req.method === 'POST') {
+      const params = await readJson(req);
+      return sendReply(res, await options.router.call(rpc[1]!, params, ctx));
+    }
+    return refuse(res, 404, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
+  }
+
+  function authenticate(req: IncomingMessage): Principal | null {
+    const given = presentedSecret(req, port);
+    if (given !== null && sameSecret(given, options.secret)) return ADMIN.principal;
+    return null;
+  }
+
+  return {
+    async listen() {
+      port = await listenTcp(server, 'ui', host, options.port);
+      return { address: host, port };
+    },
+    async close() {
+      for (const close of streams) close();
+      streams.clear();
+      await closeTcp(server);
+    },
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, bodyLimit);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new ApiError('payload_too_large', err.message);
+    throw err;
+  }
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ApiError('bad_request', 'the request body is not valid JSON');
+  }
+}
+
+function sendReply(res: ServerResponse, reply: ApiReply): void {
+  sendJson(res, reply.ok ? 200 : httpStatusOf[reply.error.code], reply);
+}
+
+function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'unauthorized' | 'not_found', message: string) {
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
+}

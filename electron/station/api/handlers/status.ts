@@ -1,0 +1,33 @@
+import type { StationStatus } from '../../../../shared/station.ts';
+import type { EngineDeps } from '../../engine.ts';
+import { version } from '../../paths.ts';
+import type { Handlers } from '../router.ts';
+
+export function readStatus({ db, runtime, dataDir }: EngineDeps): StationStatus {
+  const count = (sql: string) => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
+  const devices = { pending: 0, provisioned: 0, online: 0 };
+  for (const row of db.prepare('SELECT state, count(*) AS n FROM devices GROUP BY state').all() as {
+    state: keyof typeof devices;
+    n: number;
+  }[]) {
+    devices[row.state] = row.n;
+  }
+  return {
+    version,
+    startedAt: runtime.startedAt === null ? null : new Date(runtime.startedAt).toISOString(),
+    dataDir,
+    listeners: runtime.listeners,
+    counters: {
+      profiles: count('SELECT count(*) FROM profiles'),
+      batches: count('SELECT count(*) FROM batches'),
+      devices,
+      events: count('SELECT count(*) FROM events'),
+      outbox: count('SELECT count(*) FROM outbox'),
+    },
+  };
+}
+
+export const statusHandlers = (deps: EngineDeps) =>
+  ({
+    'station.status': () => readStatus(deps),
+  }) satisfies Partial<Handlers>;

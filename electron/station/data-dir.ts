@@ -1,0 +1,36 @@
+import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export class DataDirError extends Error {
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
+    super(`cannot use data directory ${dir}: ${reason}`);
+    this.name = 'DataDirError';
+  }
+}
+
+const reasons: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name is in the way',
+  ENOSPC: 'the disk is full',
+};
+
+/** Creates the data directory if needed and proves it is writable, before anything is opened in it. */
+export function prepareDataDir(dir: string): string {
+  const path = resolve(dir);
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    const probe = join(path, `.write-test-${process.pid}`);
+    closeSync(openSync(probe, 'w', 0o600));
+    unlinkSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new DataDirError(path, reasons[code] ?? (err as Error).message);
+  }
+  return path;
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { ListenerInfo } from '../../shared/station.ts';
+import { provisioningHandlers } from './api/handlers/provisioning.ts';
+import { statusHandlers } from './api/handlers/status.ts';
+import { createRouter, type Handlers, type Router } from './api/router.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { createEventBus, type EventBus } from './event-bus.ts';
+import { createDevices } from './provisioning/devices.ts';
+import { createProfiles } from './provisioning/profiles.ts';
+import { createProvisioningService } from './provisioning/service.ts';
+import type { ProvisioningService } from './provisioning/types.ts';
+import { createAuditLog } from './store/audit.ts';
+import { type Db, openDatabase } from './store/database.ts';
+import { createDeviceReader } from './store/devices.ts';
+import type { GroupCommitter } from './store/group-commit.ts';
+
+/** What the station is running right now; empty when the engine is used by a CLI command without serving. */
+export interface Runtime {
+  startedAt: number | null;
+  listeners: ListenerInfo[];
+}
+
+/** The engine without any listener: the database, the event bus, the provisioning service and the admin API. */
+export interface Engine {
+  dataDir: string;
+  db: Db;
+  bus: EventBus;
+  router: Router;
+  service: ProvisioningService;
+  committer: GroupCommitter;
+  runtime: Runtime;
+  log: (line: string) => void;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+export type EngineDeps = Pick<Engine, 'db' | 'bus' | 'runtime' | 'dataDir' | 'log'>;
+
+export function openEngine(options: EngineOptions): Engine {
+  const dataDir = prepareDataDir(options.dataDir);
+  const db = openDatabase(join(dataDir, 'station.db'));
+  const bus = createEventBus();
+  const runtime: Runtime = { startedAt: null, listeners: [] };
+  const log = options.log ?? (() => {});
+  const deps: EngineDeps = { db, bus, runtime, dataDir, log };
+  const service = createProvisioningService({ db, bus, log });
+  const profiles = createProfiles(db);
+  const reader = createDeviceReader(db);
+  const devices = createDevices(db, profiles, reader, createAuditLog(db));
+  const handlers = {
+    ...statusHandlers(deps),
+    ...provisioningHandlers({ ...deps, profiles, devices, reader }),
+  } satisfies Handlers;
+  let closing: Promise<void> | null = null;
+  return {
+    ...deps,
+    router: createRouter(handlers),
+    service,
+    committer: service.committer,
+    close() {
+      // Let queued writes commit before the file closes: they were promised to someone.
+      closing ??= service.committer.flush().finally(() => db.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { CredentialsInput } from '../../../shared/devices.ts';
+import type { CredentialsType, MqttBasicValue } from '../../../shared/provisioning.ts';
+import type { ProvisionRequest } from './types.ts';
+
+/** Credentials as stored: `credentialsId` is the unique lookup key, `value` what the device is given. */
+export interface StoredCredentials {
+  type: CredentialsType;
+  credentialsId: string;
+  value: string;
+}
+
+const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** ThingsBoard generates access tokens and device names as 20 random alphanumerics (StringUtils.randomAlphanumeric). */
+export function randomAlphanumeric(length = 20): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphanumerics[randomInt(alphanumerics.length)];
+  return out;
+}
+
+const sha3 = (text: string) => createHash('sha3-256').update(text).digest('hex');
+
+/** Trimmed form ThingsBoard stores: PEM armour and all whitespace removed. */
+export function trimCertificate(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+}
+
+export function accessToken(token: string): StoredCredentials {
+  return { type: 'ACCESS_TOKEN', credentialsId: token, value: token };
+}
+
+/**
+ * The lookup id of MQTT_BASIC credentials, as ThingsBoard derives it: SHA3 of `clientId|userName`, or of whichever
+ * of the two is set (DeviceCredentialsServiceImpl).
+ */
+export function mqttBasicId(clientId: string | null, userName: string | null): string | null {
+  if (clientId && userName) return sha3(`${clientId}|${userName}`);
+  if (clientId) return sha3(clientId);
+  if (userName) return sha3(userName);
+  return null;
+}
+
+/** Returns null when neither clientId nor userName is given (ThingsBoard: FAILURE). */
+export function mqttBasic(value: MqttBasicValue): StoredCredentials | null {
+  const id = mqttBasicId(value.clientId, value.userName);
+  return id === null ? null : { type: 'MQTT_BASIC', credentialsId: id, value: JSON.stringify(value) };
+}
+
+export function x509(certificate: string): StoredCredentials {
+  const trimmed = trimCertificate(certificate);
+  return { type: 'X509_CERTIFICATE', credentialsId: sha3(trimmed), value: trimmed };
+}
+
+const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : s);
+
+/** Credentials a provisioning request asks for; null when they are unusable (FAILURE). */
+export function credentialsFromRequest(request: ProvisionRequest): StoredCredentials | null {
+  switch (request.credentialsType ?? 'ACCESS_TOKEN') {
+    case 'ACCESS_TOKEN':
+      return accessToken(request.token ? request.token : randomAlphanumeric());
+    case 'MQTT_BASIC':
+      return mqttBasic({
+        clientId: orNull(request.clientId),
+        userName: orNull(request.username),
+        password: orNull(request.password),
+      });
+    case 'X509_CERTIFICATE':
+      return request.hash ? x509(request.hash) : null;
+  }
+}
+
+/** Credentials a technician assigns (device add, import), or fresh ones of the profile's default type. */
+export function credentialsFromInput(input: CredentialsInput | undefined, defaultType: CredentialsType): StoredCredentials | null {
+  if (!input) {
+    if (defaultType === 'MQTT_BASIC') {
+      return mqttBasic({ clientId: randomAlphanumeric(), userName: randomAlphanumeric(), password: randomAlphanumeric() });
+    }
+    // A certificate cannot be invented for the device: it must bring its own through provisioning.
+    return defaultType === 'ACCESS_TOKEN' ? accessToken(randomAlphanumeric()) : null;
+  }
+  switch (input.type) {
+    case 'ACCESS_TOKEN':
+      return accessToken(input.token);
+    case 'MQTT_BASIC':
+      return mqttBasic({ clientId: orNull(input.clientId), userName: orNull(input.username), password: orNull(input.password) });
+    case 'X509_CERTIFICATE':
+      return x509(input.certificate);
+  }
+}
+
+/** What the SUCCESS reply carries: a string, or for MQTT_BASIC an object. */
+export function responseValue(stored: { type: CredentialsType; value: string }): string | MqttBasicValue {
+  return stored.type === 'MQTT_BASIC' ? (JSON.parse(stored.value) as MqttBasicValue) : stored.value;
+}

@@ -1,0 +1,42 @@
+import { CredentialsType } from '../../../shared/provisioning.ts';
+import type { DecodeResult, ProvisionRequest } from './types.ts';
+
+const stringFields = ['deviceName', 'token', 'clientId', 'username', 'password', 'hash'] as const;
+
+/**
+ * Checks the shape of a provisioning request body. ThingsBoard lets Jackson throw here (HTTP 500); we answer
+ * with a plain message instead. `null` counts as absent, as Jackson maps it; an empty key/secret is NOT malformed:
+ * it is a NOT_FOUND outcome (decision order, step 2).
+ */
+export function decodeProvisionRequest(body: unknown): DecodeResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, message: 'the request must be a JSON object' };
+  }
+  const input = body as Record<string, unknown>;
+  for (const field of ['provisionDeviceKey', 'provisionDeviceSecret'] as const) {
+    if (input[field] === undefined || input[field] === null) return { ok: false, message: `${field} is missing` };
+    if (typeof input[field] !== 'string') return { ok: false, message: `${field} must be a string` };
+  }
+  const request: ProvisionRequest = {
+    provisionDeviceKey: input.provisionDeviceKey as string,
+    provisionDeviceSecret: input.provisionDeviceSecret as string,
+  };
+  for (const field of stringFields) {
+    const value = input[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return { ok: false, message: `${field} must be a string` };
+    request[field] = value;
+  }
+  if (input.credentialsType !== undefined && input.credentialsType !== null) {
+    const type = CredentialsType.safeParse(input.credentialsType);
+    if (!type.success) {
+      return { ok: false, message: `credentialsType must be one of ${CredentialsType.options.join(', ')}` };
+    }
+    request.credentialsType = type.data;
+  }
+  if (input.gateway !== undefined && input.gateway !== null) {
+    if (typeof input.gateway !== 'boolean') return { ok: false, message: 'gateway must be true or false' };
+    request.gateway = input.gateway;
+  }
+  return { ok: true, request };
+}

@@ -1,0 +1,57 @@
+import type { Db } from '../store/database.ts';
+import { mqttBasicId } from './credentials.ts';
+import type { TelemetryEntry } from './telemetry.ts';
+import type { DeviceIdentity } from './types.ts';
+
+/** Device authentication and the writes of first contact (telemetry, attributes, last seen). */
+export function createFirstContact(db: Db) {
+  const byCredentialsId = db.prepare(`SELECT d.id, d.name, c.type, c.value FROM credentials c
+    JOIN devices d ON d.id = c.device_id WHERE c.credentials_id = ?`);
+  const stateOf = db.prepare('SELECT state FROM devices WHERE id = ?').pluck();
+  const seen = db.prepare(`UPDATE devices SET last_seen_at = ?, state = 'online' WHERE id = ?`);
+  const upsertTelemetry = db.prepare(`INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (?, ?, ?, ?)
+    ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts WHERE excluded.ts >= ts`);
+  const upsertAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at)
+    VALUES (?, 'client', ?, ?, ?)
+    ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+
+  type Row = { id: number; name: string; type: string; value: string };
+  const identity = (row: Row): DeviceIdentity => ({ id: row.id, name: row.name });
+
+  return {
+    authenticateToken(token: string): DeviceIdentity | null {
+      const row = byCredentialsId.get(token) as Row | undefined;
+      return row?.type === 'ACCESS_TOKEN' ? identity(row) : null;
+    },
+
+    /** ThingsBoard tries clientId|userName, then userName alone, then clientId alone, checking the password. */
+    authenticateMqttBasic(clientId: string, username: string | null, password: string | null): DeviceIdentity | null {
+      const candidates = [mqttBasicId(clientId || null, username), mqttBasicId(null, username), mqttBasicId(clientId || null, null)];
+      for (const id of candidates) {
+        if (id === null) continue;
+        const row = byCredentialsId.get(id) as Row | undefined;
+        if (row?.type !== 'MQTT_BASIC') continue;
+        const stored = JSON.parse(row.value) as { clientId: string | null; userName: string | null; password: string | null };
+        if (stored.clientId && stored.clientId !== clientId) continue;
+        if ((stored.password ?? null) !== (password || null)) continue;
+        return identity(row);
+      }
+      return null;
+    },
+
+    /** Marks the device online now; returns whether it was not online before (the UI must hear of it). */
+    markSeen(device: DeviceIdentity, now: number): boolean {
+      const before = stateOf.get(device.id) as string | undefined;
+      seen.run(now, device.id);
+      return before !== undefined && before !== 'online';
+    },
+
+    storeTelemetry(device: DeviceIdentity, entries: readonly TelemetryEntry[]): void {
+      for (const e of entries) upsertTelemetry.run(device.id, e.key, JSON.stringify(e.value), e.ts);
+    },
+
+    storeAttributes(device: DeviceIdentity, attributes: Record<string, unknown>, now: number): void {
+      for (const [key, value] of Object.entries(attributes)) upsertAttribute.run(device.id, key, JSON.stringify(value), now);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { timingSafeEqual } from 'node:crypto';
+import { failure, notFound, type ProvisionResponse } from '../../../shared/provisioning.ts';
+import type { AuditLog } from '../store/audit.ts';
+import type { Db } from '../store/database.ts';
+import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
+import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
+import type { ProvisionRequest, RequestOrigin } from './types.ts';
+
+/** The result of one decision: the reply, and what to tell the UI once it is committed. */
+export interface Decision {
+  response: ProvisionResponse;
+  reason: string | null;
+  deviceId: number | null;
+  deviceName: string | null;
+  /** Whether the device's stored state changed (so the UI gets a device event). */
+  changed: boolean;
+}
+
+interface ExistingDevice {
+  id: number;
+  profile_id: number;
+  provisioned: number;
+  type: StoredCredentials['type'] | null;
+  value: string | null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * ThingsBoard's provisioning decision (DeviceProvisionServiceImpl), run inside the group-commit transaction so that
+ * concurrent requests for one name are serialised: exactly one can create it.
+ */
+export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: AuditLog) {
+  const findDevice = db.prepare(`SELECT d.id, d.profile_id,
+      EXISTS (SELECT 1 FROM attributes a WHERE a.device_id = d.id AND a.scope = 'server' AND a.key = 'provisionState')
+        AS provisioned,
+      c.type, c.value
+    FROM devices d LEFT JOIN credentials c ON c.device_id = d.id WHERE d.name = ?`);
+  const credentialsTaken = db.prepare('SELECT 1 FROM credentials WHERE credentials_id = ?').pluck();
+  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, is_gateway, created_at)
+    VALUES (?, ?, ?, ?)`);
+  const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
+  const markProvisioned = db.prepare(`UPDATE devices SET provisioned_at = ?, provisioned_via = ?,
+    state = CASE WHEN state = 'online' THEN 'online' ELSE 'provisioned' END WHERE id = ?`);
+  const setProvisionState = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at)
+    VALUES (?, 'server', 'provisionState', '"provisioned"', ?)
+    ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+  const appendOutbox = db.prepare('INSERT INTO outbox (device_id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
+
+  function provisionDevice(deviceId: number, deviceName: string, origin: RequestOrigin, now: number): void {
+    markProvisioned.run(now, origin.transport, deviceId);
+    setProvisionState.run(deviceId, now);
+    appendOutbox.run(deviceId, 'device.provisioned', JSON.stringify({ name: deviceName, via: origin.transport }), now);
+  }
+
+  function success(credentials: { type: StoredCredentials['type']; value: string }): ProvisionResponse {
+    return { credentialsValue: responseValue(credentials), credentialsType: credentials.type, status: 'SUCCESS' };
+  }
+
+  function reissue(profile: ProfileRow, existing: ExistingDevice): ProvisionResponse | null {
+    return profile.reprovision === 'reissue-same' && existing.type !== null && existing.value !== null
+      ? success({ type: existing.type, value: existing.value })
+      : null;
+  }
+
+  function decide(request: ProvisionRequest, origin: RequestOrigin): Decision {
+    const now = Date.now();
+    const given = request.deviceName;
+    const name = given === undefined || given === '' ? null : given.trim();
+    const out = (response: ProvisionResponse, reason: string | null, deviceId: number | null, changed = false): Decision => ({
+      response,
+      reason,
+      deviceId,
+      deviceName: name,
+      changed,
+    });
+
+    if (name === '') return out(failure, 'device name is blank', null);
+    if (!request.provisionDeviceKey || !request.provisionDeviceSecret) return out(notFound, 'key or secret is empty', null);
+    const profile = profiles.byKey(request.provisionDeviceKey);
+    if (!profile) return out(notFound, 'no profile has this provision key', null);
+    if (profile.strategy === 'disabled') return out(notFound, `provisioning is disabled on profile ${profile.name}`, null);
+    // ThingsBoard answers NOT_FOUND, not FAILURE, for a wrong secret.
+    if (!sameSecret(request.provisionDeviceSecret, profile.provision_secret)) return out(notFound, 'wrong provision secret', null);
+
+    const existing = name === null ? undefined : (findDevice.get(name) as ExistingDevice | undefined);
+
+    if (profile.strategy === 'check-pre-provisioned') {
+      if (!existing) return out(failure, 'no pre-provisioned device of this name', null);
+      if (existing.profile_id !== profile.id) return out(failure, 'the device belongs to another profile', existing.id);
+      if (existing.provisioned) {
+        const again = reissue(profile, existing);
+        return again ? out(again, 'already provisioned: same credentials reissued', existing.id) : out(failure, 'device already provisioned', existing.id);
+      }
+      if (existing.type === null || existing.value === null) return out(failure, 'the device has no credentials', existing.id);
+      provisionDevice(existing.id, name!, origin, now);
+      // Credentials in the request are ignored here, as in ThingsBoard: the device gets the ones it was given.
+      return out(success({ type: existing.type, value: existing.value }), null, existing.id, true);
+    }
+
+    // allow-create
+    if (existing) {
+      const again = existing.profile_id === profile.id && existing.provisioned ? reissue(profile, existing) : null;
+      return again ? out(again, 'already provisioned: same credentials reissued', existing.id) : out(failure, 'a device of this name already exists', existing.id);
+    }
+    const credentials = credentialsFromRequest(request);
+    if (!credentials) return out(failure, 'credentials are incomplete', null);
+    if (credentialsTaken.get(credentials.credentialsId)) return out(failure, 'these credentials belong to another device', null);
+    const deviceName = name ?? randomAlphanumeric();
+    const id = Number(insertDevice.run(deviceName, profile.id, request.gateway ? 1 : 0, now).lastInsertRowid);
+    insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);
+    provisionDevice(id, deviceName, origin, now);
+    return { ...out(success(credentials), null, id, true), deviceName };
+  }
+
+  /** Decides and writes the audit entry in the same transaction: the log never misses an attempt. */
+  return function decideAndAudit(request: ProvisionRequest, origin: RequestOrigin): Decision & { eventId: number; at: number } {
+    const decision = decide(request, origin);
+    const logged = audit.append({
+      kind: 'provision',
+      deviceId: decision.deviceId,
+      deviceName: decision.deviceName,
+      transport: origin.transport,
+      outcome: decision.response.status,
+      reason: decision.reason,
+      remoteAddress: origin.remoteAddress,
+    });
+    return { ...decision, eventId: logged.id, at: logged.at };
+  };
+}

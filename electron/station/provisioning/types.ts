@@ -1,0 +1,64 @@
+import type { ProvisionResponse, Transport } from '../../../shared/provisioning.ts';
+
+/** Where a request came from; recorded in the audit log, never used for a decision except throttling. */
+export interface RequestOrigin {
+  transport: Transport;
+  remoteAddress: string | null;
+}
+
+/** A provisioning request that passed decoding: fields have the right types; values are not checked yet. */
+export interface ProvisionRequest {
+  provisionDeviceKey: string;
+  provisionDeviceSecret: string;
+  deviceName?: string;
+  credentialsType?: 'ACCESS_TOKEN' | 'MQTT_BASIC' | 'X509_CERTIFICATE';
+  token?: string;
+  clientId?: string;
+  username?: string;
+  password?: string;
+  hash?: string;
+  gateway?: boolean;
+}
+
+export type DecodeResult = { ok: true; request: ProvisionRequest } | { ok: false; message: string };
+
+/** A device authenticated by its credentials for first contact (telemetry, attributes, MQTT session). */
+export interface DeviceIdentity {
+  id: number;
+  name: string;
+}
+
+export interface ProvisioningService {
+  /**
+   * Validates the shape of a decoded JSON body. `ok:false` is a malformed request (HTTP 400, CoAP 4.00 without
+   * body, MQTT disconnect), not a provisioning outcome.
+   */
+  decode(body: unknown): DecodeResult;
+  /** Decides, commits, then resolves: a SUCCESS is only ever resolved after its transaction committed. */
+  provision(request: ProvisionRequest, origin: RequestOrigin): Promise<ProvisionResponse>;
+  /** Audits a request that could not be decoded (every attempt is in the audit log). */
+  rejectMalformed(message: string, origin: RequestOrigin): void;
+
+  authenticateToken(token: string): DeviceIdentity | null;
+  authenticateMqttBasic(clientId: string, username: string | null, password: string | null): DeviceIdentity | null;
+  /** First contact: stores latest values, marks the device online. Resolves after commit. */
+  recordTelemetry(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
+  recordAttributes(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
+  /** A device session opened or closed (MQTT CONNECT / disconnect): last-seen and online state. */
+  deviceSeen(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+}
+
+/** What every transport is: a library that listens and closes, bound to the service. */
+export interface TransportServer {
+  listen(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  service: ProvisioningService;
+  log?: (line: string) => void;
+}
+
+export type { ProvisionResponse };

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { type Migration, migrations as allMigrations } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Apply migrations up to this version only (tests open old schemas with it). */
+  upTo?: number;
+  migrations?: readonly Migration[];
+}
+
+/** Opens (creating if needed) the station database in WAL mode and brings its schema up to date. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL, not NORMAL: a device told SUCCESS must survive power loss, not only a process crash.
+    // Group commit in provisioning/ keeps the fsync cost per device small.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // The CLI may write while `serve` runs on the same file.
+    db.pragma('busy_timeout = 5000');
+    migrate(db, options.migrations ?? allMigrations, options.upTo);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare('SELECT max(version) AS v FROM migrations').get() as { v: number | null } | undefined;
+  return row?.v ?? 0;
+}
+
+function migrate(db: Db, list: readonly Migration[], upTo = Number.POSITIVE_INFINITY): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
+  const current = schemaVersion(db);
+  const newest = list.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(
+      `the database is at schema ${current}, newer than this Fieldstation knows (${newest}); update Fieldstation`,
+    );
+  }
+  const record = db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of list) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+  }
+}

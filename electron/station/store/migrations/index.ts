@@ -1,0 +1,14 @@
+import init from './0001-init.sql';
+import telemetry from './0002-telemetry.sql';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered and append-only: a released migration is never edited; changes go into the next one. */
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'init', sql: init },
+  { version: 2, name: 'telemetry', sql: telemetry },
+];

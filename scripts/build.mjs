@@ -1,0 +1,42 @@
+// Builds everything that runs: the engine + CLI for plain Node, the Electron host, and the renderer.
+// Node-side code is bundled with esbuild (node_modules stay external); the renderer with Vite.
+import { rm } from 'node:fs/promises';
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+
+const root = new URL('..', import.meta.url).pathname;
+await rm(`${root}dist`, { recursive: true, force: true });
+
+const node = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  loader: { '.sql': 'text' },
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  esbuild({ ...node, format: 'esm', entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
+  esbuild({
+    ...node,
+    format: 'esm',
+    entryPoints: { 'station-process': 'electron/desktop/station-process.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.mjs' },
+  }),
+  // Electron's main and sandboxed preload are CommonJS; electron itself is provided by the runtime.
+  esbuild({
+    ...node,
+    format: 'cjs',
+    entryPoints: { main: 'electron/main.ts', preload: 'electron/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    // Bundled whole (electron-store is ESM-only and main is CommonJS); only electron is the runtime's.
+    packages: undefined,
+    external: ['electron'],
+  }),
+  vite({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' }),
+]);

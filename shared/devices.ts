@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CredentialsType, Transport } from './provisioning.ts';
+import { DeviceState } from './station.ts';
+
+export const MqttBasicCredentials = z.object({
+  clientId: z.string().nullable(),
+  userName: z.string().nullable(),
+  password: z.string().nullable(),
+});
+
+/** One device as the CLI (`devices --json`), the admin API and the UI see it. */
+export const Device = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  profile: z.string(),
+  batch: z.string().nullable(),
+  state: DeviceState,
+  gateway: z.boolean(),
+  serial: z.string().nullable(),
+  mac: z.string().nullable(),
+  label: z.string().nullable(),
+  credentialsType: CredentialsType.nullable(),
+  credentialsValue: z.union([z.string(), MqttBasicCredentials]).nullable(),
+  provisionedAt: z.string().nullable(),
+  provisionedVia: Transport.nullable(),
+  lastSeenAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Device = z.infer<typeof Device>;
+
+export const DeviceDetail = Device.extend({
+  attributes: z.record(z.string(), z.record(z.string(), z.unknown())),
+  telemetry: z.record(z.string(), z.object({ value: z.unknown(), ts: z.string() })),
+});
+export type DeviceDetail = z.infer<typeof DeviceDetail>;
+
+/** Credentials a technician assigns to a pre-provisioned device (check-pre-provisioned strategy). */
+export const CredentialsInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ACCESS_TOKEN'), token: z.string().min(1).max(255) }),
+  z.object({
+    type: z.literal('MQTT_BASIC'),
+    clientId: z.string().max(255).optional(),
+    username: z.string().max(255).optional(),
+    password: z.string().max(255).optional(),
+  }),
+  z.object({ type: z.literal('X509_CERTIFICATE'), certificate: z.string().min(1) }),
+]);
+export type CredentialsInput = z.infer<typeof CredentialsInput>;
+
+export const DeviceInput = z.object({
+  profile: z.string().min(1),
+  name: z.string().trim().min(1, 'a name is required').max(255),
+  batch: z.string().optional(),
+  serial: z.string().max(255).optional(),
+  mac: z.string().max(64).optional(),
+  label: z.string().max(255).optional(),
+  /** Shorthand for ACCESS_TOKEN credentials (`device add --token`). */
+  token: z.string().min(1).max(255).optional(),
+  credentials: CredentialsInput.optional(),
+});
+
+export const DeviceQuery = z.object({
+  batch: z.string().optional(),
+  profile: z.string().optional(),
+  state: z.enum(['pending', 'provisioned', 'online']).optional(),
+  /** Matches name, serial or MAC (substring, case-insensitive). */
+  search: z.string().optional(),
+  limit: z.number().int().min(1).max(200_000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+
+export const ProvisionAttempt = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  deviceName: z.string().nullable(),
+  transport: Transport.nullable(),
+  outcome: z.enum(['SUCCESS', 'NOT_FOUND', 'FAILURE', 'BAD_REQUEST']),
+  reason: z.string().nullable(),
+  remoteAddress: z.string().nullable(),
+});
+export type ProvisionAttempt = z.infer<typeof ProvisionAttempt>;

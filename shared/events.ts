@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { Device, ProvisionAttempt } from './devices.ts';
+import { StationStatus } from './station.ts';
+
+/** Events the station pushes to the UI over the live stream (`GET /api/events`, server-sent events). */
+export const StationEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), status: StationStatus }),
+  /** A device was created, provisioned, came online or changed otherwise. */
+  z.object({ type: z.literal('device'), device: Device }),
+  /** Every provisioning attempt, for the live feed; never carries a secret. */
+  z.object({ type: z.literal('provision'), attempt: ProvisionAttempt }),
+]);
+export type StationEvent = z.infer<typeof StationEvent>;
+export type StationEventType = StationEvent['type'];

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** What the station is and what it listens on; the status view and `GET /api/status` show this. */
+export const ListenerName = z.enum(['ui', 'http', 'mqtt', 'coap']);
+export type ListenerName = z.infer<typeof ListenerName>;
+
+export const ListenerInfo = z.object({
+  name: ListenerName,
+  address: z.string(),
+  port: z.number().int(),
+  url: z.string(),
+});
+export type ListenerInfo = z.infer<typeof ListenerInfo>;
+
+export const DeviceState = z.enum(['pending', 'provisioned', 'online']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+export const StationStatus = z.object({
+  version: z.string(),
+  startedAt: z.string().nullable(),
+  dataDir: z.string(),
+  listeners: z.array(ListenerInfo),
+  counters: z.object({
+    profiles: z.number().int(),
+    batches: z.number().int(),
+    devices: z.record(DeviceState, z.number().int()),
+    events: z.number().int(),
+    outbox: z.number().int(),
+  }),
+});
+export type StationStatus = z.infer<typeof StationStatus>;

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RequestOrigin } from '../../electron/station/provisioning/types.ts';
+import { openTestEngine, type TestEngine } from '../support/engine.ts';
+
+const origin: RequestOrigin = { transport: 'http', remoteAddress: '127.0.0.1' };
+const key = 'testProvisionKey';
+const secret = 'testProvisionSecret';
+
+describe('provisioning service (decision order of the contract)', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = openTestEngine();
+    await t.call('profiles.add', { name: 'meters', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
+  });
+  afterEach(() => t.close());
+
+  const provision = (body: Record<string, unknown>) => {
+    const decoded = t.service.decode({ provisionDeviceKey: key, provisionDeviceSecret: secret, ...body });
+    if (!decoded.ok) throw new Error(decoded.message);
+    return t.service.provision(decoded.request, origin);
+  };
+
+  it('creates a device with a generated 20-character token and marks it provisioned', async () => {
+    const reply = await provision({ deviceName: 'Test Provision device' });
+    expect(reply.status).toBe('SUCCESS');
+    expect(JSON.stringify(reply)).toMatch(/^\{"credentialsValue":"[A-Za-z0-9]{20}","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"\}$/);
+    const device = await t.call('devices.get', { name: 'Test Provision device' });
+    expect(device).toMatchObject({ state: 'provisioned', provisionedVia: 'http', credentialsType: 'ACCESS_TOKEN' });
+    expect(device.attributes.server).toEqual({ provisionState: 'provisioned' });
+    expect(device.credentialsValue).toBe((reply as { credentialsValue: string }).credentialsValue);
+  });
+
+  it('answers NOT_FOUND for a wrong secret, FAILURE for a blank name, and audits every attempt without secrets', async () => {
+    expect(await provision({ provisionDeviceSecret: 'nope', deviceName: 'a' })).toEqual({
+      errorMsg: 'Provision data was not found!',
+      status: 'NOT_FOUND',
+    });
+    expect(await provision({ deviceName: '   ' })).toEqual({ errorMsg: 'Failed to provision device!', status: 'FAILURE' });
+    expect(await provision({ provisionDeviceKey: '', deviceName: 'b' })).toMatchObject({ status: 'NOT_FOUND' });
+    const attempts = await t.call('provisioning.attempts', {});
+    expect(attempts.map((a) => [a.outcome, a.reason])).toEqual([
+      ['NOT_FOUND', 'key or secret is empty'],
+      ['FAILURE', 'device name is blank'],
+      ['NOT_FOUND', 'wrong provision secret'],
+    ]);
+    const rows = t.engine.db.prepare('SELECT * FROM events').all();
+    expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
+  it('refuses credentials that another device already has, creating nothing', async () => {
+    await provision({ deviceName: 'one', token: 'shared_token' });
+    expect(await provision({ deviceName: 'two', token: 'shared_token' })).toMatchObject({ status: 'FAILURE' });
+    await expect(t.call('devices.get', { name: 'two' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('gives exactly one SUCCESS to 200 concurrent requests for one device name', async () => {
+    const replies = await Promise.all(Array.from({ length: 200 }, () => provision({ deviceName: 'racer' })));
+    expect(replies.filter((r) => r.status === 'SUCCESS')).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 'FAILURE')).toHaveLength(199);
+    expect(await t.call('devices.list', {})).toHaveLength(1);
+  });
+
+  it('check-pre-provisioned: existing credentials once, then FAILURE; reissue-same hands them out again', async () => {
+    await t.call('profiles.add', { name: 'pre', provisionDeviceKey: 'k2', provisionDeviceSecret: 's2', strategy: 'check-pre-provisioned' });
+    await t.call('devices.add', { profile: 'pre', name: 'meter-1', token: 'preset-token' });
+    const ask = async () => {
+      const d = t.service.decode({ provisionDeviceKey: 'k2', provisionDeviceSecret: 's2', deviceName: 'meter-1', token: 'ignored' });
+      if (!d.ok) throw new Error(d.message);
+      return t.service.provision(d.request, origin);
+    };
+    expect(await ask()).toEqual({ credentialsValue: 'preset-token', credentialsType: 'ACCESS_TOKEN', status: 'SUCCESS' });
+    expect(await ask()).toMatchObject({ status: 'FAILURE' });
+    await t.call('profiles.update', { profile: 'pre', reprovision: 'reissue-same' });
+    expect(await ask()).toEqual({ credentialsValue: 'preset-token', credentialsType: 'ACCESS_TOKEN', status: 'SUCCESS' });
+  });
+
+  it('reports malformed requests as values, not outcomes', () => {
+    expect(t.service.decode(null)).toMatchObject({ ok: false });
+    expect(t.service.decode({ provisionDeviceKey: null, provisionDeviceSecret: 's' })).toEqual({ ok: false, message: 'provisionDeviceKey is missing' });
+    expect(t.service.decode({ provisionDeviceKey: 1, provisionDeviceSecret: 's' })).toEqual({ ok: false, message: 'provisionDeviceKey must be a string' });
+    expect(t.service.decode({ provisionDeviceKey: 'k', provisionDeviceSecret: 's', credentialsType: 'PSK' })).toMatchObject({ ok: false });
+  });
+
+  it('first contact: telemetry marks the device online and keeps the latest values', async () => {
+    const reply = await provision({ deviceName: 'talker', token: 'talker-token' });
+    expect(reply.status).toBe('SUCCESS');
+    const device = t.service.authenticateToken('talker-token');
+    expect(device?.name).toBe('talker');
+    expect(t.service.authenticateToken('unknown')).toBeNull();
+    await t.service.recordTelemetry(device!, { temperature: 21.5 }, origin);
+    await t.service.recordTelemetry(device!, [{ ts: 1_700_000_000_000, values: { humidity: 40 } }], origin);
+    await expect(t.service.recordTelemetry(device!, 'not json', origin)).rejects.toMatchObject({ name: 'BadPayloadError' });
+    const detail = await t.call('devices.get', { name: 'talker' });
+    expect(detail.state).toBe('online');
+    expect(detail.lastSeenAt).not.toBeNull();
+    expect(detail.telemetry.temperature?.value).toBe(21.5);
+    expect(detail.telemetry.humidity).toEqual({ value: 40, ts: new Date(1_700_000_000_000).toISOString() });
+  });
+
+  it('MQTT_BASIC devices authenticate with clientId, username and password', async () => {
+    const reply = await provision({ deviceName: 'basic', credentialsType: 'MQTT_BASIC', clientId: 'c1', username: 'u1', password: 'p1' });
+    expect(JSON.stringify(reply)).toBe(
+      '{"credentialsValue":{"clientId":"c1","userName":"u1","password":"p1"},"credentialsType":"MQTT_BASIC","status":"SUCCESS"}',
+    );
+    expect(t.service.authenticateMqttBasic('c1', 'u1', 'p1')?.name).toBe('basic');
+    expect(t.service.authenticateMqttBasic('c1', 'u1', 'wrong')).toBeNull();
+    expect(t.service.authenticateMqttBasic('other', 'u1', 'p1')).toBeNull();
+  });
+});

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [
+    {
+      // Migrations are .sql files; esbuild embeds them as text in the build, this does the same under vitest.
+      name: 'sql-as-text',
+      async load(id) {
+        if (!id.endsWith('.sql')) return null;
+        return `export default ${JSON.stringify(await readFile(id, 'utf8'))};`;
+      },
+    },
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
