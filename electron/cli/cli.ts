@@ -1,10 +1,14 @@
 import { DataDirError } from '../station/data-dir.ts';
 import { ListenError } from '../station/net/listen.ts';
 import { version } from '../station/paths.ts';
-import { type Command, parseCommandArgs, UsageError } from './command.ts';
+import { type Command, UsageError } from './command.ts';
+import { device, devices } from './commands/devices.ts';
+import { resolveSubcommand } from './commands/group.ts';
+import { profile } from './commands/profile.ts';
 import { serve } from './commands/serve.ts';
+import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve };
+const commands: Record<string, Command> = { serve, profile, device, devices };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
@@ -27,10 +31,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError(`unknown command '${name}' (see fieldstation --help)`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(`${command.usage}\n\n${command.summary}`);
+      const sub = 'subcommands' in command ? (command.subcommands as Record<string, Command>)[rest[0] ?? ''] : undefined;
+      const shown = sub ?? command;
+      console.log(`${shown.usage}\n\n${shown.summary}`);
       return 0;
     }
-    return (await command.run(parseCommandArgs(command, rest))) ?? 0;
+    const resolved = resolveSubcommand(command, name, rest);
+    return (await resolved.command.run(resolved.args)) ?? 0;
   } catch (err) {
     console.error(`fieldstation: ${describe(err)}`);
     if (process.env.FIELDSTATION_DEBUG && err instanceof Error) console.error(err.stack);
@@ -39,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof UsageError || err instanceof DataDirError || err instanceof ListenError) return err.message;
+  if (err instanceof UsageError || err instanceof CommandError || err instanceof DataDirError || err instanceof ListenError) {
+    return err.message;
+  }
   if (err instanceof Error) return err.message.split('\n')[0]!;
   return String(err);
 }

@@ -30,6 +30,8 @@ export const serve: Command = {
         mqtt: portOption(args, 'mqtt-port') ?? defaultPorts.mqtt,
         coap: portOption(args, 'coap-port') ?? defaultPorts.coap,
       },
+      // A supervisor that restarts the station (or a test) may keep the UI link valid across restarts.
+      secret: process.env.FIELDSTATION_UI_SECRET || undefined,
       log: (line) => console.error(line),
     });
     const info = await station.start();

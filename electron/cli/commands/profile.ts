@@ -1,0 +1,90 @@
+import { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../shared/provisioning.ts';
+import { type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
+import { printJson, printTable, withEngine } from '../engine-call.ts';
+import { group } from './group.ts';
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+const profileOptions = {
+  ...dataOption,
+  name: { type: 'string' },
+  key: { type: 'string' },
+  secret: { type: 'string' },
+  strategy: { type: 'string' },
+  'credentials-type': { type: 'string' },
+  reprovision: { type: 'string' },
+} as const;
+
+const add: Command = {
+  summary: 'create a device profile (the key/secret devices provision with)',
+  usage:
+    'fieldstation profile add --name NAME --key KEY --secret SECRET --strategy allow-create|check-pre-provisioned|disabled [--credentials-type T] [--reprovision deny|reissue-same]',
+  options: profileOptions,
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const profile = await call('profiles.add', {
+        name: requiredOption(args, 'name'),
+        provisionDeviceKey: requiredOption(args, 'key'),
+        provisionDeviceSecret: requiredOption(args, 'secret'),
+        strategy: oneOf(requiredOption(args, 'strategy'), ProvisionStrategy.options, 'strategy')!,
+        defaultCredentialsType: oneOf(stringOption(args, 'credentials-type'), CredentialsType.options, 'credentials-type'),
+        reprovision: oneOf(stringOption(args, 'reprovision'), ReprovisionPolicy.options, 'reprovision'),
+      });
+      if (args.values.json) printJson(profile);
+      else console.log(`profile '${profile.name}' created (${profile.strategy})`);
+      return 0;
+    }),
+};
+
+const list: Command = {
+  summary: 'list device profiles',
+  usage: 'fieldstation profile list [--json]',
+  options: dataOption,
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const profiles = await call('profiles.list', {});
+      if (args.values.json) printJson(profiles);
+      else printTable(profiles, ['name', 'provisionDeviceKey', 'strategy', 'defaultCredentialsType', 'reprovision'], 'no profiles yet');
+      return 0;
+    }),
+};
+
+const update: Command = {
+  summary: 'change a profile',
+  usage:
+    'fieldstation profile update --name NAME [--new-name N] [--key KEY] [--secret SECRET] [--strategy S] [--credentials-type T] [--reprovision P]',
+  options: { ...profileOptions, 'new-name': { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const profile = await call('profiles.update', {
+        profile: requiredOption(args, 'name'),
+        name: stringOption(args, 'new-name'),
+        provisionDeviceKey: stringOption(args, 'key'),
+        provisionDeviceSecret: stringOption(args, 'secret'),
+        strategy: oneOf(stringOption(args, 'strategy'), ProvisionStrategy.options, 'strategy'),
+        defaultCredentialsType: oneOf(stringOption(args, 'credentials-type'), CredentialsType.options, 'credentials-type'),
+        reprovision: oneOf(stringOption(args, 'reprovision'), ReprovisionPolicy.options, 'reprovision'),
+      });
+      if (args.values.json) printJson(profile);
+      else console.log(`profile '${profile.name}' updated`);
+      return 0;
+    }),
+};
+
+const remove: Command = {
+  summary: 'remove a profile that has no devices or batches',
+  usage: 'fieldstation profile remove --name NAME',
+  options: { ...dataOption, name: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const name = requiredOption(args, 'name');
+      await call('profiles.remove', { profile: name });
+      console.log(`profile '${name}' removed`);
+      return 0;
+    }),
+};
+export const profile = group('profile', 'manage device profiles', { add, list, update, remove });

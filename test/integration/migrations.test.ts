@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, schemaVersion } from '../../electron/station/store/database.ts';
+import { migrations } from '../../electron/station/store/migrations/index.ts';
+import { createStation } from '../../electron/station/station.ts';
+import { tempDir } from '../support/engine.ts';
+
+describe('store migrations', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('upgrade a database at schema 1 and keep its rows', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 1 });
+    expect(schemaVersion(old)).toBe(1);
+    old.prepare(`INSERT INTO profiles (name, provision_key, provision_secret, strategy, created_at, updated_at)
+      VALUES ('meters', 'k', 's', 'allow-create', 1, 1)`).run();
+    old.prepare("INSERT INTO devices (name, profile_id, created_at) VALUES ('m-1', 1, 1)").run();
+    expect(() => old.prepare('SELECT * FROM telemetry_latest').all()).toThrow(/no such table/);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT name FROM devices').pluck().all()).toEqual(['m-1']);
+    db.prepare("INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (1, 't', '1', 1)").run();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('refuse a database from a newer Fieldstation instead of damaging it', () => {
+    const file = join(tempDir(), 'station.db');
+    const db = openDatabase(file);
+    db.prepare("INSERT INTO migrations (version, name, applied_at) VALUES (999, 'future', 1)").run();
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/schema 999, newer than this Fieldstation knows/);
+  });
+
+  it('a restarted station on the same data directory keeps its data', async () => {
+    const dataDir = tempDir();
+    const first = createStation({ dataDir, ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, bind: '127.0.0.1' });
+    await first.start();
+    await first.engine!.router.call(
+      'profiles.add',
+      { name: 'meters', provisionDeviceKey: 'k', provisionDeviceSecret: 's', strategy: 'allow-create' },
+      { principal: { kind: 'admin' } },
+    );
+    await first.stop();
+    await first.stop(); // idempotent
+
+    const second = createStation({ dataDir, ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, bind: '127.0.0.1' });
+    await second.start();
+    const reply = await second.engine!.router.call('profiles.list', {}, { principal: { kind: 'admin' } });
+    expect(reply).toMatchObject({ ok: true, value: [{ name: 'meters' }] });
+    await second.stop();
+  });
+});

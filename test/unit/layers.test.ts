@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript module shared with `npm run lint`
+import { layerViolations } from '../../scripts/check-layers.mjs';
+
+describe('architecture layers', () => {
+  it('keeps electron inside the desktop host and Node out of renderer/ and shared/', () => {
+    expect(layerViolations()).toEqual([]);
+  });
+});
