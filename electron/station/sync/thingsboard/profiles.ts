@@ -1,0 +1,80 @@
+import { TargetError } from '../http-errors.ts';
+import type { TbClient } from './client.ts';
+import { TbDeviceProfile, TbProfileInfoPage } from './schemas.ts';
+
+// Device profiles by name (DeviceProfileController: GET /api/deviceProfileInfos, POST /api/deviceProfile).
+
+const PAGE_SIZE = 100;
+/** 100 pages of 100 matches is far more profiles than any tenant has; the bound keeps a misbehaving server finite. */
+const MAX_PAGES = 100;
+
+export class TbProfiles {
+  private readonly ids = new Map<string, string>();
+
+  constructor(
+    private readonly client: TbClient,
+    private readonly allowCreate: boolean,
+  ) {}
+
+  /** Forget a cached id, e.g. after ThingsBoard says the profile no longer exists. */
+  forget(name: string): void {
+    this.ids.delete(name);
+  }
+
+  async ensure(name: string, signal?: AbortSignal): Promise<string> {
+    const cached = this.ids.get(name);
+    if (cached) return cached;
+    const found = (await this.find(name, signal)) ?? (await this.create(name, signal));
+    this.ids.set(name, found);
+    return found;
+  }
+
+  /** textSearch is a case-insensitive "contains" (JpaDeviceProfileDao), so filter for the exact name here. */
+  private async find(name: string, signal?: AbortSignal): Promise<string | null> {
+    const what = 'list device profiles';
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const q = new URLSearchParams({ pageSize: String(PAGE_SIZE), page: String(page), textSearch: name });
+      const answer = await this.client.call('GET', `/api/deviceProfileInfos?${q}`, { signal });
+      if (answer.status !== 200) this.client.http.fail(answer, what);
+      const result = this.client.http.parse(answer, TbProfileInfoPage, what);
+      const hit = result.data.find((p) => p.name === name);
+      if (hit) return hit.id.id;
+      if (!result.hasNext) return null;
+    }
+    return null;
+  }
+
+  private async create(name: string, signal?: AbortSignal): Promise<string> {
+    if (!this.allowCreate) {
+      throw new TargetError({
+        kind: 'missing-profile',
+        profileName: name,
+        message: `ThingsBoard has no device profile named "${name}". Create it in ThingsBoard, or allow Fieldstation to create profiles in the sync settings.`,
+      });
+    }
+    const what = `create device profile "${name}"`;
+    // What DeviceProfileServiceImpl.doCreateDeviceProfile builds for a new tenant's "default" profile.
+    const answer = await this.client.call('POST', '/api/deviceProfile', {
+      signal,
+      body: {
+        name,
+        type: 'DEFAULT',
+        transportType: 'DEFAULT',
+        provisionType: 'DISABLED',
+        description: 'Created by Fieldstation',
+        profileData: {
+          configuration: { type: 'DEFAULT' },
+          transportConfiguration: { type: 'DEFAULT' },
+          provisionConfiguration: { type: 'DISABLED', provisionDeviceSecret: null },
+        },
+      },
+    });
+    if (answer.status === 200) return this.client.http.parse(answer, TbDeviceProfile, what).id.id;
+    // Someone created it between our lookup and now (DeviceProfileServiceImpl: "Device profile with such name already exists!").
+    if (answer.status === 400 && /already exists/i.test(answer.error?.message ?? '')) {
+      const again = await this.find(name, signal);
+      if (again) return again;
+    }
+    return this.client.http.fail(answer, what);
+  }
+}
