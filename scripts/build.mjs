@@ -19,7 +19,13 @@ const node = {
 };
 
 await Promise.all([
-  esbuild({ ...node, format: 'esm', entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
+  esbuild({
+    ...node,
+    format: 'esm',
+    entryPoints: { cli: 'electron/cli/main.ts', bench: 'bench/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+  }),
   esbuild({
     ...node,
     format: 'esm',

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import type { ListenerInfo } from '../../shared/station.ts';
+import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
+import { createStationKeys, loadMasterKey, type StationKeys } from './keys.ts';
+import { createBatches } from './provisioning/batches.ts';
 import { createDevices } from './provisioning/devices.ts';
+import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
@@ -28,6 +32,7 @@ export interface Engine {
   router: Router;
   service: ProvisioningService;
   committer: GroupCommitter;
+  keys: StationKeys;
   runtime: Runtime;
   log: (line: string) => void;
   close(): Promise<void>;
@@ -35,6 +40,8 @@ export interface Engine {
 
 export interface EngineOptions {
   dataDir: string;
+  /** The desktop host passes the key it keeps in the OS keychain; headless it is a user-only file. */
+  masterKey?: Buffer;
   log?: (line: string) => void;
 }
 
@@ -47,19 +54,25 @@ export function openEngine(options: EngineOptions): Engine {
   const runtime: Runtime = { startedAt: null, listeners: [] };
   const log = options.log ?? (() => {});
   const deps: EngineDeps = { db, bus, runtime, dataDir, log };
-  const service = createProvisioningService({ db, bus, log });
+  const keys = createStationKeys(options.masterKey ?? loadMasterKey(dataDir));
+  const service = createProvisioningService({ db, bus, keys, log });
   const profiles = createProfiles(db);
   const reader = createDeviceReader(db);
-  const devices = createDevices(db, profiles, reader, createAuditLog(db));
+  const audit = createAuditLog(db);
+  const devices = createDevices(db, profiles, reader, audit);
+  const batches = createBatches(db, profiles);
+  const tokens = createOnboardingTokens(db, keys, audit);
   const handlers = {
     ...statusHandlers(deps),
     ...provisioningHandlers({ ...deps, profiles, devices, reader }),
+    ...onboardingHandlers({ batches, tokens }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
   return {
     ...deps,
     router: createRouter(handlers),
     service,
+    keys,
     committer: service.committer,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.

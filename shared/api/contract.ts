@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Device, DeviceDetail, DeviceInput, DeviceQuery, ProvisionAttempt } from '../devices.ts';
+import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
+import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
 import { StationStatus } from '../station.ts';
 
 /**
@@ -14,7 +16,17 @@ interface MethodDef<P extends z.ZodType, R extends z.ZodType> {
 }
 const method = <P extends z.ZodType, R extends z.ZodType>(def: MethodDef<P, R>) => def;
 
-export const apiActions = ['GetStatus', 'GetDevice', 'ManageDevice', 'ManageProfile'] as const;
+export const apiActions = [
+  'GetStatus',
+  'GetDevice',
+  'ManageDevice',
+  'ImportDevices',
+  'IssueTokens',
+  'ManageToken',
+  'PrintLabels',
+  'ManageProfile',
+  'RunSync',
+] as const;
 export const ApiAction = z.enum(apiActions);
 export type ApiAction = z.infer<typeof ApiAction>;
 
@@ -29,6 +41,17 @@ export const adminApi = {
   'devices.list': method({ params: DeviceQuery, result: z.array(Device), action: 'GetDevice' }),
   'devices.get': method({ params: z.object({ name: z.string() }), result: DeviceDetail, action: 'GetDevice' }),
   'devices.add': method({ params: DeviceInput, result: Device, action: 'ManageDevice' }),
+  'batches.list': method({ params: z.object({}), result: z.array(Batch), action: 'GetDevice' }),
+  'batches.get': method({ params: z.object({ batch: z.string() }), result: Batch, action: 'GetDevice' }),
+  'batches.create': method({ params: BatchInput, result: Batch, action: 'ManageDevice' }),
+  'batches.update': method({ params: BatchUpdate, result: Batch, action: 'ManageDevice' }),
+
+  'tokens.issue': method({ params: TokenIssue, result: IssueResult, action: 'IssueTokens' }),
+  'tokens.list': method({ params: z.object({ batch: z.string().optional() }), result: z.array(TokenView), action: 'ManageToken' }),
+  'tokens.revoke': method({ params: TokenRevoke, result: z.object({ revoked: z.number().int() }), action: 'ManageToken' }),
+  /** A token's printable form again (key, derived secret, payload) for reprinting its label. */
+  'tokens.printable': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'PrintLabels' }),
+
   /** The latest provisioning attempts, newest first: the live feed's history when the UI opens. */
   'provisioning.attempts': method({
     params: z.object({ limit: z.number().int().min(1).max(1000).default(200) }),

@@ -4,6 +4,7 @@ import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
+import { createTokenRedeemer, type SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
 
 /** The result of one decision: the reply, and what to tell the UI once it is committed. */
@@ -14,6 +15,8 @@ export interface Decision {
   deviceName: string | null;
   /** Whether the device's stored state changed (so the UI gets a device event). */
   changed: boolean;
+  /** The key was an onboarding token's (wrong secrets from one address are throttled across tokens). */
+  onboardingToken: boolean;
 }
 
 interface ExistingDevice {
@@ -57,6 +60,8 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     appendOutbox.run(deviceId, 'device.provisioned', JSON.stringify({ name: deviceName, via: origin.transport }), now);
   }
 
+  const redeemer = createTokenRedeemer(db, provisionDevice);
+
   function success(credentials: { type: StoredCredentials['type']; value: string }): ProvisionResponse {
     return { credentialsValue: responseValue(credentials), credentialsType: credentials.type, status: 'SUCCESS' };
   }
@@ -67,7 +72,7 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       : null;
   }
 
-  function decide(request: ProvisionRequest, origin: RequestOrigin): Decision {
+  function decide(request: ProvisionRequest, origin: RequestOrigin, secret: SecretCheck | undefined): Decision {
     const now = Date.now();
     const given = request.deviceName;
     const name = given === undefined || given === '' ? null : given.trim();
@@ -77,12 +82,18 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       deviceId,
       deviceName: name,
       changed,
+      onboardingToken: false,
     });
 
     if (name === '') return out(failure, 'device name is blank', null);
     if (!request.provisionDeviceKey || !request.provisionDeviceSecret) return out(notFound, 'key or secret is empty', null);
     const profile = profiles.byKey(request.provisionDeviceKey);
-    if (!profile) return out(notFound, 'no profile has this provision key', null);
+    if (!profile) {
+      const token = redeemer.find(request.provisionDeviceKey);
+      if (!token) return out(notFound, 'no profile or onboarding token has this key', null);
+      const r = redeemer.redeem(token, request, origin, secret, now);
+      return { response: r.response, reason: r.reason, deviceId: r.deviceId, deviceName: r.deviceName ?? name, changed: r.changed, onboardingToken: true };
+    }
     if (profile.strategy === 'disabled') return out(notFound, `provisioning is disabled on profile ${profile.name}`, null);
     // ThingsBoard answers NOT_FOUND, not FAILURE, for a wrong secret.
     if (!sameSecret(request.provisionDeviceSecret, profile.provision_secret)) return out(notFound, 'wrong provision secret', null);
@@ -118,8 +129,10 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
   }
 
   /** Decides and writes the audit entry in the same transaction: the log never misses an attempt. */
-  return function decideAndAudit(request: ProvisionRequest, origin: RequestOrigin): Decision & { eventId: number; at: number } {
-    const decision = decide(request, origin);
+  return {
+    findToken: redeemer.find,
+    decideAndAudit(request: ProvisionRequest, origin: RequestOrigin, secret?: SecretCheck): Decision & { eventId: number; at: number } {
+    const decision = decide(request, origin, secret);
     const logged = audit.append({
       kind: 'provision',
       deviceId: decision.deviceId,
@@ -130,5 +143,6 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       remoteAddress: origin.remoteAddress,
     });
     return { ...decision, eventId: logged.id, at: logged.at };
+    },
   };
 }

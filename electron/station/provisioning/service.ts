@@ -1,5 +1,8 @@
 import type { ProvisionAttempt } from '../../../shared/devices.ts';
+import { isTokenKey } from '../../../shared/label-payload.ts';
+import { failure } from '../../../shared/provisioning.ts';
 import type { EventBus } from '../event-bus.ts';
+import type { StationKeys } from '../keys.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceReader } from '../store/devices.ts';
@@ -8,12 +11,16 @@ import { createProfileStore } from '../store/profiles.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
 import { createProvisionDecider } from './provision.ts';
+import type { SecretCheck } from './redeem.ts';
+import { createSourceThrottle } from './source-throttle.ts';
 import { parseAttributes, parseTelemetry } from './telemetry.ts';
-import type { DeviceIdentity, ProvisioningService } from './types.ts';
+import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
+import type { DeviceIdentity, ProvisioningService, ProvisionRequest, RequestOrigin } from './types.ts';
 
 export interface ProvisioningServiceOptions {
   db: Db;
   bus: EventBus;
+  keys: StationKeys;
   log?: (line: string) => void;
   committer?: GroupCommitter;
 }
@@ -27,9 +34,13 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
   const committer = options.committer ?? createGroupCommitter(db);
   const audit = createAuditLog(db);
   const devices = createDeviceReader(db);
-  const decide = createProvisionDecider(db, createProfileStore(db), audit);
+  const profiles = createProfileStore(db);
+  const decider = createProvisionDecider(db, profiles, audit);
   const contact = createFirstContact(db);
+  const throttle = createSourceThrottle();
   const lastSeenEvent = new Map<number, number>();
+  // PIN/password checks already passed: a burst of devices typing one group PIN costs one scrypt, not hundreds.
+  const verified = new Map<number, Set<string>>();
 
   const publishDevice = (id: number) => {
     const device = devices.get(id);
@@ -37,7 +48,32 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
   };
   const publishAttempt = (attempt: ProvisionAttempt) => bus.publish({ type: 'provision', attempt });
 
-  /** Runs a first-contact write after commit-ordering, and tells the UI when the device's state changed. */
+  /** Audits an attempt that never reached a decision (malformed, throttled), then tells the live feed. */
+  async function auditRejected(outcome: 'BAD_REQUEST' | 'FAILURE', reason: string, origin: RequestOrigin): Promise<void> {
+    const entry = { transport: origin.transport, outcome, reason, remoteAddress: origin.remoteAddress };
+    const logged = await committer.run(() => audit.append({ kind: 'provision', ...entry }));
+    publishAttempt({ id: logged.id, at: new Date(logged.at).toISOString(), deviceName: null, ...entry });
+  }
+
+  /** Checks an onboarding token's secret before the transaction: scrypt must not hold the database. */
+  async function checkTokenSecret(request: ProvisionRequest): Promise<SecretCheck | undefined> {
+    if (profiles.byKey(request.provisionDeviceKey)) return undefined;
+    const token = decider.findToken(request.provisionDeviceKey);
+    if (!token) return undefined;
+    const given = request.provisionDeviceSecret;
+    if (token.protection === 'derived') return { tokenId: token.id, ok: sameText(given, derivedSecret(options.keys, token.key)) };
+    // Locked: the decision answers without the secret; don't spend scrypt on a guesser.
+    if (token.locked_until !== null && token.locked_until > Date.now()) return { tokenId: token.id, ok: false };
+    if (verified.get(token.id)?.has(given)) return { tokenId: token.id, ok: true };
+    const ok = await verifySecret(given, token.secret_hash ?? '');
+    if (ok) {
+      const known = verified.get(token.id) ?? new Set<string>();
+      verified.set(token.id, known.add(given));
+    }
+    return { tokenId: token.id, ok };
+  }
+
+  /** Runs a first-contact write in the group commit, and tells the UI when the device's state changed. */
   async function touch(device: DeviceIdentity, write: (now: number) => void): Promise<void> {
     const becameOnline = await committer.run(() => {
       const now = Date.now();
@@ -56,7 +92,17 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     decode: decodeProvisionRequest,
 
     async provision(request, origin) {
-      const decision = await committer.run(() => decide(request, origin));
+      const tokenShaped = isTokenKey(request.provisionDeviceKey);
+      const reason = 'too many wrong onboarding secrets from this address';
+      if (tokenShaped && throttle.blocked(origin.remoteAddress, Date.now())) {
+        await auditRejected('FAILURE', reason, origin);
+        return failure;
+      }
+      const secret = await checkTokenSecret(request);
+      const decision = await committer.run(() => decider.decideAndAudit(request, origin, secret));
+      if (decision.response.status === 'NOT_FOUND' && (decision.onboardingToken || tokenShaped)) {
+        throttle.fail(origin.remoteAddress, Date.now());
+      }
       // Only now, after COMMIT, may anyone hear of it.
       publishAttempt({
         id: decision.eventId,
@@ -72,29 +118,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     },
 
     rejectMalformed(message, origin) {
-      void committer
-        .run(() =>
-          audit.append({
-            kind: 'provision',
-            transport: origin.transport,
-            outcome: 'BAD_REQUEST',
-            reason: message,
-            remoteAddress: origin.remoteAddress,
-          }),
-        )
-        .then(
-          (logged) =>
-            publishAttempt({
-              id: logged.id,
-              at: new Date(logged.at).toISOString(),
-              deviceName: null,
-              transport: origin.transport,
-              outcome: 'BAD_REQUEST',
-              reason: message,
-              remoteAddress: origin.remoteAddress,
-            }),
-          (err: unknown) => options.log?.(`audit: ${(err as Error).message}`),
-        );
+      auditRejected('BAD_REQUEST', message, origin).catch((err: unknown) => options.log?.(`audit: ${(err as Error).message}`));
     },
 
     authenticateToken: (token) => contact.authenticateToken(token),

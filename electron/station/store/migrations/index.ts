@@ -1,5 +1,6 @@
 import init from './0001-init.sql';
 import telemetry from './0002-telemetry.sql';
+import onboardingTokens from './0003-onboarding-tokens.sql';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'telemetry', sql: telemetry },
+  { version: 3, name: 'onboarding-tokens', sql: onboardingTokens },
 ];

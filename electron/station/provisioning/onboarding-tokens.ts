@@ -1,0 +1,187 @@
+import type { z } from 'zod';
+import { parseExpiry } from '../../../shared/durations.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { encodeTokenPayload, formatShortCode } from '../../../shared/label-payload.ts';
+import type { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenState, TokenView } from '../../../shared/tokens.ts';
+import type { StationKeys } from '../keys.ts';
+import type { AuditLog } from '../store/audit.ts';
+import type { Db } from '../store/database.ts';
+import { derivedSecret, hashSecret, newTokenKey } from './token-secrets.ts';
+
+export interface TokenRow {
+  id: number;
+  key: string;
+  protection: 'derived' | 'pin' | 'password';
+  secret_hash: string | null;
+  device_id: number | null;
+  batch_id: number | null;
+  profile_id: number;
+  max_uses: number;
+  uses: number;
+  expires_at: number | null;
+  assignment: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  failed_attempts: number;
+  locked_until: number | null;
+  lock_count: number;
+}
+
+export function tokenState(row: TokenRow, now: number): TokenState {
+  if (row.revoked_at !== null) return 'revoked';
+  if (row.uses >= row.max_uses) return 'used';
+  if (row.expires_at !== null && row.expires_at <= now) return 'expired';
+  if (row.locked_until !== null && row.locked_until > now) return 'locked';
+  return 'active';
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Onboarding tokens: issued per device or per group, printed on labels, redeemed through the provisioning API. */
+export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLog) {
+  const batchByName = db.prepare('SELECT id, name, profile_id FROM batches WHERE name = ?');
+  const batchDevices = db.prepare('SELECT id, name, state, profile_id FROM devices WHERE batch_id = ? ORDER BY id');
+  const deviceByName = db.prepare('SELECT id, name, state, profile_id, batch_id FROM devices WHERE name = ?');
+  const activeTokenOf = db.prepare(`SELECT 1 FROM onboarding_tokens WHERE device_id = ? AND revoked_at IS NULL
+    AND uses < max_uses AND (expires_at IS NULL OR expires_at > ?)`).pluck();
+  const insert = db.prepare(`INSERT INTO onboarding_tokens (key, protection, secret_hash, device_id, batch_id, profile_id,
+    max_uses, expires_at, assignment, created_at) VALUES (@key, @protection, @secretHash, @deviceId, @batchId, @profileId,
+    @maxUses, @expiresAt, @assignment, @now)`);
+  const list = db.prepare(`SELECT t.*, d.name AS device_name, b.name AS batch_name, p.name AS profile_name
+    FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id LEFT JOIN batches b ON b.id = t.batch_id
+    JOIN profiles p ON p.id = t.profile_id WHERE (@batch IS NULL OR b.name = @batch) ORDER BY t.id`);
+  const byId = db.prepare('SELECT * FROM onboarding_tokens WHERE id = ?');
+  const printableById = db.prepare(`SELECT t.*, d.name AS device_name, b.name AS batch_name FROM onboarding_tokens t
+    LEFT JOIN devices d ON d.id = t.device_id LEFT JOIN batches b ON b.id = t.batch_id WHERE t.id = ?`);
+  const revokeOne = db.prepare('UPDATE onboarding_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const revokeBatch = db.prepare(`UPDATE onboarding_tokens SET revoked_at = ?
+    WHERE batch_id = (SELECT id FROM batches WHERE name = ?) AND revoked_at IS NULL`);
+
+  function issuedView(row: { id: number; key: string; protection: TokenRow['protection']; expires_at: number | null; max_uses: number }, device: string | null, batch: string | null): IssuedToken {
+    const secret = row.protection === 'derived' ? derivedSecret(keys, row.key) : null;
+    return {
+      id: row.id,
+      device,
+      batch,
+      key: row.key,
+      ...(secret === null ? {} : { secret }),
+      shortCode: formatShortCode(row.key),
+      protection: row.protection,
+      expiresAt: iso(row.expires_at),
+      maxUses: row.max_uses,
+      payload: encodeTokenPayload(row.key, secret),
+    };
+  }
+
+  async function protectionOf(input: z.output<typeof TokenIssue>) {
+    if (input.pin !== undefined) {
+      // passwordIsPin: a PIN is typed on a keypad, so digits only, and long enough not to be guessed in 5 tries.
+      if (!/^\d{4,16}$/.test(input.pin)) throw new ApiError('invalid_params', 'the PIN must be 4-16 digits');
+      return { protection: 'pin' as const, secretHash: await hashSecret(input.pin) };
+    }
+    if (input.password !== undefined) return { protection: 'password' as const, secretHash: await hashSecret(input.password) };
+    return { protection: 'derived' as const, secretHash: null };
+  }
+
+  return {
+    async issue(input: z.output<typeof TokenIssue>): Promise<z.infer<typeof IssueResult>> {
+      const now = Date.now();
+      const batch = batchByName.get(input.batch) as { id: number; name: string; profile_id: number | null } | undefined;
+      if (!batch) throw new ApiError('not_found', `no batch named '${input.batch}'`);
+      let expiresAt: number | null = null;
+      if (input.expires !== undefined) {
+        const parsed = parseExpiry(input.expires, now);
+        if (!parsed.ok) throw new ApiError('invalid_params', parsed.message);
+        expiresAt = parsed.at;
+      }
+      // Hash before the transaction: scrypt is slow on purpose and must not hold the database.
+      const { protection, secretHash } = await protectionOf(input);
+      const assignment = input.assignment ? JSON.stringify(input.assignment) : null;
+      const row = (deviceId: number | null, profileId: number, maxUses: number) => ({
+        key: newTokenKey(),
+        protection,
+        secretHash,
+        deviceId,
+        batchId: batch.id,
+        profileId,
+        maxUses,
+        expiresAt,
+        assignment,
+        now,
+      });
+      const add = (r: ReturnType<typeof row>) => ({ id: Number(insert.run(r).lastInsertRowid), key: r.key, protection, expires_at: expiresAt, max_uses: r.maxUses });
+
+      return db.transaction(() => {
+        const tokens: IssuedToken[] = [];
+        const skipped: { device: string; reason: string }[] = [];
+        if (input.uses !== undefined || (!input.perDevice && input.device === undefined)) {
+          if (batch.profile_id === null) throw new ApiError('invalid_params', `batch '${batch.name}' has no profile; set one first`);
+          tokens.push(issuedView(add(row(null, batch.profile_id, input.uses ?? 1)), null, batch.name));
+        } else {
+          type D = { id: number; name: string; state: string; profile_id: number; batch_id?: number | null };
+          let devices: D[];
+          if (input.device !== undefined) {
+            const one = deviceByName.get(input.device) as D | undefined;
+            if (!one || one.batch_id !== batch.id) throw new ApiError('not_found', `no device '${input.device}' in batch '${batch.name}'`);
+            if (one.state !== 'pending') throw new ApiError('conflict', 'device already onboarded');
+            devices = [one];
+          } else {
+            devices = batchDevices.all(batch.id) as D[];
+          }
+          for (const d of devices) {
+            if (d.state !== 'pending') skipped.push({ device: d.name, reason: 'device already onboarded' });
+            else if (activeTokenOf.get(d.id, now)) skipped.push({ device: d.name, reason: 'device already has an active token' });
+            else tokens.push(issuedView(add(row(d.id, d.profile_id, 1)), d.name, batch.name));
+          }
+        }
+        audit.append({ kind: 'tokens.issued', details: { batch: batch.name, count: tokens.length, skipped: skipped.length, protection } });
+        return { tokens, skipped };
+      })();
+    },
+
+    list(batch: string | null): TokenView[] {
+      const now = Date.now();
+      return (list.all({ batch }) as (TokenRow & { device_name: string | null; batch_name: string | null; profile_name: string })[]).map((r) => ({
+        id: r.id,
+        key: r.key,
+        shortCode: formatShortCode(r.key),
+        device: r.device_name,
+        batch: r.batch_name,
+        profile: r.profile_name,
+        protection: r.protection,
+        state: tokenState(r, now),
+        uses: r.uses,
+        maxUses: r.max_uses,
+        expiresAt: iso(r.expires_at),
+        createdAt: iso(r.created_at)!,
+        revokedAt: iso(r.revoked_at),
+        lockedUntil: r.locked_until !== null && r.locked_until > now ? iso(r.locked_until) : null,
+        failedAttempts: r.failed_attempts,
+      }));
+    },
+
+    revoke(input: z.output<typeof TokenRevoke>): { revoked: number } {
+      const now = Date.now();
+      return db.transaction(() => {
+        let revoked: number;
+        if (input.id !== undefined) {
+          if (!byId.get(input.id)) throw new ApiError('not_found', `no token with id ${input.id}`);
+          revoked = revokeOne.run(now, input.id).changes;
+        } else {
+          if (!batchByName.get(input.batch!)) throw new ApiError('not_found', `no batch named '${input.batch}'`);
+          revoked = revokeBatch.run(now, input.batch!).changes;
+        }
+        audit.append({ kind: 'tokens.revoked', details: { id: input.id ?? null, batch: input.batch ?? null, revoked } });
+        return { revoked };
+      })();
+    },
+
+    /** The printable view of one token again (reprinting a label): derived secrets are recomputed, never stored. */
+    printable(id: number): IssuedToken {
+      const row = printableById.get(id) as (TokenRow & { device_name: string | null; batch_name: string | null }) | undefined;
+      if (!row) throw new ApiError('not_found', `no token with id ${id}`);
+      return issuedView(row, row.device_name, row.batch_name);
+    },
+  };
+}
+export type OnboardingTokens = ReturnType<typeof createOnboardingTokens>;

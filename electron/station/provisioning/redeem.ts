@@ -1,0 +1,121 @@
+import { failure, notFound, type ProvisionResponse } from '../../../shared/provisioning.ts';
+import type { Db } from '../store/database.ts';
+import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
+import { type TokenRow, tokenState } from './onboarding-tokens.ts';
+import type { ProvisionRequest, RequestOrigin } from './types.ts';
+
+/** What the service learnt about the secret before the transaction (scrypt is too slow to run inside it). */
+export type SecretCheck = { tokenId: number; ok: boolean };
+
+export interface Redemption {
+  response: ProvisionResponse;
+  reason: string | null;
+  deviceId: number | null;
+  deviceName: string | null;
+  changed: boolean;
+  tokenLocked: boolean;
+}
+
+export const maxWrongSecrets = 5;
+const baseLockMs = 60_000;
+const maxLockMs = 24 * 3_600_000;
+
+/**
+ * Redeems an onboarding token presented as provisionDeviceKey/provisionDeviceSecret. Runs inside the group-commit
+ * transaction, so usage is consumed atomically with the provisioning: a 10-use token never provisions an 11th device.
+ */
+export function createTokenRedeemer(
+  db: Db,
+  provisionDevice: (id: number, name: string, origin: RequestOrigin, now: number) => void,
+) {
+  const byKey = db.prepare('SELECT * FROM onboarding_tokens WHERE key = ?');
+  const device = db.prepare(`SELECT d.id, d.name, d.state, c.type, c.value FROM devices d
+    LEFT JOIN credentials c ON c.device_id = d.id WHERE d.id = ?`);
+  const nameTaken = db.prepare('SELECT 1 FROM devices WHERE name = ?').pluck();
+  const credentialsTaken = db.prepare('SELECT 1 FROM credentials WHERE credentials_id = ?').pluck();
+  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, batch_id, is_gateway, created_at)
+    VALUES (?, ?, ?, ?, ?)`);
+  const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
+  const consume = db.prepare('UPDATE onboarding_tokens SET uses = uses + 1, failed_attempts = 0 WHERE id = ?');
+  const recordRedemption = db.prepare('INSERT INTO token_redemptions (token_id, device_id, at) VALUES (?, ?, ?)');
+  const wrongSecret = db.prepare('UPDATE onboarding_tokens SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts, lock_count');
+  const lock = db.prepare('UPDATE onboarding_tokens SET locked_until = ?, lock_count = lock_count + 1, failed_attempts = 0 WHERE id = ?');
+  const setAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (?, 'server', ?, ?, ?)
+    ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+
+  function applyAssignment(token: TokenRow, deviceId: number, now: number): void {
+    if (!token.assignment) return;
+    const assignment = JSON.parse(token.assignment) as { attributes?: Record<string, unknown>; policy?: string };
+    for (const [key, value] of Object.entries(assignment.attributes ?? {})) setAttribute.run(deviceId, key, JSON.stringify(value), now);
+    if (assignment.policy) setAttribute.run(deviceId, 'policy', JSON.stringify(assignment.policy), now);
+  }
+
+  const success = (c: { type: StoredCredentials['type']; value: string }): ProvisionResponse => ({
+    credentialsValue: responseValue(c),
+    credentialsType: c.type,
+    status: 'SUCCESS',
+  });
+
+  return {
+    find: (key: string) => byKey.get(key) as TokenRow | undefined,
+
+    redeem(token: TokenRow, request: ProvisionRequest, origin: RequestOrigin, secret: SecretCheck | undefined, now: number): Redemption {
+      const out = (response: ProvisionResponse, reason: string, deviceId: number | null = null, deviceName: string | null = null): Redemption => ({
+        response,
+        reason,
+        deviceId,
+        deviceName,
+        changed: false,
+        tokenLocked: false,
+      });
+      // A locked token answers without looking at the secret, so guessing on is pointless.
+      if (token.locked_until !== null && token.locked_until > now) return out(failure, 'onboarding token locked after wrong secrets');
+      if (secret?.tokenId !== token.id || !secret.ok) {
+        const counted = wrongSecret.get(token.id) as { failed_attempts: number; lock_count: number };
+        if (counted.failed_attempts >= maxWrongSecrets) {
+          lock.run(now + Math.min(baseLockMs * 2 ** counted.lock_count, maxLockMs), token.id);
+          return { ...out(notFound, `wrong onboarding secret; token locked after ${maxWrongSecrets} wrong attempts`), tokenLocked: true };
+        }
+        return out(notFound, 'wrong onboarding secret');
+      }
+      const state = tokenState(token, now);
+      if (state === 'revoked') return out(failure, 'onboarding token revoked');
+      if (state === 'used') return out(failure, 'onboarding token used up');
+      if (state === 'expired') return out(failure, 'onboarding token expired');
+
+      if (token.device_id !== null) {
+        const bound = device.get(token.device_id) as { id: number; name: string; state: string; type: StoredCredentials['type'] | null; value: string | null } | undefined;
+        if (!bound) return out(failure, 'the device of this token was removed');
+        if (bound.state !== 'pending') return out(failure, 'device already onboarded', bound.id, bound.name);
+        let credentials = bound.type && bound.value ? { type: bound.type, value: bound.value } : null;
+        if (!credentials) {
+          const requested = credentialsFromRequest(request);
+          if (!requested) return out(failure, 'credentials are incomplete', bound.id, bound.name);
+          if (credentialsTaken.get(requested.credentialsId)) return out(failure, 'these credentials belong to another device', bound.id, bound.name);
+          insertCredentials.run(bound.id, requested.type, requested.credentialsId, requested.value);
+          credentials = requested;
+        }
+        consume.run(token.id);
+        recordRedemption.run(token.id, bound.id, now);
+        applyAssignment(token, bound.id, now);
+        provisionDevice(bound.id, bound.name, origin, now);
+        return { ...out(success(credentials), 'onboarding token redeemed', bound.id, bound.name), changed: true };
+      }
+
+      // A group token creates a new device in the token's batch and profile.
+      const given = request.deviceName?.trim();
+      const name = given ? given : `device-${randomAlphanumeric(10).toLowerCase()}`;
+      if (nameTaken.get(name)) return out(failure, 'a device of this name already exists', null, name);
+      const credentials = credentialsFromRequest(request);
+      if (!credentials) return out(failure, 'credentials are incomplete', null, name);
+      if (credentialsTaken.get(credentials.credentialsId)) return out(failure, 'these credentials belong to another device', null, name);
+      const id = Number(insertDevice.run(name, token.profile_id, token.batch_id, request.gateway ? 1 : 0, now).lastInsertRowid);
+      insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);
+      consume.run(token.id);
+      recordRedemption.run(token.id, id, now);
+      applyAssignment(token, id, now);
+      provisionDevice(id, name, origin, now);
+      return { ...out(success(credentials), 'onboarding token redeemed', id, name), changed: true };
+    },
+  };
+}

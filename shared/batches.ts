@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const Batch = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  site: z.string(),
+  profile: z.string().nullable(),
+  notes: z.string(),
+  createdAt: z.string(),
+  /** Devices by state: the progress bar pending -> provisioned -> online. */
+  counts: z.object({ total: z.number().int(), pending: z.number().int(), provisioned: z.number().int(), online: z.number().int() }),
+});
+export type Batch = z.infer<typeof Batch>;
+
+export const BatchInput = z.object({
+  name: z.string().trim().min(1, 'a batch needs a name').max(255),
+  site: z.string().max(255).default(''),
+  profile: z.string().min(1, 'choose the profile its devices provision with'),
+  notes: z.string().max(10_000).default(''),
+});
+
+export const BatchUpdate = z.object({
+  batch: z.string(),
+  name: z.string().trim().min(1).max(255).optional(),
+  site: z.string().max(255).optional(),
+  profile: z.string().min(1).optional(),
+  notes: z.string().max(10_000).optional(),
+});
