@@ -9,6 +9,13 @@ export const StationEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('device'), device: Device }),
   /** Every provisioning attempt, for the live feed; never carries a secret. */
   z.object({ type: z.literal('provision'), attempt: ProvisionAttempt }),
+  /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */
+  z.object({
+    type: z.literal('progress'),
+    task: z.string(),
+    done: z.number().int(),
+    total: z.number().int().nullable(),
+  }),
 ]);
 export type StationEvent = z.infer<typeof StationEvent>;
 export type StationEventType = StationEvent['type'];

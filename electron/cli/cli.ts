@@ -2,15 +2,18 @@ import { DataDirError } from '../station/data-dir.ts';
 import { ListenError } from '../station/net/listen.ts';
 import { version } from '../station/paths.ts';
 import { type Command, UsageError } from './command.ts';
+import { apiToken } from './commands/api-token.ts';
 import { batch } from './commands/batch.ts';
 import { device, devices } from './commands/devices.ts';
+import { importCommand } from './commands/import.ts';
 import { resolveSubcommand } from './commands/group.ts';
 import { profile } from './commands/profile.ts';
 import { serve } from './commands/serve.ts';
+import { simulate } from './commands/simulate.ts';
 import { tokens } from './commands/tokens.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, tokens };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, 'api-token': apiToken, simulate };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -1,6 +1,6 @@
 import { ADMIN } from '../station/api/router.ts';
-import { openEngine } from '../station/engine.ts';
-import { defaultDataDir } from '../station/paths.ts';
+import { type Engine, openEngine } from '../station/engine.ts';
+import { defaultDataDir } from '../station/data-dir.ts';
 import type { MethodName, ParamsIn, Result } from '../../shared/api/contract.ts';
 import { type ParsedArgs, stringOption } from './command.ts';
 
@@ -15,7 +15,7 @@ export type Call = <M extends MethodName>(method: M, params: ParamsIn<M>) => Pro
  * Runs CLI work against the data directory through the same router the UI uses, so a command behaves exactly
  * like the API whether or not a station is serving that directory (SQLite WAL lets both write).
  */
-export async function withEngine<T>(args: ParsedArgs, work: (call: Call) => Promise<T>): Promise<T> {
+export async function withEngine<T>(args: ParsedArgs, work: (call: Call, engine: Engine) => Promise<T>): Promise<T> {
   const engine = openEngine({ dataDir: stringOption(args, 'data') ?? defaultDataDir() });
   const call: Call = async (method, params) => {
     const reply = await engine.router.call(method, params, ADMIN);
@@ -23,7 +23,7 @@ export async function withEngine<T>(args: ParsedArgs, work: (call: Call) => Prom
     return reply.value as never;
   };
   try {
-    return await work(call);
+    return await work(call, engine);
   } finally {
     await engine.close();
   }

@@ -1,4 +1,5 @@
 import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export class DataDirError extends Error {
@@ -33,4 +34,12 @@ export function prepareDataDir(dir: string): string {
     throw new DataDirError(path, reasons[code] ?? (err as Error).message);
   }
   return path;
+}
+
+/** Where a station keeps its data when no --data is given: the OS's conventional per-user place. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.FIELDSTATION_DATA) return env.FIELDSTATION_DATA;
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Fieldstation', 'station');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Fieldstation', 'station');
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'fieldstation');
 }

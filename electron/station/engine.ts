@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import type { ListenerInfo } from '../../shared/station.ts';
+import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
+import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
 import { createStationKeys, loadMasterKey, type StationKeys } from './keys.ts';
 import { createBatches } from './provisioning/batches.ts';
 import { createDevices } from './provisioning/devices.ts';
+import { createDeviceImport } from './provisioning/import-devices.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
@@ -30,6 +33,7 @@ export interface Engine {
   db: Db;
   bus: EventBus;
   router: Router;
+  apiTokens: ApiTokens;
   service: ProvisioningService;
   committer: GroupCommitter;
   keys: StationKeys;
@@ -65,12 +69,13 @@ export function openEngine(options: EngineOptions): Engine {
   const handlers = {
     ...statusHandlers(deps),
     ...provisioningHandlers({ ...deps, profiles, devices, reader }),
-    ...onboardingHandlers({ batches, tokens }),
+    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
   return {
     ...deps,
-    router: createRouter(handlers),
+    router: createRouter(handlers, createScopeGuard(db)),
+    apiTokens: createApiTokens(db, keys),
     service,
     keys,
     committer: service.committer,

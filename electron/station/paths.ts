@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,11 +18,3 @@ export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'packa
 
 export const builtUiDir = join(packageRoot, 'dist', 'renderer');
 export const resourcesDir = join(packageRoot, 'resources');
-
-/** Where a station keeps its data when no --data is given: the OS's conventional per-user place. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
-  if (env.FIELDSTATION_DATA) return env.FIELDSTATION_DATA;
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Fieldstation', 'station');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Fieldstation', 'station');
-  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'fieldstation');
-}

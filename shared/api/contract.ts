@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Device, DeviceDetail, DeviceInput, DeviceQuery, ProvisionAttempt } from '../devices.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
+import { ImportFormat, ImportReport } from '../import.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
 import { StationStatus } from '../station.ts';
@@ -41,6 +42,18 @@ export const adminApi = {
   'devices.list': method({ params: DeviceQuery, result: z.array(Device), action: 'GetDevice' }),
   'devices.get': method({ params: z.object({ name: z.string() }), result: DeviceDetail, action: 'GetDevice' }),
   'devices.add': method({ params: DeviceInput, result: Device, action: 'ManageDevice' }),
+  /** Imports a CSV or JSON device list into a batch: all rows or none; dryRun only validates. */
+  'devices.import': method({
+    params: z.object({
+      profile: z.string(),
+      batch: z.string().trim().min(1),
+      text: z.string(),
+      format: ImportFormat.default('auto'),
+      dryRun: z.boolean().default(false),
+    }),
+    result: ImportReport,
+    action: 'ImportDevices',
+  }),
   'batches.list': method({ params: z.object({}), result: z.array(Batch), action: 'GetDevice' }),
   'batches.get': method({ params: z.object({ batch: z.string() }), result: Batch, action: 'GetDevice' }),
   'batches.create': method({ params: BatchInput, result: Batch, action: 'ManageDevice' }),

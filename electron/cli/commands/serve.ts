@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { defaultDataDir } from '../../station/paths.ts';
+import { defaultDataDir } from '../../station/data-dir.ts';
 import { createStation, defaultPorts } from '../../station/station.ts';
 import { type Command, dataOption, portOption, stringOption, UsageError } from '../command.ts';
 

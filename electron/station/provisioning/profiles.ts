@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors.ts';
-import { type Profile, ProfileInput, type ProfileUpdate } from '../../../shared/profiles.ts';
+import type { Profile, ProfileInput, ProfileUpdate } from '../../../shared/profiles.ts';
 import type { z } from 'zod';
 import type { Db } from '../store/database.ts';
 import { createProfileStore, toProfile } from '../store/profiles.ts';

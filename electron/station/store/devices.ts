@@ -81,7 +81,9 @@ export function createDeviceReader(db: Db) {
       if (!device) return null;
       const attrs: DeviceDetail['attributes'] = {};
       for (const a of attributes.all(device.id) as { scope: string; key: string; value: string }[]) {
-        (attrs[a.scope] ??= {})[a.key] = JSON.parse(a.value);
+        const scope = attrs[a.scope] ?? {};
+        scope[a.key] = JSON.parse(a.value);
+        attrs[a.scope] = scope;
       }
       const latest: DeviceDetail['telemetry'] = {};
       for (const t of telemetry.all(device.id) as { key: string; value: string; ts: number }[]) {

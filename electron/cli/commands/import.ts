@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import type { ImportReport } from '../../../shared/import.ts';
+import { decodeDeviceList } from '../../station/import/index.ts';
+import { ADMIN } from '../../station/api/router.ts';
+import { type Command, dataOption, requiredOption, UsageError } from '../command.ts';
+import { CommandError, printJson, withEngine } from '../engine-call.ts';
+
+function describeProblems(report: ImportReport): string {
+  const shown = report.problems.slice(0, 50).map((p) => `  line ${p.line}${p.column ? `, column ${p.column}` : ''}: ${p.message}`);
+  const more = report.problems.length - shown.length;
+  return [...shown, ...(more > 0 ? [`  … and ${more} more`] : [])].join('\n');
+}
+
+export const importCommand: Command = {
+  summary: 'import a CSV or JSON device list into a batch (all rows or none; --dry-run only checks)',
+  usage: 'fieldstation import --profile NAME --batch NAME [--dry-run] [--json] FILE.csv|FILE.json',
+  options: { ...dataOption, profile: { type: 'string' }, batch: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  positionals: true,
+  run: (args) =>
+    withEngine(args, async (_call, engine) => {
+      const [file, ...extra] = args.positionals;
+      if (!file || extra.length) throw new UsageError(`give exactly one file (usage: ${importCommand.usage})`);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      }
+      const decoded = decodeDeviceList(bytes);
+      if (!decoded.ok) throw new CommandError(`${file}: ${decoded.problem.message}`);
+      const json = args.values.json === true;
+      let lastShown = 0;
+      const reply = await engine.router.call(
+        'devices.import',
+        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text: decoded.text, dryRun: args.values['dry-run'] === true },
+        {
+          ...ADMIN,
+          onProgress: (done, total) => {
+            // Only large files are worth a progress line; scripts asking for JSON get none.
+            if (json || total === null || total < 10_000 || done - lastShown < total / 10) return;
+            lastShown = done;
+            console.error(`checked ${done.toLocaleString('en')} of ${total.toLocaleString('en')} rows`);
+          },
+        },
+      );
+      if (!reply.ok) throw new CommandError(reply.error.message);
+      const report = reply.value as ImportReport;
+      if (json) printJson(report);
+      else if (report.problems.length) {
+        console.error(`${file}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}; nothing was imported\n${describeProblems(report)}`);
+      } else {
+        const verb = report.dryRun ? 'would import' : 'imported';
+        console.log(`${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged`);
+      }
+      return report.problems.length ? 1 : 0;
+    }),
+};

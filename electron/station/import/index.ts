@@ -1,0 +1,106 @@
+import type { CsvDelimiter, ImportFormat, ImportProblem, ImportRow } from '../../../shared/import.ts';
+import { mapHeader, recordToDevice } from './columns.ts';
+import { parseCsv } from './csv.ts';
+import { readJsonDevices } from './json.ts';
+import { DeviceValidator, type RawDevice } from './validate.ts';
+
+export { CsvParser, parseCsv } from './csv.ts';
+export { type DecodedDeviceList, decodeDeviceList } from './decode.ts';
+export { DeviceValidator, type RawDevice, validateDevices } from './validate.ts';
+
+export interface ParseDeviceListOptions {
+  /**
+   * Called every `progressInterval` rows and once at the end. Parsing is synchronous: a caller that must keep its
+   * event loop responsive (the admin API's event stream) should run this in a worker or on a utility process.
+   */
+  onProgress?(rowsDone: number, rowsTotal: number): void;
+  /** Rows between progress calls; default 1,000. */
+  progressInterval?: number;
+  /** Skip CSV delimiter detection. */
+  delimiter?: CsvDelimiter;
+}
+
+export interface ParsedDeviceList {
+  /** Rows without problems, in file order. */
+  rows: ImportRow[];
+  /** Sorted by line; the import should not proceed while there are any. */
+  problems: ImportProblem[];
+  /** Recognised columns (CSV) or keys (JSON), canonical: `name`, `clientId`, `attr:Floor`. */
+  columns: string[];
+  format: 'csv' | 'json';
+  /** CSV only. */
+  delimiter?: CsvDelimiter;
+}
+
+/** JSON when the first non-space character opens an array or object; no CSV header starts that way. */
+export function detectFormat(text: string): 'csv' | 'json' {
+  const match = /^[\uFEFF\s]*([[{])/.exec(text);
+  return match ? 'json' : 'csv';
+}
+
+export function parseDeviceList(
+  text: string,
+  format: ImportFormat = 'auto',
+  options: ParseDeviceListOptions = {},
+): ParsedDeviceList {
+  const resolved = format === 'auto' ? detectFormat(text) : format;
+  const result = resolved === 'json' ? parseJson(text, options) : parseCsvDevices(text, options);
+  // Stable: problems of one line keep the order they were found in (name before mac before credentials).
+  result.problems.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+function parseJson(text: string, options: ParseDeviceListOptions): ParsedDeviceList {
+  const json = readJsonDevices(text);
+  const validated = validate(json.devices, (device) => device, options);
+  return {
+    rows: validated.rows,
+    problems: json.problems.concat(validated.problems),
+    columns: json.columns,
+    format: 'json',
+  };
+}
+
+function parseCsvDevices(text: string, options: ParseDeviceListOptions): ParsedDeviceList {
+  const csv = parseCsv(text, options.delimiter ? { delimiter: options.delimiter } : {});
+  const { delimiter, records, error } = csv;
+  const [headerRecord, ...dataRecords] = records;
+  if (!headerRecord) {
+    const problems: ImportProblem[] = [];
+    if (error) problems.push({ line: error.line, column: null, message: error.message });
+    else
+      problems.push({
+        line: 1,
+        column: null,
+        message: 'the file is empty; its first line must be a header such as name,serial,mac',
+      });
+    return { rows: [], problems, columns: [], format: 'csv', delimiter };
+  }
+
+  const header = mapHeader(headerRecord);
+  // Without a name column every row would repeat "name is empty"; the header problem says it once.
+  const validated = header.hasName
+    ? validate(dataRecords, (record) => recordToDevice(record, header), options)
+    : { rows: [], problems: [] };
+  const problems = header.problems.concat(validated.problems);
+  if (error) problems.push({ line: error.line, column: header.names[error.field] || null, message: error.message });
+  return { rows: validated.rows, problems, columns: header.columns, format: 'csv', delimiter };
+}
+
+function validate<T>(
+  items: readonly T[],
+  toDevice: (item: T) => RawDevice | null,
+  options: ParseDeviceListOptions,
+): DeviceValidator {
+  const { onProgress } = options;
+  const interval = Math.max(1, options.progressInterval ?? 1000);
+  const validator = new DeviceValidator();
+  const total = items.length;
+  for (let i = 0; i < total; i++) {
+    const device = toDevice(items[i]!);
+    if (device) validator.add(device);
+    if (onProgress && (i + 1) % interval === 0 && i + 1 < total) onProgress(i + 1, total);
+  }
+  onProgress?.(total, total);
+  return validator;
+}

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { openTestEngine, type TestEngine, tempDir } from '../support/engine.ts';
+
+const file = '\uFEFFName;Serial;MAC;attr:Floor\r\nmeter-1;S1;aa-bb-cc-dd-ee-01;3\r\n"meter-2";"S;2";AABBCCDDEE02;"4\nnorth"\r\n';
+
+describe('device import into the station', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = openTestEngine();
+    await t.call('profiles.add', { name: 'meters', provisionDeviceKey: 'k', provisionDeviceSecret: 's', strategy: 'check-pre-provisioned' });
+  });
+  afterEach(() => t.close());
+
+  const run = (text: string, extra: { dryRun?: boolean; batch?: string } = {}) =>
+    t.call('devices.import', { profile: 'meters', batch: extra.batch ?? 'site-a', text, dryRun: extra.dryRun });
+
+  it('imports a semicolon file with BOM, quoted delimiters and newlines, and gives each device credentials', async () => {
+    expect(await run(file)).toEqual({ dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0, problems: [] });
+    const d = await t.call('devices.get', { name: 'meter-2' });
+    expect(d).toMatchObject({ batch: 'site-a', serial: 'S;2', mac: 'AA:BB:CC:DD:EE:02', state: 'pending', credentialsType: 'ACCESS_TOKEN' });
+    expect(d.attributes.server).toEqual({ Floor: '4\nnorth' });
+    expect((await t.call('batches.get', { batch: 'site-a' })).counts).toEqual({ total: 2, pending: 2, provisioned: 0, online: 0 });
+  });
+
+  it('re-importing the same file is idempotent; a changed row is an update', async () => {
+    await run(file);
+    const before = await t.call('devices.get', { name: 'meter-1' });
+    expect(await run(file)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect((await t.call('devices.get', { name: 'meter-1' })).credentialsValue).toBe(before.credentialsValue);
+    expect(await run(file.replace(';3\r\n', ';5\r\n'))).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    expect(await t.call('devices.list', {})).toHaveLength(2);
+  });
+
+  it('a file with one bad row imports nothing, and dry runs never write', async () => {
+    const bad = 'name,mac\nok-1,AA:BB:CC:DD:EE:01\nok-2,not-a-mac\n';
+    const report = await run(bad);
+    expect(report.problems).toEqual([expect.objectContaining({ line: 3, column: 'mac' })]);
+    expect(report.created).toBe(0);
+    expect(await t.call('devices.list', {})).toHaveLength(0);
+    expect(await run('name\nok-1\n', { dryRun: true })).toMatchObject({ dryRun: true, created: 1, problems: [] });
+    expect(await t.call('devices.list', {})).toHaveLength(0);
+  });
+
+  it('reports a name already in another batch and credentials owned by another device, with line and column', async () => {
+    await run('name,token\nshared-1,tok-1\n', { batch: 'site-a' });
+    const report = await run('name,token\nshared-1,tok-9\nnew-1,tok-1\n', { batch: 'site-b' });
+    expect(report.problems).toEqual([
+      { line: 2, column: 'name', message: "a device named 'shared-1' is already in the station in batch 'site-a'", value: 'shared-1' },
+      { line: 3, column: 'token', message: "these credentials already belong to device 'shared-1'" },
+    ]);
+  });
+
+  it('CLI: --dry-run lists problems by line and exits 1; the real run prints counts', () => {
+    const data = tempDir();
+    expect(runCli(['profile', 'add', '--data', data, '--name', 'meters', '--key', 'k', '--secret', 's', '--strategy', 'allow-create']).status).toBe(0);
+    const csv = join(data, 'devices.csv');
+    writeFileSync(csv, 'name,mac\nm-1,AA:BB:CC:DD:EE:01\nm-1,AA:BB:CC:DD:EE:02\n');
+    const dry = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', '--dry-run', csv]);
+    expect(dry.status).toBe(1);
+    expect(dry.stderr).toContain("line 3, column name: name 'm-1' also appears on line 2");
+    writeFileSync(csv, 'name,mac\nm-1,AA:BB:CC:DD:EE:01\nm-2,AA:BB:CC:DD:EE:02\n');
+    const ok = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', csv]);
+    expect(ok.stdout.trim()).toBe('imported 2 rows: 2 new, 0 updated, 0 unchanged');
+    const again = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', '--json', csv]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, unchanged: 2 });
+  });
+});
