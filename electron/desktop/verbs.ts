@@ -1,0 +1,23 @@
+// What each bridge verb does. Pure: main.ts injects the Electron pieces (shell.openExternal).
+import { docsUrls } from '../../shared/desktop-bridge.ts';
+import type { VerbHandlers } from './ipc-core.ts';
+import { isAllowedExternalUrl } from './navigation-policy.ts';
+
+export interface VerbDeps {
+  /** The app's version (package.json), not Electron's: a dev run from a file path reports Electron's. */
+  readonly version: string;
+  readonly openExternal: (url: string) => Promise<void>;
+}
+
+export function createVerbHandlers(deps: VerbDeps): VerbHandlers {
+  return {
+    appVersion: () => deps.version,
+    openDocs: async (topic) => {
+      const url = docsUrls[topic];
+      // The table is ours, but the allow-list is the single place that says what may leave the app.
+      if (!isAllowedExternalUrl(url)) throw new Error(`Refusing to open ${url}: not an allowed docs page.`);
+      await deps.openExternal(url);
+      return null;
+    },
+  };
+}
