@@ -22,8 +22,14 @@ export interface Router {
 
 export const ADMIN: CallContext = { principal: { kind: 'admin' } };
 
-/** One router implements the whole contract: validates params, checks the action, maps errors to codes. */
-export function createRouter(handlers: Handlers): Router {
+/** Limits a scoped principal to its batches and profiles (see scopes.ts). */
+export interface Scope {
+  before(principal: Principal, params: unknown): void;
+  after(principal: Principal, value: unknown): unknown;
+}
+
+/** One router implements the whole contract: validates params, checks the action and scope, maps errors to codes. */
+export function createRouter(handlers: Handlers, scope?: Scope): Router {
   return {
     async call(method, rawParams, ctx) {
       try {
@@ -36,9 +42,10 @@ export function createRouter(handlers: Handlers): Router {
         if (!parsed.success) {
           throw new ApiError('invalid_params', describeIssues(parsed.error.issues), parsed.error.issues);
         }
+        scope?.before(ctx.principal, parsed.data);
         const handler = handlers[method] as (p: unknown, c: CallContext) => unknown;
         const value = await handler(parsed.data, ctx);
-        return { ok: true, value };
+        return { ok: true, value: scope ? scope.after(ctx.principal, value) : value };
       } catch (err) {
         return { ok: false, error: toApiError(err).toBody() };
       }
