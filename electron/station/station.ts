@@ -3,7 +3,12 @@ import type { ListenerInfo } from '../../shared/station.ts';
 import { createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
 import { type Engine, openEngine } from './engine.ts';
+import { ListenError, listenError } from './net/listen.ts';
 import { builtUiDir } from './paths.ts';
+import type { TransportServer } from './provisioning/types.ts';
+import { createCoapTransport } from './transports/coap.ts';
+import { createHttpTransport } from './transports/http.ts';
+import { createMqttTransport } from './transports/mqtt.ts';
 
 export interface StationOptions {
   dataDir: string;
@@ -57,11 +62,27 @@ export function createStation(options: StationOptions): Station {
       port: uiPort,
       secret,
       router: opened.router,
+      apiTokens: opened.apiTokens,
       bus: opened.bus,
       uiDir: options.uiDir ?? builtUiDir,
       hello: () => ({ type: 'status', status: readStatus(opened) }),
       log: opened.log,
     });
+    const bind = options.bind ?? '0.0.0.0';
+    const device = (name: 'http' | 'mqtt' | 'coap', server: TransportServer, url: (a: string, p: number) => string): Listener => ({
+      name,
+      async listen() {
+        try {
+          const { address, port } = await server.listen();
+          return { name, address, port, url: url(address, port) };
+        } catch (err) {
+          if (err instanceof ListenError) throw err;
+          throw listenError(name, bind, options.ports?.[name] ?? defaultPorts[name], err as NodeJS.ErrnoException);
+        }
+      },
+      close: () => server.close(),
+    });
+    const transport = { host: bind, service: opened.service, log: opened.log };
     listeners = [
       {
         name: 'ui',
@@ -71,6 +92,9 @@ export function createStation(options: StationOptions): Station {
         },
         close: () => admin.close(),
       },
+      device('http', createHttpTransport({ ...transport, port: options.ports?.http ?? defaultPorts.http }), (a, p) => `http://${a}:${p}/api/v1/provision`),
+      device('mqtt', createMqttTransport({ ...transport, port: options.ports?.mqtt ?? defaultPorts.mqtt }), (a, p) => `mqtt://${a}:${p}`),
+      device('coap', createCoapTransport({ ...transport, port: options.ports?.coap ?? defaultPorts.coap }), (a, p) => `coap://${a}:${p}/api/v1/provision`),
     ];
     try {
       const infos: ListenerInfo[] = [];

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ApiTokenCreate, ApiTokenRefresh } from '../../../shared/api-tokens.ts';
 import type { StationEvent } from '../../../shared/events.ts';
 import { ApiError, type ApiReply, httpStatusOf } from '../../../shared/errors.ts';
 import type { EventBus } from '../event-bus.ts';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
+import type { ApiTokens } from './api-tokens.ts';
 import { isOwnOrigin, presentedSecret, sameSecret, sessionCookie } from './auth.ts';
 import { openEventStream } from './event-stream.ts';
 import { ADMIN, type CallContext, type Principal, type Router } from './router.ts';
@@ -13,6 +15,7 @@ export interface AdminServerOptions {
   port: number;
   secret: string;
   router: Router;
+  apiTokens: ApiTokens;
   bus: EventBus;
   uiDir?: string;
   /** First event of every live stream, so a (re)connecting UI is current at once. */
@@ -57,9 +60,25 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     }
     if (!url.pathname.startsWith('/api/')) return serveStatic(options.uiDir, url.pathname, res);
 
+    if (req.method === 'POST' && url.pathname === '/api/token/refresh') {
+      const body = ApiTokenRefresh.safeParse(await readJson(req));
+      if (!body.success) throw new ApiError('invalid_params', 'send {"refreshToken": "..."}');
+      return sendJson(res, 200, options.apiTokens.refresh(body.data.refreshToken));
+    }
+
     const principal = authenticate(req);
     if (!principal) return refuse(res, 401, 'unauthorized', 'open the UI link the station printed, or send its secret');
     const ctx: CallContext = { principal };
+
+    // DeviceHive's token/create: plain JSON in and out, as scripts written for it expect.
+    if (req.method === 'POST' && url.pathname === '/api/token/create') {
+      if (principal.kind === 'api-token' && !principal.actions.includes('ManageToken')) {
+        throw new ApiError('forbidden', 'this API token may not ManageToken');
+      }
+      const body = ApiTokenCreate.safeParse(await readJson(req));
+      if (!body.success) throw new ApiError('invalid_params', body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return sendJson(res, 200, options.apiTokens.create(body.data.payload, principal));
+    }
 
     if (req.method === 'GET' && url.pathname === '/api/status') {
       return sendReply(res, await options.router.call('station.status', {}, ctx));
@@ -78,9 +97,12 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     return refuse(res, 404, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
   }
 
+  /** The run's secret is the owner; a JWT is a scoped API token (an expired one throws a 401 saying so). */
   function authenticate(req: IncomingMessage): Principal | null {
     const given = presentedSecret(req, port);
-    if (given !== null && sameSecret(given, options.secret)) return ADMIN.principal;
+    if (given === null) return null;
+    if (sameSecret(given, options.secret)) return ADMIN.principal;
+    if (given.split('.').length === 3) return options.apiTokens.verifyAccess(given);
     return null;
   }
 

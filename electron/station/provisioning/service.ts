@@ -38,6 +38,8 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
   const decider = createProvisionDecider(db, profiles, audit);
   const contact = createFirstContact(db);
   const throttle = createSourceThrottle();
+  // A LAN host spraying garbage must not turn into unbounded audit writes: the first 60 a minute are kept.
+  const malformed = createSourceThrottle({ limit: 60 });
   const lastSeenEvent = new Map<number, number>();
   // PIN/password checks already passed: a burst of devices typing one group PIN costs one scrypt, not hundreds.
   const verified = new Map<number, Set<string>>();
@@ -118,6 +120,9 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     },
 
     rejectMalformed(message, origin) {
+      const now = Date.now();
+      if (malformed.blocked(origin.remoteAddress, now)) return;
+      malformed.fail(origin.remoteAddress, now);
       auditRejected('BAD_REQUEST', message, origin).catch((err: unknown) => options.log?.(`audit: ${(err as Error).message}`));
     },
 

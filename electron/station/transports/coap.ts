@@ -1,0 +1,162 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
+import { listenError } from '../net/listen.ts';
+import type { RequestOrigin, TransportOptions, TransportServer } from '../provisioning/types.ts';
+import { type Blockwise, createBlockwise } from './coap-blockwise.ts';
+import { peerAddress } from '../net/peer-address.ts';
+
+/**
+ * ThingsBoard's device API over CoAP (RFC 7252) on node-coap: decode, call the provisioning service, encode.
+ * Provisioning outcomes carry ThingsBoard's JSON (2.01 on SUCCESS, 4.00 otherwise, CoapTransportResource);
+ * every other answer is a bare response code, as ThingsBoard sends them.
+ */
+
+// Same bound as HTTP; node-coap assembles Block1 transfers in memory, so it is enforced per block (coap-blockwise.ts).
+export const coapBodyLimit = 64 * 1024;
+
+// RFC 7252 §12.3: application/json is Content-Format 50.
+const json = 'application/json';
+
+type Reply = { code: string; json?: string };
+
+const badRequest: Reply = { code: '4.00' };
+
+// node-coap's default: a reply not ready by then follows an empty ACK as a separate response (RFC 7252 §5.2.2).
+const piggybackReplyMs = 50;
+// How long close() waits for answers in flight (they wait on one group commit, normally milliseconds).
+const drainMs = 2000;
+
+export function createCoapTransport(options: TransportOptions): TransportServer {
+  const { service } = options;
+  const log = options.log ?? (() => {});
+  const type = isIPv6(options.host) ? 'udp6' : 'udp4';
+  const server = createServer({ type, piggybackReplyMs });
+  let socket: Socket | null = null;
+  let blockwise: Blockwise<Reply> | null = null;
+  let closing: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+
+  server.on('request', (req: IncomingMessage, res: OutgoingMessage) => {
+    res.on('error', (err: Error) => log(`coap transport: reply to ${req.rsinfo.address}: ${err.message}`));
+    const answering = answer(req)
+      .catch((err: unknown): Reply => {
+        log(`coap transport: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return { code: '5.00' };
+      })
+      .then((reply) => {
+        if (socket === null) return;
+        if (reply.json !== undefined) blockwise?.remember(req, reply, Buffer.byteLength(reply.json));
+        send(res, reply);
+      })
+      .catch((err: unknown) => log(`coap transport: reply to ${req.rsinfo.address}: ${String(err)}`))
+      .finally(() => inFlight.delete(answering));
+    inFlight.add(answering);
+  });
+  // Socket errors surface here; without a listener node-coap's re-emit would crash the station.
+  server.on('error', (err: Error) => log(`coap transport: ${err.message}`));
+
+  async function answer(req: IncomingMessage): Promise<Reply> {
+    // The next block of a reply already given (RFC 7959 §2.4): never run the request again, slice the same reply.
+    const given = blockwise?.followUp(req);
+    if (given !== undefined) return given ?? badRequest;
+    const target = route(req.url);
+    if (target === null) return { code: '4.04' };
+    if (req.method !== 'POST') return { code: '4.05' };
+    const origin: RequestOrigin = { transport: 'coap', remoteAddress: peerAddress(req.rsinfo.address) };
+    const body = req.payload ?? Buffer.alloc(0);
+
+    if (target.kind === 'provision') {
+      if (body.length > coapBodyLimit) {
+        service.rejectMalformed(`request body larger than ${coapBodyLimit} bytes`, origin);
+        return { code: '4.13' };
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        service.rejectMalformed('the request body is not valid JSON', origin);
+        return badRequest;
+      }
+      const decoded = service.decode(parsed);
+      if (!decoded.ok) {
+        service.rejectMalformed(decoded.message, origin);
+        return badRequest;
+      }
+      const response = await service.provision(decoded.request, origin);
+      return { code: response.status === 'SUCCESS' ? '2.01' : '4.00', json: JSON.stringify(response) };
+    }
+
+    const device = service.authenticateToken(target.token);
+    if (device === null) return { code: '4.01' };
+    if (body.length > coapBodyLimit) return { code: '4.13' };
+    try {
+      if (target.resource === 'telemetry') await service.recordTelemetry(device, body, origin);
+      else await service.recordAttributes(device, body, origin);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'BadPayloadError') return badRequest;
+      throw err;
+    }
+    return { code: '2.01' };
+  }
+
+  return {
+    listen() {
+      const sock = createSocket({ type });
+      return new Promise((resolve, reject) => {
+        sock.once('error', (err: NodeJS.ErrnoException) => {
+          sock.close();
+          reject(listenError('coap', options.host, options.port, err));
+        });
+        sock.bind(options.port, options.host, () => {
+          sock.removeAllListeners('error');
+          socket = sock;
+          blockwise = createBlockwise<Reply>(server, sock, coapBodyLimit);
+          // Handed over, node-coap reads and answers on our socket but leaves binding and closing to us.
+          server.listen(sock);
+          const { address, port } = sock.address();
+          resolve({ address, port });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const sock = socket;
+        if (sock === null) return void server.close();
+        // Deaf from now on. node-coap arms an ACK timer for every CON it reads, even one it then drops, and that timer
+        // throws if it fires on a closed socket: let the armed ones fire, and answers in flight go out (a device told
+        // SUCCESS must hear it), but never wait long on a stuck one.
+        sock.removeAllListeners('message');
+        await Promise.all([Promise.race([Promise.allSettled(inFlight), delay(drainMs)]), delay(piggybackReplyMs + 10)]);
+        socket = null;
+        server.close(); // also stops node-coap's retransmissions of replies already sent
+        await new Promise<void>((resolve) => sock.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+type Route = { kind: 'provision' } | { kind: 'device'; token: string; resource: 'telemetry' | 'attributes' } | null;
+
+/** `/api/v1/provision`, `/api/v1/{anything}/provision` (ThingsBoard ignores the segment), `/api/v1/{token}/{resource}`. */
+function route(url: string): Route {
+  const path = url.split('?', 1)[0]!.split('/');
+  if (path[0] !== '' || path[1] !== 'api' || path[2] !== 'v1') return null;
+  if (path.length === 4 && path[3] === 'provision') return { kind: 'provision' };
+  if (path.length !== 5 || path[3] === '') return null;
+  if (path[4] === 'provision') return { kind: 'provision' };
+  if (path[4] === 'telemetry' || path[4] === 'attributes') return { kind: 'device', token: path[3]!, resource: path[4] };
+  return null;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function send(res: OutgoingMessage, reply: Reply): void {
+  res.code = reply.code;
+  if (reply.json === undefined) return void res.end();
+  res.setOption('Content-Format', json);
+  res.end(Buffer.from(reply.json, 'utf8'));
+}

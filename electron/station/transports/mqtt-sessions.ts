@@ -1,0 +1,300 @@
+import type { Aedes, AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
+import type { ProvisionResponse } from '../../../shared/provisioning.ts';
+import type { DeviceIdentity, ProvisioningService, RequestOrigin } from '../provisioning/types.ts';
+import { peerAddress } from '../net/peer-address.ts';
+
+// Topic names from ThingsBoard's MqttTopics.
+const provisionRequestTopic = '/provision/request';
+const provisionResponseTopic = '/provision/response';
+const telemetryTopic = 'v1/devices/me/telemetry';
+const attributesTopic = 'v1/devices/me/attributes';
+/** The v1 topics ThingsBoard lets a device subscribe to (MqttTransportHandler.processSubscribe); others get 0x80. */
+const deviceSubscriptionTopics = new Set([
+  'v1/devices/me/attributes',
+  'v1/devices/me/attributes/response/+',
+  'v1/devices/me/rpc/request/+',
+  'v1/devices/me/rpc/response/+',
+]);
+/** Where an accepted client publish goes once the station has consumed it: no subscription can ever match it. */
+const consumedTopic = '$fieldstation/consumed';
+/** Every subscription is filed under its own session's prefix (see authorizeSubscribe). */
+const sessionTopicPrefix = '$fieldstation/session/';
+
+export interface SessionPolicy {
+  service: ProvisioningService;
+  log: (line: string) => void;
+  /** How long a provision session stays open after its answer. */
+  provisionCloseDelayMs: number;
+  /** Largest PUBLISH payload a session may send; beyond it the session is closed. */
+  maxPayloadBytes: number;
+}
+
+interface Session {
+  kind: 'provision' | 'device';
+  /** Unique per connection: the prefix of the session's subscriptions. */
+  serial: string;
+  /** The client id the device sent (MQTT_BASIC credentials use it). */
+  clientId: string;
+  origin: RequestOrigin;
+  device: DeviceIdentity | null;
+  /** ThingsBoard answers a provision request at QoS 1 unless /provision/response was subscribed with less. */
+  responseQos: 0 | 1;
+  closeTimer: NodeJS.Timeout | null;
+}
+
+export type SessionHooks = Required<
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
+>;
+
+export interface MqttSessions {
+  hooks: SessionHooks;
+  /** Follows the broker's session ends (close timers, last-seen, unsubscribes). */
+  attach(broker: Aedes): void;
+  /** Cancels pending session closes and resolves once every service call in flight has settled. */
+  drain(): Promise<void>;
+  /** A one-line description of a session for log lines. */
+  describe(client: Client): string;
+}
+
+/**
+ * The two kinds of ThingsBoard MQTT session on top of aedes: provision sessions (username or client id
+ * `provision`) and device sessions (first contact). Decodes, calls the service, encodes; no business rule here.
+ */
+export function createMqttSessions(policy: SessionPolicy): MqttSessions {
+  const { service, log } = policy;
+  const sessions = new WeakMap<Client, Session>();
+  const closeTimers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
+  /** Broker client ids of ended sessions, for reuse (see preConnect). */
+  const freeClientIds: string[] = [];
+  let serials = 0;
+  let clientIds = 0;
+
+  /** Runs a service call, counted until it settles (close() waits for them); a synchronous throw becomes a rejection. */
+  function track<T>(call: () => Promise<T>): Promise<T> {
+    let promise: Promise<T>;
+    try {
+      promise = call();
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    inFlight.add(promise);
+    const settle = () => void inFlight.delete(promise);
+    promise.then(settle, settle);
+    return promise;
+  }
+
+  const preConnect: SessionHooks['preConnect'] = (client, packet, done) => {
+    const serial = (++serials).toString(36);
+    const conn = client.conn as { remoteAddress?: string };
+    sessions.set(client, {
+      // MqttTransportHandler.processConnect: exact, case-sensitive, and no password is checked.
+      kind: packet.username === 'provision' || packet.clientId === 'provision' ? 'provision' : 'device',
+      serial,
+      clientId: packet.clientId,
+      origin: { transport: 'mqtt', remoteAddress: peerAddress(conn.remoteAddress) },
+      device: null,
+      responseQos: 1,
+      closeTimer: null,
+    });
+    // aedes would close an older session with the same client id ([MQTT-3.1.4-2]). ThingsBoard does not: every
+    // provision session may be called "provision", and identical firmware often shares one id. So the broker gets an
+    // id of ours, short enough for MQTT 3.1, reused once its session ended: aedes's in-memory store keeps a little
+    // per id, which must stay bounded by the sessions open at once, not grow with every session ever opened.
+    packet.clientId = freeClientIds.pop() ?? `fs-${(++clientIds).toString(36)}`;
+    // ThingsBoard keeps no session state for a device: nothing stored across connections, no will published.
+    packet.clean = true;
+    packet.will = undefined;
+    done(null, true);
+  };
+
+  const authenticate: SessionHooks['authenticate'] = (client, username, password, done) => {
+    const session = sessions.get(client);
+    if (!session) return done(refusal(5, 'no session'), false);
+    if (session.kind === 'provision') return done(null, true);
+    let device: DeviceIdentity | null;
+    try {
+      // DefaultTransportApiService.validateCredentials: MQTT_BASIC first, then the user name as an access token.
+      const secret = password ? password.toString('utf8') : null;
+      device =
+        service.authenticateMqttBasic(session.clientId, username ?? null, secret) ??
+        (username ? service.authenticateToken(username) : null);
+    } catch (err) {
+      log(`mqtt: cannot check credentials: ${messageOf(err)}`);
+      return done(refusal(3, 'server unavailable'), false);
+    }
+    if (!device) return done(refusal(5, 'not authorized'), false);
+    session.device = device;
+    track(() => service.deviceSeen(device, session.origin)).then(
+      () => done(null, true),
+      (err: unknown) => {
+        log(`mqtt: cannot record that ${device.name} connected: ${messageOf(err)}`);
+        // ThingsBoard answers SERVER_UNAVAILABLE when it cannot validate a connection.
+        done(refusal(3, 'server unavailable'), false);
+      },
+    );
+  };
+
+  const authorizePublish: SessionHooks['authorizePublish'] = (client, packet, done) => {
+    try {
+      consume(client, packet, done);
+    } catch (err) {
+      // A bug here must close one session, not escape into aedes (which has no try/catch) and end the station.
+      done(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
+  function consume(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void) {
+    const session = client ? sessions.get(client) : undefined;
+    if (!client || !session) return done(new Error('publish without a session'));
+    const topic = packet.topic;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    // Client publishes are consumed here and never routed: `v1/devices/me/...` is the same literal topic for every
+    // device, so routing it would hand one device's data to another. Nothing is retained either.
+    packet.topic = consumedTopic;
+    packet.retain = false;
+    if (session.kind === 'provision') return onProvisionPublish(client, session, topic, payload, done);
+    if (payload.length > policy.maxPayloadBytes) return done(new Error(`payload larger than ${policy.maxPayloadBytes} bytes`));
+    const record = topic === telemetryTopic ? 'recordTelemetry' : topic === attributesTopic ? 'recordAttributes' : null;
+    const device = session.device;
+    // Any other topic: ThingsBoard acknowledges and drops it (processDevicePublish, PubAck TOPIC_NAME_INVALID).
+    if (!record || !device) return done(null);
+    // The PUBACK follows the commit (getPubAckCallback). A bad payload closes the session, as ThingsBoard does on
+    // MQTT 3.1.1 with the profile's default sendAckOnValidationException = false.
+    track(() => service[record](device, payload, session.origin)).then(
+      () => done(null),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  function onProvisionPublish(
+    client: Client,
+    session: Session,
+    topic: string,
+    payload: Buffer,
+    done: (error?: Error | null) => void,
+  ): void {
+    if (topic !== provisionRequestTopic) {
+      done(new Error(`a provision session may only publish to ${provisionRequestTopic}`));
+      return;
+    }
+    const decoded = decodeRequest(service, payload, policy.maxPayloadBytes);
+    if (!decoded.ok) {
+      service.rejectMalformed(decoded.message, session.origin);
+      done(new Error(`malformed provision request: ${decoded.message}`));
+      return;
+    }
+    track(() => service.provision(decoded.request, session.origin)).then(
+      (response) => {
+        // DeviceProvisionCallback.onSuccess: acknowledge the request, then publish the answer.
+        done(null);
+        answer(client, session, response);
+      },
+      (err: unknown) => done(new Error(`provisioning failed: ${messageOf(err)}`)),
+    );
+  }
+
+  function answer(client: Client, session: Session, response: ProvisionResponse): void {
+    if (client.closed) return;
+    const packet: PublishPacket = {
+      cmd: 'publish',
+      topic: provisionResponseTopic,
+      payload: Buffer.from(JSON.stringify(response)),
+      qos: session.responseQos,
+      retain: false,
+      dup: false,
+    };
+    // Delivered to this client alone, subscribed or not; never through the broker's routing.
+    client.publish(packet, (err) => {
+      if (err) log(`mqtt: could not answer ${describe(client)}: ${err.message}`);
+    });
+    if (session.closeTimer) return;
+    const timer = setTimeout(() => {
+      closeTimers.delete(timer);
+      client.close();
+    }, policy.provisionCloseDelayMs);
+    session.closeTimer = timer;
+    closeTimers.add(timer);
+  }
+
+  const authorizeSubscribe: SessionHooks['authorizeSubscribe'] = (client, sub, done) => {
+    const session = sessions.get(client);
+    const allowed =
+      session?.kind === 'provision' ? sub.topic === provisionResponseTopic : deviceSubscriptionTopics.has(sub.topic);
+    // A refused filter gets SUBACK 0x80 and the session stays open (processSubscribe, TOPIC_FILTER_INVALID).
+    if (!session || !allowed) return done(null, null);
+    const qos = sub.qos >= 1 ? 1 : 0;
+    if (session.kind === 'provision') session.responseQos = qos;
+    // Filed under the session's own prefix: no other session's publish can match it, and the broker's subscription
+    // index never holds thousands of identical topics (removing one of those is a linear scan).
+    done(null, { ...sub, topic: `${sessionTopicPrefix}${session.serial}/${sub.topic}`, qos });
+  };
+
+  // Client publishes are consumed before routing; should one slip through, it still reaches nobody. Only what the
+  // station itself sends (client.publish, which carries no client id) is delivered.
+  const authorizeForward: SessionHooks['authorizeForward'] = (_client, packet) =>
+    (packet as { clientId?: string }).clientId === undefined ? packet : null;
+
+  function describe(client: Client): string {
+    const session = sessions.get(client);
+    const from = session?.origin.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown address';
+    if (!session) return `a connection from ${from}`;
+    if (session.kind === 'provision') return `provision session from ${from}`;
+    return session.device ? `device ${session.device.name} (${from})` : `device session from ${from}`;
+  }
+
+  return {
+    hooks: { preConnect, authenticate, authorizePublish, authorizeSubscribe, authorizeForward },
+    describe,
+    attach(broker) {
+      broker.on('clientDisconnect', (client) => {
+        // Emitted once aedes has forgotten the client: its id is free again.
+        freeClientIds.push(client.id);
+        const session = sessions.get(client);
+        if (!session) return;
+        if (session.closeTimer) {
+          clearTimeout(session.closeTimer);
+          closeTimers.delete(session.closeTimer);
+          session.closeTimer = null;
+        }
+        const device = session.device;
+        if (device) {
+          track(() => service.deviceSeen(device, session.origin)).catch((err: unknown) =>
+            log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
+          );
+        }
+      });
+      broker.on('unsubscribe', (topics, client) => {
+        const session = sessions.get(client);
+        if (session?.kind === 'provision' && topics.includes(provisionResponseTopic)) session.responseQos = 1;
+      });
+    },
+    async drain() {
+      for (const timer of closeTimers) clearTimeout(timer);
+      closeTimers.clear();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+type Decoded = ReturnType<ProvisioningService['decode']>;
+
+function decodeRequest(service: ProvisioningService, payload: Buffer, limit: number): Decoded {
+  // ThingsBoard's decoder refuses frames over NETTY_MAX_PAYLOAD_SIZE and closes the channel.
+  if (payload.length > limit) return { ok: false, message: `the request is larger than ${limit} bytes` };
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, message: 'the request is not valid JSON' };
+  }
+  return service.decode(body);
+}
+
+function refusal(returnCode: 3 | 5, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,85 @@
+import { createServer, type Socket } from 'node:net';
+import { Aedes } from 'aedes';
+import { closeTcp, listenTcp } from '../net/listen.ts';
+import type { TransportOptions, TransportServer } from '../provisioning/types.ts';
+import { createMqttSessions } from './mqtt-sessions.ts';
+
+export interface MqttTransportOptions extends TransportOptions {
+  /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
+  provisionCloseDelayMs?: number;
+  /** Largest PUBLISH payload accepted; a larger one closes the session. ThingsBoard: NETTY_MAX_PAYLOAD_SIZE, 64 KiB. */
+  maxPayloadBytes?: number;
+}
+
+export const mqttDefaults = { provisionCloseDelayMs: 60_000, maxPayloadBytes: 65_536 } as const;
+
+/**
+ * The ThingsBoard MQTT device API on an embedded aedes broker (MQTT 3.1.1): provision sessions and first-contact
+ * device sessions. It is not a general broker: no client publish is ever routed to another client.
+ */
+export function createMqttTransport(options: MqttTransportOptions): TransportServer {
+  const log = options.log ?? (() => {});
+  const sessions = createMqttSessions({
+    service: options.service,
+    log,
+    provisionCloseDelayMs: options.provisionCloseDelayMs ?? mqttDefaults.provisionCloseDelayMs,
+    maxPayloadBytes: options.maxPayloadBytes ?? mqttDefaults.maxPayloadBytes,
+  });
+  // Every socket, including those that never complete an MQTT CONNECT: the broker only knows connected clients.
+  const sockets = new Set<Socket>();
+  let broker: Aedes | null = null;
+  let listening: Promise<{ address: string; port: number }> | null = null;
+  let closing: Promise<void> | null = null;
+
+  // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
+  const server = createServer({ noDelay: true }, (socket) => {
+    if (!broker || broker.closed || closing) return void socket.destroy();
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+
+  async function start(): Promise<{ address: string; port: number }> {
+    const started = await Aedes.createBroker(sessions.hooks);
+    broker = started;
+    sessions.attach(started);
+    // Persistence failures would otherwise be an unhandled 'error' event and end the process.
+    // (aedes's typings omit the 'error' event, hence addListener.)
+    started.addListener('error', (err: Error) => log(`mqtt broker: ${err.message}`));
+    started.on('clientError', (client, err) => log(`mqtt: ${sessions.describe(client)} closed: ${err.message}`));
+    started.on('connectionError', (client, err) => log(`mqtt: ${sessions.describe(client)} dropped: ${err.message}`));
+    try {
+      const port = await listenTcp(server, 'mqtt', options.host, options.port);
+      server.on('error', (err) => log(`mqtt listener: ${err.message}`));
+      return { address: options.host, port };
+    } catch (err) {
+      await new Promise<void>((resolve) => started.close(() => resolve()));
+      throw err;
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    if (listening) await listening.catch(() => {});
+    const serverClosed = closeTcp(server);
+    if (broker) {
+      const closingBroker = broker;
+      await new Promise<void>((resolve) => closingBroker.close(() => resolve()));
+    }
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await serverClosed;
+    await sessions.drain();
+  }
+
+  return {
+    listen() {
+      if (closing) return Promise.reject(new Error('the MQTT transport is closed'));
+      listening ??= start();
+      return listening;
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

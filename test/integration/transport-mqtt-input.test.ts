@@ -1,0 +1,236 @@
+import { execFile } from 'node:child_process';
+import { connect as connectTcp, type Socket } from 'node:net';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProvisioningService, ProvisionResponse } from '../../electron/station/provisioning/types.ts';
+import { createMqttTransport, type MqttTransportOptions } from '../../electron/station/transports/mqtt.ts';
+import { openTestEngine, type TestEngine } from '../support/engine.ts';
+
+// Hostile or broken input on the MQTT port, and the listener's lifecycle.
+const key = 'testProvisionKey';
+const secret = 'testProvisionSecret';
+
+interface Station {
+  t: TestEngine;
+  port: number;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+async function startStation(options: Partial<MqttTransportOptions> = {}): Promise<Station> {
+  const t = openTestEngine();
+  const logs: string[] = [];
+  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, log: (l) => logs.push(l), ...options });
+  const { port } = await transport.listen();
+  await t.call('profiles.add', { name: 'meters', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
+  return {
+    t,
+    port,
+    logs,
+    async close() {
+      await transport.close();
+      await t.close();
+    },
+  };
+}
+
+function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const mosquittoPub = (port: number, args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
+
+function connectJs(port: number, options: mqtt.IClientOptions): Promise<MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
+}
+
+function closed(client: MqttClient, ms = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (client.disconnected) return resolve();
+    const timer = setTimeout(() => reject(new Error('the session was not closed')), ms);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A raw TCP connection; `ended` resolves when the server closed it. */
+function rawSocket(port: number): Promise<{ socket: Socket; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host: '127.0.0.1', port }, () => {
+      const ended = new Promise<void>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error('the server kept the socket open')), 5000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+      resolve({ socket, ended });
+    });
+    socket.on('error', () => {});
+    socket.once('error', reject);
+  });
+}
+
+/** One request from a fresh provision session; resolves with the answer, or null if the session was closed instead. */
+async function ask(port: number, payload: string | Buffer): Promise<string | null> {
+  const client = await connectJs(port, { username: 'provision' });
+  const outcome = new Promise<string | null>((resolve) => {
+    client.once('message', (_topic, message) => resolve(message.toString('utf8')));
+    client.once('close', () => resolve(null));
+  });
+  client.publish('/provision/request', payload, { qos: 1 });
+  const answer = await outcome;
+  await client.endAsync(true);
+  return answer;
+}
+
+const valid = (deviceName: string) =>
+  JSON.stringify({ provisionDeviceKey: key, provisionDeviceSecret: secret, deviceName, token: `${deviceName}-token` });
+const success = (deviceName: string) => `{"credentialsValue":"${deviceName}-token","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"}`;
+
+describe('MQTT: broken and hostile input', () => {
+  let s: Station;
+  afterEach(() => s.close());
+
+  it('closes a connection that does not speak MQTT, and keeps serving', async () => {
+    s = await startStation();
+    const http = await rawSocket(s.port);
+    http.socket.write('GET / HTTP/1.1\r\nHost: station\r\n\r\n');
+    await http.ended;
+    const noise = await rawSocket(s.port);
+    noise.socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x13, 0x37]));
+    await noise.ended;
+    // A PUBLISH before any CONNECT.
+    const early = await rawSocket(s.port);
+    early.socket.write(Buffer.from([0x30, 0x05, 0x00, 0x01, 0x74, 0x68, 0x69]));
+    await early.ended;
+    expect(await ask(s.port, valid('after-noise'))).toBe(success('after-noise'));
+  });
+
+  it('closes the session on an undecodable provision request, audits it, and keeps serving', async () => {
+    s = await startStation();
+    const malformed = [
+      '{"provisionDeviceKey":',
+      '',
+      'null',
+      '[]',
+      '{"provisionDeviceKey":null,"provisionDeviceSecret":"testProvisionSecret"}',
+      '{"provisionDeviceKey":1,"provisionDeviceSecret":true}',
+      `{"provisionDeviceKey":"${key}","provisionDeviceSecret":"${secret}","credentialsType":"PSK"}`,
+      `{"provisionDeviceKey":"${key}","provisionDeviceSecret":"${secret}","gateway":"yes"}`,
+      `{"provisionDeviceKey":"${'k'.repeat(1024 * 1024)}","provisionDeviceSecret":"${secret}"}`,
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+    ];
+    for (const payload of malformed) expect(await ask(s.port, payload)).toBeNull();
+    // mosquitto_pub sees its session closed before the PUBACK.
+    const pub = await mosquittoPub(s.port, ['-u', 'provision', '-q', '1', '-t', '/provision/request', '-m', '{"not":"closed']);
+    expect(pub.code).not.toBe(0);
+
+    await s.t.engine.committer.flush();
+    const attempts = await s.t.call('provisioning.attempts', {});
+    expect(attempts).toHaveLength(malformed.length + 1);
+    expect(attempts.every((a) => a.outcome === 'BAD_REQUEST' && a.transport === 'mqtt')).toBe(true);
+    expect(attempts.map((a) => a.reason)).toContain('the request is larger than 65536 bytes');
+    expect(await s.t.call('devices.list', {})).toEqual([]);
+    expect(await ask(s.port, valid('after-bad-input'))).toBe(success('after-bad-input'));
+  });
+
+  it('answers an empty key with NOT_FOUND: it is an outcome, not a malformed request', async () => {
+    s = await startStation();
+    expect(await ask(s.port, '{"provisionDeviceKey":"","provisionDeviceSecret":""}')).toBe(
+      '{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}',
+    );
+  });
+
+  it('closes a device session that sends more than the payload limit', async () => {
+    s = await startStation({ maxPayloadBytes: 1024 });
+    await s.t.call('devices.add', { profile: 'meters', name: 'm', token: 'token-m' });
+    const client = await connectJs(s.port, { username: 'token-m' });
+    const whenClosed = closed(client);
+    client.publish('v1/devices/me/telemetry', JSON.stringify({ blob: 'x'.repeat(1024 * 1024) }), { qos: 1 });
+    await whenClosed;
+    expect((await s.t.call('devices.get', { name: 'm' })).telemetry).toEqual({});
+    const again = await connectJs(s.port, { username: 'token-m' });
+    await again.publishAsync('v1/devices/me/telemetry', '{"t":1}', { qos: 1 });
+    await again.endAsync(true);
+  });
+});
+
+describe('MQTT transport lifecycle', () => {
+  it('listens on port 0, and close() is idempotent and closes every socket and the listener', async () => {
+    const t = openTestEngine();
+    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    expect(await transport.close()).toBeUndefined();
+    const again = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    const { address, port } = await again.listen();
+    expect(address).toBe('127.0.0.1');
+    expect(port).toBeGreaterThan(0);
+
+    const provision = await connectJs(port, { username: 'provision' });
+    const provisionClosed = closed(provision);
+    const silent = await rawSocket(port);
+    const first = again.close();
+    const second = again.close();
+    expect(second).toBe(first);
+    await first;
+    await provisionClosed;
+    await silent.ended;
+    await expect(rawSocket(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(again.listen()).rejects.toThrow(/closed/);
+    await t.close();
+  });
+
+  it('reports a port in use as a ListenError naming the flag to change', async () => {
+    const t = openTestEngine();
+    const first = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    const { port } = await first.listen();
+    const second = createMqttTransport({ host: '127.0.0.1', port, service: t.service });
+    await expect(second.listen()).rejects.toMatchObject({
+      name: 'ListenError',
+      code: 'EADDRINUSE',
+      message: expect.stringContaining('--mqtt-port'),
+    });
+    await second.close();
+    await first.close();
+    await t.close();
+  });
+
+  it('waits for a provisioning call in flight before close() resolves', async () => {
+    let release: (response: ProvisionResponse) => void = () => {};
+    let markStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const service = {
+      decode: (body: unknown) => ({ ok: true, request: body }),
+      provision: () => {
+        markStarted();
+        return new Promise<ProvisionResponse>((resolve) => {
+          release = resolve;
+        });
+      },
+      rejectMalformed: () => {},
+    } as unknown as ProvisioningService;
+    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service });
+    const { port } = await transport.listen();
+    const client = await connectJs(port, { username: 'provision' });
+    client.publish('/provision/request', valid('slow'), { qos: 1 });
+    await started;
+    let done = false;
+    const closing = transport.close().then(() => {
+      done = true;
+    });
+    await closed(client);
+    expect(done).toBe(false);
+    release({ errorMsg: 'Provision data was not found!', status: 'NOT_FOUND' });
+    await closing;
+    expect(done).toBe(true);
+  });
+});
