@@ -1,64 +1,22 @@
-import { execFile } from 'node:child_process';
 import { connect as connectTcp, type Socket } from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProvisioningService, ProvisionResponse } from '../../electron/station/provisioning/types.ts';
 import { createMqttTransport, type MqttTransportOptions } from '../../electron/station/transports/mqtt.ts';
-import { openTestEngine, type TestEngine } from '../support/engine.ts';
+import { openTestEngine } from '../support/engine.ts';
+import { type MqttStation, closed, connectJs, mosquittoPub, startMqttStation } from '../support/mqtt-clients.ts';
 
 // Hostile or broken input on the MQTT port, and the listener's lifecycle.
 const key = 'testProvisionKey';
 const secret = 'testProvisionSecret';
 
-interface Station {
-  t: TestEngine;
-  port: number;
-  logs: string[];
-  close(): Promise<void>;
-}
+type Station = MqttStation;
+const startStation = (options: Partial<MqttTransportOptions> = {}) => startMqttStation({ withProfile: true, ...options });
 
-async function startStation(options: Partial<MqttTransportOptions> = {}): Promise<Station> {
-  const t = openTestEngine();
-  const logs: string[] = [];
-  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, log: (l) => logs.push(l), ...options });
-  const { port } = await transport.listen();
-  await t.call('profiles.add', { name: 'meters', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
-  return {
-    t,
-    port,
-    logs,
-    async close() {
-      await transport.close();
-      await t.close();
-    },
-  };
-}
 
-function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
-const mosquittoPub = (port: number, args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
 
-function connectJs(port: number, options: mqtt.IClientOptions): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
-}
 
-function closed(client: MqttClient, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (client.disconnected) return resolve();
-    const timer = setTimeout(() => reject(new Error('the session was not closed')), ms);
-    client.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+
 
 /** A raw TCP connection; `ended` resolves when the server closed it. */
 function rawSocket(port: number): Promise<{ socket: Socket; ended: Promise<void> }> {

@@ -1,61 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import mqtt, { type MqttClient } from 'mqtt';
+import { spawn } from 'node:child_process';
+import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMqttTransport, type MqttTransportOptions } from '../../electron/station/transports/mqtt.ts';
-import { openTestEngine, type TestEngine } from '../support/engine.ts';
+import type { MqttTransportOptions } from '../../electron/station/transports/mqtt.ts';
+import { type MqttStation, closed, connectJs, mosquittoPub, paho, startMqttStation, subackCodes } from '../support/mqtt-clients.ts';
 
 // Sessions beyond the acceptance cases: isolation between sessions, first contact, hostile input, lifecycle.
 const key = 'testProvisionKey';
 const secret = 'testProvisionSecret';
-const pahoScript = fileURLToPath(new URL('../support/paho_client.py', import.meta.url));
 
-interface Station {
-  t: TestEngine;
-  port: number;
-  transport: ReturnType<typeof createMqttTransport>;
-  logs: string[];
-  close(): Promise<void>;
-}
+type Station = MqttStation;
+const startStation = (options: Partial<MqttTransportOptions> = {}) => startMqttStation({ withProfile: true, ...options });
 
-async function startStation(options: Partial<MqttTransportOptions> = {}): Promise<Station> {
-  const t = openTestEngine();
-  const logs: string[] = [];
-  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, log: (l) => logs.push(l), ...options });
-  const { port } = await transport.listen();
-  await t.call('profiles.add', { name: 'meters', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
-  return {
-    t,
-    port,
-    transport,
-    logs,
-    async close() {
-      await transport.close();
-      await t.close();
-    },
-  };
-}
 
-function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
-const mosquittoPub = (port: number, args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
 
-type PahoEvent = { event: string; rc?: number; granted?: number[]; topic?: string; qos?: number; payload?: string };
 
-async function paho(port: number, args: string[], timeoutS = 10): Promise<PahoEvent[]> {
-  const argv = [pahoScript, '--port', String(port), '--timeout', String(timeoutS), ...args];
-  const { stdout, stderr } = await run('/usr/bin/python3', argv, (timeoutS + 5) * 1000);
-  const events = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as PahoEvent);
-  if (events.length === 0) throw new Error(`paho printed nothing: ${stderr}`);
-  return events;
-}
+
 
 /** A long-running mosquitto_sub that listens in; resolves once its SUBACK arrived. */
 async function mosquittoSpy(args: string[]): Promise<{ stop(): Promise<string> }> {
@@ -85,18 +45,7 @@ async function mosquittoSpy(args: string[]): Promise<{ stop(): Promise<string> }
   };
 }
 
-function connectJs(port: number, options: mqtt.IClientOptions): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
-}
 
-function subackCodes(client: MqttClient, topics: string[], qos: 0 | 1 | 2 = 1): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    client.subscribe(topics, { qos }, (err, _granted, packet) => {
-      if (packet && 'granted' in packet) resolve(packet.granted.map(Number));
-      else reject(err ?? new Error('no SUBACK'));
-    });
-  });
-}
 
 /** Every message a client receives, as text. */
 function inbox(client: MqttClient): string[] {
@@ -105,16 +54,6 @@ function inbox(client: MqttClient): string[] {
   return received;
 }
 
-function closed(client: MqttClient, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (client.disconnected) return resolve();
-    const timer = setTimeout(() => reject(new Error('the session was not closed')), ms);
-    client.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 const request = (extra: Record<string, unknown>) => JSON.stringify({ provisionDeviceKey: key, provisionDeviceSecret: secret, ...extra });
 const tokenAnswer = (token: string) => `{"credentialsValue":"${token}","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"}`;

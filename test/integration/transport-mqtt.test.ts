@@ -1,94 +1,26 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMqttTransport, type MqttTransportOptions, mqttDefaults } from '../../electron/station/transports/mqtt.ts';
-import { openTestEngine, type TestEngine } from '../support/engine.ts';
+import { type MqttTransportOptions, mqttDefaults } from '../../electron/station/transports/mqtt.ts';
+import { type MqttStation, closed, connectJs, firstMessage, mosquittoPub, mosquittoSub, paho, runTool, startMqttStation, subackCodes } from '../support/mqtt-clients.ts';
 
 // ThingsBoard's own acceptance cases (AbstractMqttProvisionJsonDeviceTest), ported to three real MQTT clients.
 const key = 'testProvisionKey';
 const secret = 'testProvisionSecret';
+
+type Station = MqttStation;
+const startStation = (options: Partial<MqttTransportOptions> = {}) => startMqttStation({ withProfile: false, ...options });
 const deviceName = 'Test Provision device';
 const NOT_FOUND = '{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}';
 const FAILURE = '{"errorMsg":"Failed to provision device!","status":"FAILURE"}';
-const pahoScript = fileURLToPath(new URL('../support/paho_client.py', import.meta.url));
 
-interface Station {
-  t: TestEngine;
-  port: number;
-  close(): Promise<void>;
-}
 
-async function startStation(options: Partial<MqttTransportOptions> = {}): Promise<Station> {
-  const t = openTestEngine();
-  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, ...options });
-  const { port } = await transport.listen();
-  return {
-    t,
-    port,
-    async close() {
-      await transport.close();
-      await t.close();
-    },
-  };
-}
 
-function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
-const mosquittoPub = (port: number, args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
-const mosquittoSub = (port: number, args: string[]) => run('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
 
-type PahoEvent = { event: string; rc?: number; granted?: number[]; topic?: string; qos?: number; payload?: string };
 
-async function paho(port: number, args: string[], timeoutS = 10): Promise<PahoEvent[]> {
-  const argv = [pahoScript, '--port', String(port), '--timeout', String(timeoutS), ...args];
-  const { stdout, stderr } = await run('/usr/bin/python3', argv, (timeoutS + 5) * 1000);
-  const events = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as PahoEvent);
-  if (events.length === 0) throw new Error(`paho printed nothing: ${stderr}`);
-  return events;
-}
 
-function connectJs(port: number, options: mqtt.IClientOptions): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
-}
 
-/** The SUBACK return codes for one SUBSCRIBE packet (mqtt.js rejects a failure code, the packet rides on the error). */
-function subackCodes(client: MqttClient, topics: string[], qos: 0 | 1 | 2 = 1): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    client.subscribe(topics, { qos }, (err, _granted, packet) => {
-      if (packet && 'granted' in packet) resolve(packet.granted.map(Number));
-      else reject(err ?? new Error('no SUBACK'));
-    });
-  });
-}
 
-function firstMessage(client: MqttClient, ms = 5000): Promise<{ topic: string; payload: string; qos: number }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no message arrived')), ms);
-    client.once('message', (topic, payload, packet) => {
-      clearTimeout(timer);
-      resolve({ topic, payload: payload.toString('utf8'), qos: packet.qos });
-    });
-  });
-}
 
-function closed(client: MqttClient, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (client.disconnected) return resolve();
-    const timer = setTimeout(() => reject(new Error('the session was not closed')), ms);
-    client.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 /** How each client plays a device that provisions itself. */
 interface Driver {
@@ -297,7 +229,7 @@ describe('MQTT provision sessions', () => {
   it('is not MQTT 5: mosquitto_rr (MQTT 5 only) is refused with "unacceptable protocol version"', async () => {
     s = await startStation();
     const args = ['-u', 'provision', '-t', '/provision/request', '-e', '/provision/response', '-m', request, '-W', '5'];
-    const rr = await run('mosquitto_rr', ['-h', '127.0.0.1', '-p', String(s.port), ...args]);
+    const rr = await runTool('mosquitto_rr', ['-h', '127.0.0.1', '-p', String(s.port), ...args]);
     expect(rr.code).not.toBe(0);
     expect(rr.stderr + rr.stdout).toMatch(/protocol/i);
   });
