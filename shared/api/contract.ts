@@ -5,6 +5,18 @@ import { ImportFormat, ImportReport } from '../import.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
 import { StationStatus } from '../station.ts';
+import {
+  BundleExport,
+  BundleImportParams,
+  BundleImportResult,
+  SyncDevice,
+  SyncDeviceQuery,
+  SyncRetry,
+  SyncRunSummary,
+  SyncStatus,
+  SyncTarget,
+  SyncTargetInput,
+} from '../sync.ts';
 
 /**
  * The admin API: method name -> params and result. The engine's router implements it, the renderer's
@@ -27,6 +39,8 @@ export const apiActions = [
   'PrintLabels',
   'ManageProfile',
   'RunSync',
+  /** Add, change or remove sync targets: they receive device credentials, so this is its own action. */
+  'ManageSyncTargets',
 ] as const;
 export const ApiAction = z.enum(apiActions);
 export type ApiAction = z.infer<typeof ApiAction>;
@@ -62,6 +76,8 @@ export const adminApi = {
   'tokens.issue': method({ params: TokenIssue, result: IssueResult, action: 'IssueTokens' }),
   'tokens.list': method({ params: z.object({ batch: z.string().optional() }), result: z.array(TokenView), action: 'ManageToken' }),
   'tokens.revoke': method({ params: TokenRevoke, result: z.object({ revoked: z.number().int() }), action: 'ManageToken' }),
+  /** Revokes a token and issues a replacement with the same settings (lost or damaged label). */
+  'tokens.reissue': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'ManageToken' }),
   /** A token's printable form again (key, derived secret, payload) for reprinting its label. */
   'tokens.printable': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'PrintLabels' }),
 
@@ -71,6 +87,33 @@ export const adminApi = {
     result: z.array(ProvisionAttempt),
     action: 'GetDevice',
   }),
+
+  /** Sync targets (ThingsBoard, webhook); never returns a secret. `add` with an existing name replaces its credentials. */
+  'sync.targets.list': method({ params: z.object({}), result: z.array(SyncTarget), action: 'RunSync' }),
+  'sync.targets.add': method({ params: SyncTargetInput, result: SyncTarget, action: 'ManageSyncTargets' }),
+  'sync.targets.remove': method({ params: z.object({ name: z.string() }), result: z.object({}), action: 'ManageSyncTargets' }),
+  /** Logs in / sends a signed empty batch now; a success resumes a target stopped by refused credentials. */
+  'sync.targets.test': method({
+    params: z.object({ name: z.string() }),
+    result: z.object({ ok: z.boolean(), message: z.string() }),
+    action: 'RunSync',
+  }),
+  /** Queue size and per-target counts (synced, pending, conflict, error). */
+  'sync.status': method({ params: z.object({}), result: SyncStatus, action: 'RunSync' }),
+  /** Per-device, per-target sync state with the target's message and, for conflicts, both sides' summaries. */
+  'sync.devices': method({ params: SyncDeviceQuery, result: z.array(SyncDevice), action: 'RunSync' }),
+  /** Drains the outbox now as far as the targets allow (what `sync --once` does). */
+  'sync.run': method({ params: z.object({ target: z.string().optional() }), result: SyncRunSummary, action: 'RunSync' }),
+  /** Puts conflicts and errors back in the queue (and resumes stopped targets). */
+  'sync.retry': method({ params: SyncRetry, result: z.object({ retried: z.number().int() }), action: 'RunSync' }),
+  /** A signed bundle of devices with credentials (`export`); it carries every credential, hence ManageSyncTargets. */
+  'sync.bundle.export': method({
+    params: z.object({ batch: z.string().optional() }),
+    result: BundleExport,
+    action: 'ManageSyncTargets',
+  }),
+  /** Verifies and imports a bundle (`import-bundle`); idempotent, conflicts are reported, never overwritten. */
+  'sync.bundle.import': method({ params: BundleImportParams, result: BundleImportResult, action: 'ImportDevices' }),
 };
 
 export type AdminApi = typeof adminApi;

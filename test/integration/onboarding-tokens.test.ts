@@ -106,6 +106,19 @@ describe('onboarding tokens', () => {
     expect(await t.call('tokens.revoke', { batch: 'site-a' })).toEqual({ revoked: 2 });
   });
 
+  it('reissue replaces a lost label: the old key stops working, the new one carries the same PIN and remaining uses', async () => {
+    const [group] = (await t.call('tokens.issue', { batch: 'site-a', uses: 3, pin: '8080' })).tokens;
+    expect(await redeem(group!.key, '8080', { deviceName: 'g-1' })).toMatchObject({ status: 'SUCCESS' });
+    const replacement = await t.call('tokens.reissue', { id: group!.id });
+    expect(replacement).toMatchObject({ maxUses: 2, protection: 'pin', batch: 'site-a' });
+    expect(replacement.key).not.toBe(group!.key);
+    expect(await redeem(group!.key, '8080', { deviceName: 'g-2' })).toMatchObject({ status: 'FAILURE' });
+    expect(await redeem(replacement.key, '8080', { deviceName: 'g-3' })).toMatchObject({ status: 'SUCCESS' });
+    const [perDevice] = (await t.call('tokens.issue', { batch: 'site-a', device: 'm-1' })).tokens;
+    await redeem(perDevice!.key, perDevice!.secret!);
+    await expect(t.call('tokens.reissue', { id: perDevice!.id })).rejects.toThrow('device already onboarded');
+  });
+
   it('throttles one source address guessing across many tokens', async () => {
     const { tokens } = await t.call('tokens.issue', { batch: 'site-a', perDevice: true });
     const guesser: RequestOrigin = { transport: 'coap', remoteAddress: '192.0.2.7' };

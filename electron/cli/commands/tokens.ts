@@ -73,4 +73,20 @@ const revoke: Command = {
     }),
 };
 
-export const tokens = group('tokens', 'issue, list and revoke onboarding tokens', { issue, list, revoke });
+const reissue: Command = {
+  summary: 'replace a token (lost or damaged label): revoke it and issue a new key with the same settings',
+  usage: 'fieldstation tokens reissue --id ID [--json]',
+  options: { ...dataOption, id: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const idText = requiredOption(args, 'id');
+      const id = Number(idText);
+      if (!Number.isInteger(id)) throw new UsageError(`--id must be a token id, not '${idText}'`);
+      const token = await call('tokens.reissue', { id });
+      if (args.values.json) printJson(token);
+      else printTable([token], ['id', 'device', 'shortCode', 'key', 'secret', 'maxUses', 'expiresAt'], '');
+      return 0;
+    }),
+};
+
+export const tokens = group('tokens', 'issue, list, revoke and reissue onboarding tokens', { issue, list, revoke, reissue });

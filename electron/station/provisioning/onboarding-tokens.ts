@@ -51,6 +51,7 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
     FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id LEFT JOIN batches b ON b.id = t.batch_id
     JOIN profiles p ON p.id = t.profile_id WHERE (@batch IS NULL OR b.name = @batch) ORDER BY t.id`);
   const byId = db.prepare('SELECT * FROM onboarding_tokens WHERE id = ?');
+  const deviceStateById = db.prepare('SELECT state FROM devices WHERE id = ?').pluck();
   const printableById = db.prepare(`SELECT t.*, d.name AS device_name, b.name AS batch_name FROM onboarding_tokens t
     LEFT JOIN devices d ON d.id = t.device_id LEFT JOIN batches b ON b.id = t.batch_id WHERE t.id = ?`);
   const revokeOne = db.prepare('UPDATE onboarding_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
@@ -173,6 +174,41 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
         }
         audit.append({ kind: 'tokens.revoked', details: { id: input.id ?? null, batch: input.batch ?? null, revoked } });
         return { revoked };
+      })();
+    },
+
+    /**
+     * Replaces a token whose label is lost or compromised: the old one is revoked, a new key carries the same device,
+     * protection (the same PIN/password), expiry and remaining uses.
+     */
+    reissue(id: number): IssuedToken {
+      return db.transaction(() => {
+        const old = printableById.get(id) as (TokenRow & { device_name: string | null; batch_name: string | null }) | undefined;
+        if (!old) throw new ApiError('not_found', `no token with id ${id}`);
+        const now = Date.now();
+        if (old.device_id !== null && (deviceStateById.get(old.device_id) as string | undefined) !== 'pending') {
+          throw new ApiError('conflict', 'device already onboarded');
+        }
+        const remaining = old.max_uses - old.uses;
+        if (remaining < 1) throw new ApiError('conflict', 'this token is used up; issue a new one instead');
+        revokeOne.run(now, id);
+        const key = newTokenKey();
+        const newId = Number(
+          insert.run({
+            key,
+            protection: old.protection,
+            secretHash: old.secret_hash,
+            deviceId: old.device_id,
+            batchId: old.batch_id,
+            profileId: old.profile_id,
+            maxUses: remaining,
+            expiresAt: old.expires_at,
+            assignment: old.assignment,
+            now,
+          }).lastInsertRowid,
+        );
+        audit.append({ kind: 'tokens.reissued', details: { replaced: id, by: newId } });
+        return issuedView({ id: newId, key, protection: old.protection, expires_at: old.expires_at, max_uses: remaining }, old.device_name, old.batch_name);
       })();
     },
 

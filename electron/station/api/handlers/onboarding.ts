@@ -29,5 +29,6 @@ export function onboardingHandlers({ batches, tokens, deviceImport, bus }: Deps)
     'tokens.list': (p) => tokens.list(p.batch ?? null),
     'tokens.revoke': (p) => tokens.revoke(p),
     'tokens.printable': (p) => tokens.printable(p.id),
+    'tokens.reissue': (p) => tokens.reissue(p.id),
   } satisfies Partial<Handlers>;
 }
