@@ -83,6 +83,20 @@ describe('onboarding-token redemption over HTTP, MQTT and CoAP with real clients
     });
   }
 
+  it("a label's url payload opens a read-only status page on the LAN port, with no secret on it", async () => {
+    await call('devices.add', { profile: 'meters', name: 'page-dev', batch: 'site' });
+    const [token] = await issue({ device: 'page-dev' });
+    const page = await curl(`http://127.0.0.1:${ports.http}/onboard/${token!.key}`, { method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.contentType).toMatch(/^text\/html/);
+    expect(page.body).toContain('<h1>page-dev</h1>');
+    expect(page.body).toContain('pending');
+    expect(page.body).not.toContain(token!.secret!);
+    const unknown = await curl(`http://127.0.0.1:${ports.http}/onboard/ZZZZZZZZZZ`, { method: 'GET' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain('Unknown label');
+  });
+
   it('CLI: tokens issue --json has the keys CLI.md names, and refuses a 3-digit or non-digit PIN', () => {
     const data = tempDir();
     runCli(['profile', 'add', '--data', data, '--name', 'p', '--key', 'k', '--secret', 's', '--strategy', 'check-pre-provisioned']);

@@ -13,6 +13,7 @@ import { createFirstContact } from './first-contact.ts';
 import { createProvisionDecider } from './provision.ts';
 import type { SecretCheck } from './redeem.ts';
 import { createSourceThrottle } from './source-throttle.ts';
+import { createOnboardingStatus } from './onboarding-status.ts';
 import { parseAttributes, parseTelemetry } from './telemetry.ts';
 import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
 import type { DeviceIdentity, ProvisioningService, ProvisionRequest, RequestOrigin } from './types.ts';
@@ -140,5 +141,6 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     },
 
     deviceSeen: (device) => touch(device, () => {}),
+    onboardingStatus: createOnboardingStatus(db),
   };
 }

@@ -46,6 +46,17 @@ export interface ProvisioningService {
   recordAttributes(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
   /** A device session opened or closed (MQTT CONNECT / disconnect): last-seen and online state. */
   deviceSeen(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+  /** What a label's `url` payload shows a phone: the state of the device (or group) behind an onboarding key. */
+  onboardingStatus(key: string): OnboardingStatus | null;
+}
+
+/** Never a secret: anyone holding the label can open this page on the LAN. */
+export interface OnboardingStatus {
+  key: string;
+  device: { name: string; state: string; lastSeenAt: string | null } | null;
+  batch: string | null;
+  site: string | null;
+  token: { state: string; uses: number; maxUses: number; expiresAt: string | null };
 }
 
 /** What every transport is: a library that listens and closes, bound to the service. */

@@ -3,6 +3,7 @@ import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { DeviceIdentity, RequestOrigin, TransportOptions, TransportServer } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { onboardPage, onboardPagePolicy } from './onboard-page.ts';
 
 // The station's LAN face over HTTP: ThingsBoard's device API and nothing else (the admin API has its own listener on
 // 127.0.0.1). Decode, call the provisioning service, encode; no rule is decided here.
@@ -60,7 +61,7 @@ const httpCodeOf: Record<ErrorStatus, number> = {
 
 type DeviceRoute = { kind: 'device'; token: string; resource: 'telemetry' | 'attributes' };
 type EndpointRoute = { kind: 'provision' } | DeviceRoute;
-type Route = EndpointRoute | { kind: 'bad-path' } | null;
+type Route = EndpointRoute | { kind: 'onboard'; key: string } | { kind: 'bad-path' } | null;
 
 export function createHttpTransport(options: HttpTransportOptions): TransportServer {
   const { service } = options;
@@ -106,6 +107,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
     const target = route(req);
     if (target === null) return sendError(res, 'NOT_FOUND', `no such endpoint: ${pathOf(req)}`);
     if (target.kind === 'bad-path') return sendError(res, 'BAD_REQUEST', 'the request path is not valid percent-encoding');
+    if (target.kind === 'onboard') return onboard(req, res, target.key);
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return sendError(res, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use POST`);
@@ -137,6 +139,26 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
     const response = await service.provision(decoded.request, origin);
     // ThingsBoard answers 200 for every outcome, NOT_FOUND and FAILURE included (DeviceApiController).
     sendJson(res, 200, JSON.stringify(response));
+  }
+
+  /** The page a phone opens from a label's `url` QR code: read-only, no secret, 404 for an unknown key. */
+  function onboard(req: IncomingMessage, res: ServerResponse, key: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET');
+      sendError(res, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use GET`);
+      return;
+    }
+    const status = service.onboardingStatus(key);
+    const html = onboardPage(status, key);
+    res.writeHead(status ? 200 : 404, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(html),
+      'content-security-policy': onboardPagePolicy,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(req.method === 'HEAD' ? undefined : html);
   }
 
   async function firstContact(req: IncomingMessage, res: ServerResponse, device: DeviceIdentity, target: DeviceRoute): Promise<void> {
@@ -193,6 +215,8 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
 function route(req: IncomingMessage): Route {
   const path = pathOf(req);
   if (path === provisionPath) return { kind: 'provision' };
+  const onboard = /^\/onboard\/([0-9A-Za-z]{1,64})$/.exec(path);
+  if (onboard) return { kind: 'onboard', key: onboard[1]! };
   const match = deviceApiPath.exec(path);
   if (!match) return null;
   try {
