@@ -1,64 +1,184 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { StationEvent } from '../../shared/events.ts';
-import type { StationStatus } from '../../shared/station.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { api } from './api/client.ts';
-import { useLiveEvents } from './api/live.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type Route, type ScreenId, useRoute } from './app/route.ts';
+import { type Shortcut, useShortcuts } from './app/shortcuts.ts';
+import { StationProvider, useStation } from './app/station.tsx';
+import { useTheme } from './app/theme.ts';
+import { Announcer } from './components/Announcer.tsx';
 import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
-import { StatusScreen } from './screens/StatusScreen.tsx';
+import { ErrorNotice } from './components/ErrorNotice.tsx';
+import { HelpDialog } from './components/HelpDialog.tsx';
+import { Icon, type IconName } from './components/Icon.tsx';
+import { DevicesScreen } from './screens/DevicesScreen.tsx';
+import { ProfilesScreen } from './screens/ProfilesScreen.tsx';
+import { ServerScreen } from './screens/ServerScreen.tsx';
 
-type Screen = 'status';
-const screens: { id: Screen; title: string }[] = [{ id: 'status', title: 'Status' }];
+const screens: { id: ScreenId; title: string; icon: IconName; key: string }[] = [
+  { id: 'server', title: 'Server', icon: 'server', key: 'g s' },
+  { id: 'devices', title: 'Devices', icon: 'devices', key: 'g d' },
+  { id: 'profiles', title: 'Profiles', icon: 'profiles', key: 'g p' },
+];
 
 export function App() {
-  const [status, setStatus] = useState<StationStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [screen, setScreen] = useState<Screen>('status');
-
-  const onEvent = useCallback((event: StationEvent) => {
-    if (event.type === 'status') setStatus(event.status);
-  }, []);
-  const connection = useLiveEvents(onEvent);
-
-  useEffect(() => {
-    api['station.status']({}).then(setStatus, (err: unknown) => {
-      setError(
-        err instanceof ApiError && err.code === 'unauthorized'
-          ? 'Not signed in. Open the UI link that the station printed when it started (it ends in ?token=…).'
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      );
-    });
-  }, []);
-
   return (
-    <div className="app" data-app-state={status ? 'ready' : error ? 'error' : 'loading'}>
+    <StationProvider>
+      <Shell />
+    </StationProvider>
+  );
+}
+
+/** Focuses the current screen's search box (marked `data-search`), waiting a few frames for a screen switch. */
+function focusSearch(tries = 10) {
+  const input = document.querySelector<HTMLInputElement>('main [data-search]');
+  if (input) {
+    input.focus();
+    input.select();
+  } else if (tries > 0) requestAnimationFrame(() => focusSearch(tries - 1));
+}
+
+function Shell() {
+  const { status, statusError, retryStatus, live } = useStation();
+  const [route, navigate] = useRoute();
+  const { theme, toggle } = useTheme();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const go = useCallback((screen: ScreenId) => navigate({ screen, device: null } satisfies Route), [navigate]);
+
+  const shortcuts = useMemo<Shortcut[]>(
+    () => [
+      ...screens.map((s) => ({ keys: s.key, description: `Go to ${s.title}`, run: () => go(s.id) })),
+      {
+        keys: '/',
+        description: 'Search devices',
+        run: () => {
+          if (!document.querySelector('main [data-search]')) go('devices');
+          focusSearch();
+        },
+      },
+      {
+        keys: 'n',
+        description: 'New profile',
+        run: () => {
+          go('profiles');
+          newProfile();
+        },
+      },
+      { keys: 't', description: 'Switch light / dark theme', run: toggle },
+      { keys: '?', description: 'Show keyboard shortcuts', run: () => setHelpOpen(true) },
+    ],
+    [go, toggle],
+  );
+  useShortcuts(shortcuts);
+
+  const current = screens.find((s) => s.id === route.screen)!;
+  useEffect(() => {
+    document.title = `${current.title} · Fieldstation`;
+  }, [current]);
+
+  const appState = status ? 'ready' : statusError ? 'error' : 'loading';
+  return (
+    <div className="app" data-app-state={appState}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
-        <span className="brand">Fieldstation</span>
-        <nav aria-label="Main">
+        <a className="brand" href="#/server" aria-label="Fieldstation, server overview">
+          <span className="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+              <rect x="2" y="2" width="20" height="20" rx="6" fill="currentColor" />
+              <path d="M7 16V8h7M7 12h5" stroke="var(--brand-ink)" strokeWidth="2.4" fill="none" strokeLinecap="round" />
+              <circle cx="17" cy="15.5" r="2" fill="var(--brand-ink)" />
+            </svg>
+          </span>
+          Fieldstation
+        </a>
+        <nav aria-label="Main" className="nav">
           {screens.map((s) => (
-            <button
+            <a
               key={s.id}
-              type="button"
-              aria-current={screen === s.id ? 'page' : undefined}
-              onClick={() => setScreen(s.id)}
+              href={`#/${s.id}`}
+              className="nav-link"
+              aria-current={route.screen === s.id ? 'page' : undefined}
+              title={`${s.title} (${s.key})`}
             >
+              <Icon name={s.icon} />
               {s.title}
-            </button>
+            </a>
           ))}
         </nav>
-        <ConnectionIndicator connection={connection} />
+        <div className="topbar-end">
+          <ConnectionIndicator connection={live.connection} />
+          <button
+            type="button"
+            className="btn btn-icon btn-ghost"
+            onClick={toggle}
+            aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+            title={theme === 'dark' ? 'Switch to light theme (t)' : 'Switch to dark theme (t)'}
+          >
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+          </button>
+          <button
+            type="button"
+            className="btn btn-icon btn-ghost"
+            onClick={() => setHelpOpen(true)}
+            aria-label="Keyboard shortcuts"
+            title="Keyboard shortcuts (?)"
+          >
+            <Icon name="keyboard" />
+          </button>
+        </div>
       </header>
-      <main>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
+      <ConnectionBanner />
+      <main id="main" tabIndex={-1}>
+        {status ? (
+          <>
+            {route.screen === 'server' && <ServerScreen status={status} />}
+            {route.screen === 'devices' && <DevicesScreen status={status} route={route} navigate={navigate} />}
+            {route.screen === 'profiles' && <ProfilesScreen />}
+          </>
+        ) : statusError ? (
+          <div className="screen">
+            <ErrorNotice error={statusError} onRetry={retryStatus} />
+          </div>
+        ) : (
+          <div className="screen loading-screen" aria-busy="true">
+            <span className="spinner" aria-hidden="true" /> Connecting to the station…
+          </div>
         )}
-        {status && screen === 'status' && <StatusScreen status={status} />}
-        {!status && !error && <p aria-busy="true">Connecting to the station…</p>}
       </main>
+      {helpOpen && <HelpDialog shortcuts={shortcuts} onClose={() => setHelpOpen(false)} />}
+      <Announcer />
     </div>
   );
+}
+
+/** Opens the profile form; the Profiles screen listens for this (the `n` shortcut). */
+function newProfile() {
+  requestAnimationFrame(() => window.dispatchEvent(new CustomEvent('fieldstation:new-profile')));
+}
+
+function ConnectionBanner() {
+  const { live, status } = useStation();
+  if (!status) return null;
+  if (live.connection === 'signed-out') {
+    return (
+      <div className="banner banner-error" role="alert">
+        <Icon name="alert" />
+        <span>
+          <strong>Signed out.</strong> The station restarted with a new secret, so this window can no longer reach it. Open
+          the new link the station printed (it ends in <code>?token=…</code>).
+        </span>
+      </div>
+    );
+  }
+  if (live.connection === 'offline') {
+    return (
+      <div className="banner banner-warning" role="status">
+        <Icon name="alert" />
+        <span>
+          <strong>The station is not answering.</strong> What you see is the last known state; it updates by itself when
+          the station is back. Check that <code>fieldstation serve</code> (or the desktop app) is still running.
+        </span>
+      </div>
+    );
+  }
+  return null;
 }

@@ -1,0 +1,123 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { Device } from '../../../shared/devices.ts';
+import type { StationEvent } from '../../../shared/events.ts';
+import type { StationStatus } from '../../../shared/station.ts';
+import { api, type Client } from '../api/client.ts';
+import { type Explained, explain } from '../api/errors.ts';
+import { type LiveState, useLiveEvents } from '../api/live.ts';
+import { DeviceStore } from '../data/device-store.ts';
+import { EventHub } from '../data/event-hub.ts';
+import { FeedStore } from '../data/feed-store.ts';
+import { createFrameBatcher } from '../data/frame-batcher.ts';
+
+export interface StationContextValue {
+  api: Client;
+  status: StationStatus | null;
+  /** Why the first status could not be read (not signed in, station down). */
+  statusError: Explained | null;
+  retryStatus: () => void;
+  live: LiveState;
+  hub: EventHub;
+  devices: DeviceStore;
+  feed: FeedStore;
+}
+
+const StationContext = createContext<StationContextValue | null>(null);
+
+export function useStation(): StationContextValue {
+  const value = useContext(StationContext);
+  if (!value) throw new Error('useStation outside <StationProvider>');
+  return value;
+}
+
+// Counters follow device events; a burst of 1,000 devices should cost a handful of status reads, not 1,000.
+const statusDebounceMs = 300;
+const statusMaxWaitMs = 1500;
+
+/** The one connection to the station: status, the live stream, and the stores every screen reads. */
+export function StationProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<StationStatus | null>(null);
+  const [statusError, setStatusError] = useState<Explained | null>(null);
+  const [hub] = useState(() => new EventHub());
+  const [devices] = useState(() => new DeviceStore(api));
+  const [feed] = useState(() => new FeedStore(api));
+
+  const refreshStatus = useCallback(() => {
+    api['station.status']({}).then(
+      (s) => {
+        setStatus(s);
+        setStatusError(null);
+      },
+      (err: unknown) => setStatusError(explain(err)),
+    );
+  }, []);
+
+  // Debounced status refresh, trailing, with a ceiling so a steady stream still updates the counters.
+  const statusTimer = useRef<{ timer?: ReturnType<typeof setTimeout>; first: number }>({ first: 0 });
+  const scheduleStatus = useCallback(() => {
+    const t = statusTimer.current;
+    const now = performance.now();
+    if (!t.timer) t.first = now;
+    clearTimeout(t.timer);
+    const wait = Math.min(statusDebounceMs, Math.max(0, statusMaxWaitMs - (now - t.first)));
+    t.timer = setTimeout(() => {
+      t.timer = undefined;
+      refreshStatus();
+    }, wait);
+  }, [refreshStatus]);
+
+  const [deviceBatcher] = useState(() =>
+    // At 100,000 rows every flush re-filters the table; four flushes a second is still "live" to a person.
+    createFrameBatcher<Device>(
+      (batch) => devices.applyEvents(batch),
+      () => (devices.rows.length > 20_000 ? 250 : 0),
+    ),
+  );
+
+  const onEvent = useCallback(
+    (event: StationEvent) => {
+      switch (event.type) {
+        case 'status':
+          setStatus(event.status);
+          setStatusError(null);
+          break;
+        case 'device':
+          deviceBatcher.push(event.device);
+          scheduleStatus();
+          break;
+        case 'provision':
+          feed.push(event.attempt);
+          break;
+        case 'progress':
+          // An import adds devices without a `device` event per row: read the list again once it is done.
+          if (event.task.startsWith('import:') && event.total !== null && event.done >= event.total) {
+            devices.reload(null);
+            scheduleStatus();
+          }
+          break;
+      }
+      hub.emit(event);
+    },
+    [deviceBatcher, devices, feed, hub, scheduleStatus],
+  );
+  const live = useLiveEvents(onEvent);
+
+  useEffect(refreshStatus, [refreshStatus]);
+  useEffect(() => () => deviceBatcher.cancel(), [deviceBatcher]);
+
+  // The feed's history on open, and again after each reconnect: attempts made while we were away.
+  useEffect(() => {
+    if (live.generation === 0) return;
+    void feed.loadHistory();
+    if (live.generation > 1) {
+      devices.reload(null);
+      refreshStatus();
+    }
+  }, [live.generation, feed, devices, refreshStatus]);
+
+  const value = useMemo<StationContextValue>(
+    () => ({ api, status, statusError, retryStatus: refreshStatus, live, hub, devices, feed }),
+    [status, statusError, refreshStatus, live, hub, devices, feed],
+  );
+  return <StationContext.Provider value={value}>{children}</StationContext.Provider>;
+}

@@ -1,0 +1,33 @@
+import type { Shortcut } from '../app/shortcuts.ts';
+import { Modal } from './Modal.tsx';
+
+export function HelpDialog({ shortcuts, onClose }: { shortcuts: readonly Shortcut[]; onClose: () => void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose} className="help-dialog">
+      <p className="muted">Press the keys one after the other. Shortcuts pause while you type in a field.</p>
+      <table className="shortcut-table">
+        <tbody>
+          {shortcuts.map((s) => (
+            <tr key={s.keys}>
+              <th scope="row">
+                {s.keys.split(' ').map((k, i) => (
+                  <span key={k + String(i)}>
+                    {i > 0 && <span className="then"> then </span>}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </th>
+              <td>{s.description}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">
+              <kbd>Esc</kbd>
+            </th>
+            <td>Close a dialog or the device panel</td>
+          </tr>
+        </tbody>
+      </table>
+    </Modal>
+  );
+}

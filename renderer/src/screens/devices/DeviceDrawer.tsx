@@ -1,0 +1,194 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DeviceDetail } from '../../../../shared/devices.ts';
+import { useStation } from '../../app/station.tsx';
+import { type Explained, explain } from '../../api/errors.ts';
+import { StateBadge } from '../../components/Badges.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatDateTime, RelativeTime } from '../../components/time.tsx';
+import { credentialsLabel } from './columns.tsx';
+import { Credentials } from './Credentials.tsx';
+
+// The device streams telemetry: re-read its detail at most this often while the drawer is open.
+const refreshMs = 400;
+
+/** One device in full: facts, credentials (hidden until asked for), attributes and latest telemetry. */
+export function DeviceDrawer({ name, onClose }: { name: string; onClose: () => void }) {
+  const { api, hub } = useStation();
+  const [detail, setDetail] = useState<DeviceDetail | null>(null);
+  const [error, setError] = useState<Explained | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(() => {
+    api['devices.get']({ name }).then(
+      (d) => {
+        setDetail(d);
+        setError(null);
+      },
+      (err: unknown) => setError(explain(err)),
+    );
+  }, [api, name]);
+
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    load();
+    headingRef.current?.focus();
+  }, [load]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = hub.on('device', (e) => {
+      if (e.device.name !== name || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        load();
+      }, refreshMs);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [hub, name, load]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]:modal')) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const attributes = detail ? Object.entries(detail.attributes).flatMap(([scope, values]) => Object.entries(values).map(([key, value]) => ({ scope, key, value }))) : [];
+  const telemetry = detail ? Object.entries(detail.telemetry) : [];
+
+  return (
+    <aside className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
+      <header className="drawer-header">
+        <div>
+          <p className="eyebrow">Device</p>
+          <h2 id="drawer-title" ref={headingRef} tabIndex={-1}>
+            {name}
+          </h2>
+        </div>
+        {detail && <StateBadge state={detail.state} />}
+        <button type="button" className="btn btn-icon btn-ghost" onClick={onClose} aria-label="Close device details">
+          <Icon name="close" />
+        </button>
+      </header>
+      <div className="drawer-body">
+        {error && <ErrorNotice error={error} onRetry={load} />}
+        {!detail && !error && <p className="muted" aria-busy="true">Loading…</p>}
+        {detail && (
+          <>
+            <dl className="facts">
+              <dt>Profile</dt>
+              <dd>{detail.profile}</dd>
+              <dt>Batch</dt>
+              <dd>{detail.batch ?? <span className="muted">none</span>}</dd>
+              <dt>Serial</dt>
+              <dd>{detail.serial ? <code>{detail.serial}</code> : <span className="muted">none</span>}</dd>
+              <dt>MAC</dt>
+              <dd>{detail.mac ? <code>{detail.mac}</code> : <span className="muted">none</span>}</dd>
+              {detail.label && (
+                <>
+                  <dt>Label</dt>
+                  <dd>{detail.label}</dd>
+                </>
+              )}
+              <dt>Gateway</dt>
+              <dd>{detail.gateway ? 'Yes' : 'No'}</dd>
+              <dt>Added</dt>
+              <dd>{formatDateTime(detail.createdAt)}</dd>
+              <dt>Provisioned</dt>
+              <dd>
+                {detail.provisionedAt ? (
+                  <>
+                    {formatDateTime(detail.provisionedAt)}
+                    {detail.provisionedVia && ` over ${detail.provisionedVia.toUpperCase()}`}
+                  </>
+                ) : (
+                  <span className="muted">not yet</span>
+                )}
+              </dd>
+              <dt>Last seen</dt>
+              <dd>
+                <RelativeTime iso={detail.lastSeenAt} />
+              </dd>
+            </dl>
+
+            <section aria-labelledby="cred-title" className="drawer-section">
+              <h3 id="cred-title">
+                Credentials
+                {detail.credentialsType && <span className="muted"> · {credentialsLabel[detail.credentialsType]}</span>}
+              </h3>
+              <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
+            </section>
+
+            <section aria-labelledby="attr-title" className="drawer-section">
+              <h3 id="attr-title">Attributes</h3>
+              {attributes.length === 0 ? (
+                <p className="muted">No attributes yet.</p>
+              ) : (
+                <table className="table compact kv" aria-labelledby="attr-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">Key</th>
+                      <th scope="col">Value</th>
+                      <th scope="col">Scope</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {attributes.map((a) => (
+                      <tr key={`${a.scope}/${a.key}`}>
+                        <th scope="row">{a.key}</th>
+                        <td>
+                          <code className="wrap">{show(a.value)}</code>
+                        </td>
+                        <td className="muted">{a.scope}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+
+            <section aria-labelledby="tele-title" className="drawer-section">
+              <h3 id="tele-title">Latest telemetry</h3>
+              {telemetry.length === 0 ? (
+                <p className="muted">Nothing received yet. Values show here as soon as the device sends telemetry.</p>
+              ) : (
+                <table className="table compact kv" aria-labelledby="tele-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">Key</th>
+                      <th scope="col">Value</th>
+                      <th scope="col">When</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {telemetry.map(([key, t]) => (
+                      <tr key={key}>
+                        <th scope="row">{key}</th>
+                        <td>
+                          <code className="wrap">{show(t.value)}</code>
+                        </td>
+                        <td>
+                          <RelativeTime iso={t.ts} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

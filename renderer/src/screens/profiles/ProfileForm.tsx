@@ -1,0 +1,248 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { Profile } from '../../../../shared/profiles.ts';
+import type { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../../shared/provisioning.ts';
+import { useStation } from '../../app/station.tsx';
+import { type Explained, explain } from '../../api/errors.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { credentialTypes, reprovisionPolicies, strategies } from './explain.ts';
+import { SecretField } from './SecretField.tsx';
+import { TryIt } from './TryIt.tsx';
+
+interface Values {
+  name: string;
+  provisionDeviceKey: string;
+  provisionDeviceSecret: string;
+  strategy: ProvisionStrategy;
+  defaultCredentialsType: CredentialsType;
+  reprovision: ReprovisionPolicy;
+}
+type Field = keyof Values;
+type FieldErrors = Partial<Record<Field, string>>;
+
+const fields: readonly Field[] = ['name', 'provisionDeviceKey', 'provisionDeviceSecret', 'strategy', 'defaultCredentialsType', 'reprovision'];
+
+function initial(profile: Profile | null): Values {
+  if (profile) {
+    const { name, provisionDeviceKey, provisionDeviceSecret, strategy, defaultCredentialsType, reprovision } = profile;
+    return { name, provisionDeviceKey, provisionDeviceSecret, strategy, defaultCredentialsType, reprovision };
+  }
+  return { name: '', provisionDeviceKey: '', provisionDeviceSecret: '', strategy: 'allow-create', defaultCredentialsType: 'ACCESS_TOKEN', reprovision: 'deny' };
+}
+
+// Same limits as shared/profiles.ts, checked here so the technician hears of them before the round trip.
+function check(v: Values): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!v.name.trim()) errors.name = 'Give the profile a name.';
+  else if (v.name.length > 255) errors.name = 'At most 255 characters.';
+  for (const f of ['provisionDeviceKey', 'provisionDeviceSecret'] as const) {
+    if (!v[f]) errors[f] = `Enter a ${f === 'provisionDeviceKey' ? 'key' : 'secret'}, or press Generate.`;
+    else if (v[f].length > 255) errors[f] = 'At most 255 characters (device firmware keeps these in small buffers).';
+  }
+  return errors;
+}
+
+/** Puts the station's answer next to the field it is about. */
+function fieldErrorsOf(err: unknown, explained: Explained): FieldErrors {
+  const out: FieldErrors = {};
+  const details = (err as { details?: unknown }).details;
+  if (Array.isArray(details)) {
+    for (const issue of details as { path?: unknown[]; message?: string }[]) {
+      const field = issue.path?.[0];
+      if (typeof field === 'string' && (fields as string[]).includes(field) && issue.message) {
+        out[field as Field] = issue.message[0]!.toUpperCase() + issue.message.slice(1);
+      }
+    }
+  }
+  if (explained.code === 'conflict') {
+    if (/provision key/i.test(explained.message)) out.provisionDeviceKey = explained.message;
+    else if (/named/i.test(explained.message)) out.name = explained.message;
+  }
+  return out;
+}
+
+export function ProfileForm({
+  profile,
+  onSaved,
+  onCancel,
+  onRemove,
+}: {
+  profile: Profile | null;
+  onSaved: (saved: Profile, before: Profile | null) => void;
+  onCancel?: () => void;
+  onRemove?: () => void;
+}) {
+  const { api } = useStation();
+  const [values, setValues] = useState<Values>(() => initial(profile));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<Explained | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const original = initial(profile);
+  const dirty = fields.some((f) => values[f] !== original[f]);
+
+  const set = <F extends Field>(field: F, value: Values[F]) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const local = check(values);
+    setErrors(local);
+    setFormError(null);
+    if (Object.keys(local).length) {
+      document.getElementById(`${id}-${Object.keys(local)[0]}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const input = { ...values, name: values.name.trim() };
+      const saved = profile ? await api['profiles.update']({ profile: profile.name, ...input }) : await api['profiles.add'](input);
+      onSaved(saved, profile);
+    } catch (err) {
+      const explained = explain(err);
+      const byField = fieldErrorsOf(err, explained);
+      setErrors(byField);
+      // Shown once: beside its field when it has one, above the buttons otherwise.
+      setFormError(Object.keys(byField).length ? null : explained);
+      const first = Object.keys(byField)[0];
+      if (first) document.getElementById(`${id}-${first}`)?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldProps = (field: Field) => ({
+    id: `${id}-${field}`,
+    'aria-invalid': errors[field] ? true : undefined,
+    'aria-describedby': `${id}-${field}-hint${errors[field] ? ` ${id}-${field}-error` : ''}`,
+  });
+  const errorFor = (field: Field) =>
+    errors[field] ? (
+      <p className="field-error" id={`${id}-${field}-error`}>
+        <Icon name="alert" size={14} />
+        {errors[field]}
+      </p>
+    ) : null;
+
+  return (
+    <form className="card profile-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+      <div className="card-header">
+        <h2 id={`${id}-title`}>{profile ? `Edit “${profile.name}”` : 'New profile'}</h2>
+        {profile && dirty && <span className="badge badge-warning">Unsaved changes</span>}
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input {...fieldProps('name')} value={values.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" />
+        <p className="field-hint" id={`${id}-name-hint`}>
+          Devices created by this profile get it as their type, as in ThingsBoard.
+        </p>
+        {errorFor('name')}
+      </div>
+
+      <SecretField
+        label="Provision key"
+        hint="Devices send this to pick the profile. Unique across profiles."
+        value={values.provisionDeviceKey}
+        onChange={(v) => set('provisionDeviceKey', v)}
+        props={fieldProps('provisionDeviceKey')}
+        error={errorFor('provisionDeviceKey')}
+      />
+      <SecretField
+        label="Provision secret"
+        hint="Devices send this with the key to prove they belong to your fleet."
+        value={values.provisionDeviceSecret}
+        onChange={(v) => set('provisionDeviceSecret', v)}
+        props={fieldProps('provisionDeviceSecret')}
+        error={errorFor('provisionDeviceSecret')}
+      />
+
+      <fieldset className="field choice-group">
+        <legend>Who may provision</legend>
+        <p className="field-hint" id={`${id}-strategy-hint`}>
+          What happens when a device presents this key and secret.
+        </p>
+        {strategies.map((s) => (
+          <label key={s.value} className={`choice${values.strategy === s.value ? ' is-checked' : ''}`}>
+            <input
+              type="radio"
+              name={`${id}-strategy`}
+              value={s.value}
+              checked={values.strategy === s.value}
+              onChange={() => set('strategy', s.value)}
+            />
+            <span className="choice-text">
+              <span className="choice-title">{s.title}</span>
+              <span className="choice-description">{s.text}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor={`${id}-defaultCredentialsType`}>Default credentials</label>
+        <select
+          {...fieldProps('defaultCredentialsType')}
+          value={values.defaultCredentialsType}
+          onChange={(e) => set('defaultCredentialsType', e.target.value as CredentialsType)}
+        >
+          {credentialTypes.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.title}
+            </option>
+          ))}
+        </select>
+        <p className="field-hint" id={`${id}-defaultCredentialsType-hint`}>
+          Given to devices you add or import without credentials of their own.{' '}
+          {credentialTypes.find((c) => c.value === values.defaultCredentialsType)?.text} A device that provisions itself
+          may still ask for another type.
+        </p>
+      </div>
+
+      <fieldset className="field choice-group">
+        <legend>When a provisioned device asks again</legend>
+        {reprovisionPolicies.map((p) => (
+          <label key={p.value} className={`choice${values.reprovision === p.value ? ' is-checked' : ''}`}>
+            <input
+              type="radio"
+              name={`${id}-reprovision`}
+              value={p.value}
+              checked={values.reprovision === p.value}
+              onChange={() => set('reprovision', p.value)}
+            />
+            <span className="choice-text">
+              <span className="choice-title">{p.title}</span>
+              <span className="choice-description">{p.text}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      {formError && <ErrorNotice error={formError} />}
+      <div className="form-actions">
+        {onRemove && (
+          <button type="button" className="btn btn-ghost btn-danger-text push-start" onClick={onRemove}>
+            <Icon name="trash" />
+            Remove…
+          </button>
+        )}
+        {profile && dirty && (
+          <button type="button" className="btn" onClick={() => setValues(original)}>
+            Discard changes
+          </button>
+        )}
+        {onCancel && !profile && (
+          <button type="button" className="btn" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy || (profile !== null && !dirty)}>
+          {busy ? 'Saving…' : profile ? 'Save changes' : 'Create profile'}
+        </button>
+      </div>
+      {profile && !dirty && <TryIt profile={profile} />}
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import type { ProvisionAttempt } from '../../../../shared/devices.ts';
+import { useStation } from '../../app/station.tsx';
+import { OutcomeBadge, outcomeLabel } from '../../components/Badges.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatClock, formatCount, formatDateTime } from '../../components/time.tsx';
+import { type Column, VirtualTable } from '../../components/VirtualTable.tsx';
+import { feedCap, type Outcome, outcomes } from '../../data/feed-store.ts';
+
+const outcomeTone: Record<Outcome, string> = { SUCCESS: 'success', NOT_FOUND: 'warning', FAILURE: 'danger', BAD_REQUEST: 'danger' };
+
+const columns: Column<ProvisionAttempt>[] = [
+  {
+    id: 'time',
+    header: 'Time',
+    width: '6.5rem',
+    cell: (a) => (
+      <time dateTime={a.at} title={formatDateTime(a.at)} className="num">
+        {formatClock(a.at)}
+      </time>
+    ),
+  },
+  {
+    id: 'device',
+    header: 'Device',
+    width: 'minmax(10rem, 1.4fr)',
+    cell: (a) => (a.deviceName ? <span className="strong ellipsis">{a.deviceName}</span> : <span className="muted">unknown</span>),
+  },
+  { id: 'transport', header: 'Transport', width: '6rem', cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—') },
+  { id: 'outcome', header: 'Outcome', width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
+  { id: 'reason', header: 'Reason', width: 'minmax(12rem, 2fr)', cell: (a) => <span className="ellipsis" title={a.reason ?? undefined}>{a.reason ?? '—'}</span> },
+  { id: 'from', header: 'From', width: 'minmax(8rem, 1fr)', cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
+];
+
+/** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
+export function ProvisionFeed() {
+  const { feed, live } = useStation();
+  const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const [only, setOnly] = useState<Outcome | null>(null);
+  const [paused, setPaused] = useState<readonly ProvisionAttempt[] | null>(null);
+
+  const source = paused ?? snap.items;
+  const shown = useMemo(() => (only ? source.filter((a) => a.outcome === only) : source), [source, only]);
+  const waiting = paused ? snap.items.filter((a) => a.id > (paused[0]?.id ?? 0)).length : 0;
+  const total = outcomes.reduce((n, o) => n + snap.counts[o], 0);
+
+  return (
+    <section aria-labelledby="feed-title" className="card feed-card">
+      <div className="card-header">
+        <div>
+          <h2 id="feed-title">
+            Provisioning attempts
+            {live.connection === 'live' && (
+              <span className="live-pill" aria-hidden="true">
+                live
+              </span>
+            )}
+          </h2>
+          <p className="card-subtitle">
+            {formatCount(total)} {total === 1 ? 'attempt' : 'attempts'}
+            {snap.partialHistory ? ' (the latest 1,000 before this window opened, and every one since)' : ''} · the table
+            keeps the latest {feedCap}
+          </p>
+        </div>
+        <button
+          type="button"
+          className="btn"
+          aria-pressed={paused !== null}
+          onClick={() => setPaused(paused ? null : snap.items)}
+        >
+          <Icon name={paused ? 'play' : 'pause'} />
+          {paused ? (waiting ? `Resume (${formatCount(waiting)} new)` : 'Resume') : 'Pause'}
+        </button>
+      </div>
+      <fieldset className="outcome-filters">
+        <legend className="visually-hidden">Show attempts by outcome</legend>
+        {outcomes.map((o) => (
+          <button
+            key={o}
+            type="button"
+            className={`outcome-chip tone-${outcomeTone[o]}`}
+            aria-pressed={only === o}
+            onClick={() => setOnly(only === o ? null : o)}
+            data-outcome-count={o}
+          >
+            <span className="outcome-chip-label">{outcomeLabel[o]}</span>
+            <strong className="num">{formatCount(snap.counts[o])}</strong>
+          </button>
+        ))}
+      </fieldset>
+      {snap.error && snap.phase === 'error' ? (
+        <ErrorNotice error={snap.error} onRetry={() => void feed.loadHistory()} />
+      ) : (
+        <VirtualTable
+          label="Provisioning attempts, newest first"
+          className="feed-table"
+          columns={columns}
+          count={shown.length}
+          rowAt={(i) => shown[i]!}
+          keyAt={(i) => shown[i]!.id}
+          rowHeight={38}
+          maxHeight={460}
+          empty={
+            snap.phase === 'loading' ? (
+              <span className="muted">Loading recent attempts…</span>
+            ) : only ? (
+              <span className="muted">No {outcomeLabel[only].toLowerCase()} attempts among the latest {feedCap}.</span>
+            ) : (
+              <div className="empty-state">
+                <strong>No device has tried to provision yet.</strong>
+                <span>Power a device on: its attempt shows here the moment it arrives, whatever the outcome.</span>
+              </div>
+            )
+          }
+        />
+      )}
+    </section>
+  );
+}
