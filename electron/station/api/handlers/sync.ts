@@ -1,0 +1,63 @@
+import { ApiError } from '../../../../shared/errors.ts';
+import type { StationKeys } from '../../keys.ts';
+import type { Db } from '../../store/database.ts';
+import { BundleError, exportBundle, verifyBundle } from '../../sync/bundle.ts';
+import { importBundle } from '../../sync/bundle-import.ts';
+import { syncDevices, syncStatus, targetView } from '../../sync/status.ts';
+import type { SyncService } from '../../sync/worker.ts';
+import type { Handlers } from '../router.ts';
+
+export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sync: SyncService }) {
+  return {
+    'sync.targets.list': () => sync.targets.all().map((row) => targetView(sync, row)),
+    'sync.targets.add': (p) => {
+      const { target } = sync.targets.add(p);
+      sync.wake();
+      return targetView(sync, target);
+    },
+    'sync.targets.remove': (p) => {
+      sync.targets.remove(p.name);
+      return {};
+    },
+    'sync.targets.test': (p) => sync.test(p.name),
+    'sync.status': () => syncStatus(sync),
+    'sync.devices': (p) => syncDevices(db, sync, p),
+    'sync.run': (p) => sync.runOnce(p.target === undefined ? {} : { target: p.target }),
+    'sync.retry': (p) => {
+      const targetId = p.target === undefined ? undefined : sync.targets.get(p.target).id;
+      let deviceId: number | undefined;
+      if (p.device !== undefined) {
+        deviceId = db.prepare('SELECT id FROM devices WHERE name = ?').pluck().get(p.device) as number | undefined;
+        if (deviceId === undefined) throw new ApiError('not_found', `there is no device named '${p.device}'`);
+      }
+      // "Try again" also means: try a target that stopped on refused credentials (fixed on the cloud's side).
+      for (const row of sync.targets.all()) if (targetId === undefined || row.id === targetId) sync.targets.resume(row.id);
+      const retried = sync.deliveries.retry({
+        ...(targetId === undefined ? {} : { targetId }),
+        ...(deviceId === undefined ? {} : { deviceId }),
+        states: p.states ?? ['conflict', 'error'],
+      });
+      sync.wake();
+      return { retried };
+    },
+    'sync.bundle.export': (p) => {
+      let bundle: ReturnType<typeof exportBundle>;
+      try {
+        bundle = exportBundle(db, keys, p.batch ?? null);
+      } catch (e) {
+        throw new ApiError('not_found', (e as Error).message);
+      }
+      return { text: `${JSON.stringify(bundle, null, 2)}\n`, devices: bundle.payload.devices.length, fingerprint: bundle.signature.fingerprint };
+    },
+    'sync.bundle.import': (p) => {
+      try {
+        const bundle = verifyBundle(p.text, p.fingerprint);
+        const result = importBundle(db, bundle);
+        sync.wake();
+        return { fingerprint: bundle.fingerprint, createdAt: bundle.payload.createdAt, ...result };
+      } catch (e) {
+        throw new ApiError(e instanceof BundleError ? 'bad_request' : 'conflict', (e as Error).message);
+      }
+    },
+  } satisfies Partial<Handlers>;
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.ts';
+import type { Deliveries, Outcome } from './deliveries.ts';
+
+// Webhook batches (table sync_batches). A batch is written, with its key and exact body, before its first send
+// and deleted when the target confirms it, so retries and restarts resend the same bytes under the same
+// Idempotency-Key. Its devices carry its id and are not picked again while it is open.
+
+export interface BatchRow {
+  id: number;
+  key: string;
+  body: string;
+  /** [deviceId, throughOutboxId] pairs the batch acknowledges. */
+  covers: Array<[number, number]>;
+  attempts: number;
+}
+
+interface StoredBatch {
+  id: number;
+  idempotency_key: string;
+  body: string;
+  covers: string;
+  attempts: number;
+}
+
+const toBatch = (r: StoredBatch): BatchRow => ({
+  id: r.id,
+  key: r.idempotency_key,
+  body: r.body,
+  covers: JSON.parse(r.covers) as Array<[number, number]>,
+  attempts: r.attempts,
+});
+
+export function createBatches(db: Db, deliveries: Deliveries) {
+  const due = db.prepare(`SELECT id, idempotency_key, body, covers, attempts FROM sync_batches
+    WHERE target_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`);
+  const nextDue = db.prepare('SELECT min(next_attempt_at) FROM sync_batches WHERE target_id = ?').pluck();
+  const insert = db.prepare(`INSERT INTO sync_batches (target_id, idempotency_key, body, covers, created_at)
+    VALUES (?, ?, ?, ?, ?)`);
+  const claim = db.prepare('UPDATE sync_devices SET batch_id = ? WHERE target_id = ? AND device_id = ?');
+  const remove = db.prepare('DELETE FROM sync_batches WHERE id = ?');
+  const reschedule = db.prepare('UPDATE sync_batches SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
+
+  const form = db.transaction(
+    (targetId: number, covers: Array<[number, number]>, build: (key: string) => string, now: number): BatchRow => {
+      const key = randomUUID();
+      const body = build(key);
+      const id = Number(insert.run(targetId, key, body, JSON.stringify(covers), now).lastInsertRowid);
+      for (const [deviceId] of covers) claim.run(id, targetId, deviceId);
+      return { id, key, body, covers, attempts: 0 };
+    },
+  );
+
+  const settle = db.transaction((targetId: number, batch: BatchRow, outcome: (through: number) => Outcome, now: number) => {
+    deliveries.apply(
+      targetId,
+      batch.covers.map(([deviceId, through]) => ({ deviceId, outcome: outcome(through) })),
+      now,
+    );
+    remove.run(batch.id);
+  });
+
+  const retry = db.transaction((targetId: number, batch: BatchRow, message: string, nextAt: number, now: number) => {
+    deliveries.apply(
+      targetId,
+      batch.covers.map(([deviceId]) => ({ deviceId, outcome: { kind: 'retry', message, nextAt } as const })),
+      now,
+    );
+    reschedule.run(nextAt, batch.id);
+  });
+
+  return {
+    /** Open batches due for (re)sending, oldest first; ids in `busy` are being sent. */
+    due(targetId: number, now: number, limit: number, busy: ReadonlySet<number>): BatchRow[] {
+      return (due.all(targetId, now, limit + busy.size) as StoredBatch[])
+        .filter((r) => !busy.has(r.id))
+        .slice(0, limit)
+        .map(toBatch);
+    },
+    nextDueAt: (targetId: number): number | null => (nextDue.get(targetId) as number | null) ?? null,
+    /** Writes a new batch (key and body fixed from now on) and claims its devices. */
+    form: (targetId: number, covers: Array<[number, number]>, build: (key: string) => string, now = Date.now()) =>
+      form(targetId, covers, build, now),
+    /** The target confirmed the batch. */
+    confirm(targetId: number, batch: BatchRow, now = Date.now()): void {
+      settle(targetId, batch, (through) => ({ kind: 'confirmed', through, cloudId: null }), now);
+    },
+    /** The target refused the batch for good: its devices go to `error` and leave the batch. */
+    refuse(targetId: number, batch: BatchRow, message: string, now = Date.now()): void {
+      settle(targetId, batch, () => ({ kind: 'error', message }), now);
+    },
+    retry: (targetId: number, batch: BatchRow, message: string, nextAt: number, now = Date.now()) =>
+      retry(targetId, batch, message, nextAt, now),
+  };
+}
+
+export type Batches = ReturnType<typeof createBatches>;

@@ -1,0 +1,195 @@
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import type { StationKeys } from '../keys.ts';
+import type { Db } from '../store/database.ts';
+import { bundleCsv } from './bundle-csv.ts';
+
+// The file bundle, for sites that never get online: one JSON file with every device, its credentials and its
+// attributes (and the same as CSV, embedded), signed so the receiving station can tell it arrived unchanged.
+//
+// Why Ed25519 and not an HMAC: an HMAC key would have to be typed in at the receiving side and would then also let
+// that side forge bundles. The station instead signs with an Ed25519 key derived from its master key (so the key is
+// stable across runs and never stored), puts the public key in the bundle and prints its fingerprint at export.
+// The signature alone proves the file was not changed since a holder of that key signed it; that it was *this*
+// station's key is proven by comparing the fingerprint (`import-bundle --fingerprint FP` enforces it), as with SSH
+// host keys. Honest limit: without the fingerprint check, someone who rewrites a bundle can re-sign it with a key of
+// their own. The bundle holds device credentials in clear: treat it like a password file (written 0600).
+
+export const BUNDLE_FORMAT = 'fieldstation-bundle/1';
+
+export interface BundleDevice {
+  name: string;
+  profile: string;
+  batch: string | null;
+  label: string | null;
+  serial: string | null;
+  mac: string | null;
+  gateway: boolean;
+  state: 'pending' | 'provisioned' | 'online';
+  provisionedAt: number | null;
+  provisionedVia: 'http' | 'mqtt' | 'coap' | null;
+  lastSeenAt: number | null;
+  credentials: { type: 'ACCESS_TOKEN' | 'MQTT_BASIC' | 'X509_CERTIFICATE'; credentialsId: string; value: string } | null;
+  /** By scope (server, shared, client), values as stored (JSON). */
+  attributes: Record<string, Record<string, unknown>>;
+}
+
+export interface BundleProfile {
+  name: string;
+  provisionDeviceKey: string;
+  provisionDeviceSecret: string;
+  strategy: string;
+  defaultCredentialsType: string;
+  reprovision: string;
+}
+
+export interface BundlePayload {
+  createdAt: string;
+  /** The batch exported, or null for every device. */
+  batch: string | null;
+  profiles: BundleProfile[];
+  batches: Array<{ name: string; site: string; notes: string; profile: string | null }>;
+  devices: BundleDevice[];
+  /** The devices as CSV (one row per device), for tools that take CSV, e.g. ThingsBoard's bulk import. */
+  csv: string;
+}
+
+export interface Bundle {
+  format: typeof BUNDLE_FORMAT;
+  payload: BundlePayload;
+  signature: { alg: 'Ed25519'; publicKey: string; fingerprint: string; value: string };
+}
+
+// RFC 8410 PKCS#8 prefix for a raw Ed25519 seed: node:crypto takes private keys only as PEM/DER/JWK.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The station's bundle-signing key pair (derived, never stored). */
+export function bundleKeys(keys: StationKeys) {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, keys.derive('bundle-signing')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const raw = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32);
+  return { privateKey, publicKey: raw.toString('base64'), fingerprint: fingerprintOf(raw) };
+}
+
+/** SHA-256 of the raw public key, first 16 bytes, in groups of four hex digits: short enough to read aloud. */
+export function fingerprintOf(rawPublicKey: Buffer): string {
+  const hex = createHash('sha256').update(rawPublicKey).digest('hex').slice(0, 32);
+  return hex.match(/.{4}/g)!.join(' ');
+}
+
+export const normalizeFingerprint = (fp: string) => fp.replace(/[\s:]/g, '').toLowerCase();
+
+/**
+ * The signed bytes: the payload as JSON.stringify writes it. Parsing and re-stringifying JSON that JSON.stringify
+ * wrote gives the same text (key order and number forms survive the round trip), so the file may be pretty-printed.
+ */
+const signedBytes = (payload: BundlePayload) => Buffer.from(JSON.stringify(payload), 'utf8');
+
+interface DeviceRow {
+  id: number;
+  name: string;
+  profile: string;
+  batch: string | null;
+  label: string | null;
+  serial: string | null;
+  mac: string | null;
+  is_gateway: number;
+  state: BundleDevice['state'];
+  provisioned_at: number | null;
+  provisioned_via: BundleDevice['provisionedVia'];
+  last_seen_at: number | null;
+  type: NonNullable<BundleDevice['credentials']>['type'] | null;
+  credentials_id: string | null;
+  value: string | null;
+}
+
+/** Builds and signs the bundle of one batch (or all devices). */
+export function exportBundle(db: Db, keys: StationKeys, batch: string | null, now = Date.now()): Bundle {
+  if (batch !== null && db.prepare('SELECT 1 FROM batches WHERE name = ?').get(batch) === undefined) {
+    throw new Error(`there is no batch named '${batch}'`);
+  }
+  const rows = db
+    .prepare(`SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
+        d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value
+      FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
+      LEFT JOIN credentials c ON c.device_id = d.id
+      ${batch === null ? '' : 'WHERE b.name = @batch'} ORDER BY d.id`)
+    .all(batch === null ? {} : { batch }) as DeviceRow[];
+  const attributes = db.prepare('SELECT scope, key, value FROM attributes WHERE device_id = ? ORDER BY scope, key');
+  const devices: BundleDevice[] = rows.map((r) => {
+    const attrs: Record<string, Record<string, unknown>> = {};
+    for (const a of attributes.all(r.id) as { scope: string; key: string; value: string }[]) {
+      attrs[a.scope] = { ...attrs[a.scope], [a.key]: JSON.parse(a.value) };
+    }
+    return {
+      name: r.name,
+      profile: r.profile,
+      batch: r.batch,
+      label: r.label,
+      serial: r.serial,
+      mac: r.mac,
+      gateway: r.is_gateway === 1,
+      state: r.state,
+      provisionedAt: r.provisioned_at,
+      provisionedVia: r.provisioned_via,
+      lastSeenAt: r.last_seen_at,
+      credentials: r.type && r.credentials_id !== null && r.value !== null ? { type: r.type, credentialsId: r.credentials_id, value: r.value } : null,
+      attributes: attrs,
+    };
+  });
+  const profileNames = [...new Set(devices.map((d) => d.profile))];
+  const profiles = profileNames.map((name) => {
+    const p = db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as Record<string, string>;
+    return {
+      name,
+      provisionDeviceKey: p.provision_key!,
+      provisionDeviceSecret: p.provision_secret!,
+      strategy: p.strategy!,
+      defaultCredentialsType: p.default_credentials_type!,
+      reprovision: p.reprovision!,
+    };
+  });
+  const batchNames = [...new Set(devices.map((d) => d.batch).filter((b): b is string => b !== null))];
+  const batches = batchNames.map((name) => {
+    const b = db
+      .prepare('SELECT b.site, b.notes, p.name AS profile FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id WHERE b.name = ?')
+      .get(name) as { site: string; notes: string; profile: string | null };
+    return { name, ...b };
+  });
+  const payload: BundlePayload = { createdAt: new Date(now).toISOString(), batch, profiles, batches, devices, csv: bundleCsv(devices) };
+  const k = bundleKeys(keys);
+  return {
+    format: BUNDLE_FORMAT,
+    payload,
+    signature: { alg: 'Ed25519', publicKey: k.publicKey, fingerprint: k.fingerprint, value: sign(null, signedBytes(payload), k.privateKey).toString('base64') },
+  };
+}
+
+export class BundleError extends Error {
+  override name = 'BundleError';
+}
+
+/** Parses and verifies a bundle file's text; throws BundleError with a plain message. */
+export function verifyBundle(text: string, expectedFingerprint?: string): Bundle & { fingerprint: string } {
+  let parsed: Partial<Bundle>;
+  try {
+    parsed = JSON.parse(text) as Partial<Bundle>;
+  } catch {
+    throw new BundleError('this file is not a Fieldstation bundle (it is not JSON)');
+  }
+  if (parsed?.format !== BUNDLE_FORMAT || typeof parsed.payload !== 'object' || parsed.signature?.alg !== 'Ed25519') {
+    throw new BundleError(`this file is not a Fieldstation bundle (expected format ${BUNDLE_FORMAT})`);
+  }
+  const raw = Buffer.from(String(parsed.signature.publicKey), 'base64');
+  if (raw.length !== 32) throw new BundleError('the bundle signature is damaged (bad public key); it was not imported');
+  const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+  const ok = verify(null, signedBytes(parsed.payload as BundlePayload), publicKey, Buffer.from(String(parsed.signature.value), 'base64'));
+  if (!ok) throw new BundleError('the bundle was changed after it was signed (its signature does not match); it was not imported');
+  const fingerprint = fingerprintOf(raw);
+  if (expectedFingerprint !== undefined && normalizeFingerprint(expectedFingerprint) !== normalizeFingerprint(fingerprint)) {
+    throw new BundleError(`the bundle is signed by key ${fingerprint}, not by the expected ${expectedFingerprint}; it was not imported`);
+  }
+  return { ...(parsed as Bundle), fingerprint };
+}

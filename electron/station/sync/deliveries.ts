@@ -1,0 +1,120 @@
+import type { SyncCounts } from '../../../shared/sync.ts';
+import type { Db } from '../store/database.ts';
+
+// Per target, per device delivery state (table sync_devices): what is due, and what each attempt led to.
+
+export interface DueDevice {
+  deviceId: number;
+  ackedThrough: number;
+  wantedThrough: number;
+  attempts: number;
+}
+
+export type Outcome =
+  /** The target confirmed the device's entries up to `through`. */
+  | { kind: 'confirmed'; through: number; cloudId: string | null }
+  /** The cloud holds something else under this identity: never overwritten; a person decides. */
+  | { kind: 'conflict'; message: string; detail: unknown }
+  /** Refused for good (a person must act), e.g. a missing device profile or a 4xx. */
+  | { kind: 'error'; message: string }
+  /** Try again at `nextAt`. */
+  | { kind: 'retry'; message: string; nextAt: number }
+  /** Not tried after all (the target went offline or stopped): keeps its place, no attempt counted. */
+  | { kind: 'deferred' };
+
+export function createDeliveries(db: Db) {
+  const due = db.prepare(`SELECT device_id, acked_through, wanted_through, attempts FROM sync_devices
+    WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL AND next_attempt_at <= ?
+    ORDER BY next_attempt_at, device_id LIMIT ?`);
+  const nextDue = db.prepare(`SELECT min(next_attempt_at) FROM sync_devices
+    WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL`).pluck();
+  const confirmed = db.prepare(`UPDATE sync_devices SET acked_through = max(acked_through, @through),
+      state = CASE WHEN wanted_through <= max(acked_through, @through) THEN 'synced' ELSE 'pending' END,
+      attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cloud_id = coalesce(@cloudId, cloud_id),
+      batch_id = NULL, updated_at = @now
+    WHERE target_id = @target AND device_id = @device`);
+  const conflict = db.prepare(`UPDATE sync_devices SET state = 'conflict', attempts = attempts + 1, message = @message,
+      detail = @detail, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
+  const failed = db.prepare(`UPDATE sync_devices SET state = 'error', attempts = attempts + 1, message = @message,
+      detail = NULL, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
+  const retry = db.prepare(`UPDATE sync_devices SET attempts = attempts + 1, next_attempt_at = @nextAt,
+      message = @message, updated_at = @now WHERE target_id = @target AND device_id = @device`);
+  const counts = db.prepare('SELECT state, count(*) AS n FROM sync_devices WHERE target_id = ? GROUP BY state');
+
+  const applyAll = db.transaction((target: number, results: Array<{ deviceId: number; outcome: Outcome }>, now: number) => {
+    for (const { deviceId: device, outcome } of results) {
+      const key = { target, device, now };
+      switch (outcome.kind) {
+        case 'confirmed':
+          confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId });
+          break;
+        case 'conflict':
+          conflict.run({ ...key, message: outcome.message, detail: JSON.stringify(outcome.detail ?? null) });
+          break;
+        case 'error':
+          failed.run({ ...key, message: outcome.message });
+          break;
+        case 'retry':
+          retry.run({ ...key, message: outcome.message, nextAt: outcome.nextAt });
+          break;
+        case 'deferred':
+          break;
+      }
+    }
+  });
+
+  return {
+    /** Pending devices whose next attempt is due, oldest first; those in `busy` are left out. */
+    due(targetId: number, now: number, limit: number, busy: ReadonlySet<number>): DueDevice[] {
+      const rows = due.all(targetId, now, limit + busy.size) as {
+        device_id: number;
+        acked_through: number;
+        wanted_through: number;
+        attempts: number;
+      }[];
+      return rows
+        .filter((r) => !busy.has(r.device_id))
+        .slice(0, limit)
+        .map((r) => ({
+          deviceId: r.device_id,
+          ackedThrough: r.acked_through,
+          wantedThrough: r.wanted_through,
+          attempts: r.attempts,
+        }));
+    },
+
+    /** When the earliest pending device (outside a batch) may be tried; null when none waits. */
+    nextDueAt: (targetId: number): number | null => (nextDue.get(targetId) as number | null) ?? null,
+
+    /** Records outcomes in one transaction (one fsync for many devices). */
+    apply(targetId: number, results: Array<{ deviceId: number; outcome: Outcome }>, now = Date.now()): void {
+      if (results.length > 0) applyAll(targetId, results, now);
+    },
+
+    counts(targetId: number): SyncCounts {
+      const out: SyncCounts = { synced: 0, pending: 0, conflict: 0, error: 0 };
+      for (const r of counts.all(targetId) as { state: keyof SyncCounts; n: number }[]) out[r.state] = r.n;
+      return out;
+    },
+
+    /** Puts conflicts and/or errors back in the queue, now. */
+    retry(filter: { targetId?: number; deviceId?: number; states: Array<'conflict' | 'error'> }, now = Date.now()): number {
+      const where = [`state IN (${filter.states.map(() => '?').join(', ')})`];
+      const params: unknown[] = [...filter.states];
+      if (filter.targetId !== undefined) {
+        where.push('target_id = ?');
+        params.push(filter.targetId);
+      }
+      if (filter.deviceId !== undefined) {
+        where.push('device_id = ?');
+        params.push(filter.deviceId);
+      }
+      return db
+        .prepare(`UPDATE sync_devices SET state = 'pending', attempts = 0, next_attempt_at = 0, updated_at = ?
+          WHERE ${where.join(' AND ')}`)
+        .run(now, ...params).changes;
+    },
+  };
+}
+
+export type Deliveries = ReturnType<typeof createDeliveries>;

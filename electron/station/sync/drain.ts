@@ -1,0 +1,315 @@
+import type { SyncTargetStatus } from '../../../shared/sync.ts';
+import { type BackoffPolicy, fullJitter, retryDelay } from './backoff.ts';
+import type { BatchRow, Batches } from './batches.ts';
+import type { ChannelResult } from './channel.ts';
+import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
+import type { TargetFailure } from './http-errors.ts';
+import type { OutboxReader } from './outbox.ts';
+import type { Snapshots } from './snapshot.ts';
+import type { TargetStore } from './targets.ts';
+import type { ThingsBoardChannel } from './tb-channel.ts';
+import { type WebhookChannel, webhookBody } from './webhook.ts';
+
+// One round of draining one target: keep up to `concurrency` deliveries in flight (ThingsBoard: one device each;
+// webhook: one batch each), never two for the same device, record what each led to, and stop when nothing is due.
+// Per device, entries go in outbox order because a device is only ever in one delivery at a time and a delivery
+// carries all of its entries up to the newest. Everything that must survive a crash is in SQLite.
+
+/** In-memory state of a target that outlives a round (kept by the worker). */
+export interface TargetRuntime {
+  targetId: number;
+  name: string;
+  channel: { kind: 'thingsboard'; tb: ThingsBoardChannel } | { kind: 'webhook'; hook: WebhookChannel };
+  /** 429: nothing is sent to this target before this time. */
+  holdUntil: number;
+  rateLimitStreak: number;
+  /** The target could not be reached: probe (one delivery) at `probeAt`. */
+  offline: { since: number; probeAt: number; probes: number; message: string } | null;
+}
+
+export interface DrainDeps {
+  targets: TargetStore;
+  outbox: OutboxReader;
+  deliveries: Deliveries;
+  batches: Batches;
+  snapshots: Snapshots;
+  log: (line: string) => void;
+}
+
+export interface DrainOptions {
+  /** once: wait for retries up to `maxWaitMs`, give up at once when offline. background: never wait inside a round. */
+  mode: 'once' | 'background';
+  concurrency: number;
+  /** Devices per webhook batch. */
+  batchSize: number;
+  backoff: BackoffPolicy;
+  /** Offline probes back off with this policy. */
+  probeBackoff: BackoffPolicy;
+  maxWaitMs: number;
+  /** Once mode: a device that failed this many times in one run waits for the next run. */
+  maxTriesPerRun: number;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  signal?: AbortSignal;
+  /** After each batch of recorded outcomes. */
+  onProgress?: (synced: number) => void;
+  /** Called on every pass (renews the target's lease when due). */
+  keepAlive?: () => void;
+}
+
+export interface RoundResult {
+  synced: number;
+  status: SyncTargetStatus;
+  message: string | null;
+  /** When something becomes due next (background mode sleeps until then); null when nothing waits. */
+  nextAt: number | null;
+}
+
+type Work = { key: string; run: () => Promise<void> };
+
+const FLUSH_EVERY = 32;
+const FLUSH_MS = 250;
+/** Due devices read per query; the round works through them before asking again. */
+const DUE_CHUNK = 64;
+
+export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOptions): Promise<RoundResult> {
+  const { deliveries, batches, outbox, targets, snapshots } = deps;
+  const id = rt.targetId;
+  const inflight = new Map<string, Promise<void>>();
+  const busyDevices = new Set<number>();
+  const busyBatches = new Set<number>();
+  const tries = new Map<number, number>();
+  const batchTries = new Map<number, number>();
+  /** Due devices already read, not yet launched (all outside `busyDevices`). */
+  let queue: DueDevice[] = [];
+  let results: Array<{ deviceId: number; outcome: Outcome }> = [];
+  let synced = 0;
+  let stopped: string | null = null;
+
+  let flushedAt = o.now();
+  /**
+   * Records outcomes. Batched (one transaction, one fsync, for up to FLUSH_EVERY devices or FLUSH_MS): a crash
+   * before the flush only means those devices are sent again next time, which the targets answer idempotently.
+   */
+  const flush = (force = false) => {
+    if (results.length === 0) return;
+    if (!force && results.length < FLUSH_EVERY && inflight.size > 0 && o.now() - flushedAt < FLUSH_MS) return;
+    flushedAt = o.now();
+    const done = results;
+    results = [];
+    deliveries.apply(id, done);
+    // Only now may these devices be picked again: the database says what happened to them.
+    for (const r of done) busyDevices.delete(r.deviceId);
+    o.onProgress?.(synced);
+  };
+
+  /** What a failure means for the target as a whole; returns the device's outcome. */
+  const onFailure = (f: TargetFailure, attempts: number): Outcome => {
+    const now = o.now();
+    if (o.signal?.aborted) return { kind: 'deferred' };
+    switch (f.kind) {
+      case 'retryable': {
+        if (f.status === 429) {
+          // A rate limit is the tenant's, not the device's: hold every request to this target.
+          const wait = f.retryAfterMs ?? fullJitter(rt.rateLimitStreak, o.backoff, o.random);
+          rt.rateLimitStreak += 1;
+          rt.holdUntil = Math.max(rt.holdUntil, now + Math.min(wait, o.backoff.capMs));
+          return { kind: 'retry', message: f.message, nextAt: rt.holdUntil };
+        }
+        return { kind: 'retry', message: f.message, nextAt: now + retryDelay(attempts, f.retryAfterMs, o.backoff, o.random) };
+      }
+      case 'offline':
+        if (!rt.offline) {
+          deps.log(`sync: ${rt.name}: ${f.message} Waiting for the connection to come back.`);
+          targets.setOffline(id, now);
+          rt.offline = { since: now, probeAt: now, probes: 0, message: f.message };
+        }
+        rt.offline.message = f.message;
+        rt.offline.probeAt = now + fullJitter(rt.offline.probes, o.probeBackoff, o.random) + o.probeBackoff.baseMs;
+        rt.offline.probes += 1;
+        return { kind: 'deferred' };
+      case 'auth':
+        if (stopped === null) {
+          stopped = f.message;
+          targets.stop(id, f.message);
+          deps.log(`sync: ${rt.name} stopped: ${f.message}`);
+        }
+        return { kind: 'deferred' };
+      case 'conflict':
+        return { kind: 'conflict', message: f.message, detail: null };
+      case 'missing-profile':
+      case 'fatal':
+        return { kind: 'error', message: f.message };
+    }
+  };
+
+  const onReached = () => {
+    rt.rateLimitStreak = 0;
+    if (rt.offline) {
+      deps.log(`sync: ${rt.name} is reachable again.`);
+      targets.setOffline(id, null);
+      rt.offline = null;
+    }
+  };
+
+  const outcomeOf = (r: ChannelResult, through: number, attempts: number): Outcome => {
+    if (r.kind === 'failed') return onFailure(r.failure, attempts);
+    onReached();
+    if (r.kind === 'conflict') return { kind: 'conflict', message: r.message, detail: r.detail };
+    return { kind: 'confirmed', through, cloudId: r.cloudId };
+  };
+
+  const unexpected = (e: unknown): ChannelResult => {
+    deps.log(`sync: ${rt.name}: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
+    return { kind: 'failed', failure: { kind: 'fatal', message: `Fieldstation hit an unexpected error: ${(e as Error)?.message ?? e}` } };
+  };
+
+  /** ThingsBoard: one device per delivery. */
+  function deviceWork(due: DueDevice): Work | null {
+    const device = snapshots.get(due.deviceId);
+    if (!device) return null; // deleted meanwhile; its row went with it (ON DELETE CASCADE)
+    const tb = rt.channel.kind === 'thingsboard' ? rt.channel.tb : null;
+    if (!tb) return null;
+    busyDevices.add(due.deviceId);
+    return {
+      key: `d${due.deviceId}`,
+      run: async () => {
+        const r = await tb.deliver(device, o.signal).catch(unexpected);
+        tries.set(due.deviceId, (tries.get(due.deviceId) ?? 0) + 1);
+        const outcome = outcomeOf(r, due.wantedThrough, due.attempts);
+        if (outcome.kind === 'confirmed') synced += 1;
+        results.push({ deviceId: due.deviceId, outcome });
+      },
+    };
+  }
+
+  /** Webhook: a stored batch, sent (again) under its key. */
+  function batchWork(batch: BatchRow): Work | null {
+    const hook = rt.channel.kind === 'webhook' ? rt.channel.hook : null;
+    if (!hook) return null;
+    busyBatches.add(batch.id);
+    return {
+      key: `b${batch.id}`,
+      run: async () => {
+        const r = await hook.send(batch, o.signal).catch(unexpected);
+        batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
+        const outcome = outcomeOf(r, 0, batch.attempts);
+        if (outcome.kind === 'confirmed') {
+          synced += batch.covers.length;
+          batches.confirm(id, batch);
+        } else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt);
+        else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message);
+        busyBatches.delete(batch.id);
+        o.onProgress?.(synced);
+      },
+    };
+  }
+
+  /** Forms a new webhook batch from due devices. */
+  function newBatch(now: number): BatchRow | null {
+    const due = deliveries.due(id, now, o.batchSize, exhausted());
+    const items = due.flatMap((d) => {
+      const device = snapshots.get(d.deviceId);
+      return device ? [{ due: d, device, entries: outbox.entries(d.deviceId, d.ackedThrough, d.wantedThrough) }] : [];
+    });
+    if (items.length === 0) return null;
+    const covers = items.map((i): [number, number] => [i.due.deviceId, i.due.wantedThrough]);
+    return batches.form(id, covers, (key) => webhookBody(key, items), now);
+  }
+
+  const exhausted = () => {
+    const out = new Set(busyDevices);
+    if (o.mode === 'once') for (const [d, n] of tries) if (n >= o.maxTriesPerRun) out.add(d);
+    return out;
+  };
+
+  const spentBatches = () => {
+    const out = new Set(busyBatches);
+    if (o.mode === 'once') for (const [b, n] of batchTries) if (n >= o.maxTriesPerRun) out.add(b);
+    return out;
+  };
+
+  function launch(now: number): number {
+    const limit = rt.offline ? 1 : o.concurrency; // offline: one delivery is the probe
+    let launched = 0;
+    while (inflight.size < limit) {
+      let work: Work | null = null;
+      if (rt.channel.kind === 'thingsboard') {
+        if (queue.length === 0) queue = deliveries.due(id, now, DUE_CHUNK, exhausted());
+        const due = queue.shift();
+        if (!due) break;
+        work = deviceWork(due);
+        if (!work) {
+          // Vanished device: settle it so it is not picked forever.
+          results.push({ deviceId: due.deviceId, outcome: { kind: 'confirmed', through: due.wantedThrough, cloudId: null } });
+          busyDevices.add(due.deviceId);
+          continue;
+        }
+      } else {
+        const [open] = batches.due(id, now, 1, spentBatches());
+        const batch = open ?? newBatch(now);
+        if (!batch) break;
+        work = batchWork(batch);
+      }
+      if (!work) break;
+      const w = work;
+      inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
+      launched += 1;
+    }
+    return launched;
+  }
+
+  const blockedUntil = (now: number): number | null => {
+    const until = Math.max(rt.holdUntil, rt.offline?.probeAt ?? 0);
+    return until > now ? until : null;
+  };
+
+  const nextDue = (): number | null => {
+    const times = [deliveries.nextDueAt(id), rt.channel.kind === 'webhook' ? batches.nextDueAt(id) : null].filter(
+      (t): t is number => t !== null,
+    );
+    return times.length ? Math.min(...times) : null;
+  };
+
+  let status: SyncTargetStatus = 'idle';
+  let message: string | null = null;
+  let nextAt: number | null = null;
+  // Bounded: every pass either launches work, waits for work in flight, sleeps toward a due time, or ends.
+  for (let pass = 0; pass < 10_000_000; pass += 1) {
+    flush();
+    o.keepAlive?.();
+    if (o.signal?.aborted || stopped !== null) break;
+    const now = o.now();
+    outbox.ingest(id, now);
+    const blocked = blockedUntil(now);
+    if (blocked === null) launch(now);
+    if (inflight.size > 0) {
+      await Promise.race(inflight.values());
+      continue;
+    }
+    const due = nextDue();
+    const wakeAt = blocked ?? due;
+    if (wakeAt === null) break; // everything delivered, in conflict or in error
+    if (wakeAt <= now) {
+      // Due work exists but none could be launched: all of it used up its tries for this run.
+      nextAt = wakeAt;
+      break;
+    }
+    if (o.mode === 'background' || (rt.offline && o.mode === 'once') || wakeAt - now > o.maxWaitMs) {
+      nextAt = wakeAt;
+      break;
+    }
+    await o.sleep(wakeAt - now, o.signal);
+  }
+  await Promise.allSettled(inflight.values());
+  flush(true);
+  if (stopped !== null) {
+    status = 'stopped';
+    message = stopped;
+  } else if (rt.offline) {
+    status = 'offline';
+    message = rt.offline.message;
+  }
+  return { synced, status, message, nextAt };
+}

@@ -1,0 +1,73 @@
+import type { Db } from '../store/database.ts';
+
+// The outbox: every change the cloud must learn, appended in the same transaction as the change (provisioning
+// writes its own rows in provision.ts; other writers use `appendOutbox`). It is append-only: rows are never
+// deleted, so ids are never reused (INTEGER PRIMARY KEY reuses the max id after a delete), per-target cursors stay
+// valid, and a target added later still learns every device. A row is ~100 bytes: 10,000 devices are ~1 MB.
+
+export const OutboxKind = {
+  /** The device was provisioned (or imported already provisioned): the cloud must have it with its credentials. */
+  provisioned: 'device.provisioned',
+  /** Something the cloud holds about the device changed (e.g. its server attributes): send its current state again. */
+  updated: 'device.updated',
+} as const;
+export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
+
+export interface OutboxEntry {
+  id: number;
+  kind: string;
+  payload: unknown;
+  createdAt: number;
+}
+
+/** For writers other than provisioning: call inside the transaction that makes the change. */
+export function createOutboxAppender(db: Db) {
+  const insert = db.prepare('INSERT INTO outbox (device_id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
+  return (deviceId: number, kind: OutboxKind, payload: Record<string, unknown>, now = Date.now()): number =>
+    Number(insert.run(deviceId, kind, JSON.stringify(payload), now).lastInsertRowid);
+}
+
+/** Reading the outbox for a target: spreading new rows into per-device delivery state, and a device's entries. */
+export function createOutboxReader(db: Db) {
+  const newest = db.prepare('SELECT coalesce(max(id), 0) FROM outbox').pluck();
+  const cursorOf = db.prepare('SELECT cursor FROM sync_targets WHERE id = ?').pluck();
+  // A device already synced becomes pending again; one in conflict or error keeps waiting for a person, who
+  // may retry it: the new entry is then sent with the old ones, in order.
+  const spread = db.prepare(`INSERT INTO sync_devices (target_id, device_id, state, wanted_through, updated_at)
+    SELECT @target, device_id, 'pending', max(id), @now FROM outbox
+    WHERE id > @from AND id <= @to AND device_id IS NOT NULL GROUP BY device_id
+    ON CONFLICT (target_id, device_id) DO UPDATE SET wanted_through = max(wanted_through, excluded.wanted_through),
+      state = CASE WHEN state = 'synced' THEN 'pending' ELSE state END, updated_at = excluded.updated_at`);
+  const advance = db.prepare('UPDATE sync_targets SET cursor = ? WHERE id = ?');
+  const entries = db.prepare(`SELECT id, kind, payload, created_at FROM outbox
+    WHERE device_id = ? AND id > ? AND id <= ? ORDER BY id`);
+
+  const ingest = db.transaction((targetId: number, now: number): number => {
+    const from = cursorOf.get(targetId) as number | undefined;
+    const to = newest.get() as number;
+    if (from === undefined || to <= from) return 0;
+    const added = spread.run({ target: targetId, from, to, now }).changes;
+    advance.run(to, targetId);
+    return added;
+  });
+
+  return {
+    /** Brings the target's per-device state up to the newest outbox row; returns how many devices it touched. */
+    ingest(targetId: number, now = Date.now()): number {
+      // The worker asks on every pass; most of the time nothing is new, and then no transaction is needed.
+      if ((newest.get() as number) <= ((cursorOf.get(targetId) as number | undefined) ?? Number.POSITIVE_INFINITY)) return 0;
+      return ingest(targetId, now);
+    },
+
+    /** The device's entries after `after` up to `through`, oldest first. */
+    entries(deviceId: number, after: number, through: number): OutboxEntry[] {
+      return (entries.all(deviceId, after, through) as { id: number; kind: string; payload: string; created_at: number }[]).map(
+        (r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as unknown, createdAt: r.created_at }),
+      );
+    },
+
+    size: (): number => db.prepare('SELECT count(*) FROM outbox').pluck().get() as number,
+  };
+}
+
+export type OutboxReader = ReturnType<typeof createOutboxReader>;

@@ -1,0 +1,134 @@
+import { createHmac } from 'node:crypto';
+import { version } from '../paths.ts';
+import type { ChannelResult } from './channel.ts';
+import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
+import type { OutboxEntry } from './outbox.ts';
+import type { DeviceSnapshot } from './snapshot.ts';
+
+// A webhook as a sync target: signed JSON batches POSTed to the customer's URL.
+//
+// Signature (the receiver checks it with a few lines of node:crypto, see the sync tests' receiver):
+//   X-Fieldstation-Timestamp: <Unix seconds>
+//   X-Fieldstation-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>
+// The timestamp is inside the signed material, so a captured request cannot be replayed later with a fresh
+// timestamp (the scheme Stripe and Slack use). Idempotency-Key names the batch: every retry of a batch, also after a
+// crash, carries the same key and byte-identical body. Answers: 2xx or 409 (already had it) confirm the batch;
+// 408, 429 and 5xx are retried (Retry-After honoured); 401/403 stop the target; other 4xx refuse the batch.
+
+export const SIGNATURE_HEADER = 'X-Fieldstation-Signature';
+export const TIMESTAMP_HEADER = 'X-Fieldstation-Timestamp';
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export interface WebhookItem {
+  device: DeviceSnapshot;
+  entries: OutboxEntry[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function credentialsJson(c: DeviceSnapshot['credentials']) {
+  if (c === null) return null;
+  switch (c.type) {
+    case 'ACCESS_TOKEN':
+      return { type: c.type, token: c.token };
+    case 'MQTT_BASIC':
+      return { type: c.type, clientId: c.clientId ?? null, userName: c.userName ?? null, password: c.password ?? null };
+    case 'X509_CERTIFICATE':
+      return { type: c.type, certificate: c.pem };
+  }
+}
+
+/** The batch body. Built once and stored: a retry sends these very bytes. */
+export function webhookBody(batchKey: string, items: WebhookItem[]): string {
+  const events = items.flatMap(({ device, entries }) =>
+    entries.map((e) => ({
+      // Outbox ids are unique per station and increase: receivers may deduplicate on (station, id).
+      id: e.id,
+      kind: e.kind,
+      at: new Date(e.createdAt).toISOString(),
+      // The device's state when the batch was formed (see snapshot.ts): receivers upsert by name.
+      device: {
+        name: device.name,
+        profile: device.profile,
+        batch: device.batch,
+        label: device.label,
+        serial: device.serial,
+        mac: device.mac,
+        gateway: device.gateway,
+        provisionedAt: iso(device.provisionedAt),
+        provisionedVia: device.provisionedVia,
+        credentials: credentialsJson(device.credentials),
+        serverAttributes: device.serverAttributes,
+      },
+    })),
+  );
+  return JSON.stringify({ type: 'fieldstation.sync', batch: batchKey, events });
+}
+
+export interface WebhookChannelOptions {
+  url: string;
+  secret: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export function createWebhookChannel(options: WebhookChannelOptions) {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const now = options.now ?? Date.now;
+  const where = `the webhook at ${new URL(options.url).host}`;
+
+  async function post(key: string, body: string, signal?: AbortSignal): Promise<ChannelResult> {
+    const timestamp = String(Math.floor(now() / 1000));
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(options.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': `Fieldstation/${version}`,
+          'Idempotency-Key': key,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
+        },
+        body,
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+        // A redirected POST would be replayed as a GET by fetch; a redirect means the URL setting is wrong.
+        redirect: 'manual',
+      });
+      text = await res.text();
+    } catch (e) {
+      return { kind: 'failed', failure: classifyNetworkError(e, where, timeoutMs) };
+    }
+    if ((res.status >= 200 && res.status < 300) || res.status === 409) return { kind: 'confirmed', cloudId: null };
+    const said = text.trim().slice(0, 200);
+    const reason = `${where} answered ${res.status}${said ? `: ${said}` : ''}`;
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location') ?? 'another address';
+      return { kind: 'failed', failure: { kind: 'fatal', status: res.status, message: `${where} redirects to ${to}; use that address in the sync settings.` } };
+    }
+    if (res.status === 401 || res.status === 403) {
+      return {
+        kind: 'failed',
+        failure: { kind: 'auth', status: res.status, message: `${reason}. Check that the receiver uses the same secret as this target.` },
+      };
+    }
+    return { kind: 'failed', failure: failureForStatus(res.status, reason, parseRetryAfter(res.headers.get('retry-after'), now())) };
+  }
+
+  return {
+    send: (batch: { key: string; body: string }, signal?: AbortSignal) => post(batch.key, batch.body, signal),
+    /** "Test connection": a signed batch without events, under a fresh key. */
+    async test(key: string, signal?: AbortSignal): Promise<ChannelResult> {
+      return post(key, JSON.stringify({ type: 'fieldstation.test', batch: key, events: [] }), signal);
+    },
+  };
+}
+
+export type WebhookChannel = ReturnType<typeof createWebhookChannel>;

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/** Sync: the admin API's view of targets, per-device delivery state and runs. Never carries a target's secret. */
+
+export const SyncTargetType = z.enum(['thingsboard', 'webhook']);
+export type SyncTargetType = z.infer<typeof SyncTargetType>;
+
+/** Per device and target: synced; pending (waiting or retrying by itself); conflict or error (a person decides). */
+export const SyncState = z.enum(['synced', 'pending', 'conflict', 'error']);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const SyncCounts = z.object({
+  synced: z.number().int(),
+  pending: z.number().int(),
+  conflict: z.number().int(),
+  error: z.number().int(),
+});
+export type SyncCounts = z.infer<typeof SyncCounts>;
+
+/** What a target is doing: `stopped` needs a person (credentials refused); `offline` resumes by itself. */
+export const SyncTargetStatus = z.enum(['idle', 'syncing', 'offline', 'stopped']);
+export type SyncTargetStatus = z.infer<typeof SyncTargetStatus>;
+
+export const SyncTargetInput = z
+  .object({
+    name: z.string().trim().min(1, 'a name is required').max(100),
+    type: SyncTargetType,
+    url: z.url({ protocol: /^https?$/, error: 'the URL must start with http:// or https://' }),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    apiKey: z.string().min(1).optional(),
+    secret: z.string().min(16, 'a webhook secret needs at least 16 characters').optional(),
+    /** ThingsBoard: create device profiles the tenant lacks (else such devices wait in `error`). */
+    allowCreateProfiles: z.boolean().optional(),
+  })
+  .superRefine((t, ctx) => {
+    const problem = credentialProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export type SyncTargetInput = z.infer<typeof SyncTargetInput>;
+
+function credentialProblem(t: { type: SyncTargetType; username?: string; password?: string; apiKey?: string; secret?: string }) {
+  if (t.type === 'webhook') {
+    if (!t.secret) return 'a webhook target needs --secret (the HMAC key the receiver checks signatures with)';
+    if (t.username || t.password || t.apiKey) return 'a webhook target takes --secret only';
+    return null;
+  }
+  if (t.secret) return 'a ThingsBoard target takes --username and --password, or --api-key, not --secret';
+  const login = t.username !== undefined || t.password !== undefined;
+  if (login && t.apiKey) return 'give --username and --password, or --api-key, not both';
+  if (login && !(t.username && t.password)) return 'give both --username and --password';
+  if (!login && !t.apiKey) return 'a ThingsBoard target needs --username and --password, or --api-key';
+  return null;
+}
+
+export const SyncTarget = z.object({
+  name: z.string(),
+  type: SyncTargetType,
+  url: z.string(),
+  auth: z.enum(['password', 'api-key', 'hmac']),
+  /** The login name for password auth; null otherwise. */
+  username: z.string().nullable(),
+  allowCreateProfiles: z.boolean(),
+  status: SyncTargetStatus,
+  /** Why the target is stopped or offline, in plain words. */
+  message: z.string().nullable(),
+  counts: SyncCounts,
+  lastSyncedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type SyncTarget = z.infer<typeof SyncTarget>;
+
+export const SyncStatus = z.object({
+  /** Device deliveries not yet confirmed, over all targets. */
+  queue: z.number().int(),
+  /** Changes recorded for the cloud since the station was set up (the outbox is append-only). */
+  outbox: z.number().int(),
+  running: z.boolean(),
+  targets: z.array(SyncTarget),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const SyncDeviceQuery = z.object({
+  target: z.string().optional(),
+  state: SyncState.optional(),
+  device: z.string().optional(),
+  limit: z.number().int().min(1).max(100_000).default(1000),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const SyncDevice = z.object({
+  device: z.string(),
+  target: z.string(),
+  state: SyncState,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  /** The target's own words for the last failure or conflict. */
+  message: z.string().nullable(),
+  /** For conflicts: a summary of each side (fingerprints, never secrets). */
+  detail: z.unknown().nullable(),
+  cloudId: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type SyncDevice = z.infer<typeof SyncDevice>;
+
+export const SyncTargetRun = z.object({
+  target: z.string(),
+  /** Devices confirmed by the target during this run. */
+  synced: z.number().int(),
+  /** After the run, for this target. */
+  counts: SyncCounts,
+  status: SyncTargetStatus,
+  message: z.string().nullable(),
+});
+
+export const SyncRunSummary = z.object({
+  targets: z.array(SyncTargetRun),
+  synced: z.number().int(),
+  conflicts: z.number().int(),
+  errors: z.number().int(),
+  pending: z.number().int(),
+  /** True when every device reached every target it should (no conflict, error, waiting work or stopped target). */
+  ok: z.boolean(),
+});
+export type SyncRunSummary = z.infer<typeof SyncRunSummary>;
+
+export const SyncRetry = z.object({
+  target: z.string().optional(),
+  device: z.string().optional(),
+  /** Which states to put back in the queue; default both. */
+  states: z.array(z.enum(['conflict', 'error'])).optional(),
+});
+
+/** The live `sync` event: one target's progress, sent while it syncs (throttled) and when its status changes. */
+export const SyncProgress = z.object({
+  target: z.string(),
+  status: SyncTargetStatus,
+  counts: SyncCounts,
+  /** Confirmed so far in the current run. */
+  synced: z.number().int(),
+  message: z.string().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+/** A signed file bundle of devices with credentials, for sites that never get online (see sync/bundle.ts). */
+export const BundleExport = z.object({
+  /** The bundle file's text (JSON); it holds device credentials in clear. */
+  text: z.string(),
+  devices: z.number().int(),
+  /** Of the station's bundle-signing key: give it to whoever imports the bundle, to check it. */
+  fingerprint: z.string(),
+});
+
+export const BundleImportParams = z.object({
+  text: z.string().min(1),
+  /** Refuse the bundle unless it is signed by the key with this fingerprint. */
+  fingerprint: z.string().optional(),
+});
+
+export const BundleImportResult = z.object({
+  fingerprint: z.string(),
+  createdAt: z.string(),
+  imported: z.number().int(),
+  present: z.number().int(),
+  conflicts: z.array(z.object({ device: z.string(), message: z.string() })),
+  profilesCreated: z.array(z.string()),
+  batchesCreated: z.array(z.string()),
+});
