@@ -1,0 +1,73 @@
+import { cpus, totalmem } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { benchImportParse } from './import-parse.ts';
+import { benchLabels } from './labels.ts';
+import { benchProvisioning, isLoadWorker, serveLoadWorker } from './provisioning.ts';
+import { benchSync } from './sync.ts';
+import type { BenchRow, BenchSuite } from './types.ts';
+
+/** Every suite, in the order printed. Each is independent; one failing is reported and the others still run. */
+const suites: [name: string, run: BenchSuite][] = [
+  ['import-parse', benchImportParse],
+  ['labels', () => benchLabels()],
+  ['sync', benchSync],
+  ['provisioning', benchProvisioning],
+];
+
+// The provisioning suite runs its simulated devices in a worker thread on this same bundle.
+if (!isMainThread && isLoadWorker(workerData)) serveLoadWorker();
+else if (isMainThread) process.exitCode = await main();
+
+async function main(): Promise<number> {
+  const only = process.argv.slice(2);
+  console.log(machine());
+  const rows: BenchRow[] = [];
+  let failed = 0;
+  for (const [name, run] of suites) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    const started = performance.now();
+    try {
+      const got = await run();
+      rows.push(...got);
+      console.error(`bench ${name}: ${got.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      failed++;
+      console.error(`bench ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+  console.log(table(rows));
+  return failed > 0 ? 1 : 0;
+}
+
+/** The date and machine the figures were measured on, for the README to quote. */
+function machine(): string {
+  const cpu = cpus();
+  const model = cpu[0]?.model.trim() ?? 'unknown CPU';
+  const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
+  return `Fieldstation bench, ${new Date().toISOString()}\nmachine: ${model}, ${cpu.length} cores, ${memory} RAM, node ${process.version}, ${process.platform}-${process.arch}\n`;
+}
+
+function table(rows: BenchRow[]): string {
+  const header = ['suite', 'case', 'value', 'unit', 'baseline', 'ratio', 'note'];
+  const cells = rows.map((r) => [
+    r.suite,
+    r.case,
+    format(r.value),
+    r.unit,
+    r.baseline === undefined ? '' : format(r.baseline),
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    r.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const numeric = new Set([2, 4, 5]);
+  const line = (c: string[]) =>
+    c
+      .map((cell, i) => (i === c.length - 1 ? cell : numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+function format(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
