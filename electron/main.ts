@@ -11,6 +11,7 @@ import { createEngineSupervisor, type EngineChild, type EngineSupervisor } from 
 import { registerVerbs } from './desktop/ipc.ts';
 import { appOriginOf } from './desktop/navigation-policy.ts';
 import { createPreferences, type Preferences } from './desktop/preferences.ts';
+import { createLabelPrinting } from './desktop/printing.ts';
 import { hardenSession, installSecurity, secureWebPreferences } from './desktop/security.ts';
 import { createVerbHandlers } from './desktop/verbs.ts';
 import { minimumWindowSize } from './desktop/window-state.ts';
@@ -92,7 +93,15 @@ if (!app.requestSingleInstanceLock()) {
 async function onReady(): Promise<void> {
   hardenSession(session.defaultSession, () => appOrigin);
   registerVerbs(
-    createVerbHandlers({ version: pkg.version, openExternal: (url) => shell.openExternal(url) }),
+    createVerbHandlers({
+      version: pkg.version,
+      openExternal: (url) => shell.openExternal(url),
+      printing: createLabelPrinting({
+        appOrigin: () => appOrigin,
+        createWindow: (options) => new BrowserWindow(options),
+        printers: async () => (mainWindow ?? BrowserWindow.getAllWindows()[0])?.webContents.getPrintersAsync() ?? [],
+      }),
+    }),
     () => appOrigin,
   );
   preferences = createPreferences();

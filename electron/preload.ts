@@ -15,6 +15,8 @@ import type {
 const channels = {
   appVersion: 'fieldstation:app-version',
   openDocs: 'fieldstation:open-docs',
+  listPrinters: 'fieldstation:list-printers',
+  printLabels: 'fieldstation:print-labels',
 } as const satisfies { [V in DesktopVerb]: (typeof desktopVerbs)[V]['channel'] };
 const statusChannel: typeof engineStatusChannel = 'fieldstation:engine-status';
 const bridgeKey: typeof desktopBridgeKey = 'fieldstation';
@@ -22,6 +24,8 @@ const bridgeKey: typeof desktopBridgeKey = 'fieldstation';
 const bridge = {
   appVersion: () => ipcRenderer.invoke(channels.appVersion),
   openDocs: (topic) => ipcRenderer.invoke(channels.openDocs, topic),
+  listPrinters: () => ipcRenderer.invoke(channels.listPrinters),
+  printLabels: (request) => ipcRenderer.invoke(channels.printLabels, request),
   onEngineStatus: (listener) => {
     // Only the status crosses into the page, not Electron's event (its `sender` is ipcRenderer).
     const forward = (_event: IpcRendererEvent, status: EngineStatus) => listener(status);

@@ -22,6 +22,32 @@ export const docsUrls: Readonly<Record<DocsTopic, string>> = {
   'coap-api': 'https://thingsboard.io/docs/reference/coap-api/',
 };
 
+/** A system printer, as the print dialog names it. */
+export const SystemPrinter = z.object({
+  /** The OS name: what `printLabels` takes as `printer`. */
+  name: z.string(),
+  displayName: z.string(),
+  /** Best effort: Electron reports the default only through platform-specific options. */
+  isDefault: z.boolean(),
+});
+export type SystemPrinter = z.infer<typeof SystemPrinter>;
+
+/**
+ * Print a label PDF through the system's printing: the `GET /api/labels.pdf?...` URL of the station's own UI
+ * origin (anything else is refused), on a named printer or the default one, silently or through the dialog.
+ */
+export const PrintLabelsRequest = z.object({
+  url: z.string().max(8192),
+  printer: z.string().min(1).max(512).optional(),
+  silent: z.boolean().optional(),
+  /** The template's page in mm (`labels.templates` pageMm), so the sheet comes out at true scale. */
+  pageMm: z.object({ width: z.number().positive().max(2000), height: z.number().positive().max(2000) }).optional(),
+});
+export type PrintLabelsRequest = z.infer<typeof PrintLabelsRequest>;
+
+/** `printed: false` with the system's reason, e.g. "Print job canceled" when the person closed the dialog. */
+export const PrintLabelsResult = z.object({ printed: z.boolean(), reason: z.string().nullable() });
+
 /** Each verb: its invoke channel, its arguments as a tuple, and its result. */
 export const desktopVerbs = {
   appVersion: {
@@ -33,6 +59,16 @@ export const desktopVerbs = {
     channel: 'fieldstation:open-docs',
     args: z.tuple([DocsTopic]),
     result: z.null(),
+  },
+  listPrinters: {
+    channel: 'fieldstation:list-printers',
+    args: z.tuple([]),
+    result: z.array(SystemPrinter),
+  },
+  printLabels: {
+    channel: 'fieldstation:print-labels',
+    args: z.tuple([PrintLabelsRequest]),
+    result: PrintLabelsResult,
   },
 } as const;
 

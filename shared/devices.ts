@@ -20,10 +20,14 @@ export const Device = z.object({
   mac: z.string().nullable(),
   label: z.string().nullable(),
   credentialsType: CredentialsType.nullable(),
-  credentialsValue: z.union([z.string(), MqttBasicCredentials]).nullable(),
+  /** Left out of lists and live events unless asked for: they are every device's secret. */
+  credentialsValue: z.union([z.string(), MqttBasicCredentials]).nullable().optional(),
   provisionedAt: z.string().nullable(),
   provisionedVia: Transport.nullable(),
   lastSeenAt: z.string().nullable(),
+  /** When a technician scanned its label at the mounting place, and where that is. */
+  installedAt: z.string().nullable(),
+  locationNote: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Device = z.infer<typeof Device>;
@@ -66,7 +70,18 @@ export const DeviceQuery = z.object({
   /** Matches name, serial or MAC (substring, case-insensitive). */
   search: z.string().optional(),
   limit: z.number().int().min(1).max(200_000).optional(),
+  /** Only devices with a larger id: cheap paging through 100,000 devices. */
+  afterId: z.number().int().optional(),
+  /** Include credentialsValue (the CLI's `devices --json` does; the UI reveals one device at a time). */
+  withCredentials: z.boolean().default(false),
   offset: z.number().int().min(0).optional(),
+});
+
+export const OutcomeCounts = z.object({
+  SUCCESS: z.number().int(),
+  NOT_FOUND: z.number().int(),
+  FAILURE: z.number().int(),
+  BAD_REQUEST: z.number().int(),
 });
 
 export const ProvisionAttempt = z.object({

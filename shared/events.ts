@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Device, ProvisionAttempt } from './devices.ts';
 import { StationStatus } from './station.ts';
+import { SyncProgress } from './sync.ts';
 
 /** Events the station pushes to the UI over the live stream (`GET /api/events`, server-sent events). */
 export const StationEvent = z.discriminatedUnion('type', [
@@ -9,6 +10,13 @@ export const StationEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('device'), device: Device }),
   /** Every provisioning attempt, for the live feed; never carries a secret. */
   z.object({ type: z.literal('provision'), attempt: ProvisionAttempt }),
+  /** Sync progress of one target: while it syncs (throttled) and whenever its status changes. */
+  z.object({ type: z.literal('sync'), progress: SyncProgress }),
+  /**
+   * Something changed that lists show (from this station's API): the UI refetches that list instead of receiving
+   * thousands of rows, e.g. after an import.
+   */
+  z.object({ type: z.literal('changed'), entity: z.enum(['profiles', 'batches', 'devices', 'tokens']), batch: z.string().nullable() }),
   /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */
   z.object({
     type: z.literal('progress'),

@@ -9,8 +9,14 @@ export const ListenerInfo = z.object({
   address: z.string(),
   port: z.number().int(),
   url: z.string(),
+  /** Switched on (the technician can switch device listeners off and on from the Server screen). */
+  enabled: z.boolean(),
+  /** The URLs a device on the LAN uses: one per network interface when bound to all of them. */
+  lanUrls: z.array(z.string()),
 });
 export type ListenerInfo = z.infer<typeof ListenerInfo>;
+
+export const LanInterface = z.object({ name: z.string(), address: z.string() });
 
 export const DeviceState = z.enum(['pending', 'provisioned', 'online']);
 export type DeviceState = z.infer<typeof DeviceState>;

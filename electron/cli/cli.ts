@@ -5,15 +5,18 @@ import { type Command, UsageError } from './command.ts';
 import { apiToken } from './commands/api-token.ts';
 import { batch } from './commands/batch.ts';
 import { device, devices } from './commands/devices.ts';
+import { exportCommand, importBundleCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
+import { labels } from './commands/labels.ts';
 import { resolveSubcommand } from './commands/group.ts';
 import { profile } from './commands/profile.ts';
 import { serve } from './commands/serve.ts';
 import { simulate } from './commands/simulate.ts';
+import { sync } from './commands/sync.ts';
 import { tokens } from './commands/tokens.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, 'api-token': apiToken, simulate };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -1,12 +1,15 @@
 // What each bridge verb does. Pure: main.ts injects the Electron pieces (shell.openExternal).
 import { docsUrls } from '../../shared/desktop-bridge.ts';
 import type { VerbHandlers } from './ipc-core.ts';
+import type { LabelPrinting } from './printing.ts';
 import { isAllowedExternalUrl } from './navigation-policy.ts';
 
 export interface VerbDeps {
   /** The app's version (package.json), not Electron's: a dev run from a file path reports Electron's. */
   readonly version: string;
   readonly openExternal: (url: string) => Promise<void>;
+  /** Label printing through the system (printing.ts); absent, those verbs answer FAILED and the UI downloads instead. */
+  readonly printing?: LabelPrinting;
 }
 
 export function createVerbHandlers(deps: VerbDeps): VerbHandlers {
@@ -19,5 +22,12 @@ export function createVerbHandlers(deps: VerbDeps): VerbHandlers {
       await deps.openExternal(url);
       return null;
     },
+    listPrinters: () => printing(deps).listPrinters(),
+    printLabels: (request) => printing(deps).printLabels(request),
   };
+}
+
+function printing(deps: VerbDeps): LabelPrinting {
+  if (!deps.printing) throw new Error('Printing is not available in this window; download the PDF instead.');
+  return deps.printing;
 }

@@ -1,17 +1,21 @@
 import { join } from 'node:path';
 import type { ListenerInfo } from '../../shared/station.ts';
 import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
+import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
+import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
 import { createStationKeys, loadMasterKey, type StationKeys } from './keys.ts';
+import { createLabelService, type LabelService } from './labels/service.ts';
 import { createBatches } from './provisioning/batches.ts';
 import { createDevices } from './provisioning/devices.ts';
 import { createDeviceImport } from './provisioning/import-devices.ts';
+import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
@@ -20,11 +24,19 @@ import { createAuditLog } from './store/audit.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
+import { createSyncService, type SyncService } from './sync/worker.ts';
 
 /** What the station is running right now; empty when the engine is used by a CLI command without serving. */
 export interface Runtime {
   startedAt: number | null;
   listeners: ListenerInfo[];
+  /** Present while serving: what the Server screen can switch. */
+  control: StationControl | null;
+}
+
+export interface StationControl {
+  setListener(name: 'http' | 'mqtt' | 'coap', enabled: boolean): Promise<void>;
+  rebind(address: string): Promise<void>;
 }
 
 /** The engine without any listener: the database, the event bus, the provisioning service and the admin API. */
@@ -37,6 +49,12 @@ export interface Engine {
   service: ProvisioningService;
   committer: GroupCommitter;
   keys: StationKeys;
+  /** Sync targets, outbox delivery and the worker (`startSyncWorker` in sync/worker.ts runs it in the background). */
+  sync: SyncService;
+  /** Label jobs, renders, print history and printer offsets (the CLI streams files through it). */
+  labels: LabelService;
+  /** `GET /api/labels.pdf|.zpl` for the admin server. */
+  labelDownloads: LabelDownloads;
   runtime: Runtime;
   log: (line: string) => void;
   close(): Promise<void>;
@@ -55,7 +73,7 @@ export function openEngine(options: EngineOptions): Engine {
   const dataDir = prepareDataDir(options.dataDir);
   const db = openDatabase(join(dataDir, 'station.db'));
   const bus = createEventBus();
-  const runtime: Runtime = { startedAt: null, listeners: [] };
+  const runtime: Runtime = { startedAt: null, listeners: [], control: null };
   const log = options.log ?? (() => {});
   const deps: EngineDeps = { db, bus, runtime, dataDir, log };
   const keys = createStationKeys(options.masterKey ?? loadMasterKey(dataDir));
@@ -66,9 +84,13 @@ export function openEngine(options: EngineOptions): Engine {
   const devices = createDevices(db, profiles, reader, audit);
   const batches = createBatches(db, profiles);
   const tokens = createOnboardingTokens(db, keys, audit);
+  const sync = createSyncService({ db, bus, keys, log });
+  const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
   const handlers = {
     ...statusHandlers(deps),
-    ...provisioningHandlers({ ...deps, profiles, devices, reader }),
+    ...syncHandlers({ db, keys, sync }),
+    ...labelHandlers({ labels }),
+    ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
@@ -78,6 +100,9 @@ export function openEngine(options: EngineOptions): Engine {
     apiTokens: createApiTokens(db, keys),
     service,
     keys,
+    sync,
+    labels,
+    labelDownloads: createLabelDownloads({ labels, db }),
     committer: service.committer,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.

@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { ListenerInfo } from '../../shared/station.ts';
 import { createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
+import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
-import { ListenError, listenError } from './net/listen.ts';
 import { builtUiDir } from './paths.ts';
-import type { TransportServer } from './provisioning/types.ts';
-import { createCoapTransport } from './transports/coap.ts';
-import { createHttpTransport } from './transports/http.ts';
-import { createMqttTransport } from './transports/mqtt.ts';
+import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
   dataDir: string;
@@ -19,6 +16,8 @@ export interface StationOptions {
   uiDir?: string;
   /** The admin secret; a fresh random one per run unless given (the desktop host keeps it across engine restarts). */
   secret?: string;
+  /** Device listeners to switch on at start (default all); the others can be switched on from the UI. */
+  deviceListeners?: readonly DeviceListenerName[];
   log?: (line: string) => void;
 }
 
@@ -37,20 +36,13 @@ export interface Station {
   readonly engine: Engine | null;
 }
 
-/** A running part of the station: the admin server now, the device transports next. */
-export interface Listener {
-  name: ListenerInfo['name'];
-  listen(): Promise<ListenerInfo>;
-  close(): Promise<void>;
-}
-
 export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683 } as const;
 
 /** Composition root: opens the engine and its listeners; start() and stop() are idempotent. */
 export function createStation(options: StationOptions): Station {
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   let engine: Engine | null = null;
-  let listeners: Listener[] = [];
+  let closers: (() => Promise<void>)[] = [];
   let starting: Promise<StationInfo> | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -63,57 +55,61 @@ export function createStation(options: StationOptions): Station {
       secret,
       router: opened.router,
       apiTokens: opened.apiTokens,
+      labelDownloads: opened.labelDownloads,
       bus: opened.bus,
       uiDir: options.uiDir ?? builtUiDir,
       hello: () => ({ type: 'status', status: readStatus(opened) }),
       log: opened.log,
     });
-    const bind = options.bind ?? '0.0.0.0';
-    const device = (name: 'http' | 'mqtt' | 'coap', server: TransportServer, url: (a: string, p: number) => string): Listener => ({
-      name,
-      async listen() {
+    const devices = createDeviceListeners({
+      bind: options.bind ?? '0.0.0.0',
+      ports: {
+        http: options.ports?.http ?? defaultPorts.http,
+        mqtt: options.ports?.mqtt ?? defaultPorts.mqtt,
+        coap: options.ports?.coap ?? defaultPorts.coap,
+      },
+      service: opened.service,
+      log: opened.log,
+    });
+    let ui: ListenerInfo | null = null;
+    const publishStatus = () => {
+      opened.runtime.listeners = [...(ui ? [ui] : []), ...devices.infos()];
+      opened.bus.publish({ type: 'status', status: readStatus(opened) });
+    };
+    opened.runtime.control = {
+      async setListener(name, enabled) {
+        await devices.set(name, enabled);
+        publishStatus();
+      },
+      async rebind(address) {
         try {
-          const { address, port } = await server.listen();
-          return { name, address, port, url: url(address, port) };
-        } catch (err) {
-          if (err instanceof ListenError) throw err;
-          throw listenError(name, bind, options.ports?.[name] ?? defaultPorts[name], err as NodeJS.ErrnoException);
+          await devices.rebind(address);
+        } finally {
+          publishStatus();
         }
       },
-      close: () => server.close(),
-    });
-    const transport = { host: bind, service: opened.service, log: opened.log };
-    listeners = [
-      {
-        name: 'ui',
-        async listen() {
-          const { address, port } = await admin.listen();
-          return { name: 'ui', address, port, url: `http://${address}:${port}/` };
-        },
-        close: () => admin.close(),
-      },
-      device('http', createHttpTransport({ ...transport, port: options.ports?.http ?? defaultPorts.http }), (a, p) => `http://${a}:${p}/api/v1/provision`),
-      device('mqtt', createMqttTransport({ ...transport, port: options.ports?.mqtt ?? defaultPorts.mqtt }), (a, p) => `mqtt://${a}:${p}`),
-      device('coap', createCoapTransport({ ...transport, port: options.ports?.coap ?? defaultPorts.coap }), (a, p) => `coap://${a}:${p}/api/v1/provision`),
-    ];
+    };
     try {
-      const infos: ListenerInfo[] = [];
-      for (const listener of listeners) infos.push(await listener.listen());
-      opened.runtime.listeners = infos;
+      const { address, port } = await admin.listen();
+      ui = { name: 'ui', address, port, url: `http://${address}:${port}/`, enabled: true, lanUrls: [] };
+      await devices.start(options.deviceListeners ?? deviceListenerNames);
       opened.runtime.startedAt = Date.now();
-      opened.bus.publish({ type: 'status', status: readStatus(opened) });
-      const ui = infos.find((l) => l.name === 'ui')!;
-      return { uiUrl: `${ui.url}?token=${secret}`, listeners: infos, dataDir: opened.dataDir };
+      publishStatus();
+      // Always running: it idles cheaply and picks up targets added later, so results leave as soon as a network appears.
+      const sync = startSyncWorker(opened);
+      closers = [() => admin.close(), () => devices.close(), () => sync.stop()];
+      return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
+      closers = [() => admin.close(), () => devices.close()];
       await shutdown();
       throw err;
     }
   }
 
   async function shutdown(): Promise<void> {
-    const closing = listeners;
-    listeners = [];
-    await Promise.allSettled(closing.map((l) => l.close()));
+    const closing = closers;
+    closers = [];
+    await Promise.allSettled(closing.map((close) => close()));
     const closingEngine = engine;
     engine = null;
     await closingEngine?.close();

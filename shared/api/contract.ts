@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { Device, DeviceDetail, DeviceInput, DeviceQuery, ProvisionAttempt } from '../devices.ts';
+import { Device, DeviceDetail, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt } from '../devices.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
+import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
-import { StationStatus } from '../station.ts';
+import { LanInterface, StationStatus } from '../station.ts';
 import {
   BundleExport,
   BundleImportParams,
@@ -31,6 +32,7 @@ const method = <P extends z.ZodType, R extends z.ZodType>(def: MethodDef<P, R>) 
 
 export const apiActions = [
   'GetStatus',
+  'ManageStation',
   'GetDevice',
   'ManageDevice',
   'ImportDevices',
@@ -47,6 +49,16 @@ export type ApiAction = z.infer<typeof ApiAction>;
 
 export const adminApi = {
   'station.status': method({ params: z.object({}), result: StationStatus, action: 'GetStatus' }),
+  /** Switch a device listener (the LAN side) off or on; the admin UI stays up. */
+  'station.listeners.set': method({
+    params: z.object({ name: z.enum(['http', 'mqtt', 'coap']), enabled: z.boolean() }),
+    result: StationStatus,
+    action: 'ManageStation',
+  }),
+  /** This computer's LAN interfaces, to choose where devices find the station. */
+  'station.interfaces': method({ params: z.object({}), result: z.array(LanInterface), action: 'GetStatus' }),
+  /** Moves the device listeners to one interface's address, or all of them (0.0.0.0). */
+  'station.bind.set': method({ params: z.object({ address: z.union([z.ipv4(), z.ipv6()]) }), result: StationStatus, action: 'ManageStation' }),
 
   'profiles.list': method({ params: z.object({}), result: z.array(Profile), action: 'ManageProfile' }),
   'profiles.add': method({ params: ProfileInput, result: Profile, action: 'ManageProfile' }),
@@ -81,6 +93,39 @@ export const adminApi = {
   /** A token's printable form again (key, derived secret, payload) for reprinting its label. */
   'tokens.printable': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'PrintLabels' }),
 
+  /** Label stock: sizes, labels per page, sheet or roll, print head resolutions, the remembered offset. */
+  'labels.templates': method({ params: z.object({}), result: z.array(LabelTemplateInfo), action: 'PrintLabels' }),
+  /** Whether a job would print (QR readable on the template, every device has a token) before rendering it. */
+  'labels.check': method({ params: LabelJob, result: LabelCheckResult, action: 'PrintLabels' }),
+  /** Printer offsets (mm), applied to every render of their template; all templates unless one is named. */
+  'labels.offsets.get': method({ params: z.object({ template: z.string().optional() }), result: z.array(TemplateOffset), action: 'PrintLabels' }),
+  'labels.offsets.set': method({ params: TemplateOffset, result: TemplateOffset, action: 'PrintLabels' }),
+  /** A device's printed labels, newest first (the device drawer); reading it is seeing the device, not printing. */
+  'labels.history': method({
+    params: z.object({ device: z.string().min(1), limit: z.number().int().min(1).max(1000).default(20) }),
+    result: LabelHistory,
+    action: 'GetDevice',
+  }),
+  /** Streams the job as ZPL to a raw TCP printer (port 9100) and records it; PDFs stream from GET /api/labels.pdf. */
+  'labels.sendToPrinter': method({ params: SendToPrinter, result: SendToPrinterResult, action: 'PrintLabels' }),
+
+  /**
+   * What a USB barcode scanner typed (a label's token/url/json payload or its short code, with CR/LF): the device
+   * behind it, or not_found with a plain message.
+   */
+  'devices.locate': method({ params: z.object({ scanned: z.string().max(4096) }), result: Device, action: 'GetDevice' }),
+  /** The technician mounted the device: when, and a note on where (room, rack, floor). */
+  'devices.markInstalled': method({
+    params: z.object({ name: z.string(), note: z.string().max(500).default('') }),
+    result: Device,
+    action: 'ManageDevice',
+  }),
+  /** Provisioning attempts by outcome since a time (default: ever), for the Server screen's counters. */
+  'provisioning.summary': method({
+    params: z.object({ since: z.string().datetime().optional() }),
+    result: OutcomeCounts.extend({ since: z.string().nullable() }),
+    action: 'GetDevice',
+  }),
   /** The latest provisioning attempts, newest first: the live feed's history when the UI opens. */
   'provisioning.attempts': method({
     params: z.object({ limit: z.number().int().min(1).max(1000).default(200) }),

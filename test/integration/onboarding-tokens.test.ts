@@ -119,6 +119,18 @@ describe('onboarding tokens', () => {
     await expect(t.call('tokens.reissue', { id: perDevice!.id })).rejects.toThrow('device already onboarded');
   });
 
+  it('a scanned label (payload or short code, with the Enter a scanner sends) finds its device, which can be marked installed', async () => {
+    const { tokens } = await t.call('tokens.issue', { batch: 'site-a', perDevice: true });
+    const second = tokens[1]!;
+    expect((await t.call('devices.locate', { scanned: `${second.payload}\r\n` })).name).toBe('m-2');
+    expect((await t.call('devices.locate', { scanned: second.shortCode.toLowerCase() })).name).toBe('m-2');
+    expect((await t.call('devices.locate', { scanned: 'm-3' })).name).toBe('m-3');
+    await expect(t.call('devices.locate', { scanned: 'hello world' })).rejects.toMatchObject({ code: 'not_found' });
+    const installed = await t.call('devices.markInstalled', { name: 'm-2', note: 'Boiler room, rack 2' });
+    expect(installed).toMatchObject({ locationNote: 'Boiler room, rack 2', installedAt: expect.any(String) });
+    expect(installed.credentialsValue).toBeUndefined();
+  });
+
   it('throttles one source address guessing across many tokens', async () => {
     const { tokens } = await t.call('tokens.issue', { batch: 'site-a', perDevice: true });
     const guesser: RequestOrigin = { transport: 'coap', remoteAddress: '192.0.2.7' };

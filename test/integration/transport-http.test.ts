@@ -58,6 +58,7 @@ function stubService(overrides: Partial<ProvisioningService>): ProvisioningServi
     recordTelemetry: async () => {},
     recordAttributes: async () => {},
     deviceSeen: async () => {},
+    onboardingStatus: () => null,
     ...overrides,
   };
 }

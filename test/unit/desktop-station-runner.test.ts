@@ -6,7 +6,7 @@ import { type ParentPortLike, runStationProcess } from '../../electron/desktop/s
 
 const info: StationInfo = {
   uiUrl: 'http://127.0.0.1:4780/?token=secret-secret-secret',
-  listeners: [{ name: 'ui', address: '127.0.0.1', port: 4780, url: 'http://127.0.0.1:4780/' }],
+  listeners: [{ name: 'ui', address: '127.0.0.1', port: 4780, url: 'http://127.0.0.1:4780/', enabled: true, lanUrls: [] }],
   dataDir: '/data',
 };
 const startMessage = { type: 'start', dataDir: '/data', uiPort: 4780, secret: 'secret-secret-secret' };

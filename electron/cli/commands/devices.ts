@@ -45,6 +45,7 @@ export const devices: Command = {
         batch: stringOption(args, 'batch'),
         profile: stringOption(args, 'profile'),
         state: state as 'pending' | 'provisioned' | 'online' | undefined,
+        withCredentials: true,
       });
       if (args.values.json) printJson(list);
       else printTable(list, ['name', 'profile', 'batch', 'state', 'credentialsType', 'provisionedVia', 'lastSeenAt'], 'no devices');

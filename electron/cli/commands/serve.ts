@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { defaultDataDir } from '../../station/data-dir.ts';
+import { type DeviceListenerName, deviceListenerNames } from '../../station/device-listeners.ts';
 import { createStation, defaultPorts } from '../../station/station.ts';
 import { type Command, dataOption, portOption, stringOption, UsageError } from '../command.ts';
 
@@ -9,7 +10,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--listeners http,mqtt,coap|none]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -17,11 +18,20 @@ export const serve: Command = {
     'mqtt-port': { type: 'string' },
     'coap-port': { type: 'string' },
     'ui-port': { type: 'string' },
+    listeners: { type: 'string' },
   },
   async run(args) {
     const bind = stringOption(args, 'bind') ?? '0.0.0.0';
     if (isIP(bind) === 0) throw new UsageError(`--bind must be an IP address of this machine, not '${bind}'`);
+    const listenersText = stringOption(args, 'listeners') ?? deviceListenerNames.join(',');
+    const chosen = listenersText === 'none' ? [] : listenersText.split(',').map((s) => s.trim());
+    for (const name of chosen) {
+      if (!(deviceListenerNames as readonly string[]).includes(name)) {
+        throw new UsageError(`--listeners takes a list of ${deviceListenerNames.join(', ')}, or none; not '${name}'`);
+      }
+    }
     const station = createStation({
+      deviceListeners: chosen as DeviceListenerName[],
       dataDir: stringOption(args, 'data') ?? defaultDataDir(),
       bind,
       ports: {
@@ -36,7 +46,10 @@ export const serve: Command = {
     });
     const info = await station.start();
     console.log(`Fieldstation station serving data directory ${info.dataDir}`);
-    for (const l of info.listeners) console.log(`${l.name.padEnd(5)} listening on ${l.address}:${l.port}  ${l.url}`);
+    for (const l of info.listeners) {
+      if (l.enabled) console.log(`${l.name.padEnd(5)} listening on ${l.address}:${l.port}  ${l.url}`);
+      else console.log(`${l.name.padEnd(5)} off (switch it on in the UI)`);
+    }
     console.log(`Open the UI: ${info.uiUrl}`);
 
     return new Promise<number>((resolve) => {

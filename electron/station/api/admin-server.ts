@@ -8,6 +8,7 @@ import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import { isOwnOrigin, presentedSecret, sameSecret, sessionCookie } from './auth.ts';
 import { openEventStream } from './event-stream.ts';
+import type { LabelDownloads } from './handlers/labels.ts';
 import { ADMIN, type CallContext, type Principal, type Router } from './router.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -18,6 +19,8 @@ export interface AdminServerOptions {
   apiTokens: ApiTokens;
   bus: EventBus;
   uiDir?: string;
+  /** Streams label PDFs/ZPL (`GET /api/labels.pdf|.zpl`); absent, those paths are 404. */
+  labelDownloads?: LabelDownloads;
   /** First event of every live stream, so a (re)connecting UI is current at once. */
   hello: () => StationEvent;
   log?: (line: string) => void;
@@ -88,6 +91,10 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       streams.add(close);
       req.on('close', () => streams.delete(close));
       return;
+    }
+    const labels = /^\/api\/labels\.(pdf|zpl)$/.exec(url.pathname);
+    if (labels && req.method === 'GET' && options.labelDownloads) {
+      return options.labelDownloads.serve(labels[1] as 'pdf' | 'zpl', url.searchParams, principal, res);
     }
     const rpc = /^\/api\/rpc\/([\w.-]+)$/.exec(url.pathname);
     if (rpc && req.method === 'POST') {

@@ -24,8 +24,8 @@ export const ADMIN: CallContext = { principal: { kind: 'admin' } };
 
 /** Limits a scoped principal to its batches and profiles (see scopes.ts). */
 export interface Scope {
-  before(principal: Principal, params: unknown): void;
-  after(principal: Principal, value: unknown): unknown;
+  before(method: string, principal: Principal, params: unknown): void;
+  after(method: MethodName, principal: Principal, value: unknown): unknown;
 }
 
 /** One router implements the whole contract: validates params, checks the action and scope, maps errors to codes. */
@@ -42,10 +42,10 @@ export function createRouter(handlers: Handlers, scope?: Scope): Router {
         if (!parsed.success) {
           throw new ApiError('invalid_params', describeIssues(parsed.error.issues), parsed.error.issues);
         }
-        scope?.before(ctx.principal, parsed.data);
+        scope?.before(method, ctx.principal, parsed.data);
         const handler = handlers[method] as (p: unknown, c: CallContext) => unknown;
         const value = await handler(parsed.data, ctx);
-        return { ok: true, value: scope ? scope.after(ctx.principal, value) : value };
+        return { ok: true, value: scope ? scope.after(method, ctx.principal, value) : value };
       } catch (err) {
         return { ok: false, error: toApiError(err).toBody() };
       }

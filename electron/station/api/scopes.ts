@@ -3,10 +3,14 @@ import type { Db } from '../store/database.ts';
 import type { Principal } from './router.ts';
 
 type Scoped = Extract<Principal, { kind: 'api-token' }>;
+type Item = Record<string, unknown>;
+
+/** Methods whose `name` param is a device name (others use `name` for profiles, targets...); `device` always is. */
+const deviceNameMethods = new Set(['devices.get', 'devices.markInstalled']);
 
 /**
  * Batch and profile limits of scoped API tokens. Params naming a batch, profile or device outside the token's
- * scope are refused (403); lists are narrowed to what the token may see.
+ * scope are refused (403); the lists that carry batch or profile data are narrowed to what the token may see.
  */
 export function createScopeGuard(db: Db) {
   const batchId = db.prepare('SELECT id FROM batches WHERE name = ?').pluck();
@@ -14,45 +18,45 @@ export function createScopeGuard(db: Db) {
   const deviceScope = db.prepare('SELECT batch_id AS batchId, profile_id AS profileId FROM devices WHERE name = ?');
 
   const allows = (ids: readonly number[] | null, id: number | null | undefined) => ids === null || (id != null && ids.includes(id));
+  const allowsBatchName = (p: Scoped, name: unknown) => p.batchIds === null || (typeof name === 'string' && allows(p.batchIds, batchId.get(name) as number | undefined));
+  const allowsProfileName = (p: Scoped, name: unknown) =>
+    p.profileIds === null || (typeof name === 'string' && allows(p.profileIds, profileId.get(name) as number | undefined));
+  const allowsDevice = (p: Scoped, name: unknown) => {
+    const d = typeof name === 'string' ? (deviceScope.get(name) as { batchId: number | null; profileId: number } | undefined) : undefined;
+    return d === undefined || (allows(p.batchIds, d.batchId) && allows(p.profileIds, d.profileId));
+  };
 
-  function check(p: Scoped, params: Record<string, unknown>): void {
-    if (typeof params.batch === 'string') {
-      if (!allows(p.batchIds, batchId.get(params.batch) as number | undefined)) throw new ApiError('forbidden', `this API token may not access batch '${params.batch}'`);
-    }
-    if (typeof params.profile === 'string') {
-      if (!allows(p.profileIds, profileId.get(params.profile) as number | undefined)) throw new ApiError('forbidden', `this API token may not access profile '${params.profile}'`);
-    }
-    if (typeof params.name === 'string' && params.batch === undefined) {
-      const d = deviceScope.get(params.name) as { batchId: number | null; profileId: number } | undefined;
-      if (d && (!allows(p.batchIds, d.batchId) || !allows(p.profileIds, d.profileId))) {
-        throw new ApiError('forbidden', `this API token may not access device '${params.name}'`);
-      }
-    }
-  }
+  /** How each list is narrowed: by the batch/profile its items belong to, or by their own id. */
+  const narrowers: Record<string, (p: Scoped, item: Item) => boolean> = {
+    'devices.list': (p, d) => allowsBatchName(p, d.batch) && allowsProfileName(p, d.profile),
+    'tokens.list': (p, t) => allowsBatchName(p, t.batch) && allowsProfileName(p, t.profile),
+    'batches.list': (p, b) => allows(p.batchIds, b.id as number) && (b.profile === null || allowsProfileName(p, b.profile)),
+    'profiles.list': (p, pr) => allows(p.profileIds, pr.id as number),
+    'sync.devices': (p, s) => allowsDevice(p, s.device),
+  };
 
-  function narrow(p: Scoped, value: unknown): unknown {
-    if (!Array.isArray(value)) return value;
-    return value.filter((item: Record<string, unknown>) => {
-      if (typeof item !== 'object' || item === null) return true;
-      if ('batch' in item && p.batchIds !== null) {
-        if (item.batch === null || !allows(p.batchIds, batchId.get(item.batch) as number | undefined)) return false;
-      }
-      if ('profile' in item && p.profileIds !== null && typeof item.profile === 'string') {
-        if (!allows(p.profileIds, profileId.get(item.profile) as number | undefined)) return false;
-      }
-      // A batch or profile itself (its own id).
-      if ('counts' in item && !allows(p.batchIds, item.id as number)) return false;
-      if ('provisionDeviceKey' in item && !allows(p.profileIds, item.id as number)) return false;
-      return true;
-    });
+  function check(method: string, p: Scoped, params: Item): void {
+    if (typeof params.batch === 'string' && !allowsBatchName(p, params.batch)) {
+      throw new ApiError('forbidden', `this API token may not access batch '${params.batch}'`);
+    }
+    if (typeof params.profile === 'string' && !allowsProfileName(p, params.profile)) {
+      throw new ApiError('forbidden', `this API token may not access profile '${params.profile}'`);
+    }
+    const device = deviceNameMethods.has(method) ? params.name : params.device;
+    if (typeof device === 'string' && !allowsDevice(p, device)) {
+      throw new ApiError('forbidden', `this API token may not access device '${device}'`);
+    }
   }
 
   return {
-    before(principal: Principal, params: unknown): void {
-      if (principal.kind === 'api-token' && typeof params === 'object' && params !== null) check(principal, params as Record<string, unknown>);
+    /** `method` is a contract method, or the name of a raw route (e.g. the labels download) for messages. */
+    before(method: string, principal: Principal, params: unknown): void {
+      if (principal.kind === 'api-token' && typeof params === 'object' && params !== null) check(method, principal, params as Item);
     },
-    after(principal: Principal, value: unknown): unknown {
-      return principal.kind === 'api-token' ? narrow(principal, value) : value;
+    after(method: string, principal: Principal, value: unknown): unknown {
+      const narrow = narrowers[method];
+      if (principal.kind !== 'api-token' || !narrow || !Array.isArray(value)) return value;
+      return value.filter((item: Item) => narrow(principal, item));
     },
   };
 }

@@ -35,7 +35,8 @@ export function listenTcp(server: NetServer, listener: string, host: string, por
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(listenError(listener, host, port, err));
     server.once('error', onError);
-    server.listen(port, host, () => {
+    // Node's default backlog (511) drops connections when a whole batch of devices powers on at once.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);

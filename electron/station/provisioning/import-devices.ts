@@ -5,6 +5,7 @@ import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../..
 import { parseDeviceList } from '../import/index.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
+import { createOutboxAppender } from '../sync/outbox.ts';
 import { credentialsFromInput, type StoredCredentials } from './credentials.ts';
 import type { Profiles } from './profiles.ts';
 
@@ -50,6 +51,7 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
   const updateDevice = db.prepare('UPDATE devices SET serial = ?, mac = ?, label = ? WHERE id = ?');
   const upsertCredentials = db.prepare(`INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id) DO UPDATE SET type = excluded.type, credentials_id = excluded.credentials_id, value = excluded.value`);
+  const appendOutbox = createOutboxAppender(db);
   const setAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (?, 'server', ?, ?, ?)
     ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
 
@@ -125,6 +127,8 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
           if (p.kind === 'update') updateDevice.run(row.serial ?? null, row.mac ?? null, row.label ?? null, id);
           if (p.credentials) upsertCredentials.run(id, p.credentials.type, p.credentials.credentialsId, p.credentials.value);
           for (const [key, value] of Object.entries(row.attributes)) setAttribute.run(id, key, JSON.stringify(value), now);
+          // A device the cloud already has must learn the new serial, label or attributes too.
+          if (p.kind === 'update' && p.existing.state !== 'pending') appendOutbox(id, 'device.updated', { name: row.name }, now);
         }
         audit.append({ kind: 'devices.imported', details: { batch: request.batch, created: report.created, updated: report.updated, unchanged: report.unchanged } });
       })();

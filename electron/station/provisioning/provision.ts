@@ -3,6 +3,7 @@ import { failure, notFound, type ProvisionResponse } from '../../../shared/provi
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
+import { createOutboxAppender } from '../sync/outbox.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
 import { createTokenRedeemer, type SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
@@ -52,12 +53,12 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
   const setProvisionState = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at)
     VALUES (?, 'server', 'provisionState', '"provisioned"', ?)
     ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
-  const appendOutbox = db.prepare('INSERT INTO outbox (device_id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
+  const appendOutbox = createOutboxAppender(db);
 
   function provisionDevice(deviceId: number, deviceName: string, origin: RequestOrigin, now: number): void {
     markProvisioned.run(now, origin.transport, deviceId);
     setProvisionState.run(deviceId, now);
-    appendOutbox.run(deviceId, 'device.provisioned', JSON.stringify({ name: deviceName, via: origin.transport }), now);
+    appendOutbox(deviceId, 'device.provisioned', { name: deviceName, via: origin.transport }, now);
   }
 
   const redeemer = createTokenRedeemer(db, provisionDevice);

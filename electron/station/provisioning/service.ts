@@ -5,7 +5,7 @@ import type { EventBus } from '../event-bus.ts';
 import type { StationKeys } from '../keys.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
-import { createDeviceReader } from '../store/devices.ts';
+import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
 import { createProfileStore } from '../store/profiles.ts';
 import { decodeProvisionRequest } from './decode.ts';
@@ -47,7 +47,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
 
   const publishDevice = (id: number) => {
     const device = devices.get(id);
-    if (device) bus.publish({ type: 'device', device });
+    if (device) bus.publish({ type: 'device', device: withoutSecret(device) });
   };
   const publishAttempt = (attempt: ProvisionAttempt) => bus.publish({ type: 'provision', attempt });
 

@@ -18,12 +18,14 @@ interface DeviceRow {
   provisioned_at: number | null;
   provisioned_via: Transport | null;
   last_seen_at: number | null;
+  installed_at: number | null;
+  location_note: string | null;
   created_at: number;
 }
 
 const select = `SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.state, d.is_gateway, d.serial, d.mac, d.label,
   c.type AS credentials_type, c.value AS credentials_value, d.provisioned_at, d.provisioned_via, d.last_seen_at,
-  d.created_at
+  d.installed_at, d.location_note, d.created_at
   FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
   LEFT JOIN credentials c ON c.device_id = d.id`;
 
@@ -48,6 +50,8 @@ export function toDevice(row: DeviceRow): Device {
     provisionedAt: iso(row.provisioned_at),
     provisionedVia: row.provisioned_via,
     lastSeenAt: iso(row.last_seen_at),
+    installedAt: iso(row.installed_at),
+    locationNote: row.location_note,
     createdAt: iso(row.created_at)!,
   };
 }
@@ -59,6 +63,13 @@ export interface DeviceFilter {
   search?: string;
   limit?: number;
   offset?: number;
+  afterId?: number;
+  withCredentials?: boolean;
+}
+
+/** The device without its credentials value, for lists and live events. */
+export function withoutSecret({ credentialsValue: _secret, ...device }: Device): Device {
+  return device;
 }
 
 export function createDeviceReader(db: Db) {
@@ -106,6 +117,10 @@ export function createDeviceReader(db: Db) {
         where.push('d.state = @state');
         params.state = filter.state;
       }
+      if (filter.afterId !== undefined) {
+        where.push('d.id > @afterId');
+        params.afterId = filter.afterId;
+      }
       if (filter.search) {
         where.push("(d.name LIKE @search ESCAPE '\\' OR d.serial LIKE @search ESCAPE '\\' OR d.mac LIKE @search ESCAPE '\\')");
         params.search = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -113,7 +128,8 @@ export function createDeviceReader(db: Db) {
       const sql = `${select} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id LIMIT @limit OFFSET @offset`;
       params.limit = filter.limit ?? -1;
       params.offset = filter.offset ?? 0;
-      return (db.prepare(sql).all(params) as DeviceRow[]).map(toDevice);
+      const devices = (db.prepare(sql).all(params) as DeviceRow[]).map(toDevice);
+      return filter.withCredentials ? devices : devices.map(withoutSecret);
     },
   };
 }

@@ -102,7 +102,8 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
 
   return {
     listen() {
-      const sock = createSocket({ type });
+      // While a commit holds the loop, datagrams queue in the kernel; the default ~200 KB buffer drops a burst.
+      const sock = createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
       return new Promise((resolve, reject) => {
         sock.once('error', (err: NodeJS.ErrnoException) => {
           sock.close();

@@ -12,23 +12,29 @@ interface Deps {
 }
 
 export function onboardingHandlers({ batches, tokens, deviceImport, bus }: Deps) {
+  const changed = <T>(entity: 'batches' | 'devices' | 'tokens', value: T, batch: string | null = null): T => {
+    bus.publish({ type: 'changed', entity, batch });
+    return value;
+  };
   return {
-    'devices.import': (p, ctx) =>
-      deviceImport.run({
+    'devices.import': (p, ctx) => {
+      const report = deviceImport.run({
         ...p,
         onProgress: (done, total) => {
           ctx.onProgress?.(done, total);
           bus.publish({ type: 'progress', task: `import:${p.batch}`, done, total });
         },
-      }),
+      });
+      return report.dryRun || report.problems.length > 0 ? report : changed('devices', report, p.batch);
+    },
     'batches.list': () => batches.list(),
     'batches.get': (p) => batches.get(p.batch),
-    'batches.create': (p) => batches.create(p),
-    'batches.update': (p) => batches.update(p),
-    'tokens.issue': (p) => tokens.issue(p),
+    'batches.create': (p) => changed('batches', batches.create(p), p.name),
+    'batches.update': (p) => changed('batches', batches.update(p), p.batch),
+    'tokens.issue': async (p) => changed('tokens', await tokens.issue(p), p.batch),
     'tokens.list': (p) => tokens.list(p.batch ?? null),
-    'tokens.revoke': (p) => tokens.revoke(p),
+    'tokens.revoke': (p) => changed('tokens', tokens.revoke(p), p.batch ?? null),
     'tokens.printable': (p) => tokens.printable(p.id),
-    'tokens.reissue': (p) => tokens.reissue(p.id),
+    'tokens.reissue': (p) => changed('tokens', tokens.reissue(p.id)),
   } satisfies Partial<Handlers>;
 }

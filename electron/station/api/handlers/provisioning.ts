@@ -2,26 +2,33 @@ import type { ProvisionAttempt } from '../../../../shared/devices.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import type { EngineDeps } from '../../engine.ts';
 import type { Devices } from '../../provisioning/devices.ts';
+import type { Installation } from '../../provisioning/installation.ts';
 import type { Profiles } from '../../provisioning/profiles.ts';
-import type { DeviceReader } from '../../store/devices.ts';
+import { type DeviceReader, withoutSecret } from '../../store/devices.ts';
 import type { Handlers } from '../router.ts';
 
 interface Deps extends EngineDeps {
+  installation: Installation;
   profiles: Profiles;
   devices: Devices;
   reader: DeviceReader;
 }
 
-export function provisioningHandlers({ db, profiles, devices, reader }: Deps) {
+export function provisioningHandlers({ db, bus, profiles, devices, reader, installation }: Deps) {
+  const changed = <T>(entity: 'profiles' | 'devices', value: T, batch: string | null = null): T => {
+    bus.publish({ type: 'changed', entity, batch });
+    return value;
+  };
+  const summary = db.prepare(`SELECT outcome, count(*) AS n FROM events WHERE kind = 'provision' AND at >= ? GROUP BY outcome`);
   const attempts = db.prepare(`SELECT id, at, device_name, transport, outcome, reason, remote_address FROM events
     WHERE kind = 'provision' ORDER BY id DESC LIMIT ?`);
   return {
     'profiles.list': () => profiles.list(),
-    'profiles.add': (p) => profiles.add(p),
-    'profiles.update': (p) => profiles.update(p),
+    'profiles.add': (p) => changed('profiles', profiles.add(p)),
+    'profiles.update': (p) => changed('profiles', profiles.update(p)),
     'profiles.remove': (p) => {
       profiles.remove(p.profile);
-      return {};
+      return changed('profiles', {});
     },
     'devices.list': (p) => reader.list(p),
     'devices.get': (p) => {
@@ -29,7 +36,23 @@ export function provisioningHandlers({ db, profiles, devices, reader }: Deps) {
       if (!device) throw new ApiError('not_found', `no device named '${p.name}'`);
       return device;
     },
-    'devices.add': (p) => devices.add(p),
+    'devices.add': (p) => {
+      const device = devices.add(p);
+      bus.publish({ type: 'device', device: withoutSecret(device) });
+      return changed('devices', device, device.batch);
+    },
+    'devices.locate': (p) => withoutSecret(installation.locate(p.scanned)),
+    'devices.markInstalled': (p) => {
+      const device = withoutSecret(installation.markInstalled(p.name, p.note));
+      bus.publish({ type: 'device', device });
+      return device;
+    },
+    'provisioning.summary': (p) => {
+      const since = p.since === undefined ? 0 : Date.parse(p.since);
+      const counts = { SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, BAD_REQUEST: 0 };
+      for (const r of summary.all(since) as { outcome: keyof typeof counts; n: number }[]) counts[r.outcome] = r.n;
+      return { ...counts, since: p.since ?? null };
+    },
     'provisioning.attempts': (p) =>
       (attempts.all(p.limit) as Record<string, unknown>[]).map(
         (r): ProvisionAttempt => ({

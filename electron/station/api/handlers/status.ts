@@ -1,5 +1,7 @@
+import { ApiError } from '../../../../shared/errors.ts';
 import type { StationStatus } from '../../../../shared/station.ts';
 import type { EngineDeps } from '../../engine.ts';
+import { lanInterfaces } from '../../net/lan-addresses.ts';
 import { version } from '../../paths.ts';
 import type { Handlers } from '../router.ts';
 
@@ -27,7 +29,21 @@ export function readStatus({ db, runtime, dataDir }: EngineDeps): StationStatus 
   };
 }
 
+function control(deps: EngineDeps) {
+  if (!deps.runtime.control) throw new ApiError('conflict', 'the station is not serving; start it with `fieldstation serve`');
+  return deps.runtime.control;
+}
+
 export const statusHandlers = (deps: EngineDeps) =>
   ({
     'station.status': () => readStatus(deps),
+    'station.listeners.set': async (p) => {
+      await control(deps).setListener(p.name, p.enabled);
+      return readStatus(deps);
+    },
+    'station.interfaces': () => [{ name: 'all interfaces', address: '0.0.0.0' }, ...lanInterfaces()],
+    'station.bind.set': async (p) => {
+      await control(deps).rebind(p.address);
+      return readStatus(deps);
+    },
   }) satisfies Partial<Handlers>;

@@ -1,6 +1,8 @@
 import init from './0001-init.sql';
 import telemetry from './0002-telemetry.sql';
 import onboardingTokens from './0003-onboarding-tokens.sql';
+import sync from './0004-sync.sql';
+import labels from './0005-labels.sql';
 
 export interface Migration {
   version: number;
@@ -13,4 +15,6 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'telemetry', sql: telemetry },
   { version: 3, name: 'onboarding-tokens', sql: onboardingTokens },
+  { version: 4, name: 'sync', sql: sync },
+  { version: 5, name: 'labels', sql: labels },
 ];
