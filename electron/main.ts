@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, session, shell, utilityProcess } from 'elec
 import pkg from '../package.json' with { type: 'json' };
 import { type EngineStatus, engineStatusChannel } from '../shared/desktop-bridge.ts';
 import { defaultDataDir } from './station/data-dir.ts';
+import { desktopMasterKey } from './desktop/master-key.ts';
 import { createEngineSupervisor, type EngineChild, type EngineSupervisor } from './desktop/engine-supervisor.ts';
 import { registerVerbs } from './desktop/ipc.ts';
 import { appOriginOf } from './desktop/navigation-policy.ts';
@@ -105,10 +106,12 @@ async function onReady(): Promise<void> {
     () => appOrigin,
   );
   preferences = createPreferences();
+  // The same folder the CLI uses, so `fieldstation devices` sees what the desktop app provisioned.
+  const dataDir = userDataOverride ? path.join(app.getPath('userData'), 'station') : defaultDataDir();
   engine = createEngineSupervisor({
     fork: forkEngine,
-    // The same folder the CLI uses, so `fieldstation devices` sees what the desktop app provisioned.
-    dataDir: userDataOverride ? path.join(app.getPath('userData'), 'station') : defaultDataDir(),
+    dataDir,
+    masterKey: desktopMasterKey(app.getPath('userData'), dataDir, log) ?? undefined,
     // One secret for the app's lifetime: a restarted engine accepts the window's cookie.
     secret: randomBytes(32).toString('base64url'),
     preferredPort: preferredUiPort(),

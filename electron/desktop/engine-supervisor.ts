@@ -18,6 +18,7 @@ export interface SupervisorOptions {
   readonly fork: () => EngineChild;
   readonly dataDir: string;
   readonly secret: string;
+  readonly masterKey?: string;
   /** Tried first; if it is taken, the first start falls back to an OS-chosen port. */
   readonly preferredPort: number;
   readonly onStatus: (status: EngineStatus) => void;
@@ -130,7 +131,7 @@ export function createEngineSupervisor(options: SupervisorOptions): EngineSuperv
         else if (was.name === 'ready') onExitAfterReady(code);
       });
 
-      child.postMessage({ type: 'start', dataDir: options.dataDir, uiPort: port, secret: options.secret });
+      child.postMessage({ type: 'start', dataDir: options.dataDir, uiPort: port, secret: options.secret, masterKey: options.masterKey });
     });
   }
 

@@ -36,6 +36,7 @@ export function runStationProcess(deps: RunnerDeps): void {
         dataDir: message.dataDir,
         ports: { ui: message.uiPort },
         secret: message.secret,
+        masterKey: message.masterKey === undefined ? undefined : Buffer.from(message.masterKey, 'base64'),
         uiDir: deps.uiDir,
         log: deps.log,
       });

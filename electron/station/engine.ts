@@ -10,7 +10,7 @@ import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
-import { createStationKeys, loadMasterKey, type StationKeys } from './keys.ts';
+import { checkMasterKey, createStationKeys, loadFileKey, type StationKeys } from './keys.ts';
 import { createLabelService, type LabelService } from './labels/service.ts';
 import { createBatches } from './provisioning/batches.ts';
 import { createDevices } from './provisioning/devices.ts';
@@ -76,7 +76,15 @@ export function openEngine(options: EngineOptions): Engine {
   const runtime: Runtime = { startedAt: null, listeners: [], control: null };
   const log = options.log ?? (() => {});
   const deps: EngineDeps = { db, bus, runtime, dataDir, log };
-  const keys = createStationKeys(options.masterKey ?? loadMasterKey(dataDir));
+  let masterKey: Buffer;
+  try {
+    masterKey = options.masterKey ?? loadFileKey(db, dataDir);
+    checkMasterKey(db, masterKey, options.masterKey ? 'os-keychain' : 'file');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const keys = createStationKeys(masterKey);
   const service = createProvisioningService({ db, bus, keys, log });
   const profiles = createProfiles(db);
   const reader = createDeviceReader(db);

@@ -16,6 +16,8 @@ export interface StationOptions {
   uiDir?: string;
   /** The admin secret; a fresh random one per run unless given (the desktop host keeps it across engine restarts). */
   secret?: string;
+  /** The desktop host's key from the OS keychain; headless the engine keeps a user-only file. */
+  masterKey?: Buffer;
   /** Device listeners to switch on at start (default all); the others can be switched on from the UI. */
   deviceListeners?: readonly DeviceListenerName[];
   log?: (line: string) => void;
@@ -47,7 +49,7 @@ export function createStation(options: StationOptions): Station {
   let stopping: Promise<void> | null = null;
 
   async function start(): Promise<StationInfo> {
-    const opened = openEngine({ dataDir: options.dataDir, log: options.log });
+    const opened = openEngine({ dataDir: options.dataDir, masterKey: options.masterKey, log: options.log });
     engine = opened;
     const uiPort = options.ports?.ui ?? defaultPorts.ui;
     const admin = createAdminServer({

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openEngine } from '../../electron/station/engine.ts';
 import { openDatabase, schemaVersion } from '../../electron/station/store/database.ts';
 import { migrations } from '../../electron/station/store/migrations/index.ts';
 import { createStation } from '../../electron/station/station.ts';
@@ -59,5 +62,37 @@ describe('store migrations', () => {
     const reply = await second.engine!.router.call('profiles.list', {}, { principal: { kind: 'admin' } });
     expect(reply).toMatchObject({ ok: true, value: [{ name: 'meters' }] });
     await second.stop();
+  });
+});
+
+describe('the master key', () => {
+  it('is checked against the database: a different key is refused instead of printing labels that never redeem', () => {
+    const dataDir = tempDir();
+    const first = openEngine({ dataDir });
+    const keyFile = readFileSync(join(dataDir, 'keys', 'master.key'), 'utf8');
+    expect(statSync(join(dataDir, 'keys', 'master.key')).mode & 0o777).toBe(0o600);
+    return first.close().then(async () => {
+      writeFileSync(join(dataDir, 'keys', 'master.key'), randomBytes(32).toString('base64'));
+      expect(() => openEngine({ dataDir })).toThrow(/master key does not match this station's database/);
+      writeFileSync(join(dataDir, 'keys', 'master.key'), keyFile);
+      await openEngine({ dataDir }).close();
+    });
+  });
+
+  it('kept by the desktop keychain: the CLI says so and makes no key file of its own', async () => {
+    const dataDir = tempDir();
+    await openEngine({ dataDir, masterKey: randomBytes(32) }).close();
+    expect(() => openEngine({ dataDir })).toThrow(/master key is in the Fieldstation desktop app's OS keychain/);
+    expect(existsSync(join(dataDir, 'keys', 'master.key'))).toBe(false);
+  });
+
+  it('adopted by the desktop app from a headless station: same labels, and the CLI then points at the app', async () => {
+    const dataDir = tempDir();
+    await openEngine({ dataDir }).close();
+    const key = Buffer.from(readFileSync(join(dataDir, 'keys', 'master.key'), 'utf8'), 'base64');
+    await openEngine({ dataDir, masterKey: key }).close();
+    // What electron/desktop/master-key.ts does after sealing the key in the keychain.
+    rmSync(join(dataDir, 'keys', 'master.key'));
+    expect(() => openEngine({ dataDir })).toThrow(/OS keychain/);
   });
 });
