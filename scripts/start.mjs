@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureElectronBinding } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const probeTimeoutMs = 5000;
@@ -118,13 +119,19 @@ function runAsChild(command, args, env) {
 function main() {
   const args = process.argv.slice(2);
   const decision = decideLaunch();
+  let reason = decision.mode === 'headless' ? decision.reason : '';
   if (decision.mode === 'electron') {
-    const env = { ...process.env };
-    delete env.ELECTRON_RUN_AS_NODE; // would turn the app into plain Node
-    runAsChild(decision.electronPath, [path.join(root, 'dist', 'electron', 'main.cjs'), ...args], env);
-    return;
+    const electronVersion = JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+    const native = ensureElectronBinding({ root, electronVersion });
+    if (native.ok) {
+      const env = { ...process.env, FIELDSTATION_SQLITE_BINDING: native.path };
+      delete env.ELECTRON_RUN_AS_NODE; // would turn the app into plain Node
+      runAsChild(decision.electronPath, [path.join(root, 'dist', 'electron', 'main.cjs'), ...args], env);
+      return;
+    }
+    reason = native.reason;
   }
-  console.log(`Electron cannot run here (${decision.reason}) — starting the headless station instead.`);
+  console.log(`Electron cannot run here (${reason}) — starting the headless station instead.`);
   runAsChild(process.execPath, [path.join(root, 'bin', 'fieldstation.js'), 'serve', ...args], process.env);
 }
 

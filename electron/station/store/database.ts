@@ -11,7 +11,7 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the station database in WAL mode and brings its schema up to date. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file);
+  const db = new Database(file, { nativeBinding: electronBinding() });
   try {
     db.pragma('journal_mode = WAL');
     // FULL, not NORMAL: a device told SUCCESS must survive power loss, not only a process crash.
@@ -26,6 +26,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Under Electron the engine loads a copy of the native module built for Electron's ABI (scripts/electron-native.mjs);
+ * under plain Node, node_modules' own build, even if the variable leaked into the environment.
+ */
+function electronBinding(): string | undefined {
+  return process.versions.electron ? process.env.FIELDSTATION_SQLITE_BINDING || undefined : undefined;
 }
 
 export function schemaVersion(db: Db): number {
