@@ -59,8 +59,9 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
   }
 
   /** Checks an onboarding token's secret before the transaction: scrypt must not hold the database. */
-  async function checkTokenSecret(request: ProvisionRequest): Promise<SecretCheck | undefined> {
-    if (profiles.byKey(request.provisionDeviceKey)) return undefined;
+  async function checkTokenSecret(request: ProvisionRequest, tokenShaped: boolean): Promise<SecretCheck | undefined> {
+    // Token keys are 10 Crockford characters: any other key is a profile's, and needs no look-up here.
+    if (!tokenShaped || profiles.byKey(request.provisionDeviceKey)) return undefined;
     const token = decider.findToken(request.provisionDeviceKey);
     if (!token) return undefined;
     const given = request.provisionDeviceSecret;
@@ -101,7 +102,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
         await auditRejected('FAILURE', reason, origin);
         return failure;
       }
-      const secret = await checkTokenSecret(request);
+      const secret = await checkTokenSecret(request, tokenShaped);
       const decision = await committer.run(() => decider.decideAndAudit(request, origin, secret));
       if (decision.response.status === 'NOT_FOUND' && (decision.onboardingToken || tokenShaped)) {
         throttle.fail(origin.remoteAddress, Date.now());
