@@ -1,17 +1,9 @@
+import { policyHeader, uiPolicyDirectives } from '../../shared/security-policy.ts';
+
 // The CSP every page of our origin gets, added by the main process to each response
 // (security.ts), so the window is locked down whatever the engine's server sends. Pure.
 
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // React and the label preview set inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const contentSecurityPolicy = policyHeader(uiPolicyDirectives);
 
 /**
  * Adds our policy next to any the server already sent. Several policies are all enforced

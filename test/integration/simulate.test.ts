@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimProtocol, SimulationSummary } from '../../electron/cli/simulate/types.ts';
-import { ADMIN } from '../../electron/station/api/router.ts';
 import type { Device } from '../../shared/devices.ts';
-import { createStation, type Station } from '../../electron/station/station.ts';
 import { runCliAsync } from '../support/cli.ts';
-import { tempDir } from '../support/engine.ts';
+import { startTestStation, type TestStation } from '../support/station.ts';
 
 // `fieldstation simulate` as a technician runs it (the built CLI, a child process), against a real station in this
 // process on port 0.
@@ -13,28 +11,19 @@ const key = 'sim-test-key';
 const secret = 'sim-test-secret';
 const devices = 50;
 
-let station: Station;
-let ports: Record<SimProtocol, number>;
+let s: TestStation;
 
 beforeAll(async () => {
-  station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 } });
-  const info = await station.start();
-  const port = (name: SimProtocol) => info.listeners.find((l) => l.name === name)!.port;
-  ports = { http: port('http'), mqtt: port('mqtt'), coap: port('coap') };
-  const added = await station.engine!.router.call(
-    'profiles.add',
-    { name: 'rehearsal', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' },
-    ADMIN,
-  );
-  expect(added.ok).toBe(true);
+  s = await startTestStation();
+  await s.call('profiles.add', { name: 'rehearsal', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
 });
 
 afterAll(async () => {
-  await station?.stop();
+  await s?.station.stop();
 });
 
 async function simulate(protocol: SimProtocol, extra: string[]): Promise<{ status: number | null; summary: SimulationSummary; stderr: string }> {
-  const args = ['simulate', '--protocol', protocol, '--port', String(ports[protocol]), '--host', '127.0.0.1', '--key', key];
+  const args = ['simulate', '--protocol', protocol, '--port', String(s.ports[protocol]), '--host', '127.0.0.1', '--key', key];
   const r = await runCliAsync([...args, ...extra, '--json']);
   let summary: SimulationSummary;
   try {
@@ -46,9 +35,7 @@ async function simulate(protocol: SimProtocol, extra: string[]): Promise<{ statu
 }
 
 async function devicesNamed(prefix: string): Promise<Device[]> {
-  const reply = await station.engine!.router.call('devices.list', {}, ADMIN);
-  if (!reply.ok) throw new Error(reply.error.message);
-  return (reply.value as Device[]).filter((d) => d.name.startsWith(`${prefix}-`));
+  return (await s.call('devices.list', {})).filter((d) => d.name.startsWith(`${prefix}-`));
 }
 
 describe('fieldstation simulate', () => {

@@ -2,20 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Agent, request as coapRequest } from 'coap';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProvisioningService, ProvisionRequest, TransportServer } from '../../electron/station/provisioning/types.ts';
+import type { TransportServer } from '../../electron/station/provisioning/types.ts';
 import { createCoapTransport } from '../../electron/station/transports/coap.ts';
 import { openTestEngine, type TestEngine } from '../support/engine.ts';
 import { type CoapClientReply, coapClient } from '../support/real-clients.ts';
+import { addProfile, failure, generatedToken, heldProvision, key, name, notFound, provisionBody, secret, stubService } from '../support/transport-fixtures.ts';
 
 // ThingsBoard's acceptance cases (PROVISIONING.md) over CoAP, with libcoap's coap-client-notls as the device; a subset
 // again with node-coap's client.
 
-const key = 'testProvisionKey';
-const secret = 'testProvisionSecret';
-const name = 'Test Provision device';
-const notFound = '{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}';
-const failure = '{"errorMsg":"Failed to provision device!","status":"FAILURE"}';
-const generatedToken = /^\{"credentialsValue":"([A-Za-z0-9]{20})","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"\}$/;
 const jsonFormat = 'Content-Format:application/json';
 
 let t: TestEngine;
@@ -33,13 +28,6 @@ afterEach(async () => {
   await t.close();
 });
 
-async function addProfile(strategy: 'allow-create' | 'check-pre-provisioned' | 'disabled'): Promise<void> {
-  await t.call('profiles.add', { name: 'Test Profile', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy });
-}
-
-const provisionBody = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({ deviceName: name, provisionDeviceKey: key, provisionDeviceSecret: secret, ...fields });
-
 const uri = (path: string) => `coap://127.0.0.1:${port}${path}`;
 
 const provisionWithLibcoap = (payload: string | Buffer, path = '/api/v1/provision') => coapClient(uri(path), { payload });
@@ -47,45 +35,14 @@ const provisionWithLibcoap = (payload: string | Buffer, path = '/api/v1/provisio
 /** Only what a test asserts, so a failure shows the reply and not libcoap's whole trace. */
 const reply = (r: CoapClientReply) => ({ code: r.code, payload: r.payload, options: r.options });
 
-
-/** A stand-in service for what the real one cannot be made to do on cue: fail, or take its time. */
-function stubService(overrides: Partial<ProvisioningService>): ProvisioningService {
-  return {
-    decode: (body) => ({ ok: true, request: body as ProvisionRequest }),
-    provision: async () => ({ credentialsValue: 'stub_token', credentialsType: 'ACCESS_TOKEN', status: 'SUCCESS' }),
-    rejectMalformed: () => {},
-    authenticateToken: () => ({ id: 1, name }),
-    authenticateMqttBasic: () => null,
-    recordTelemetry: async () => {},
-    recordAttributes: async () => {},
-    deviceSeen: async () => {},
-    onboardingStatus: () => null,
-    ...overrides,
-  };
-}
-
-/** A provision() that waits until released, and says when it has been entered. */
-function heldProvision() {
-  let release!: () => void;
-  let entered!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const inside = new Promise<void>((resolve) => (entered = resolve));
-  const provision = async () => {
-    entered();
-    await gate;
-    return { credentialsValue: 'held_token', credentialsType: 'ACCESS_TOKEN' as const, status: 'SUCCESS' as const };
-  };
-  return { provision, inside, release };
-}
-
 describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls', () => {
   it('disabled profile → 4.00 with NOT_FOUND', async () => {
-    await addProfile('disabled');
+    await addProfile(t, 'disabled');
     expect(reply(await provisionWithLibcoap(provisionBody()))).toEqual({ code: '4.00', payload: notFound, options: jsonFormat });
   });
 
   it('check-pre-provisioned with the device present → 2.01 with its existing token, then 4.00 FAILURE', async () => {
-    await addProfile('check-pre-provisioned');
+    await addProfile(t, 'check-pre-provisioned');
     await t.call('devices.add', { profile: 'Test Profile', name, token: 'pre_provisioned_token' });
     expect(reply(await provisionWithLibcoap(provisionBody({ token: 'ignored_token' })))).toEqual({
       code: '2.01',
@@ -96,7 +53,7 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('allow-create without credentials → 2.01, device created with a 20-character token', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithLibcoap(provisionBody());
     expect(r.code, r.log).toBe('2.01');
     const token = generatedToken.exec(r.payload)?.[1];
@@ -111,13 +68,13 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('"gateway": true → gateway flag stored', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     expect((await provisionWithLibcoap(provisionBody({ gateway: true }))).payload).toMatch(generatedToken);
     expect(await t.call('devices.get', { name })).toMatchObject({ gateway: true });
   });
 
   it('ACCESS_TOKEN test_token → stored as given', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     expect(reply(await provisionWithLibcoap(provisionBody({ credentialsType: 'ACCESS_TOKEN', token: 'test_token' })))).toEqual({
       code: '2.01',
       payload: '{"credentialsValue":"test_token","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"}',
@@ -127,7 +84,7 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('X509_CERTIFICATE hash "testHash" → credentialsValue testHash', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithLibcoap(provisionBody({ credentialsType: 'X509_CERTIFICATE', hash: 'testHash' }));
     expect(reply(r)).toEqual({
       code: '2.01',
@@ -138,7 +95,7 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('MQTT_BASIC → stored, and the response credentialsValue is an object {clientId,userName,password}', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithLibcoap(
       provisionBody({ credentialsType: 'MQTT_BASIC', clientId: 'test_clientId', username: 'test_username', password: 'test_password' }),
     );
@@ -156,7 +113,7 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('wrong key → NOT_FOUND; wrong secret → NOT_FOUND; blank deviceName → FAILURE; all 4.00, nothing created', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const asked = [
       provisionBody({ provisionDeviceKey: 'wrongKey' }),
       provisionBody({ provisionDeviceSecret: 'wrongSecret' }),
@@ -173,14 +130,14 @@ describe('CoAP provisioning: ThingsBoard acceptance cases with coap-client-notls
   });
 
   it('also answers on /api/v1/{anything}/provision (the segment is ignored)', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithLibcoap(provisionBody(), '/api/v1/whatever/provision');
     expect(r.code).toBe('2.01');
     expect(r.payload).toMatch(generatedToken);
   });
 
   it('provisions an X509 device sending a whole PEM: blockwise both ways, libcoap changing its token per block', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const body = randomBytes(1500).toString('base64');
     const pem = `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
     const request = provisionBody({ credentialsType: 'X509_CERTIFICATE', hash: pem });
@@ -237,7 +194,7 @@ describe('CoAP provisioning with node-coap as the client', () => {
   });
 
   it('answers with the exact ThingsBoard JSON, 2.01 or 4.00, Content-Format application/json', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const created = await coapPost(agent, '/api/v1/provision', provisionBody());
     expect(created.code).toBe('2.01');
     expect(created.contentFormat).toBe('application/json');
@@ -261,7 +218,7 @@ describe('CoAP provisioning with node-coap as the client', () => {
   });
 
   it('provisions an X509 device sending a whole PEM blockwise, and returns the 2 KB reply blockwise', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const body = randomBytes(1500).toString('base64');
     const pem = `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
     const r = await coapPost(agent, '/api/v1/provision', provisionBody({ credentialsType: 'X509_CERTIFICATE', hash: pem }), {
@@ -276,7 +233,7 @@ describe('CoAP provisioning with node-coap as the client', () => {
   });
 
   it('serves a burst of 100 concurrent devices, one 2.01 each', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     // One agent per device, as 100 devices have 100 sockets (and node-coap's agent sends one request at a time).
     const agents = Array.from({ length: 100 }, () => new Agent({ type: 'udp4' }));
     try {
@@ -299,7 +256,7 @@ describe('CoAP provisioning with node-coap as the client', () => {
 
 describe('CoAP transport: bad input gets 4.00 without a body, and the server keeps serving', () => {
   it('malformed JSON, null or mistyped key/secret, unknown credentialsType → 4.00, no payload, audited', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const bodies = [
       '{"provisionDeviceKey": "testProvisionKey", ',
       'null',
@@ -320,7 +277,7 @@ describe('CoAP transport: bad input gets 4.00 without a body, and the server kee
   });
 
   it('a 1 MB blockwise body is refused with 4.13 (Size1 = 64 KB) once it passes 64 KB, from libcoap and node-coap', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const huge = Buffer.alloc(1024 * 1024, 'a');
     const r = await provisionWithLibcoap(huge);
     expect(r.code, r.log.slice(-2000)).toBe('4.13');
@@ -337,7 +294,7 @@ describe('CoAP transport: bad input gets 4.00 without a body, and the server kee
   });
 
   it('survives garbage datagrams, then a valid request still succeeds', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const header = (byte0: number, code: number, ...rest: number[]) => Buffer.from([byte0, code, 0x12, 0x34, ...rest]);
     const garbage = [
       Buffer.alloc(0),
@@ -372,7 +329,7 @@ describe('CoAP transport: bad input gets 4.00 without a body, and the server kee
 
 describe('CoAP first contact (device API after provisioning)', () => {
   async function provisionedToken(): Promise<string> {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithLibcoap(provisionBody());
     const token = generatedToken.exec(r.payload)?.[1];
     if (!token) throw new Error(`provisioning failed: ${r.log}`);

@@ -2,18 +2,12 @@ import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport, type HttpTimeouts } from '../../electron/station/transports/http.ts';
-import type { ProvisioningService, ProvisionRequest, TransportServer } from '../../electron/station/provisioning/types.ts';
+import type { TransportServer } from '../../electron/station/provisioning/types.ts';
 import { openTestEngine, type TestEngine } from '../support/engine.ts';
 import { curl } from '../support/real-clients.ts';
+import { addProfile, failure, generatedToken, heldProvision, key, name, notFound, provisionBody, secret, stubService } from '../support/transport-fixtures.ts';
 
 // ThingsBoard's acceptance cases (PROVISIONING.md) over HTTP, with curl as the device; a subset again with fetch.
-
-const key = 'testProvisionKey';
-const secret = 'testProvisionSecret';
-const name = 'Test Provision device';
-const notFound = '{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}';
-const failure = '{"errorMsg":"Failed to provision device!","status":"FAILURE"}';
-const generatedToken = /^\{"credentialsValue":"([A-Za-z0-9]{20})","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"\}$/;
 
 const badRequest = (errorMsg: string) => JSON.stringify({ errorMsg, status: 'BAD_REQUEST' });
 
@@ -27,13 +21,6 @@ async function start(timeouts?: Partial<HttpTimeouts>): Promise<void> {
   base = `http://127.0.0.1:${port}`;
 }
 
-async function addProfile(strategy: 'allow-create' | 'check-pre-provisioned' | 'disabled'): Promise<void> {
-  await t.call('profiles.add', { name: 'Test Profile', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy });
-}
-
-const provisionBody = (fields: Record<string, unknown> = {}) =>
-  JSON.stringify({ deviceName: name, provisionDeviceKey: key, provisionDeviceSecret: secret, ...fields });
-
 const provisionWithCurl = (body: string | Buffer, headers?: Record<string, string>) =>
   curl(`${base}/api/v1/provision`, { body, headers });
 
@@ -46,48 +33,17 @@ afterEach(async () => {
   await t.close();
 });
 
-
-/** A stand-in service for what the real one cannot be made to do on cue: fail, or take its time. */
-function stubService(overrides: Partial<ProvisioningService>): ProvisioningService {
-  return {
-    decode: (body) => ({ ok: true, request: body as ProvisionRequest }),
-    provision: async () => ({ credentialsValue: 'stub_token', credentialsType: 'ACCESS_TOKEN', status: 'SUCCESS' }),
-    rejectMalformed: () => {},
-    authenticateToken: () => ({ id: 1, name }),
-    authenticateMqttBasic: () => null,
-    recordTelemetry: async () => {},
-    recordAttributes: async () => {},
-    deviceSeen: async () => {},
-    onboardingStatus: () => null,
-    ...overrides,
-  };
-}
-
-/** A provision() that waits until released, and says when it has been entered. */
-function heldProvision() {
-  let release!: () => void;
-  let entered!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const inside = new Promise<void>((resolve) => (entered = resolve));
-  const provision = async () => {
-    entered();
-    await gate;
-    return { credentialsValue: 'held_token', credentialsType: 'ACCESS_TOKEN' as const, status: 'SUCCESS' as const };
-  };
-  return { provision, inside, release };
-}
-
 describe('HTTP provisioning: ThingsBoard acceptance cases with curl', () => {
   beforeEach(() => start());
 
   it('disabled profile → NOT_FOUND (HTTP 200)', async () => {
-    await addProfile('disabled');
+    await addProfile(t, 'disabled');
     const r = await provisionWithCurl(provisionBody());
     expect(r).toMatchObject({ status: 200, body: notFound, contentType: 'application/json' });
   });
 
   it('check-pre-provisioned with the device present → SUCCESS with its existing token, then FAILURE', async () => {
-    await addProfile('check-pre-provisioned');
+    await addProfile(t, 'check-pre-provisioned');
     await t.call('devices.add', { profile: 'Test Profile', name, token: 'pre_provisioned_token' });
     const first = await provisionWithCurl(provisionBody({ token: 'ignored_token' }));
     expect(first.status).toBe(200);
@@ -97,7 +53,7 @@ describe('HTTP provisioning: ThingsBoard acceptance cases with curl', () => {
   });
 
   it('allow-create without credentials → SUCCESS, device created with a 20-character token', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody());
     expect(r.status).toBe(200);
     const token = generatedToken.exec(r.body)?.[1];
@@ -113,28 +69,28 @@ describe('HTTP provisioning: ThingsBoard acceptance cases with curl', () => {
   });
 
   it('"gateway": true → gateway flag stored', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody({ gateway: true }));
     expect(r.body).toMatch(generatedToken);
     expect(await t.call('devices.get', { name })).toMatchObject({ gateway: true });
   });
 
   it('ACCESS_TOKEN test_token → stored as given', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody({ credentialsType: 'ACCESS_TOKEN', token: 'test_token' }));
     expect(r.body).toBe('{"credentialsValue":"test_token","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"}');
     expect(await t.call('devices.get', { name })).toMatchObject({ credentialsType: 'ACCESS_TOKEN', credentialsValue: 'test_token' });
   });
 
   it('X509_CERTIFICATE hash "testHash" → credentialsValue testHash', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody({ credentialsType: 'X509_CERTIFICATE', hash: 'testHash' }));
     expect(r.body).toBe('{"credentialsValue":"testHash","credentialsType":"X509_CERTIFICATE","status":"SUCCESS"}');
     expect(await t.call('devices.get', { name })).toMatchObject({ credentialsType: 'X509_CERTIFICATE', credentialsValue: 'testHash' });
   });
 
   it('MQTT_BASIC → stored, and the response credentialsValue is an object {clientId,userName,password}', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(
       provisionBody({ credentialsType: 'MQTT_BASIC', clientId: 'test_clientId', username: 'test_username', password: 'test_password' }),
     );
@@ -149,7 +105,7 @@ describe('HTTP provisioning: ThingsBoard acceptance cases with curl', () => {
   });
 
   it('wrong key → NOT_FOUND; wrong secret → NOT_FOUND; blank deviceName → FAILURE; nothing created', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     expect(await provisionWithCurl(provisionBody({ provisionDeviceKey: 'wrongKey' }))).toMatchObject({ status: 200, body: notFound });
     expect(await provisionWithCurl(provisionBody({ provisionDeviceSecret: 'wrongSecret' }))).toMatchObject({ status: 200, body: notFound });
     expect(await provisionWithCurl(provisionBody({ deviceName: '   ' }))).toMatchObject({ status: 200, body: failure });
@@ -157,7 +113,7 @@ describe('HTTP provisioning: ThingsBoard acceptance cases with curl', () => {
   });
 
   it('needs no content-type (text/plain is served the same) and honours Expect: 100-continue', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody(), { 'content-type': 'text/plain' });
     expect(r.body).toMatch(generatedToken);
     const expecting = await provisionWithCurl(provisionBody({ deviceName: 'second' }), { expect: '100-continue' });
@@ -169,7 +125,7 @@ describe('HTTP provisioning with Node clients (fetch, http keep-alive)', () => {
   beforeEach(() => start());
 
   it('answers fetch with the exact ThingsBoard JSON for SUCCESS, MQTT_BASIC and NOT_FOUND', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const post = (body: string) => fetch(`${base}/api/v1/provision`, { method: 'POST', body });
     const created = await post(provisionBody());
     expect(created.status).toBe(200);
@@ -187,7 +143,7 @@ describe('HTTP provisioning with Node clients (fetch, http keep-alive)', () => {
   });
 
   it('serves a burst of 200 concurrent devices, one SUCCESS each', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const replies = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         fetch(`${base}/api/v1/provision`, { method: 'POST', body: provisionBody({ deviceName: `burst-${i}` }) }).then((r) => r.text()),
@@ -198,7 +154,7 @@ describe('HTTP provisioning with Node clients (fetch, http keep-alive)', () => {
   });
 
   it('keeps the connection alive between requests', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const ports: number[] = [];
@@ -226,7 +182,7 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
   beforeEach(() => start());
 
   it('400 with one JSON shape for malformed JSON, null or mistyped key/secret, unknown credentialsType', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const cases: Array<[string, string]> = [
       ['{"provisionDeviceKey": "testProvisionKey", ', 'the request body is not valid JSON'],
       ['', 'the request body is not valid JSON'],
@@ -247,7 +203,7 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
   });
 
   it('413 for a 1 MB body, announced with Expect: 100-continue (curl) or sent outright (fetch)', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const huge = Buffer.alloc(1024 * 1024, 'a');
     const tooLarge = JSON.stringify({ errorMsg: 'the request body is larger than 65536 bytes', status: 'PAYLOAD_TOO_LARGE' });
     expect(await provisionWithCurl(huge)).toMatchObject({ status: 413, body: tooLarge });
@@ -262,7 +218,7 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
   });
 
   it('survives raw garbage on the TCP port, then still provisions', async () => {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const { port } = new URL(base);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1');
@@ -329,7 +285,7 @@ describe('HTTP first contact (device API after provisioning)', () => {
   beforeEach(() => start());
 
   async function provisionedToken(): Promise<string> {
-    await addProfile('allow-create');
+    await addProfile(t, 'allow-create');
     const r = await provisionWithCurl(provisionBody());
     const token = generatedToken.exec(r.body)?.[1];
     if (!token) throw new Error(`provisioning failed: ${r.body}`);

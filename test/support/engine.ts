@@ -19,6 +19,15 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
+/** The admin API of `engine` as the station's owner; throws ApiError on an error reply. */
+export function callAsOwner(engine: Engine): TestEngine['call'] {
+  return async (method, params) => {
+    const reply = await engine.router.call(method, params, ADMIN);
+    if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message, reply.error.details);
+    return reply.value as never;
+  };
+}
+
 /** A real engine (SQLite file in a fresh temp dir, real service) without listeners. */
 export function openTestEngine(dataDir = tempDir()): TestEngine {
   const engine = openEngine({ dataDir });
@@ -26,11 +35,7 @@ export function openTestEngine(dataDir = tempDir()): TestEngine {
     engine,
     service: engine.service,
     dataDir,
-    async call(method, params) {
-      const reply = await engine.router.call(method, params, ADMIN);
-      if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message, reply.error.details);
-      return reply.value as never;
-    },
+    call: callAsOwner(engine),
     async close() {
       await engine.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { policyHeader, uiPolicyDirectives } from '../../../shared/security-policy.ts';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,17 +16,8 @@ const types: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+// form-action does not fall back to default-src (CSP3 §6.4.1), so the pages served here name it.
+export const contentSecurityPolicy = policyHeader([...uiPolicyDirectives, "form-action 'self'"]);
 
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
 export async function serveStatic(uiDir: string | undefined, urlPath: string, res: ServerResponse): Promise<void> {

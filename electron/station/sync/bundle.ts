@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'nod
 import type { StationKeys } from '../keys.ts';
 import type { Db } from '../store/database.ts';
 import { bundleCsv } from './bundle-csv.ts';
+import { createDeviceRecords, type DeviceRecord } from './device-records.ts';
 
 // The file bundle, for sites that never get online: one JSON file with every device, its credentials and its
 // attributes (and the same as CSV, embedded), signed so the receiving station can tell it arrived unchanged.
@@ -16,22 +17,8 @@ import { bundleCsv } from './bundle-csv.ts';
 
 export const BUNDLE_FORMAT = 'fieldstation-bundle/1';
 
-export interface BundleDevice {
-  name: string;
-  profile: string;
-  batch: string | null;
-  label: string | null;
-  serial: string | null;
-  mac: string | null;
-  gateway: boolean;
-  state: 'pending' | 'provisioned' | 'online';
-  provisionedAt: number | null;
-  provisionedVia: 'http' | 'mqtt' | 'coap' | null;
-  lastSeenAt: number | null;
-  credentials: { type: 'ACCESS_TOKEN' | 'MQTT_BASIC' | 'X509_CERTIFICATE'; credentialsId: string; value: string } | null;
-  /** By scope (server, shared, client), values as stored (JSON). */
-  attributes: Record<string, Record<string, unknown>>;
-}
+/** A device as stored, without the station's own row id: credentials as stored, attributes by scope. */
+export type BundleDevice = Omit<DeviceRecord, 'id'>;
 
 export interface BundleProfile {
   name: string;
@@ -87,58 +74,14 @@ export const normalizeFingerprint = (fp: string) => fp.replace(/[\s:]/g, '').toL
  */
 const signedBytes = (payload: BundlePayload) => Buffer.from(JSON.stringify(payload), 'utf8');
 
-interface DeviceRow {
-  id: number;
-  name: string;
-  profile: string;
-  batch: string | null;
-  label: string | null;
-  serial: string | null;
-  mac: string | null;
-  is_gateway: number;
-  state: BundleDevice['state'];
-  provisioned_at: number | null;
-  provisioned_via: BundleDevice['provisionedVia'];
-  last_seen_at: number | null;
-  type: NonNullable<BundleDevice['credentials']>['type'] | null;
-  credentials_id: string | null;
-  value: string | null;
-}
-
 /** Builds and signs the bundle of one batch (or all devices). */
 export function exportBundle(db: Db, keys: StationKeys, batch: string | null, now = Date.now()): Bundle {
   if (batch !== null && db.prepare('SELECT 1 FROM batches WHERE name = ?').get(batch) === undefined) {
     throw new Error(`there is no batch named '${batch}'`);
   }
-  const rows = db
-    .prepare(`SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
-        d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value
-      FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
-      LEFT JOIN credentials c ON c.device_id = d.id
-      ${batch === null ? '' : 'WHERE b.name = @batch'} ORDER BY d.id`)
-    .all(batch === null ? {} : { batch }) as DeviceRow[];
-  const attributes = db.prepare('SELECT scope, key, value FROM attributes WHERE device_id = ? ORDER BY scope, key');
-  const devices: BundleDevice[] = rows.map((r) => {
-    const attrs: Record<string, Record<string, unknown>> = {};
-    for (const a of attributes.all(r.id) as { scope: string; key: string; value: string }[]) {
-      attrs[a.scope] = { ...attrs[a.scope], [a.key]: JSON.parse(a.value) };
-    }
-    return {
-      name: r.name,
-      profile: r.profile,
-      batch: r.batch,
-      label: r.label,
-      serial: r.serial,
-      mac: r.mac,
-      gateway: r.is_gateway === 1,
-      state: r.state,
-      provisionedAt: r.provisioned_at,
-      provisionedVia: r.provisioned_via,
-      lastSeenAt: r.last_seen_at,
-      credentials: r.type && r.credentials_id !== null && r.value !== null ? { type: r.type, credentialsId: r.credentials_id, value: r.value } : null,
-      attributes: attrs,
-    };
-  });
+  const devices: BundleDevice[] = createDeviceRecords(db)
+    .list(batch)
+    .map(({ id: _id, ...device }) => device);
   const profileNames = [...new Set(devices.map((d) => d.profile))];
   const profiles = profileNames.map((name) => {
     const p = db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as Record<string, string>;

@@ -1,0 +1,93 @@
+import type { CredentialsType, Transport } from '../../../shared/provisioning.ts';
+import type { DeviceState } from '../../../shared/station.ts';
+import type { Db } from '../store/database.ts';
+
+// A device as the station stores it, with its credentials and attributes: what sync sends (snapshot.ts) and what a
+// file bundle carries (bundle.ts), read in one place. Times stay milliseconds and credentials stay as stored (an
+// MQTT_BASIC value is its JSON text): each reader turns them into its own format.
+
+export interface DeviceRecord {
+  id: number;
+  name: string;
+  profile: string;
+  batch: string | null;
+  label: string | null;
+  serial: string | null;
+  mac: string | null;
+  gateway: boolean;
+  state: DeviceState;
+  provisionedAt: number | null;
+  provisionedVia: Transport | null;
+  lastSeenAt: number | null;
+  /** Null only if the device has none yet (never provisioned). */
+  credentials: { type: CredentialsType; credentialsId: string; value: string } | null;
+  /** By scope (server, shared, client), each value parsed from the JSON it is stored as. */
+  attributes: Record<string, Record<string, unknown>>;
+}
+
+interface Row {
+  id: number;
+  name: string;
+  profile: string;
+  batch: string | null;
+  label: string | null;
+  serial: string | null;
+  mac: string | null;
+  is_gateway: number;
+  state: DeviceState;
+  provisioned_at: number | null;
+  provisioned_via: Transport | null;
+  last_seen_at: number | null;
+  type: CredentialsType | null;
+  credentials_id: string | null;
+  value: string | null;
+}
+
+const select = `SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
+    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value
+  FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
+  LEFT JOIN credentials c ON c.device_id = d.id`;
+
+export function createDeviceRecords(db: Db) {
+  const byId = db.prepare(`${select} WHERE d.id = ?`);
+  const all = db.prepare(`${select} ORDER BY d.id`);
+  const inBatch = db.prepare(`${select} WHERE b.name = ? ORDER BY d.id`);
+  const attributes = db.prepare('SELECT scope, key, value FROM attributes WHERE device_id = ? ORDER BY scope, key');
+
+  function record(r: Row): DeviceRecord {
+    const attrs: DeviceRecord['attributes'] = {};
+    for (const a of attributes.all(r.id) as { scope: string; key: string; value: string }[]) {
+      attrs[a.scope] = { ...attrs[a.scope], [a.key]: JSON.parse(a.value) };
+    }
+    return {
+      id: r.id,
+      name: r.name,
+      profile: r.profile,
+      batch: r.batch,
+      label: r.label,
+      serial: r.serial,
+      mac: r.mac,
+      gateway: r.is_gateway === 1,
+      state: r.state,
+      provisionedAt: r.provisioned_at,
+      provisionedVia: r.provisioned_via,
+      lastSeenAt: r.last_seen_at,
+      credentials: r.type !== null && r.credentials_id !== null && r.value !== null ? { type: r.type, credentialsId: r.credentials_id, value: r.value } : null,
+      attributes: attrs,
+    };
+  }
+
+  return {
+    get(id: number): DeviceRecord | null {
+      const r = byId.get(id) as Row | undefined;
+      return r ? record(r) : null;
+    },
+    /** Every device of one batch, or of the station when `batch` is null, in the order they were added. */
+    list(batch: string | null): DeviceRecord[] {
+      const rows = (batch === null ? all.all() : inBatch.all(batch)) as Row[];
+      return rows.map(record);
+    },
+  };
+}
+
+export type DeviceRecords = ReturnType<typeof createDeviceRecords>;
