@@ -50,6 +50,20 @@ export function requiredOption(args: ParsedArgs, name: string): string {
   return value;
 }
 
+/** A flag that takes one of a fixed set of words; the error lists them. */
+export function choiceOption<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
+  const value = stringOption(args, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+  return value as T;
+}
+
+export function requiredChoice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T {
+  const value = choiceOption(args, name, allowed);
+  if (value === undefined) throw new UsageError(`--${name} is required (one of ${allowed.join(', ')})`);
+  return value;
+}
+
 /** A port flag: 0..65535, 0 picks a free port. */
 export function portOption(args: ParsedArgs, name: string): number | undefined {
   const raw = stringOption(args, name);

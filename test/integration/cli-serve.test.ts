@@ -106,7 +106,7 @@ describe('fieldstation serve', () => {
     expect(dup.status).toBe(1);
     expect(dup.stderr.trim()).toBe("fieldstation: profile 'meters' already uses that provision key; keys must be unique");
     expect(runCli(['profile', 'add', '--data', data, '--name', 'x', '--key', 'k', '--secret', 's', '--strategy', 'sometimes']).stderr.trim()).toBe(
-      'fieldstation: --strategy must be one of allow-create, check-pre-provisioned, disabled',
+      "fieldstation: --strategy must be one of allow-create, check-pre-provisioned, disabled, not 'sometimes'",
     );
     expect(runCli(['device', 'add', '--data', data, '--profile', 'meters', '--name', 'm-1', '--token', 'tok-1', '--batch', 'site-a']).status).toBe(0);
     const list = runCli(['devices', '--data', data, '--json']);

@@ -1,4 +1,5 @@
-import { type Command, dataOption, requiredOption, stringOption } from '../command.ts';
+import { DeviceState } from '../../../shared/station.ts';
+import { choiceOption, type Command, dataOption, requiredOption, stringOption } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
 
@@ -40,11 +41,10 @@ export const devices: Command = {
   options: { ...dataOption, batch: { type: 'string' }, profile: { type: 'string' }, state: { type: 'string' } },
   run: (args) =>
     withEngine(args, async (call) => {
-      const state = stringOption(args, 'state');
       const list = await call('devices.list', {
         batch: stringOption(args, 'batch'),
         profile: stringOption(args, 'profile'),
-        state: state as 'pending' | 'provisioned' | 'online' | undefined,
+        state: choiceOption(args, 'state', DeviceState.options),
         withCredentials: true,
       });
       if (args.values.json) printJson(list);

@@ -1,13 +1,7 @@
 import { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../shared/provisioning.ts';
-import { type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
+import { choiceOption, type Command, dataOption, requiredChoice, requiredOption, stringOption } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
 
 const profileOptions = {
   ...dataOption,
@@ -30,9 +24,9 @@ const add: Command = {
         name: requiredOption(args, 'name'),
         provisionDeviceKey: requiredOption(args, 'key'),
         provisionDeviceSecret: requiredOption(args, 'secret'),
-        strategy: oneOf(requiredOption(args, 'strategy'), ProvisionStrategy.options, 'strategy')!,
-        defaultCredentialsType: oneOf(stringOption(args, 'credentials-type'), CredentialsType.options, 'credentials-type'),
-        reprovision: oneOf(stringOption(args, 'reprovision'), ReprovisionPolicy.options, 'reprovision'),
+        strategy: requiredChoice(args, 'strategy', ProvisionStrategy.options),
+        defaultCredentialsType: choiceOption(args, 'credentials-type', CredentialsType.options),
+        reprovision: choiceOption(args, 'reprovision', ReprovisionPolicy.options),
       });
       if (args.values.json) printJson(profile);
       else console.log(`profile '${profile.name}' created (${profile.strategy})`);
@@ -65,9 +59,9 @@ const update: Command = {
         name: stringOption(args, 'new-name'),
         provisionDeviceKey: stringOption(args, 'key'),
         provisionDeviceSecret: stringOption(args, 'secret'),
-        strategy: oneOf(stringOption(args, 'strategy'), ProvisionStrategy.options, 'strategy'),
-        defaultCredentialsType: oneOf(stringOption(args, 'credentials-type'), CredentialsType.options, 'credentials-type'),
-        reprovision: oneOf(stringOption(args, 'reprovision'), ReprovisionPolicy.options, 'reprovision'),
+        strategy: choiceOption(args, 'strategy', ProvisionStrategy.options),
+        defaultCredentialsType: choiceOption(args, 'credentials-type', CredentialsType.options),
+        reprovision: choiceOption(args, 'reprovision', ReprovisionPolicy.options),
       });
       if (args.values.json) printJson(profile);
       else console.log(`profile '${profile.name}' updated`);

@@ -1,4 +1,4 @@
-import { type Command, dataOption, type ParsedArgs, portOption, requiredOption, stringOption, UsageError } from '../command.ts';
+import { choiceOption, type Command, dataOption, type ParsedArgs, portOption, requiredChoice, requiredOption, stringOption, UsageError } from '../command.ts';
 import { defaultConcurrency, defaultTimeoutMs, runSimulation, telemetryProblem } from '../simulate/run.ts';
 import {
   defaultSimPorts,
@@ -32,10 +32,10 @@ export const simulate: Command = {
     timeout: { type: 'string' },
   },
   async run(args) {
-    const protocol = oneOf(requiredOption(args, 'protocol'), simProtocols, 'protocol');
+    const protocol = requiredChoice(args, 'protocol', simProtocols);
     const devices = positiveInteger(args, 'devices', undefined, 1_000_000);
     const concurrency = positiveInteger(args, 'concurrency', defaultConcurrency, 100_000);
-    const credentials = oneOf(stringOption(args, 'credentials') ?? 'access-token', simCredentials, 'credentials');
+    const credentials = choiceOption(args, 'credentials', simCredentials) ?? 'access-token';
     const telemetry = args.values.telemetry === true;
     const problem = telemetry ? telemetryProblem(protocol, credentials) : null;
     if (problem !== null) throw new UsageError(problem);
@@ -62,11 +62,6 @@ export const simulate: Command = {
     return summary.ok ? 0 : 1;
   },
 };
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
-  return value as T;
-}
 
 function positiveInteger(args: ParsedArgs, name: string, fallback: number | undefined, max: number): number {
   const raw = stringOption(args, name);
