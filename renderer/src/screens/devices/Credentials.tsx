@@ -6,7 +6,7 @@ import { Icon } from '../../components/Icon.tsx';
 /** A device's credentials, masked until the technician presses Reveal (people read screens over shoulders). */
 export function Credentials({ type, value }: { type: Device['credentialsType']; value: Device['credentialsValue'] }) {
   const [revealed, setRevealed] = useState(false);
-  if (!type || value === null) {
+  if (!type || value === null || value === undefined) {
     return <p className="muted">None yet: the device gets credentials when it provisions.</p>;
   }
   const fields: { label: string; value: string | null }[] =
