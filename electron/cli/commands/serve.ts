@@ -47,7 +47,11 @@ export const serve: Command = {
     const info = await station.start();
     console.log(`Fieldstation station serving data directory ${info.dataDir}`);
     for (const l of info.listeners) {
-      if (l.enabled) console.log(`${l.name.padEnd(5)} listening on ${l.address}:${l.port}  ${l.url}`);
+      if (l.enabled) {
+        console.log(`${l.name.padEnd(5)} listening on ${l.address}:${l.port}  ${l.url}`);
+        // Bound to every interface: say which addresses devices on the LAN should use.
+        for (const url of l.lanUrls.filter((u) => u !== l.url)) console.log(`      devices use ${url}`);
+      }
       else console.log(`${l.name.padEnd(5)} off (switch it on in the UI)`);
     }
     console.log(`Open the UI: ${info.uiUrl}`);
