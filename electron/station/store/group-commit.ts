@@ -23,11 +23,14 @@ interface Job {
 export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}): GroupCommitter {
   const maxBatch = options.maxBatch ?? 512;
   const maxPauseMs = 10;
+  const minWindowMs = 2;
+  const busyWithinMs = 20;
   let queue: Job[] = [];
   let scheduled = false;
   // How long the last commit held the event loop, and when it let go (see schedule()).
   let lastCost = 0;
   let lastEnd = 0;
+  let lastBatch = 0;
   const savepoint = db.prepare('SAVEPOINT job');
   const release = db.prepare('RELEASE job');
   const rollback = db.prepare('ROLLBACK TO job');
@@ -62,6 +65,7 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
     }
     lastEnd = performance.now();
     lastCost = lastEnd - started;
+    lastBatch = batch.length;
     for (const r of results) (r.ok ? r.job.resolve : r.job.reject)(r.value);
   }
 
@@ -74,7 +78,11 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
-    const wait = Math.min(maxPauseMs, lastCost) - (performance.now() - lastEnd);
+    const sinceLast = performance.now() - lastEnd;
+    // The last commit gathered several requests and was a moment ago: requests are streaming in concurrently, so
+    // gather a few ms of them into one transaction. One-at-a-time traffic never waits for this.
+    const window = lastBatch > 1 && sinceLast < busyWithinMs ? Math.max(minWindowMs, lastCost) : lastCost;
+    const wait = Math.min(maxPauseMs, window) - sinceLast;
     if (wait <= 0 || queue.length >= maxBatch) setImmediate(commitBatch);
     else setTimeout(commitBatch, wait);
   }

@@ -19,6 +19,8 @@ export interface BackgroundDeps {
   log: (line: string) => void;
 }
 
+const successWakeMs = 200;
+
 export function runBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
   const abort = new AbortController();
   const { signal } = abort;
@@ -36,20 +38,30 @@ export function runBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
     fire();
   };
   const unregister = deps.onWake(wake);
-  // A device told SUCCESS is worth sending at once, not at the next poll.
+  // A device told SUCCESS is worth sending soon, not at the next poll; a burst of them wakes the worker once.
+  let wakeSoon: NodeJS.Timeout | null = null;
   const unsubscribe = deps.bus.subscribe((e) => {
-    if (e.type === 'provision' && e.attempt.outcome === 'SUCCESS') wake();
+    if (e.type !== 'provision' || e.attempt.outcome !== 'SUCCESS' || wakeSoon) return;
+    wakeSoon = setTimeout(() => {
+      wakeSoon = null;
+      wake();
+    }, successWakeMs);
   });
   /** Sleeps until `until` or a wake-up; the losing sleep is cancelled so no timer or listener piles up. */
   const pause = async (until: number, announced: Promise<void>) => {
     const done = new AbortController();
     const forward = () => done.abort();
     signal.addEventListener('abort', forward, { once: true });
+    let slept = false;
+    const sleeping = deps.sleep(Math.max(0, until - deps.now()), done.signal).then(() => {
+      slept = true;
+    });
     try {
-      await Promise.race([announced, deps.sleep(Math.max(0, until - deps.now()), done.signal)]);
+      await Promise.race([announced, sleeping]);
     } finally {
       signal.removeEventListener('abort', forward);
-      done.abort();
+      // Aborting builds a DOMException: only for a sleep that is still pending.
+      if (!slept) done.abort();
     }
   };
 
@@ -84,6 +96,7 @@ export function runBackground(deps: BackgroundDeps): { stop(): Promise<void> } {
 
   return {
     async stop() {
+      if (wakeSoon) clearTimeout(wakeSoon);
       abort.abort();
       wake();
       unsubscribe();
