@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { type Route, type ScreenId, useRoute } from './app/route.ts';
 import { type Shortcut, useShortcuts } from './app/shortcuts.ts';
 import { StationProvider, useStation } from './app/station.tsx';
@@ -8,13 +8,22 @@ import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { Icon, type IconName } from './components/Icon.tsx';
+import { BatchesScreen } from './screens/BatchesScreen.tsx';
 import { DevicesScreen } from './screens/DevicesScreen.tsx';
 import { ProfilesScreen } from './screens/ProfilesScreen.tsx';
 import { ServerScreen } from './screens/ServerScreen.tsx';
 
+// The work screens load on first use (from this computer's disk: at once), keeping the first paint small.
+const BatchScreen = lazy(() => import('./screens/BatchScreen.tsx').then((m) => ({ default: m.BatchScreen })));
+const LabelsScreen = lazy(() => import('./screens/LabelsScreen.tsx').then((m) => ({ default: m.LabelsScreen })));
+const SyncScreen = lazy(() => import('./screens/SyncScreen.tsx').then((m) => ({ default: m.SyncScreen })));
+
 const screens: { id: ScreenId; title: string; icon: IconName; key: string }[] = [
   { id: 'server', title: 'Server', icon: 'server', key: 'g s' },
+  { id: 'batches', title: 'Batches', icon: 'batches', key: 'g b' },
   { id: 'devices', title: 'Devices', icon: 'devices', key: 'g d' },
+  { id: 'labels', title: 'Labels', icon: 'labels', key: 'g l' },
+  { id: 'sync', title: 'Sync', icon: 'sync', key: 'g y' },
   { id: 'profiles', title: 'Profiles', icon: 'profiles', key: 'g p' },
 ];
 
@@ -26,13 +35,24 @@ export function App() {
   );
 }
 
-/** Focuses the current screen's search box (marked `data-search`), waiting a few frames for a screen switch. */
-function focusSearch(tries = 10) {
-  const input = document.querySelector<HTMLInputElement>('main [data-search]');
+/** Focuses the first `selector` in the page (a search box, the scanner field), waiting a few frames for a screen switch. */
+function focusField(selector = 'main [data-search]', tries = 60) {
+  const input = document.querySelector<HTMLInputElement>(selector);
   if (input) {
     input.focus();
     input.select();
-  } else if (tries > 0) requestAnimationFrame(() => focusSearch(tries - 1));
+  } else if (tries > 0) requestAnimationFrame(() => focusField(selector, tries - 1));
+}
+
+/**
+ * Asks the current screen to do something (open a dialog); screens listen for `fieldstation:<name>` and call
+ * preventDefault() when they did it. Until one does (the screen is still mounting after a switch), ask again.
+ */
+function signal(name: string, tries = 60) {
+  requestAnimationFrame(() => {
+    const handled = !window.dispatchEvent(new CustomEvent(`fieldstation:${name}`, { cancelable: true }));
+    if (!handled && tries > 0) signal(name, tries - 1);
+  });
 }
 
 function Shell() {
@@ -41,6 +61,7 @@ function Shell() {
   const { theme, toggle } = useTheme();
   const [helpOpen, setHelpOpen] = useState(false);
   const go = useCallback((screen: ScreenId) => navigate({ screen, device: null } satisfies Route), [navigate]);
+  const inBatch = route.screen === 'batches' && route.batch ? route.batch : null;
 
   const shortcuts = useMemo<Shortcut[]>(
     () => [
@@ -50,7 +71,39 @@ function Shell() {
         description: 'Search devices',
         run: () => {
           if (!document.querySelector('main [data-search]')) go('devices');
-          focusSearch();
+          focusField();
+        },
+      },
+      {
+        keys: 's',
+        description: 'Scan a label (in a batch): put the cursor in the scanner field',
+        run: () => {
+          if (inBatch) navigate({ screen: 'batches', batch: inBatch, tab: 'devices', device: null });
+          else go('batches');
+          focusField('main [data-scanner]');
+        },
+      },
+      {
+        keys: 'b',
+        description: 'New batch',
+        run: () => {
+          go('batches');
+          signal('new-batch');
+        },
+      },
+      {
+        keys: 'i',
+        description: 'Import a device list into the open batch',
+        run: () => {
+          if (inBatch) navigate({ screen: 'batches', batch: inBatch, tab: 'import', device: null });
+        },
+      },
+      {
+        keys: 'p',
+        description: 'Print labels for the open batch (its selected devices, if any)',
+        run: () => {
+          if (inBatch) signal('print-selection');
+          else go('labels');
         },
       },
       {
@@ -58,20 +111,21 @@ function Shell() {
         description: 'New profile',
         run: () => {
           go('profiles');
-          newProfile();
+          signal('new-profile');
         },
       },
       { keys: 't', description: 'Switch light / dark theme', run: toggle },
       { keys: '?', description: 'Show keyboard shortcuts', run: () => setHelpOpen(true) },
     ],
-    [go, toggle],
+    [go, toggle, navigate, inBatch],
   );
   useShortcuts(shortcuts);
 
   const current = screens.find((s) => s.id === route.screen)!;
+  const place = route.batch ?? null;
   useEffect(() => {
-    document.title = `${current.title} · Fieldstation`;
-  }, [current]);
+    document.title = place ? `${place} · ${current.title} · Fieldstation` : `${current.title} · Fieldstation`;
+  }, [current, place]);
 
   const appState = status ? 'ready' : statusError ? 'error' : 'loading';
   return (
@@ -129,11 +183,23 @@ function Shell() {
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         {status ? (
-          <>
+          <Suspense
+            fallback={
+              <div className="screen loading-screen" aria-busy="true">
+                <span className="spinner" aria-hidden="true" /> Opening…
+              </div>
+            }
+          >
             {route.screen === 'server' && <ServerScreen status={status} />}
+            {route.screen === 'batches' && !route.batch && <BatchesScreen navigate={navigate} />}
+            {route.screen === 'batches' && route.batch && (
+              <BatchScreen key={route.batch} status={status} route={route} navigate={navigate} />
+            )}
             {route.screen === 'devices' && <DevicesScreen status={status} route={route} navigate={navigate} />}
+            {route.screen === 'labels' && <LabelsScreen route={route} navigate={navigate} />}
+            {route.screen === 'sync' && <SyncScreen />}
             {route.screen === 'profiles' && <ProfilesScreen />}
-          </>
+          </Suspense>
         ) : statusError ? (
           <div className="screen">
             <ErrorNotice error={statusError} onRetry={retryStatus} />
@@ -148,11 +214,6 @@ function Shell() {
       <Announcer />
     </div>
   );
-}
-
-/** Opens the profile form; the Profiles screen listens for this (the `n` shortcut). */
-function newProfile() {
-  requestAnimationFrame(() => window.dispatchEvent(new CustomEvent('fieldstation:new-profile')));
 }
 
 function ConnectionBanner() {

@@ -10,6 +10,8 @@ import './styles/forms.css';
 import './styles/server.css';
 import './styles/devices.css';
 import './styles/profiles.css';
+import './styles/batches.css';
+import './styles/labels.css';
 
 applyTheme();
 

@@ -1,30 +1,58 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type ScreenId = 'server' | 'devices' | 'profiles';
-export const screenIds: readonly ScreenId[] = ['server', 'devices', 'profiles'];
+export type ScreenId = 'server' | 'batches' | 'devices' | 'labels' | 'sync' | 'profiles';
+export const screenIds: readonly ScreenId[] = ['server', 'batches', 'devices', 'labels', 'sync', 'profiles'];
 
-/** Where the UI is: `#/devices/<name>` opens a device's drawer, so Back closes it and a link can be shared on screen. */
+export type BatchTab = 'devices' | 'tokens' | 'import';
+const batchTabs: readonly BatchTab[] = ['devices', 'tokens', 'import'];
+
+/**
+ * Where the UI is, as the address bar shows it, so Back closes a drawer and a place can be named on screen:
+ * `#/devices/<name>` a device's drawer; `#/batches/<batch>[/tokens|/import]` a batch; `#/batches/<batch>/devices/<name>`
+ * a device's drawer within its batch; `#/labels/<batch>` the label sheet of a batch.
+ */
 export interface Route {
   screen: ScreenId;
   device: string | null;
+  batch?: string | null;
+  tab?: BatchTab;
+}
+
+function decode(segment: string | undefined): string | null {
+  if (!segment) return null;
+  try {
+    return decodeURIComponent(segment) || null;
+  } catch {
+    return null;
+  }
 }
 
 export function parseRoute(hash: string): Route {
   const [, screen = '', ...rest] = hash.replace(/^#/, '').split('/');
   const id = screenIds.includes(screen as ScreenId) ? (screen as ScreenId) : 'server';
-  let device: string | null = null;
-  if (id === 'devices' && rest.length) {
-    try {
-      device = decodeURIComponent(rest.join('/')) || null;
-    } catch {
-      device = null;
-    }
+  if (id === 'devices') return { screen: id, device: decode(rest.join('/')) };
+  if (id === 'batches') {
+    const batch = decode(rest[0]);
+    const second = rest[1] ?? '';
+    const tab = batchTabs.includes(second as BatchTab) ? (second as BatchTab) : 'devices';
+    const device = tab === 'devices' ? decode(rest.slice(2).join('/')) : null;
+    return { screen: id, batch, tab, device };
   }
-  return { screen: id, device };
+  if (id === 'labels') return { screen: id, batch: decode(rest[0]), device: null };
+  return { screen: id, device: null };
 }
 
-export const routeHref = (route: Route) =>
-  route.device ? `#/${route.screen}/${encodeURIComponent(route.device)}` : `#/${route.screen}`;
+const enc = encodeURIComponent;
+
+export function routeHref(route: Route): string {
+  if (route.screen === 'batches' && route.batch) {
+    const tab = route.tab ?? 'devices';
+    if (tab === 'devices') return `#/batches/${enc(route.batch)}${route.device ? `/devices/${enc(route.device)}` : ''}`;
+    return `#/batches/${enc(route.batch)}/${tab}`;
+  }
+  if (route.screen === 'labels' && route.batch) return `#/labels/${enc(route.batch)}`;
+  return route.device && route.screen === 'devices' ? `#/devices/${enc(route.device)}` : `#/${route.screen}`;
+}
 
 const subscribe = (listener: () => void) => {
   window.addEventListener('hashchange', listener);
@@ -32,11 +60,13 @@ const subscribe = (listener: () => void) => {
 };
 const getHash = () => window.location.hash;
 
+export function navigateTo(route: Route): void {
+  const href = routeHref(route);
+  if (window.location.hash !== href) window.location.hash = href;
+}
+
 export function useRoute(): [Route, (route: Route) => void] {
   const hash = useSyncExternalStore(subscribe, getHash);
-  const navigate = useCallback((route: Route) => {
-    const href = routeHref(route);
-    if (window.location.hash !== href) window.location.hash = href;
-  }, []);
+  const navigate = useCallback((route: Route) => navigateTo(route), []);
   return [parseRoute(hash), navigate];
 }

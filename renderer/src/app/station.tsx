@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { Batch } from '../../../shared/batches.ts';
 import type { Device } from '../../../shared/devices.ts';
 import type { StationEvent } from '../../../shared/events.ts';
 import type { StationStatus } from '../../../shared/station.ts';
@@ -9,6 +10,7 @@ import { DeviceStore } from '../data/device-store.ts';
 import { EventHub } from '../data/event-hub.ts';
 import { FeedStore } from '../data/feed-store.ts';
 import { createFrameBatcher } from '../data/frame-batcher.ts';
+import { LiveQuery } from '../data/live-query.ts';
 
 export interface StationContextValue {
   api: Client;
@@ -20,6 +22,8 @@ export interface StationContextValue {
   hub: EventHub;
   devices: DeviceStore;
   feed: FeedStore;
+  /** Every batch with its counts, kept current by `changed` and `device` events. */
+  batches: LiveQuery<Batch[]>;
 }
 
 const StationContext = createContext<StationContextValue | null>(null);
@@ -41,6 +45,7 @@ export function StationProvider({ children }: { children: ReactNode }) {
   const [hub] = useState(() => new EventHub());
   const [devices] = useState(() => new DeviceStore(api));
   const [feed] = useState(() => new FeedStore(api));
+  const [batches] = useState(() => new LiveQuery(() => api['batches.list']({})));
 
   const refreshStatus = useCallback(() => {
     api['station.status']({}).then(
@@ -74,6 +79,13 @@ export function StationProvider({ children }: { children: ReactNode }) {
     ),
   );
 
+  // An import adds thousands of devices without a `device` event each: the station says `changed`, we read again.
+  const devicesReload = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const scheduleDevicesReload = useCallback(() => {
+    clearTimeout(devicesReload.current);
+    devicesReload.current = setTimeout(() => devices.reload(null), 150);
+  }, [devices]);
+
   const onEvent = useCallback(
     (event: StationEvent) => {
       switch (event.type) {
@@ -84,40 +96,41 @@ export function StationProvider({ children }: { children: ReactNode }) {
         case 'device':
           deviceBatcher.push(event.device);
           scheduleStatus();
+          batches.schedule();
           break;
         case 'provision':
           feed.push(event.attempt);
           break;
-        case 'progress':
-          // An import adds devices without a `device` event per row: read the list again once it is done.
-          if (event.task.startsWith('import:') && event.total !== null && event.done >= event.total) {
-            devices.reload(null);
-            scheduleStatus();
-          }
+        case 'changed':
+          if (event.entity === 'devices') scheduleDevicesReload();
+          if (event.entity !== 'profiles') batches.schedule();
+          scheduleStatus();
           break;
       }
       hub.emit(event);
     },
-    [deviceBatcher, devices, feed, hub, scheduleStatus],
+    [deviceBatcher, feed, hub, scheduleStatus, batches, scheduleDevicesReload],
   );
   const live = useLiveEvents(onEvent);
 
   useEffect(refreshStatus, [refreshStatus]);
   useEffect(() => () => deviceBatcher.cancel(), [deviceBatcher]);
+  useEffect(() => () => clearTimeout(devicesReload.current), []);
 
   // The feed's history on open, and again after each reconnect: attempts made while we were away.
   useEffect(() => {
     if (live.generation === 0) return;
     void feed.loadHistory();
+    void batches.load();
     if (live.generation > 1) {
       devices.reload(null);
       refreshStatus();
     }
-  }, [live.generation, feed, devices, refreshStatus]);
+  }, [live.generation, feed, devices, batches, refreshStatus]);
 
   const value = useMemo<StationContextValue>(
-    () => ({ api, status, statusError, retryStatus: refreshStatus, live, hub, devices, feed }),
-    [status, statusError, refreshStatus, live, hub, devices, feed],
+    () => ({ api, status, statusError, retryStatus: refreshStatus, live, hub, devices, feed, batches }),
+    [status, statusError, refreshStatus, live, hub, devices, feed, batches],
   );
   return <StationContext.Provider value={value}>{children}</StationContext.Provider>;
 }

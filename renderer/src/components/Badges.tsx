@@ -1,5 +1,6 @@
 import type { ProvisionAttempt } from '../../../shared/devices.ts';
 import type { DeviceState } from '../../../shared/station.ts';
+import type { TokenState } from '../../../shared/tokens.ts';
 
 export const stateLabel: Record<DeviceState, string> = {
   pending: 'Pending',
@@ -36,4 +37,25 @@ export function OutcomeBadge({ outcome }: { outcome: ProvisionAttempt['outcome']
       {outcomeLabel[outcome]}
     </span>
   );
+}
+
+export const tokenStateLabel: Record<TokenState, string> = {
+  active: 'Active',
+  used: 'Used',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  locked: 'Locked',
+};
+
+const tokenTone: Record<TokenState, string> = {
+  active: 'info',
+  used: 'success',
+  expired: 'neutral',
+  revoked: 'neutral',
+  locked: 'danger',
+};
+
+/** active: can still be redeemed; used: its device provisioned with it; locked: wrong secrets, waits before trying again. */
+export function TokenStateBadge({ state }: { state: TokenState }) {
+  return <span className={`badge badge-${tokenTone[state]} token-${state}`}>{tokenStateLabel[state]}</span>;
 }

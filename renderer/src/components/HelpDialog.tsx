@@ -22,6 +22,18 @@ export function HelpDialog({ shortcuts, onClose }: { shortcuts: readonly Shortcu
           ))}
           <tr>
             <th scope="row">
+              <kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd>
+            </th>
+            <td>Move through a table’s rows; open the focused one</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              <kbd>Space</kbd>
+            </th>
+            <td>Select the focused device in a batch, for bulk actions</td>
+          </tr>
+          <tr>
+            <th scope="row">
               <kbd>Esc</kbd>
             </th>
             <td>Close a dialog or the device panel</td>

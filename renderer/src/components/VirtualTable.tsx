@@ -4,7 +4,8 @@ import { Icon } from './Icon.tsx';
 
 export interface Column<T> {
   id: string;
-  header: string;
+  /** Text, or a control (a select-all checkbox) that carries its own accessible name. */
+  header: ReactNode;
   /** A CSS grid track: `minmax(12rem, 2fr)`, `7rem`. */
   width: string;
   cell: (row: T) => ReactNode;
@@ -30,6 +31,12 @@ interface Props<T> {
   /** Click, Enter or Space on a row; keep it stable (useCallback) or every row re-renders. */
   onRowClick?: (row: T) => void;
   selectedKey?: string | number | null;
+  /** Space on a row calls this instead of onRowClick (selection for bulk actions); Enter still opens. */
+  onRowToggle?: (row: T) => void;
+  /** A row to draw attention to (the device of a scanned label): marked, and it flashes when it gets the mark. */
+  highlightKey?: string | number | null;
+  /** Scrolls row `index` into the middle of the view whenever `nonce` changes. */
+  reveal?: { index: number; nonce: number } | null;
   empty?: ReactNode;
   className?: string;
   /** Grow with the rows up to this height (px), then scroll; without it the table fills what CSS gives it. */
@@ -44,7 +51,7 @@ const headerHeight = 38;
  * rows, Enter opens one, as in a spreadsheet or a mail client's message list.
  */
 export function VirtualTable<T>(props: Props<T>) {
-  const { columns, count, rowHeight = 40, sort, sortable, onSort, onRowClick } = props;
+  const { columns, count, rowHeight = 40, sort, sortable, onSort, onRowClick, onRowToggle, reveal } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const focusPending = useRef(false);
@@ -60,6 +67,15 @@ export function VirtualTable<T>(props: Props<T>) {
   const current = Math.min(active, Math.max(count - 1, 0));
   // The one row reachable by Tab: the active one if it is rendered, else the first rendered.
   const tabbable = items.some((i) => i.index === current) ? current : (items[0]?.index ?? -1);
+
+  const revealIndex = reveal?.index;
+  const revealNonce = reveal?.nonce;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the nonce is the request; the virtualizer is stable per table
+  useEffect(() => {
+    if (revealIndex === undefined || revealIndex < 0 || revealIndex >= count) return;
+    setActive(revealIndex);
+    virtualizer.scrollToIndex(revealIndex, { align: 'center' });
+  }, [revealIndex, revealNonce]);
 
   useEffect(() => {
     if (!focusPending.current) return;
@@ -162,8 +178,10 @@ export function VirtualTable<T>(props: Props<T>) {
                 height={rowHeight}
                 columns={columns}
                 selected={props.selectedKey === props.keyAt(item.index)}
+                highlighted={props.highlightKey != null && props.highlightKey === props.keyAt(item.index)}
                 tabbable={item.index === tabbable}
                 onClick={onRowClick}
+                onToggle={onRowToggle}
                 onFocus={setActive}
               />
             );
@@ -181,12 +199,14 @@ interface RowProps<T> {
   height: number;
   columns: readonly Column<T>[];
   selected: boolean;
+  highlighted: boolean;
   tabbable: boolean;
   onClick?: (row: T) => void;
+  onToggle?: (row: T) => void;
   onFocus: (index: number) => void;
 }
 
-function RowImpl<T>({ row, index, top, height, columns, selected, tabbable, onClick, onFocus }: RowProps<T>) {
+function RowImpl<T>({ row, index, top, height, columns, selected, highlighted, tabbable, onClick, onToggle, onFocus }: RowProps<T>) {
   return (
     <div
       role="row"
@@ -194,11 +214,16 @@ function RowImpl<T>({ row, index, top, height, columns, selected, tabbable, onCl
       aria-selected={selected}
       data-row-index={index}
       tabIndex={tabbable ? 0 : -1}
-      className={`vtable-row${selected ? ' is-selected' : ''}${onClick ? ' is-clickable' : ''}`}
+      className={`vtable-row${selected ? ' is-selected' : ''}${highlighted ? ' is-highlighted' : ''}${onClick ? ' is-clickable' : ''}`}
+      data-highlighted={highlighted || undefined}
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={onClick ? () => onClick(row) : undefined}
       onKeyDown={(event) => {
-        if (onClick && (event.key === 'Enter' || event.key === ' ') && event.target === event.currentTarget) {
+        if (event.target !== event.currentTarget) return;
+        if (onToggle && event.key === ' ') {
+          event.preventDefault();
+          onToggle(row);
+        } else if (onClick && (event.key === 'Enter' || event.key === ' ')) {
           event.preventDefault();
           onClick(row);
         }
@@ -221,7 +246,9 @@ const Row = memo(
     a.row === b.row &&
     a.top === b.top &&
     a.selected === b.selected &&
+    a.highlighted === b.highlighted &&
     a.tabbable === b.tabbable &&
+    a.onToggle === b.onToggle &&
     a.columns === b.columns &&
     a.index === b.index &&
     a.onClick === b.onClick,

@@ -65,7 +65,14 @@ export interface Filtered {
   matching: number;
 }
 
-export function filterPositions(store: DeviceStore, order: Int32Array, query: string, state: DeviceState | null): Filtered {
+/** Rows matching the search (and the batch, when given), then the state filter. */
+export function filterPositions(
+  store: DeviceStore,
+  order: Int32Array,
+  query: string,
+  state: DeviceState | null,
+  batch: string | null = null,
+): Filtered {
   const q = query.trim().toLowerCase();
   const compact = compactMac(q);
   const useCompact = compact.length >= 2 && compact !== q;
@@ -76,6 +83,7 @@ export function filterPositions(store: DeviceStore, order: Int32Array, query: st
   let matching = 0;
   for (let i = 0; i < order.length; i++) {
     const at = order[i]!;
+    if (batch !== null && rows[at]!.batch !== batch) continue;
     if (q) {
       const hay = haystack[at]!;
       if (!hay.includes(q) && !(useCompact && hay.includes(compact))) continue;

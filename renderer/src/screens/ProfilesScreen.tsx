@@ -42,7 +42,10 @@ export function ProfilesScreen() {
   }, [load]);
 
   useEffect(() => {
-    const onNew = () => setEditing({ mode: 'new' });
+    const onNew = (e: Event) => {
+      e.preventDefault();
+      setEditing({ mode: 'new' });
+    };
     window.addEventListener('fieldstation:new-profile', onNew);
     return () => window.removeEventListener('fieldstation:new-profile', onNew);
   }, []);

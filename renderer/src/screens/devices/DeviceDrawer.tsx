@@ -1,23 +1,47 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DeviceDetail } from '../../../../shared/devices.ts';
+import type { LabelHistory } from '../../../../shared/labels.ts';
+import type { TokenView } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
-import { StateBadge } from '../../components/Badges.tsx';
+import { OutcomeBadge, StateBadge, TokenStateBadge } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { formatDateTime, RelativeTime } from '../../components/time.tsx';
+import { formatClock, formatDateTime, RelativeTime } from '../../components/time.tsx';
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
 
-/** One device in full: facts, credentials (hidden until asked for), attributes and latest telemetry. */
-export function DeviceDrawer({ name, onClose }: { name: string; onClose: () => void }) {
-  const { api, hub } = useStation();
+const protectionLabel = { derived: 'Secret on the label', pin: 'PIN', password: 'Password' } as const;
+
+/**
+ * One device in full: facts, installation, its onboarding token and printed labels, its provisioning attempts,
+ * credentials (hidden until asked for), attributes and latest telemetry. `focusOnOpen: false` leaves the focus where
+ * it is (the scanner field); `token` is the device's current token when the caller knows it (undefined: look it up).
+ */
+export function DeviceDrawer({
+  name,
+  onClose,
+  focusOnOpen = true,
+  token,
+}: {
+  name: string;
+  onClose: () => void;
+  focusOnOpen?: boolean;
+  token?: TokenView | null;
+}) {
+  const { api, hub, feed } = useStation();
   const [detail, setDetail] = useState<DeviceDetail | null>(null);
   const [error, setError] = useState<Explained | null>(null);
+  const [history, setHistory] = useState<LabelHistory | null>(null);
+  const [ownToken, setOwnToken] = useState<TokenView | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const feedSnap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  const attempts = useMemo(() => feedSnap.items.filter((a) => a.deviceName === name).slice(0, 20), [feedSnap.items, name]);
+  const focusRef = useRef(focusOnOpen);
+  focusRef.current = focusOnOpen;
 
   const load = useCallback(() => {
     api['devices.get']({ name }).then(
@@ -32,9 +56,27 @@ export function DeviceDrawer({ name, onClose }: { name: string; onClose: () => v
   useEffect(() => {
     setDetail(null);
     setError(null);
+    setHistory(null);
     load();
-    headingRef.current?.focus();
-  }, [load]);
+    if (focusRef.current) headingRef.current?.focus();
+    api['labels.history']({ device: name, limit: 10 }).then(setHistory, () => setHistory(null));
+  }, [load, api, name]);
+
+  const batch = detail?.batch ?? null;
+  useEffect(() => {
+    if (token !== undefined || batch === null) return;
+    let live = true;
+    api['tokens.list']({ batch }).then(
+      (list) => {
+        if (live) setOwnToken(list.filter((t) => t.device === name).sort((a, b) => b.id - a.id)[0] ?? null);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, batch, name, token]);
+  const currentToken = token === undefined ? ownToken : token;
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -115,7 +157,75 @@ export function DeviceDrawer({ name, onClose }: { name: string; onClose: () => v
               <dd>
                 <RelativeTime iso={detail.lastSeenAt} />
               </dd>
+              <dt>Installed</dt>
+              <dd data-installed={detail.installedAt ? 'yes' : 'no'}>
+                {detail.installedAt ? (
+                  <>
+                    {formatDateTime(detail.installedAt)}
+                    {detail.locationNote && <span className="location-note"> · {detail.locationNote}</span>}
+                  </>
+                ) : (
+                  <span className="muted">not yet (scan its label in the batch to mark it)</span>
+                )}
+              </dd>
             </dl>
+
+            <section aria-labelledby="token-title" className="drawer-section">
+              <h3 id="token-title">Onboarding token and label</h3>
+              {currentToken ? (
+                <dl className="facts">
+                  <dt>Token</dt>
+                  <dd>
+                    <TokenStateBadge state={currentToken.state} /> <code>{currentToken.shortCode}</code>
+                  </dd>
+                  <dt>Protection</dt>
+                  <dd>{protectionLabel[currentToken.protection]}</dd>
+                  <dt>Uses</dt>
+                  <dd className="num">
+                    {currentToken.uses} of {currentToken.maxUses}
+                  </dd>
+                  <dt>Expires</dt>
+                  <dd>{currentToken.expiresAt ? formatDateTime(currentToken.expiresAt) : <span className="muted">never</span>}</dd>
+                  {currentToken.lockedUntil && (
+                    <>
+                      <dt>Locked</dt>
+                      <dd>
+                        until {formatClock(currentToken.lockedUntil)} after {currentToken.failedAttempts} wrong secrets
+                      </dd>
+                    </>
+                  )}
+                </dl>
+              ) : (
+                <p className="muted">No onboarding token: issue one from the batch to print its label.</p>
+              )}
+              {history && (
+                <p className={history.count ? '' : 'muted'} data-label-prints={history.count}>
+                  {history.count === 0
+                    ? 'No label printed yet.'
+                    : `Label printed ${history.count}×, last ${history.lastPrintedAt ? formatDateTime(history.lastPrintedAt) : ''} on ${history.lastTemplate ?? 'unknown stock'}.`}
+                </p>
+              )}
+            </section>
+
+            <section aria-labelledby="attempts-title" className="drawer-section">
+              <h3 id="attempts-title">Provisioning attempts</h3>
+              {attempts.length === 0 ? (
+                <p className="muted">None among the latest attempts this window has seen.</p>
+              ) : (
+                <ol className="attempt-list">
+                  {attempts.map((a) => (
+                    <li key={a.id}>
+                      <time dateTime={a.at} title={formatDateTime(a.at)} className="num">
+                        {formatClock(a.at)}
+                      </time>
+                      <OutcomeBadge outcome={a.outcome} />
+                      {a.transport && <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span>}
+                      <span className="muted ellipsis">{a.reason ?? ''}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </section>
 
             <section aria-labelledby="cred-title" className="drawer-section">
               <h3 id="cred-title">

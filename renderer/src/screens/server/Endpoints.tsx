@@ -1,33 +1,35 @@
+import { useState } from 'react';
 import type { ListenerInfo, ListenerName } from '../../../../shared/station.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { Modal } from '../../components/Modal.tsx';
+import { Qr } from '../../components/Qr.tsx';
+import { Listeners } from './Listeners.tsx';
+import { listenerTitles } from './titles.ts';
 
-const titles: Record<ListenerName, { title: string; note: string }> = {
-  ui: { title: 'Admin UI and API', note: 'This computer only' },
-  http: { title: 'HTTP', note: 'Devices' },
-  mqtt: { title: 'MQTT broker', note: 'Devices' },
-  coap: { title: 'CoAP', note: 'Devices' },
-};
 
 const wildcardHosts = new Set(['0.0.0.0', '[::]', '::']);
+const how: Record<Exclude<ListenerName, 'ui'>, string> = {
+  http: 'POST the JSON request to this URL',
+  coap: 'POST (confirmable) to this URI',
+  mqtt: 'Connect with user name “provision”, publish to /provision/request; the answer comes on /provision/response',
+};
 
-/** What a device is configured with, per transport (ThingsBoard's endpoints, so stock firmware works unchanged). */
-function provisioning(l: ListenerInfo): { url: string; how: string } | null {
+/** The provisioning endpoint of a listener at `url`'s host (ThingsBoard's endpoints, so stock firmware works unchanged). */
+export function endpointOf(name: ListenerName, url: string): string | null {
   let base: URL;
   try {
-    base = new URL(l.url);
+    base = new URL(url);
   } catch {
     return null;
   }
-  switch (l.name) {
+  switch (name) {
     case 'http':
-      return { url: new URL('/api/v1/provision', base).href, how: 'POST the JSON request to this URL' };
+      return new URL('/api/v1/provision', base).href;
     case 'coap':
-      return { url: `coap://${base.host}/api/v1/provision`, how: 'POST (confirmable) to this URI' };
+      return `coap://${base.host}/api/v1/provision`;
     case 'mqtt':
-      return {
-        url: `mqtt://${base.host}`,
-        how: 'Connect with user name “provision”, publish to /provision/request; the answer comes on /provision/response',
-      };
+      return `mqtt://${base.host}`;
     default:
       return null;
   }
@@ -41,9 +43,18 @@ function isWildcard(l: ListenerInfo): boolean {
   }
 }
 
+/** The addresses a device on the site network uses: one per network interface, else the bound one. */
+function addressesOf(l: ListenerInfo): string[] {
+  const lan = (l.lanUrls ?? []).map((u) => endpointOf(l.name, u)).filter((u): u is string => u !== null);
+  if (lan.length) return lan;
+  const own = endpointOf(l.name, l.url);
+  return own ? [own] : [];
+}
+
 export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] }) {
-  const deviceListeners = listeners.filter((l) => l.name !== 'ui');
-  const anyWildcard = deviceListeners.some(isWildcard);
+  const deviceListeners = listeners.filter((l) => l.name !== 'ui' && l.enabled !== false);
+  const anyWildcard = deviceListeners.some((l) => isWildcard(l) && (l.lanUrls ?? []).length === 0);
+  const [qr, setQr] = useState<{ url: string; what: string } | null>(null);
   return (
     <div className="grid-2">
       <section aria-labelledby="endpoints-title" className="card">
@@ -52,27 +63,33 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
         </div>
         {deviceListeners.length === 0 ? (
           <p className="empty-inline">
-            No device listener is running, so devices cannot provision yet. Start the station with its HTTP, MQTT or CoAP
-            port enabled.
+            Every device listener is off, so devices cannot provision yet. Switch HTTP, MQTT or CoAP on under Listeners.
           </p>
         ) : (
           <ul className="endpoint-list" aria-label="Provisioning endpoints">
-            {deviceListeners.map((l) => {
-              const p = provisioning(l);
-              if (!p) return null;
-              return (
-                <li key={l.name} className="endpoint">
-                  <span className={`transport transport-${l.name}`}>{l.name.toUpperCase()}</span>
-                  <div className="endpoint-body">
-                    <div className="copy-field">
-                      <code>{p.url}</code>
-                      <CopyButton value={p.url} what={`${titles[l.name].title} provisioning URL`} />
+            {deviceListeners.map((l) => (
+              <li key={l.name} className="endpoint" data-endpoint={l.name}>
+                <span className={`transport transport-${l.name}`}>{l.name.toUpperCase()}</span>
+                <div className="endpoint-body">
+                  {addressesOf(l).map((url) => (
+                    <div key={url} className="copy-field">
+                      <code>{url}</code>
+                      <CopyButton value={url} what={`${listenerTitles[l.name].title} provisioning URL ${url}`} />
+                      <button
+                        type="button"
+                        className="btn btn-icon copy-button"
+                        onClick={() => setQr({ url, what: `${listenerTitles[l.name].title} provisioning URL` })}
+                        aria-label={`Show ${url} as a QR code`}
+                        title="Show as a QR code for a phone"
+                      >
+                        <Icon name="qr" />
+                      </button>
                     </div>
-                    <span className="endpoint-how">{p.how}</span>
-                  </div>
-                </li>
-              );
-            })}
+                  ))}
+                  <span className="endpoint-how">{how[l.name as keyof typeof how]}</span>
+                </div>
+              </li>
+            ))}
           </ul>
         )}
         {anyWildcard && (
@@ -82,35 +99,16 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
           </p>
         )}
       </section>
-      <section aria-labelledby="listeners-title" className="card">
-        <div className="card-header">
-          <h2 id="listeners-title">Listeners</h2>
-        </div>
-        <table className="table compact" aria-labelledby="listeners-title">
-          <thead>
-            <tr>
-              <th scope="col">Listener</th>
-              <th scope="col">URL</th>
-            </tr>
-          </thead>
-          <tbody>
-            {listeners.map((l) => (
-              <tr key={l.name} data-listener={l.name}>
-                <th scope="row">
-                  <span className="listener-title">{titles[l.name]?.title ?? l.name}</span>
-                  <span className="listener-note">{titles[l.name]?.note}</span>
-                </th>
-                <td>
-                  <div className="copy-field">
-                    <code className="nowrap">{l.url}</code>
-                    <CopyButton value={l.url} what={`${titles[l.name]?.title ?? l.name} URL`} />
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <Listeners listeners={listeners} />
+      {qr && (
+        <Modal title={qr.what} onClose={() => setQr(null)} className="qr-dialog">
+          <div className="qr-big">
+            <Qr text={qr.url} sizeCss="260px" label={`QR code of ${qr.url}`} />
+            <code>{qr.url}</code>
+          </div>
+          <p className="muted">Point a phone’s camera at it to copy the address onto the phone, or into a device’s setup app.</p>
+        </Modal>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProvisionAttempt } from '../../../../shared/devices.ts';
 import { useStation } from '../../app/station.tsx';
 import { OutcomeBadge, outcomeLabel } from '../../components/Badges.tsx';
@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { formatClock, formatCount, formatDateTime } from '../../components/time.tsx';
 import { type Column, VirtualTable } from '../../components/VirtualTable.tsx';
 import { feedCap, type Outcome, outcomes } from '../../data/feed-store.ts';
+import { useLiveQuery } from '../../data/use-live-query.ts';
 
 const outcomeTone: Record<Outcome, string> = { SUCCESS: 'success', NOT_FOUND: 'warning', FAILURE: 'danger', BAD_REQUEST: 'danger' };
 
@@ -35,15 +36,37 @@ const columns: Column<ProvisionAttempt>[] = [
 
 /** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
 export function ProvisionFeed() {
-  const { feed, live } = useStation();
+  const { feed, live, api, hub } = useStation();
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
+  // Exact totals since the station's data began (the feed itself keeps only the latest attempts).
+  const [summary] = useLiveQuery(
+    () => api['provisioning.summary']({}),
+    (schedule) => hub.on('provision', schedule),
+    live.generation,
+  );
+  // Between two reads, each live attempt counts at once; the next read (scheduled by that attempt) replaces the guess.
+  const [bump, setBump] = useState<{ base: unknown; counts: Record<Outcome, number> }>({ base: null, counts: { SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, BAD_REQUEST: 0 } });
+  useEffect(
+    () =>
+      hub.on('provision', (e) =>
+        setBump((b) => ({ ...b, counts: { ...b.counts, [e.attempt.outcome]: b.counts[e.attempt.outcome] + 1 } })),
+      ),
+    [hub],
+  );
+  const fresh = bump.base === summary.value;
+  const counts = summary.value
+    ? (Object.fromEntries(outcomes.map((o) => [o, summary.value![o] + (fresh ? bump.counts[o] : 0)])) as Record<Outcome, number>)
+    : snap.counts;
+  useEffect(() => {
+    setBump({ base: summary.value, counts: { SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, BAD_REQUEST: 0 } });
+  }, [summary.value]);
   const [only, setOnly] = useState<Outcome | null>(null);
   const [paused, setPaused] = useState<readonly ProvisionAttempt[] | null>(null);
 
   const source = paused ?? snap.items;
   const shown = useMemo(() => (only ? source.filter((a) => a.outcome === only) : source), [source, only]);
   const waiting = paused ? snap.items.filter((a) => a.id > (paused[0]?.id ?? 0)).length : 0;
-  const total = outcomes.reduce((n, o) => n + snap.counts[o], 0);
+  const total = outcomes.reduce((n, o) => n + counts[o], 0);
 
   return (
     <section aria-labelledby="feed-title" className="card feed-card">
@@ -59,8 +82,8 @@ export function ProvisionFeed() {
           </h2>
           <p className="card-subtitle">
             {formatCount(total)} {total === 1 ? 'attempt' : 'attempts'}
-            {snap.partialHistory ? ' (the latest 1,000 before this window opened, and every one since)' : ''} · the table
-            keeps the latest {feedCap}
+            {summary.value ? ' since the station started keeping records' : snap.partialHistory ? ' (the latest 1,000 before this window opened, and every one since)' : ''} ·
+            the table keeps the latest {feedCap}
           </p>
         </div>
         <button
@@ -85,7 +108,7 @@ export function ProvisionFeed() {
             data-outcome-count={o}
           >
             <span className="outcome-chip-label">{outcomeLabel[o]}</span>
-            <strong className="num">{formatCount(snap.counts[o])}</strong>
+            <strong className="num">{formatCount(counts[o])}</strong>
           </button>
         ))}
       </fieldset>

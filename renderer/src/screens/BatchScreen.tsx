@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { StationStatus } from '../../../shared/station.ts';
+import type { TokenView } from '../../../shared/tokens.ts';
+import { type BatchTab, type Route, routeHref } from '../app/route.ts';
+import { useStation } from '../app/station.tsx';
+import { BatchProgress } from '../components/BatchProgress.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { formatCount, formatDateTime } from '../components/time.tsx';
+import { setLabelSelection } from '../data/label-selection.ts';
+import { useLiveQuery } from '../data/use-live-query.ts';
+import { BatchDevices } from './batches/BatchDevices.tsx';
+import { ImportWizard } from './batches/ImportWizard.tsx';
+import { TokensPanel } from './batches/TokensPanel.tsx';
+
+const tabs: { id: BatchTab; title: string }[] = [
+  { id: 'devices', title: 'Devices' },
+  { id: 'tokens', title: 'Tokens' },
+  { id: 'import', title: 'Import' },
+];
+
+/** One batch: its devices (scan, select, act), its onboarding tokens, and importing its device list. */
+export function BatchScreen({ status, route, navigate }: { status: StationStatus; route: Route; navigate: (r: Route) => void }) {
+  const { api, batches, hub, devices } = useStation();
+  const name = route.batch!;
+  const tab = route.tab ?? 'devices';
+  const snap = useSyncExternalStore(batches.subscribe, batches.getSnapshot);
+  useEffect(() => {
+    void batches.load();
+  }, [batches]);
+  const batch = snap.value?.find((b) => b.name === name) ?? null;
+
+  const [tokens, tokensQuery] = useLiveQuery(
+    () => api['tokens.list']({ batch: name }),
+    (schedule) => {
+      const offs = [
+        hub.on('changed', (e) => {
+          if (e.entity === 'tokens' && (e.batch === name || e.batch === null)) schedule();
+        }),
+        // A redeemed token is used up, a wrong PIN counts towards its lock: both show in the token list.
+        hub.on('device', (e) => {
+          if (e.device.batch === name) schedule();
+        }),
+        hub.on('provision', schedule),
+      ];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    name,
+  );
+
+  // The current token of each device: the newest one issued to it.
+  const tokenByDevice = useMemo(() => {
+    const map = new Map<string, TokenView>();
+    for (const t of tokens.value ?? []) {
+      if (t.device === null) continue;
+      const seen = map.get(t.device);
+      if (!seen || seen.id < t.id) map.set(t.device, t);
+    }
+    return map;
+  }, [tokens.value]);
+
+  // `p` prints: the Devices tab sends its selection; from the other tabs, the whole batch.
+  useEffect(() => {
+    if (tab === 'devices') return;
+    const print = (e: Event) => {
+      e.preventDefault();
+      setLabelSelection(null);
+      navigate({ screen: 'labels', batch: name, device: null });
+    };
+    window.addEventListener('fieldstation:print-selection', print);
+    return () => window.removeEventListener('fieldstation:print-selection', print);
+  }, [tab, name, navigate]);
+
+  const go = useCallback((next: BatchTab, device: string | null = null) => navigate({ screen: 'batches', batch: name, tab: next, device }), [navigate, name]);
+  const expected = Object.values(status.counters.devices).reduce((n, v) => n + v, 0);
+
+  if (snap.phase === 'ready' && !batch) {
+    return (
+      <section className="screen" aria-labelledby="batch-title">
+        <h1 id="batch-title">No batch named “{name}”</h1>
+        <p className="muted">It may have been renamed. Pick it from the list of batches.</p>
+        <p>
+          <a className="btn" href={routeHref({ screen: 'batches', device: null })}>
+            <Icon name="chevronLeft" />
+            All batches
+          </a>
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="batch-title" className={`screen batch-screen${tab === 'devices' ? ' screen-fill' : ''}${tab === 'devices' && route.device ? ' has-drawer' : ''}`}>
+      <header className="page-header batch-header">
+        <div className="batch-heading">
+          <a className="back-link" href={routeHref({ screen: 'batches', device: null })}>
+            <Icon name="chevronLeft" size={14} />
+            Batches
+          </a>
+          <h1 id="batch-title">{name}</h1>
+          {batch && (
+            <p className="page-subtitle">
+              {batch.site ? <>Site {batch.site} · </> : null}
+              profile {batch.profile ?? 'none'} · created {formatDateTime(batch.createdAt)}
+              {batch.notes ? <> · {batch.notes}</> : null}
+            </p>
+          )}
+        </div>
+        {batch && (
+          <div className="batch-header-progress">
+            <BatchProgress counts={batch.counts} />
+          </div>
+        )}
+      </header>
+      {snap.error && <ErrorNotice error={snap.error} onRetry={() => void batches.load()} />}
+      <nav className="tabs" aria-label="Batch sections">
+        {tabs.map((t) => (
+          <a
+            key={t.id}
+            className="tab"
+            href={routeHref({ screen: 'batches', batch: name, tab: t.id, device: null })}
+            aria-current={tab === t.id ? 'page' : undefined}
+          >
+            {t.title}
+            {t.id === 'devices' && batch && <span className="tab-count num">{formatCount(batch.counts.total)}</span>}
+            {t.id === 'tokens' && tokens.value && <span className="tab-count num">{formatCount(tokens.value.length)}</span>}
+          </a>
+        ))}
+      </nav>
+      {tab === 'devices' && (
+        <BatchDevices
+          batch={name}
+          batchInfo={batch}
+          expected={expected}
+          tokenByDevice={tokenByDevice}
+          openDevice={route.device}
+          onOpen={(device) => go('devices', device)}
+          onImport={() => go('import')}
+          onTokens={() => go('tokens')}
+          navigate={navigate}
+        />
+      )}
+      {tab === 'tokens' && <TokensPanel batch={name} batchInfo={batch} snapshot={tokens} reload={() => void tokensQuery.load()} navigate={navigate} />}
+      {tab === 'import' && (
+        <ImportWizard
+          batch={name}
+          profile={batch?.profile ?? null}
+          onDone={() => {
+            void batches.load();
+            devices.reload(null);
+          }}
+          onShowDevices={() => go('devices')}
+          onIssueTokens={() => go('tokens')}
+        />
+      )}
+    </section>
+  );
+}

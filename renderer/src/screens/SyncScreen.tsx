@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { SyncDevice, SyncStatus, SyncTarget } from '../../../shared/sync.ts';
+import { useStation } from '../app/station.tsx';
+import { type Explained, explain } from '../api/errors.ts';
+import { announce } from '../components/Announcer.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { Icon } from '../components/Icon.tsx';
+import { formatCount } from '../components/time.tsx';
+import { useLiveQuery } from '../data/use-live-query.ts';
+import { AddTargetDialog } from './sync/AddTargetDialog.tsx';
+import { RemoveTargetDialog } from './sync/RemoveTargetDialog.tsx';
+import { SyncProblems } from './sync/SyncProblems.tsx';
+import { TargetCard } from './sync/TargetCard.tsx';
+
+/** Sync to the cloud: targets, their progress, and the devices that need a person (conflicts and errors). */
+export function SyncScreen() {
+  const { api, hub } = useStation();
+  const id = useId();
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<SyncTarget | null>(null);
+  const [running, setRunning] = useState(false);
+  const [runError, setRunError] = useState<Explained | null>(null);
+  const [runMessage, setRunMessage] = useState<string | null>(null);
+
+  const [status, statusQuery] = useLiveQuery<SyncStatus>(
+    () => api['sync.status']({}),
+    (schedule) => {
+      const offs = [hub.on('sync', schedule), hub.on('device', schedule), hub.on('changed', schedule)];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    'status',
+  );
+  const [problems, problemsQuery] = useLiveQuery<SyncDevice[]>(
+    async () => {
+      const [conflicts, errors] = await Promise.all([api['sync.devices']({ state: 'conflict', limit: 500 }), api['sync.devices']({ state: 'error', limit: 500 })]);
+      return [...conflicts, ...errors];
+    },
+    (schedule) => hub.on('sync', schedule),
+    'problems',
+  );
+
+  // Live progress between two reads: a `sync` event carries one target's counts and status.
+  const [live, setLive] = useState<Record<string, { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null }>>({});
+  useEffect(
+    () =>
+      hub.on('sync', (e) => {
+        setLive((m) => ({ ...m, [e.progress.target]: e.progress }));
+      }),
+    [hub],
+  );
+  // A fresh read of the status supersedes the progress events that came before it.
+  useEffect(() => {
+    if (status.value) setLive({});
+  }, [status.value]);
+  const reloadAll = useCallback(() => {
+    void statusQuery.load();
+    void problemsQuery.load();
+  }, [statusQuery, problemsQuery]);
+
+  const runAll = async () => {
+    setRunning(true);
+    setRunError(null);
+    setRunMessage(null);
+    try {
+      const r = await api['sync.run']({});
+      const message = r.ok
+        ? `Everything is in the cloud${r.synced ? ` (${formatCount(r.synced)} sent just now)` : ''}.`
+        : `${formatCount(r.synced)} synced; ${formatCount(r.pending)} waiting, ${formatCount(r.conflicts)} conflicts, ${formatCount(r.errors)} errors.`;
+      setRunMessage(message);
+      announce(message);
+    } catch (err) {
+      setRunError(explain(err));
+    } finally {
+      setRunning(false);
+      reloadAll();
+    }
+  };
+
+  const s = status.value;
+  const targets = s?.targets ?? [];
+  return (
+    <section aria-labelledby={`${id}-title`} className="screen">
+      <header className="page-header">
+        <div>
+          <h1 id={`${id}-title`}>Sync</h1>
+          <p className="page-subtitle">
+            Every provisioned device goes to the cloud exactly once. Offline, results wait here safely and go out when a target
+            is reachable again.
+          </p>
+        </div>
+        <div className="header-actions">
+          <button type="button" className="btn" onClick={() => setAdding(true)}>
+            <Icon name="plus" />
+            Add target
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => void runAll()} disabled={running || targets.length === 0}>
+            <Icon name="sync" />
+            {running ? 'Syncing…' : 'Sync now'}
+          </button>
+        </div>
+      </header>
+      {status.error && <ErrorNotice error={status.error} onRetry={reloadAll} />}
+      {runError && <ErrorNotice error={runError} />}
+      {runMessage && (
+        <p className="check-status is-good" role="status">
+          <Icon name="check" />
+          {runMessage}
+        </p>
+      )}
+      {s && (
+        <ul className="stat-list sync-stats" aria-label="Sync queue">
+          <li className="stat">
+            <span className="stat-label">Waiting to sync</span>
+            <strong className="stat-value num" data-sync-queue={s.queue}>
+              {formatCount(s.queue)}
+            </strong>
+            <span className="stat-hint">device deliveries not yet confirmed by a target</span>
+          </li>
+          <li className="stat">
+            <span className="stat-label">Recorded for the cloud</span>
+            <strong className="stat-value num">{formatCount(s.outbox)}</strong>
+            <span className="stat-hint">changes since this station was set up</span>
+          </li>
+          <li className="stat">
+            <span className="stat-label">Worker</span>
+            <strong className="stat-value">{s.running ? 'Running' : 'Idle'}</strong>
+            <span className="stat-hint">{s.running ? 'sending now' : 'sends by itself when there is work and a target is reachable'}</span>
+          </li>
+        </ul>
+      )}
+      {status.phase === 'loading' ? (
+        <p className="muted">Loading sync targets…</p>
+      ) : targets.length === 0 ? (
+        <div className="card">
+          <div className="empty-state">
+            <strong>No sync target yet.</strong>
+            <span>Add your ThingsBoard (or a webhook) to send provisioned devices there. Until then, results stay on this station.</span>
+            <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+              <Icon name="plus" />
+              Add target
+            </button>
+          </div>
+        </div>
+      ) : (
+        <ul className="target-list" aria-label="Sync targets">
+          {targets.map((t) => (
+            <TargetCard key={t.name} target={t} live={live[t.name]} onRemove={() => setRemoving(t)} onChanged={reloadAll} />
+          ))}
+        </ul>
+      )}
+      {problems.value && problems.value.length > 0 && <SyncProblems devices={problems.value} onChanged={reloadAll} />}
+      {adding && (
+        <AddTargetDialog
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            reloadAll();
+          }}
+        />
+      )}
+      {removing && (
+        <RemoveTargetDialog
+          target={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            reloadAll();
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,372 @@
+import { type ChangeEvent, type DragEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ImportProblem, ImportReport } from '../../../../shared/import.ts';
+import { useStation } from '../../app/station.tsx';
+import { type Explained, explain } from '../../api/errors.ts';
+import { announce } from '../../components/Announcer.tsx';
+import { downloadBlob } from '../../components/download.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatCount } from '../../components/time.tsx';
+import { decodeFile, delimiterName, editCell, type ParsedList, parseList, renameColumn } from '../../data/import-file.ts';
+import { ColumnMapping } from './import/ColumnMapping.tsx';
+import { ImportPreview } from './import/ImportPreview.tsx';
+import { ProblemList } from './import/ProblemList.tsx';
+
+interface Source {
+  name: string;
+  size: number;
+  encoding: string;
+  text: string;
+  /** Changed here (a column renamed, a cell corrected) since the file was read. */
+  edited: boolean;
+}
+
+type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; report: ImportReport } | { state: 'failed'; error: Explained };
+
+export interface CellRef {
+  row: number;
+  column: number;
+}
+
+/**
+ * Import a device list into the batch: pick a file, see it as the station will read it, map unknown columns, let
+ * the station check it (dry run), fix what it reports here or in the file, then import with progress.
+ */
+export function ImportWizard({
+  batch,
+  profile,
+  onDone,
+  onShowDevices,
+  onIssueTokens,
+}: {
+  batch: string;
+  profile: string | null;
+  onDone: () => void;
+  onShowDevices: () => void;
+  onIssueTokens: () => void;
+}) {
+  const { api, hub } = useStation();
+  const id = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [source, setSource] = useState<Source | null>(null);
+  const [readError, setReadError] = useState<Explained | null>(null);
+  const [check, setCheck] = useState<Check>({ state: 'idle' });
+  const [importing, setImporting] = useState<{ done: number; total: number | null } | null>(null);
+  const [result, setResult] = useState<ImportReport | null>(null);
+  const [importError, setImportError] = useState<Explained | null>(null);
+  const [editing, setEditing] = useState<CellRef | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const parsed: ParsedList | null = useMemo(() => (source ? parseList(source.text) : null), [source]);
+
+  // The station checks every version of the text; an answer for an older version is dropped.
+  const checkSeq = useRef(0);
+  useEffect(() => {
+    if (!source || !profile) return;
+    const seq = ++checkSeq.current;
+    setCheck({ state: 'checking' });
+    api['devices.import']({ profile, batch, text: source.text, dryRun: true }).then(
+      (report) => {
+        if (seq === checkSeq.current) setCheck({ state: 'done', report });
+      },
+      (err: unknown) => {
+        if (seq === checkSeq.current) setCheck({ state: 'failed', error: explain(err) });
+      },
+    );
+  }, [api, batch, profile, source]);
+
+  useEffect(
+    () =>
+      hub.on('progress', (e) => {
+        if (e.task === `import:${batch}`) setImporting((p) => (p ? { done: e.done, total: e.total } : p));
+      }),
+    [hub, batch],
+  );
+
+  const read = async (file: File) => {
+    setReadError(null);
+    setResult(null);
+    setImportError(null);
+    setEditing(null);
+    const decoded = decodeFile(new Uint8Array(await file.arrayBuffer()));
+    if (!decoded.ok) {
+      setSource(null);
+      setReadError({ message: decoded.message, next: null, code: 'bad_request' });
+      return;
+    }
+    setSource({ name: file.name, size: file.size, encoding: decoded.encoding, text: decoded.text, edited: false });
+    announce(`Read ${file.name}; checking it`);
+  };
+  const onPick = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    // Cleared so that choosing the same (fixed) file again fires a change.
+    e.target.value = '';
+    if (file) void read(file);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void read(file);
+  };
+
+  const rewrite = (text: string) => setSource((s) => (s ? { ...s, text, edited: true } : s));
+  const rename = (column: number, name: string) => {
+    if (source && parsed) rewrite(renameColumn(source.text, parsed, column, name));
+  };
+  const saveCell = (cell: CellRef, value: string) => {
+    if (source && parsed) rewrite(editCell(source.text, parsed, cell.row, cell.column, value));
+    setEditing(null);
+  };
+
+  const report = check.state === 'done' ? check.report : null;
+  const problems: ImportProblem[] = report?.problems ?? [];
+  const ready = report !== null && problems.length === 0 && report.rows > 0 && !importing;
+
+  const runImport = async () => {
+    if (!source || !profile) return;
+    setImporting({ done: 0, total: report?.rows ?? null });
+    setImportError(null);
+    try {
+      const final = await api['devices.import']({ profile, batch, text: source.text, dryRun: false });
+      if (final.problems.length > 0) {
+        setCheck({ state: 'done', report: final });
+      } else {
+        setResult(final);
+        announce(`Imported: ${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged`);
+        onDone();
+      }
+    } catch (err) {
+      setImportError(explain(err));
+    } finally {
+      setImporting(null);
+    }
+  };
+
+  const downloadEdited = () => {
+    if (!source) return;
+    const blob = new Blob([source.text], { type: parsed?.format === 'json' ? 'application/json' : 'text/csv;charset=utf-8' });
+    downloadBlob(source.name.replace(/(\.\w+)?$/, '-fixed$1'), blob);
+  };
+
+  if (!profile) {
+    return (
+      <div className="card">
+        <p>
+          This batch has no profile, so the station would not know how its devices provision. Create the batch again with a
+          profile, then import the list into it.
+        </p>
+      </div>
+    );
+  }
+
+  if (result) {
+    return (
+      <section className="card import-result" aria-labelledby={`${id}-done`}>
+        <h2 id={`${id}-done`}>
+          <Icon name="check" size={18} />
+          Imported {source?.name}
+        </h2>
+        <ul className="result-counts" aria-label="Import result">
+          <li>
+            <strong className="num" data-import-created>
+              {formatCount(result.created)}
+            </strong>{' '}
+            created
+          </li>
+          <li>
+            <strong className="num">{formatCount(result.updated)}</strong> updated
+          </li>
+          <li>
+            <strong className="num">{formatCount(result.unchanged)}</strong> unchanged
+          </li>
+        </ul>
+        <p className="muted">
+          Importing the same file again changes nothing; a file with changed rows updates those devices only.
+        </p>
+        <div className="form-actions start">
+          <button type="button" className="btn btn-primary" onClick={onIssueTokens}>
+            <Icon name="ticket" />
+            Issue tokens next
+          </button>
+          <button type="button" className="btn" onClick={onShowDevices}>
+            Show the devices
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => {
+              setResult(null);
+              setSource(null);
+              setCheck({ state: 'idle' });
+            }}
+          >
+            Import another file
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <div className="import-wizard">
+      <ol className="steps" aria-label="Import steps">
+        <li aria-current={!source ? 'step' : undefined} className={source ? 'is-done' : ''}>
+          Choose the file
+        </li>
+        <li aria-current={source && !ready ? 'step' : undefined} className={ready ? 'is-done' : ''}>
+          Check and fix
+        </li>
+        <li aria-current={ready ? 'step' : undefined}>Import</li>
+      </ol>
+
+      <section
+        className={`card drop-zone${dragging ? ' is-dragging' : ''}`}
+        aria-labelledby={`${id}-pick`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <div className="card-header">
+          <div>
+            <h2 id={`${id}-pick`}>Device list</h2>
+            <p className="card-subtitle">
+              CSV (comma, semicolon or tab) or JSON, with a <code>name</code> column. Known columns: name, token, clientId,
+              username, password, certificate, serial, mac, label; anything else becomes an attribute as{' '}
+              <code>attr:&lt;key&gt;</code>.
+            </p>
+          </div>
+          <div className="pick">
+            <input
+              ref={fileInput}
+              id={`${id}-file`}
+              type="file"
+              accept=".csv,.tsv,.txt,.json,text/csv,application/json"
+              className="visually-hidden"
+              onChange={onPick}
+              aria-label="Device list file"
+            />
+            <button type="button" className={source ? 'btn' : 'btn btn-primary'} onClick={() => fileInput.current?.click()}>
+              <Icon name="upload" />
+              {source ? 'Choose another file…' : 'Choose file…'}
+            </button>
+          </div>
+        </div>
+        {source && parsed && (
+          <p className="file-facts" data-file-name={source.name}>
+            <strong>{source.name}</strong> · {formatCount(parsed.rows.length)} {parsed.rows.length === 1 ? 'row' : 'rows'} ·{' '}
+            {parsed.format === 'json' ? 'JSON' : `CSV, ${delimiterName[parsed.delimiter ?? ',']}-separated`} · {source.encoding}
+            {source.edited && (
+              <>
+                {' '}
+                · <span className="badge badge-warning">changed here</span>{' '}
+                <button type="button" className="btn btn-small btn-ghost" onClick={downloadEdited}>
+                  <Icon name="download" size={14} />
+                  Save the corrected file
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        {!source && !readError && <p className="drop-hint muted">…or drop the file here.</p>}
+        {readError && <ErrorNotice error={readError} />}
+      </section>
+
+      {source && parsed && (
+        <>
+          {parsed.error && (
+            <ErrorNotice
+              error={{
+                message: `Line ${parsed.error.line}: ${parsed.error.message}`,
+                next: 'Fix it in the spreadsheet or text editor, save, and choose the file again.',
+                code: 'bad_request',
+              }}
+            />
+          )}
+          <ColumnMapping parsed={parsed} onRename={rename} problems={problems} />
+          <section className="card" aria-labelledby={`${id}-check`}>
+            <div className="card-header">
+              <h2 id={`${id}-check`}>Check</h2>
+              <CheckStatus check={check} />
+            </div>
+            {check.state === 'failed' && <ErrorNotice error={check.error} />}
+            {problems.length > 0 && (
+              <ProblemList
+                problems={problems}
+                parsed={parsed}
+                onFix={(cell) => setEditing(cell)}
+                fileName={source.name}
+              />
+            )}
+            <ImportPreview
+              parsed={parsed}
+              problems={problems}
+              editing={editing}
+              onEdit={setEditing}
+              onSave={saveCell}
+              fileName={source.name}
+            />
+          </section>
+          <div className="import-footer">
+            {importing && (
+              <div className="import-progress">
+                <progress
+                  className="load-progress"
+                  aria-label="Importing devices"
+                  max={Math.max(importing.total ?? 1, 1)}
+                  value={importing.total ? importing.done : undefined}
+                />
+                <span className="muted num">
+                  {importing.total ? `${formatCount(importing.done)} of ${formatCount(importing.total)}` : 'Importing…'}
+                </span>
+              </div>
+            )}
+            {importError && <ErrorNotice error={importError} onRetry={() => void runImport()} />}
+            <button type="button" className="btn btn-primary btn-large" disabled={!ready} onClick={() => void runImport()}>
+              <Icon name="upload" />
+              {importing
+                ? 'Importing…'
+                : ready
+                  ? `Import ${formatCount(report.rows)} ${report.rows === 1 ? 'device' : 'devices'}`
+                  : problems.length > 0
+                    ? 'Import (fix the problems first)'
+                    : 'Import'}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function CheckStatus({ check }: { check: Check }) {
+  if (check.state === 'checking') {
+    return (
+      <output className="check-status" aria-busy="true">
+        <span className="spinner" aria-hidden="true" /> The station is checking the file…
+      </output>
+    );
+  }
+  if (check.state !== 'done') return null;
+  const { report } = check;
+  if (report.problems.length > 0) {
+    return (
+      <output className="check-status is-bad" data-check="problems">
+        <Icon name="alert" />
+        {formatCount(report.problems.length)} {report.problems.length === 1 ? 'problem' : 'problems'} to fix; nothing is imported until
+        the whole file is right
+      </output>
+    );
+  }
+  if (report.rows === 0) return <output className="check-status is-bad">The file has no device rows.</output>;
+  return (
+    <output className="check-status is-good" data-check="ok">
+      <Icon name="check" />
+      All {formatCount(report.rows)} rows are fine: {formatCount(report.created)} new, {formatCount(report.updated)} to update,{' '}
+      {formatCount(report.unchanged)} unchanged
+    </output>
+  );
+}

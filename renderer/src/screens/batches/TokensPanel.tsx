@@ -1,0 +1,173 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { Batch } from '../../../../shared/batches.ts';
+import type { TokenState, TokenView } from '../../../../shared/tokens.ts';
+import type { Route } from '../../app/route.ts';
+import { TokenStateBadge, tokenStateLabel } from '../../components/Badges.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatCount, formatDateTime, RelativeTime } from '../../components/time.tsx';
+import { type Column, VirtualTable } from '../../components/VirtualTable.tsx';
+import { naturalKey } from '../../data/device-store.ts';
+import { setLabelSelection } from '../../data/label-selection.ts';
+import type { QuerySnapshot } from '../../data/live-query.ts';
+import { IssueTokensDialog } from './IssueTokensDialog.tsx';
+import { RevokeTokensDialog } from './RevokeTokensDialog.tsx';
+import { TokenDialog } from './TokenDialog.tsx';
+
+const tokenStates: TokenState[] = ['active', 'used', 'locked', 'expired', 'revoked'];
+export const protectionShort = { derived: 'None', pin: 'PIN', password: 'Password' } as const;
+
+const columns: Column<TokenView>[] = [
+  { id: 'code', header: 'Short code', width: '10.5rem', cell: (t) => <code className="strong">{t.shortCode}</code> },
+  {
+    id: 'device',
+    header: 'For',
+    width: 'minmax(10rem, 1.5fr)',
+    cell: (t) => (t.device ? <span className="device-name ellipsis">{t.device}</span> : <span className="ellipsis">Group token</span>),
+  },
+  { id: 'state', header: 'State', width: '7.5rem', cell: (t) => <TokenStateBadge state={t.state} /> },
+  {
+    id: 'uses',
+    header: 'Uses',
+    width: '6rem',
+    align: 'end',
+    cell: (t) => (
+      <span className="num">
+        {formatCount(t.uses)} / {formatCount(t.maxUses)}
+      </span>
+    ),
+  },
+  { id: 'protection', header: 'Protection', width: '7rem', cell: (t) => protectionShort[t.protection] },
+  {
+    id: 'expires',
+    header: 'Expires',
+    width: 'minmax(9rem, 1fr)',
+    cell: (t) => (t.expiresAt ? <span title={formatDateTime(t.expiresAt)}>{formatDateTime(t.expiresAt)}</span> : <span className="muted">never</span>),
+  },
+  { id: 'issued', header: 'Issued', width: '8rem', cell: (t) => <RelativeTime iso={t.createdAt} /> },
+];
+
+/** A batch's onboarding tokens with their states; issue, revoke and reissue them; a row shows the token's code. */
+export function TokensPanel({
+  batch,
+  batchInfo,
+  snapshot,
+  reload,
+  navigate,
+}: {
+  batch: string;
+  batchInfo: Batch | null;
+  snapshot: QuerySnapshot<TokenView[]>;
+  reload: () => void;
+  navigate: (r: Route) => void;
+}) {
+  const [only, setOnly] = useState<TokenState | null>(null);
+  const [dialog, setDialog] = useState<'issue' | 'revoke' | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const all = snapshot.value ?? [];
+  const counts = useMemo(() => {
+    const c: Record<TokenState, number> = { active: 0, used: 0, locked: 0, expired: 0, revoked: 0 };
+    for (const t of all) c[t.state]++;
+    return c;
+  }, [all]);
+  // Group tokens first, then by device name as people count (dev-2 before dev-10), the newest token of a device first.
+  const shown = useMemo(
+    () =>
+      (only ? all.filter((t) => t.state === only) : all)
+        .map((t) => ({ t, key: t.device === null ? '' : naturalKey(t.device) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.t.id - a.t.id))
+        .map((x) => x.t),
+    [all, only],
+  );
+  const onRow = useCallback((t: TokenView) => setOpenId(t.id), []);
+  const revocable = all.filter((t) => t.state === 'active' || t.state === 'locked');
+
+  return (
+    <section className="tokens-panel" aria-label="Onboarding tokens">
+      <div className="toolbar">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Show tokens by state</legend>
+          <button type="button" aria-pressed={only === null} onClick={() => setOnly(null)}>
+            All <span className="num count">{formatCount(all.length)}</span>
+          </button>
+          {tokenStates.map((s) => (
+            <button type="button" key={s} aria-pressed={only === s} onClick={() => setOnly(only === s ? null : s)} data-token-count={s}>
+              {tokenStateLabel[s]} <span className="num count">{formatCount(counts[s])}</span>
+            </button>
+          ))}
+        </fieldset>
+        <div className="toolbar-end">
+          <button type="button" className="btn btn-ghost btn-danger-text" onClick={() => setDialog('revoke')} disabled={revocable.length === 0}>
+            <Icon name="ban" />
+            Revoke all…
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => setDialog('issue')} disabled={!batchInfo}>
+            <Icon name="ticket" />
+            Issue tokens
+          </button>
+        </div>
+      </div>
+      <p className="muted tokens-help">
+        A token is what a label’s QR code carries: a device presents it (as its provision key and secret) to provision.
+        <strong> Active</strong> can still be used, <strong>used</strong> provisioned its device, <strong>locked</strong> saw too
+        many wrong PINs and waits, <strong>expired</strong> and <strong>revoked</strong> no longer work.
+      </p>
+      {snapshot.error && <ErrorNotice error={snapshot.error} onRetry={reload} />}
+      <VirtualTable
+        label={`Tokens of batch ${batch}`}
+        className="tokens-table"
+        columns={columns}
+        count={shown.length}
+        rowAt={(i) => shown[i]!}
+        keyAt={(i) => shown[i]!.id}
+        onRowClick={onRow}
+        selectedKey={openId}
+        maxHeight={560}
+        empty={
+          snapshot.phase === 'loading' ? (
+            <span className="muted">Loading tokens…</span>
+          ) : all.length === 0 ? (
+            <div className="empty-state">
+              <strong>No tokens yet.</strong>
+              <span>Issue one per device to print a label for each, or one group token for devices that enrol themselves.</span>
+              <button type="button" className="btn btn-primary" onClick={() => setDialog('issue')} disabled={!batchInfo}>
+                Issue tokens
+              </button>
+            </div>
+          ) : (
+            <span className="muted">No {only ? tokenStateLabel[only].toLowerCase() : ''} tokens.</span>
+          )
+        }
+      />
+      {dialog === 'issue' && (
+        <IssueTokensDialog
+          batch={batch}
+          devices="all"
+          allowGroup
+          onClose={() => setDialog(null)}
+          onIssued={reload}
+          onPrint={() => {
+            setLabelSelection(null);
+            navigate({ screen: 'labels', batch, device: null });
+          }}
+        />
+      )}
+      {dialog === 'revoke' && <RevokeTokensDialog batch={batch} tokens={revocable} wholeBatch onClose={() => setDialog(null)} />}
+      {openId !== null && (
+        <TokenDialog
+          id={openId}
+          view={all.find((t) => t.id === openId) ?? null}
+          onClose={() => setOpenId(null)}
+          onReissued={(next) => {
+            reload();
+            setOpenId(next);
+          }}
+          onPrint={(device) => {
+            setLabelSelection(device ? { batch, devices: [device] } : null);
+            navigate({ screen: 'labels', batch, device: null });
+          }}
+        />
+      )}
+    </section>
+  );
+}

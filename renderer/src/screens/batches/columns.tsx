@@ -1,0 +1,80 @@
+import type { Device } from '../../../../shared/devices.ts';
+import type { TokenView } from '../../../../shared/tokens.ts';
+import { TokenStateBadge } from '../../components/Badges.tsx';
+import { RelativeTime } from '../../components/time.tsx';
+import type { Column } from '../../components/VirtualTable.tsx';
+import { deviceColumns } from '../devices/columns.tsx';
+
+const none = <span className="muted">—</span>;
+// The Devices table's columns, a little narrower: here they share the width with a checkbox, a token and an install column.
+const byId = (id: string, width?: string) => {
+  const column = deviceColumns.find((c) => c.id === id)!;
+  return width ? { ...column, width } : column;
+};
+
+export interface SelectionColumns {
+  isSelected: (d: Device) => boolean;
+  toggle: (d: Device) => void;
+  allState: 'all' | 'some' | 'none';
+  toggleAll: () => void;
+  tokenOf: (d: Device) => TokenView | undefined;
+}
+
+/** The batch's device table: the Devices table's columns, a checkbox per row for bulk actions, token and installation. */
+export function batchColumns(s: SelectionColumns): Column<Device>[] {
+  return [
+    {
+      id: 'select',
+      header: (
+        <input
+          type="checkbox"
+          aria-label="Select all shown devices"
+          checked={s.allState === 'all'}
+          ref={(el) => {
+            if (el) el.indeterminate = s.allState === 'some';
+          }}
+          onChange={s.toggleAll}
+        />
+      ),
+      width: '2.75rem',
+      cell: (d) => (
+        <input
+          type="checkbox"
+          aria-label={`Select ${d.name}`}
+          checked={s.isSelected(d)}
+          onChange={() => s.toggle(d)}
+          onClick={(e) => e.stopPropagation()}
+          tabIndex={-1}
+        />
+      ),
+    },
+    byId('name', 'minmax(9rem, 1.3fr)'),
+    byId('ids', 'minmax(11rem, 1.4fr)'),
+    byId('state', '8rem'),
+    {
+      id: 'token',
+      header: 'Token',
+      width: '6.5rem',
+      cell: (d) => {
+        const t = s.tokenOf(d);
+        return t ? <TokenStateBadge state={t.state} /> : none;
+      },
+    },
+    { ...byId('provisionedVia', '6.5rem'), header: 'Via' },
+    {
+      id: 'installed',
+      header: 'Installed',
+      width: 'minmax(9rem, 1fr)',
+      cell: (d) =>
+        d.installedAt ? (
+          <span className="ellipsis" title={d.locationNote ?? undefined}>
+            <RelativeTime iso={d.installedAt} />
+            {d.locationNote ? <span className="muted"> · {d.locationNote}</span> : null}
+          </span>
+        ) : (
+          none
+        ),
+    },
+    byId('lastSeenAt', '7rem'),
+  ];
+}

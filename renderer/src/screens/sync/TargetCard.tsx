@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import type { SyncTarget } from '../../../../shared/sync.ts';
+import { useStation } from '../../app/station.tsx';
+import { type Explained, explain } from '../../api/errors.ts';
+import { announce } from '../../components/Announcer.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatCount, RelativeTime } from '../../components/time.tsx';
+
+const statusText: Record<SyncTarget['status'], { label: string; tone: string; hint: string }> = {
+  idle: { label: 'Idle', tone: 'success', hint: 'Up to date, or waiting for new work' },
+  syncing: { label: 'Syncing', tone: 'info', hint: 'Sending devices now' },
+  offline: { label: 'Offline', tone: 'warning', hint: 'Not reachable; retries by itself' },
+  stopped: { label: 'Stopped', tone: 'danger', hint: 'Needs you: the credentials were refused' },
+};
+
+type Live = { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null };
+
+/** One sync target: where, how it is doing, and what can be done (test, sync now, retry, remove). */
+export function TargetCard({ target, live, onRemove, onChanged }: { target: SyncTarget; live?: Live; onRemove: () => void; onChanged: () => void }) {
+  const { api } = useStation();
+  const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<Explained | null>(null);
+  const state = live?.status ?? target.status;
+  const counts = live?.counts ?? target.counts;
+  const message = live ? live.message : target.message;
+  const total = counts.synced + counts.pending + counts.conflict + counts.error;
+  const s = statusText[state];
+
+  const act = async (what: string, action: () => Promise<void>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(null);
+      onChanged();
+    }
+  };
+
+  return (
+    <li className="card target-card" data-target={target.name} aria-label={`Sync target ${target.name}`}>
+      <div className="card-header">
+        <div>
+          <h2>
+            {target.name} <span className="transport">{target.type === 'thingsboard' ? 'ThingsBoard' : 'Webhook'}</span>
+          </h2>
+          <p className="card-subtitle">
+            <code>{target.url}</code> · {target.auth === 'password' ? `signs in as ${target.username}` : target.auth === 'api-key' ? 'API key' : 'signed (HMAC)'}
+          </p>
+        </div>
+        <span className={`badge badge-${s.tone}`} title={s.hint} data-target-status={state}>
+          <span className="badge-dot" aria-hidden="true" />
+          {s.label}
+        </span>
+      </div>
+      {message && <p className={state === 'stopped' ? 'field-error' : 'muted'}>{message}</p>}
+      <div className="state-bar" role="img" aria-label={`${formatCount(counts.synced)} of ${formatCount(total)} devices synced`}>
+        {total > 0 && (
+          <>
+            {counts.synced > 0 && <span className="state-bar-online" style={{ flexGrow: counts.synced }} />}
+            {counts.pending > 0 && <span className="state-bar-pending" style={{ flexGrow: counts.pending }} />}
+            {counts.conflict + counts.error > 0 && <span className="state-bar-danger" style={{ flexGrow: counts.conflict + counts.error }} />}
+          </>
+        )}
+      </div>
+      <dl className="sync-counts">
+        <div>
+          <dt>Synced</dt>
+          <dd className="num">{formatCount(counts.synced)}</dd>
+        </div>
+        <div>
+          <dt>Waiting</dt>
+          <dd className="num">{formatCount(counts.pending)}</dd>
+        </div>
+        <div className={counts.conflict ? 'is-bad' : ''}>
+          <dt>Conflicts</dt>
+          <dd className="num">{formatCount(counts.conflict)}</dd>
+        </div>
+        <div className={counts.error ? 'is-bad' : ''}>
+          <dt>Errors</dt>
+          <dd className="num">{formatCount(counts.error)}</dd>
+        </div>
+        <div>
+          <dt>Last synced</dt>
+          <dd>
+            <RelativeTime iso={target.lastSyncedAt} />
+          </dd>
+        </div>
+      </dl>
+      {test && (
+        <p className={test.ok ? 'check-status is-good' : 'field-error'} role="status">
+          <Icon name={test.ok ? 'check' : 'alert'} />
+          {test.message}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+      <div className="form-actions start">
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy !== null}
+          onClick={() =>
+            void act('test', async () => {
+              setTest(null);
+              const r = await api['sync.targets.test']({ name: target.name });
+              setTest(r);
+              announce(r.message);
+            })
+          }
+        >
+          <Icon name="plug" size={14} />
+          {busy === 'test' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy !== null}
+          onClick={() =>
+            void act('run', async () => {
+              await api['sync.run']({ target: target.name });
+            })
+          }
+        >
+          <Icon name="sync" size={14} />
+          {busy === 'run' ? 'Syncing…' : 'Sync now'}
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy !== null || (counts.conflict + counts.error === 0 && state !== 'stopped')}
+          onClick={() =>
+            void act('retry', async () => {
+              const r = await api['sync.retry']({ target: target.name });
+              announce(`${r.retried} devices queued again`);
+            })
+          }
+        >
+          <Icon name="refresh" size={14} />
+          Retry failed
+        </button>
+        <button type="button" className="btn btn-small btn-ghost btn-danger-text push-end" onClick={onRemove}>
+          <Icon name="trash" size={14} />
+          Remove…
+        </button>
+      </div>
+    </li>
+  );
+}
