@@ -84,6 +84,18 @@ export const OutcomeCounts = z.object({
   BAD_REQUEST: z.number().int(),
 });
 
+/** One line of a device's history: provisioning attempts under its name, and what people did to it. */
+export const DeviceEvent = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  kind: z.string(),
+  outcome: z.string().nullable(),
+  reason: z.string().nullable(),
+  transport: Transport.nullable(),
+  remoteAddress: z.string().nullable(),
+});
+export type DeviceEvent = z.infer<typeof DeviceEvent>;
+
 export const ProvisionAttempt = z.object({
   id: z.number().int(),
   at: z.string(),

@@ -79,6 +79,8 @@ export const SendToPrinter = LabelJob.extend({
 
 export const SendToPrinterResult = z.object({ labels: z.number().int(), bytes: z.number().int() });
 
+const point = z.object({ x: z.number(), y: z.number() });
+
 export const LabelTemplateInfo = z.object({
   name: z.string(),
   title: z.string(),
@@ -92,6 +94,13 @@ export const LabelTemplateInfo = z.object({
   fields: z.array(z.string()),
   /** The remembered printer offset applied to every render of this template. */
   offset: LabelOffset,
+  /** Where labels, the QR code and the text sit, in mm: the UI draws its true-scale preview from this. */
+  layout: z.object({
+    grid: z.object({ cols: z.number().int(), rows: z.number().int(), originMm: point, pitchMm: point }).optional(),
+    qrMm: z.object({ x: z.number(), y: z.number(), size: z.number() }),
+    text: z.object({ boxMm: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }), fontPt: z.number() }),
+    cornerRadiusMm: z.number().optional(),
+  }),
 });
 export type LabelTemplateInfo = z.infer<typeof LabelTemplateInfo>;
 

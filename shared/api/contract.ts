@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Device, DeviceDetail, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt } from '../devices.ts';
+import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt } from '../devices.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
@@ -114,6 +114,12 @@ export const adminApi = {
    * behind it, or not_found with a plain message.
    */
   'devices.locate': method({ params: z.object({ scanned: z.string().max(4096) }), result: Device, action: 'GetDevice' }),
+  /** The device's history from the audit log, newest first (attempts under its name included). */
+  'devices.events': method({
+    params: z.object({ name: z.string(), limit: z.number().int().min(1).max(500).default(50) }),
+    result: z.array(DeviceEvent),
+    action: 'GetDevice',
+  }),
   /** The technician mounted the device: when, and a note on where (room, rack, floor). */
   'devices.markInstalled': method({
     params: z.object({ name: z.string(), note: z.string().max(500).default('') }),

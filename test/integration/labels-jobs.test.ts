@@ -149,6 +149,14 @@ describe('label jobs: a batch becomes labels carrying each device its own token'
     const printable = await t.call('tokens.printable', { id: ids.get('meter-001')! });
     expect(JSON.parse(json!.payload)).toEqual({ host: '10.9.8.7', ports: { http: 18080, mqtt: 11883, coap: 15683 }, key: printable.key, secret: printable.secret });
 
+    // A listener switched off before it ever bound to a free port has none yet: its default port is printed.
+    t.engine.runtime.listeners = [
+      { name: 'http', address: '10.9.8.7', port: 0, url: '', enabled: false, lanUrls: [] },
+      { name: 'mqtt', address: '10.9.8.7', port: 11883, url: '', enabled: true, lanUrls: [] },
+      { name: 'coap', address: '10.9.8.7', port: 15683, url: '', enabled: false, lanUrls: [] },
+    ];
+    expect(JSON.parse(labelsOf({ payload: 'json' })[0]!.payload).ports).toEqual({ http: 8080, mqtt: 11883, coap: 15683 });
+
     // Unbound (0.0.0.0) or not serving: the first LAN IPv4 address and the CLI's default ports.
     const lan = { eth0: [{ address: '192.168.7.20', family: 'IPv4', internal: false }], lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }] };
     expect(lanAddress(lan as never)).toBe('192.168.7.20');

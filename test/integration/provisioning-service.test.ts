@@ -74,6 +74,26 @@ describe('provisioning service (decision order of the contract)', () => {
     expect(await ask()).toEqual({ credentialsValue: 'preset-token', credentialsType: 'ACCESS_TOKEN', status: 'SUCCESS' });
   });
 
+  it("a device's history holds the attempts made under its name, even before it existed, and what people did", async () => {
+    await t.call('profiles.add', { name: 'pre2', provisionDeviceKey: 'k3', provisionDeviceSecret: 's3', strategy: 'check-pre-provisioned' });
+    const ask = () => {
+      const d = t.service.decode({ provisionDeviceKey: 'k3', provisionDeviceSecret: 's3', deviceName: 'late-1' });
+      if (!d.ok) throw new Error(d.message);
+      return t.service.provision(d.request, origin);
+    };
+    expect(await ask()).toMatchObject({ status: 'FAILURE' });
+    await t.call('devices.add', { profile: 'pre2', name: 'late-1', token: 'late-token' });
+    expect(await ask()).toMatchObject({ status: 'SUCCESS' });
+    await t.call('devices.markInstalled', { name: 'late-1', note: 'roof' });
+    const events = await t.call('devices.events', { name: 'late-1' });
+    expect(events.map((e) => [e.kind, e.outcome, e.reason])).toEqual([
+      ['device.installed', null, null],
+      ['provision', 'SUCCESS', null],
+      ['device.added', null, null],
+      ['provision', 'FAILURE', 'no pre-provisioned device of this name'],
+    ]);
+  });
+
   it('reports malformed requests as values, not outcomes', () => {
     expect(t.service.decode(null)).toMatchObject({ ok: false });
     expect(t.service.decode({ provisionDeviceKey: null, provisionDeviceSecret: 's' })).toEqual({ ok: false, message: 'provisionDeviceKey is missing' });

@@ -37,6 +37,12 @@ export function createLabelService(deps: LabelServiceDeps) {
       dpis: t.dpi ?? [],
       fields: [...t.text.lines],
       offset: offsets.get(t.name),
+      layout: {
+        ...(t.grid ? { grid: { cols: t.grid.cols, rows: t.grid.rows, originMm: t.grid.originMm, pitchMm: t.grid.pitchMm } } : {}),
+        qrMm: t.qrMm,
+        text: { boxMm: t.text.boxMm, fontPt: t.text.fontPt },
+        ...(t.labelMm.cornerRadius === undefined ? {} : { cornerRadiusMm: t.labelMm.cornerRadius }),
+      },
     };
   }
 

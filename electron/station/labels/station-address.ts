@@ -23,6 +23,11 @@ export function stationAddress(
   interfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>,
 ): StationAddress {
   const listener = (name: 'http' | 'mqtt' | 'coap') => listeners.find((l) => l.name === name);
+  // A listener switched off before it ever bound to "any free port" has no port yet: print the default instead.
+  const portOf = (name: 'http' | 'mqtt' | 'coap') => {
+    const port = listener(name)?.port;
+    return port !== undefined && port > 0 ? port : undefined;
+  };
   const bound = listener('http')?.address;
   const boundHost = bound !== undefined && !isWildcard(bound) && !bound.startsWith('127.') && bound !== '::1' ? bound : null;
   const host = given.host ?? boundHost ?? lanAddress(interfaces);
@@ -32,9 +37,9 @@ export function stationAddress(
   return {
     host,
     ports: {
-      http: given.httpPort ?? listener('http')?.port ?? DEFAULT_PORTS.http,
-      mqtt: given.mqttPort ?? listener('mqtt')?.port ?? DEFAULT_PORTS.mqtt,
-      coap: given.coapPort ?? listener('coap')?.port ?? DEFAULT_PORTS.coap,
+      http: given.httpPort ?? portOf('http') ?? DEFAULT_PORTS.http,
+      mqtt: given.mqttPort ?? portOf('mqtt') ?? DEFAULT_PORTS.mqtt,
+      coap: given.coapPort ?? portOf('coap') ?? DEFAULT_PORTS.coap,
     },
   };
 }

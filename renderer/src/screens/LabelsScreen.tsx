@@ -9,7 +9,7 @@ import { formatCount } from '../components/time.tsx';
 import { setLabelSelection, useLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { geometryOf } from './labels/geometry.ts';
-import { type LabelChoices, jobOf, stationPorts } from './labels/job.ts';
+import { type LabelChoices, jobOf } from './labels/job.ts';
 import { LabelOptions } from './labels/LabelOptions.tsx';
 import { PrintActions } from './labels/PrintActions.tsx';
 import { SheetPreview } from './labels/SheetPreview.tsx';
@@ -27,7 +27,7 @@ const remembered = () => {
 
 /** Label sheets for a batch: stock, payload, error correction, printer offset, a true-scale preview, print. */
 export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: Route) => void }) {
-  const { api, batches, hub, status } = useStation();
+  const { api, batches, hub } = useStation();
   const id = useId();
   const batchesSnap = useSyncExternalStore(batches.subscribe, batches.getSnapshot);
   useEffect(() => {
@@ -84,10 +84,9 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
     setChoices((c) => ({ ...c, template: t.name, offset: t.offset, dpi: t.dpis[0], skip: 0 }));
   };
 
-  const ports = useMemo(() => stationPorts(status?.listeners ?? []), [status]);
   const full: LabelChoices | null = useMemo(
-    () => (batch && template ? { ...choices, batch, devices: picked, ports } : null),
-    [choices, batch, picked, template, ports],
+    () => (batch && template ? { ...choices, batch, devices: picked } : null),
+    [choices, batch, picked, template],
   );
 
   const [tokens] = useLiveQuery(
@@ -227,7 +226,6 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
                 <h2 id={`${id}-preview`}>Preview of the first page</h2>
                 <p className="card-subtitle">
                   {scale === 'actual' ? 'True scale: at 100% zoom a millimetre here is a millimetre on paper.' : 'Shrunk to fit.'}
-                  {geometry && !geometry.exact && ' Positions on the sheet are approximate: print a test page with outlines to check them.'}
                 </p>
               </div>
               <fieldset className="segmented">

@@ -1,4 +1,4 @@
-import type { ProvisionAttempt } from '../../../../shared/devices.ts';
+import type { DeviceEvent, ProvisionAttempt } from '../../../../shared/devices.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import type { EngineDeps } from '../../engine.ts';
 import type { Devices } from '../../provisioning/devices.ts';
@@ -19,6 +19,9 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
     bus.publish({ type: 'changed', entity, batch });
     return value;
   };
+  const history = db.prepare(`SELECT id, at, kind, outcome, reason, transport, remote_address FROM events
+    WHERE device_id = (SELECT id FROM devices WHERE name = @name) OR (device_id IS NULL AND device_name = @name)
+    ORDER BY id DESC LIMIT @limit`);
   const summary = db.prepare(`SELECT outcome, count(*) AS n FROM events WHERE kind = 'provision' AND at >= ? GROUP BY outcome`);
   const attempts = db.prepare(`SELECT id, at, device_name, transport, outcome, reason, remote_address FROM events
     WHERE kind = 'provision' ORDER BY id DESC LIMIT ?`);
@@ -41,6 +44,18 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
       bus.publish({ type: 'device', device: withoutSecret(device) });
       return changed('devices', device, device.batch);
     },
+    'devices.events': (p) =>
+      (history.all(p) as Record<string, unknown>[]).map(
+        (r): DeviceEvent => ({
+          id: r.id as number,
+          at: new Date(r.at as number).toISOString(),
+          kind: r.kind as string,
+          outcome: r.outcome as string | null,
+          reason: r.reason as string | null,
+          transport: r.transport as DeviceEvent['transport'],
+          remoteAddress: r.remote_address as string | null,
+        }),
+      ),
     'devices.locate': (p) => withoutSecret(installation.locate(p.scanned)),
     'devices.markInstalled': (p) => {
       const device = withoutSecret(installation.markInstalled(p.name, p.note));

@@ -3,6 +3,7 @@ import telemetry from './0002-telemetry.sql';
 import onboardingTokens from './0003-onboarding-tokens.sql';
 import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
+import deviceHistory from './0006-device-history.sql';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'onboarding-tokens', sql: onboardingTokens },
   { version: 4, name: 'sync', sql: sync },
   { version: 5, name: 'labels', sql: labels },
+  { version: 6, name: 'device-history', sql: deviceHistory },
 ];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { DeviceDetail } from '../../../../shared/devices.ts';
+import type { DeviceDetail, DeviceEvent, ProvisionAttempt } from '../../../../shared/devices.ts';
 import type { LabelHistory } from '../../../../shared/labels.ts';
 import type { TokenView } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
@@ -13,6 +13,8 @@ import { Credentials } from './Credentials.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
+
+const eventTitles: Record<string, string> = { 'device.added': 'Added', 'device.installed': 'Installed' };
 
 const protectionLabel = { derived: 'Secret on the label', pin: 'PIN', password: 'Password' } as const;
 
@@ -39,7 +41,9 @@ export function DeviceDrawer({
   const [ownToken, setOwnToken] = useState<TokenView | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const feedSnap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
-  const attempts = useMemo(() => feedSnap.items.filter((a) => a.deviceName === name).slice(0, 20), [feedSnap.items, name]);
+  // The newest live attempt under this name: when it changes, the history is read again.
+  const latestAttempt = useMemo(() => feedSnap.items.find((a) => a.deviceName === name)?.id ?? null, [feedSnap.items, name]);
+  const [events, setEvents] = useState<DeviceEvent[] | null>(null);
   const focusRef = useRef(focusOnOpen);
   focusRef.current = focusOnOpen;
 
@@ -61,6 +65,18 @@ export function DeviceDrawer({
     if (focusRef.current) headingRef.current?.focus();
     api['labels.history']({ device: name, limit: 10 }).then(setHistory, () => setHistory(null));
   }, [load, api, name]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt for this device is the reason to read again
+  useEffect(() => {
+    let live = true;
+    api['devices.events']({ name, limit: 20 }).then(
+      (list) => live && setEvents(list),
+      () => live && setEvents(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, name, latestAttempt]);
 
   const batch = detail?.batch ?? null;
   useEffect(() => {
@@ -208,19 +224,19 @@ export function DeviceDrawer({
             </section>
 
             <section aria-labelledby="attempts-title" className="drawer-section">
-              <h3 id="attempts-title">Provisioning attempts</h3>
-              {attempts.length === 0 ? (
-                <p className="muted">None among the latest attempts this window has seen.</p>
+              <h3 id="attempts-title">History</h3>
+              {events === null || events.length === 0 ? (
+                <p className="muted">{events === null ? 'Loading…' : 'Nothing yet: no device has tried to provision under this name.'}</p>
               ) : (
                 <ol className="attempt-list">
-                  {attempts.map((a) => (
-                    <li key={a.id}>
-                      <time dateTime={a.at} title={formatDateTime(a.at)} className="num">
-                        {formatClock(a.at)}
+                  {events.map((e) => (
+                    <li key={e.id}>
+                      <time dateTime={e.at} title={formatDateTime(e.at)} className="num">
+                        {formatClock(e.at)}
                       </time>
-                      <OutcomeBadge outcome={a.outcome} />
-                      {a.transport && <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span>}
-                      <span className="muted ellipsis">{a.reason ?? ''}</span>
+                      {e.kind === 'provision' && e.outcome ? <OutcomeBadge outcome={e.outcome as ProvisionAttempt['outcome']} /> : <span className="badge">{eventTitles[e.kind] ?? e.kind}</span>}
+                      {e.transport && <span className={`transport transport-${e.transport}`}>{e.transport.toUpperCase()}</span>}
+                      <span className="muted ellipsis">{e.reason ?? ''}</span>
                     </li>
                   ))}
                 </ol>

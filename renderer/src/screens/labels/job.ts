@@ -1,5 +1,4 @@
 import type { LabelEcc, LabelJobInput, LabelOffset, PayloadKind } from '../../../../shared/labels.ts';
-import type { ListenerInfo } from '../../../../shared/station.ts';
 
 /** Everything the Labels screen lets the technician choose, as one value. */
 export interface LabelChoices {
@@ -18,24 +17,6 @@ export interface LabelChoices {
   offset: LabelOffset;
   skip: number;
   outlines: boolean;
-  /** Ports to print into url/json payloads for listeners that are switched off (see stationPorts). */
-  ports?: { httpPort?: number; mqttPort?: number; coapPort?: number };
-}
-
-const defaultPorts = { http: 8080, mqtt: 1883, coap: 5683 } as const;
-
-/**
- * The station reads a switched-off listener's port (0) as the port devices use, and refuses to lay out url and json
- * payloads with it ("not a TCP/UDP port: 0", station-address.ts). Until it skips those listeners itself, the UI names
- * the default port for each listener that is off, which is what the station falls back to without a listener.
- */
-export function stationPorts(listeners: readonly ListenerInfo[]): LabelChoices['ports'] {
-  const ports: NonNullable<LabelChoices['ports']> = {};
-  for (const name of ['http', 'mqtt', 'coap'] as const) {
-    const l = listeners.find((x) => x.name === name);
-    if (l && (l.enabled === false || l.port <= 0)) ports[`${name}Port`] = defaultPorts[name];
-  }
-  return ports;
 }
 
 export function jobOf(c: LabelChoices): LabelJobInput {
@@ -56,7 +37,6 @@ export function jobOf(c: LabelChoices): LabelJobInput {
     offset: c.offset,
     skip: c.skip,
     outlines: c.outlines,
-    ...(c.payload !== 'token' && c.ports && Object.keys(c.ports).length ? { station: c.ports } : {}),
   };
 }
 
@@ -83,7 +63,6 @@ export function jobQuery(c: LabelChoices, extra: Record<string, string> = {}): U
   q.set('offsetY', String(c.offset.y));
   if (c.skip) q.set('skip', String(c.skip));
   if (c.outlines) q.set('outlines', '1');
-  if (c.payload !== 'token') for (const [k, v] of Object.entries(c.ports ?? {})) q.set(k, String(v));
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return q;
 }

@@ -28,7 +28,8 @@ export function stationAddress(listeners: readonly ListenerInfo[]): { host: stri
   }
   const port = (name: string, fallback: number) => {
     const x = l(name);
-    return x && x.port > 0 && x.enabled !== false ? x.port : fallback;
+    // As the station prints it (labels/station-address.ts): a switched-off listener keeps the port it will reuse.
+    return x && x.port > 0 ? x.port : fallback;
   };
   return { host, ports: { http: port('http', 8080), mqtt: port('mqtt', 1883), coap: port('coap', 5683) } };
 }
@@ -53,11 +54,7 @@ export function usePreviewLabels(choices: LabelChoices | null, template: LabelTe
   useEffect(() => devices.ensureLoaded(expected), [devices, expected]);
   const cache = useRef(new Map<number, IssuedToken | null>());
   const [printables, setPrintables] = useState(0);
-  const address = useMemo(() => {
-    const a = stationAddress(status?.listeners ?? []);
-    const p = choices?.ports ?? {};
-    return { ...a, ports: { http: p.httpPort ?? a.ports.http, mqtt: p.mqttPort ?? a.ports.mqtt, coap: p.coapPort ?? a.ports.coap } };
-  }, [status, choices?.ports]);
+  const address = useMemo(() => stationAddress(status?.listeners ?? []), [status]);
 
   const slots = template ? template.labelsPerPage - (choices?.skip ?? 0) : 0;
 
