@@ -5,6 +5,7 @@ import { benchLabels } from './labels.ts';
 import { benchProvisioning, isLoadWorker, serveLoadWorker } from './provisioning.ts';
 import { benchSync } from './sync.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
+import { benchUi } from './ui.ts';
 
 /** Every suite, in the order printed. Each is independent; one failing is reported and the others still run. */
 const suites: [name: string, run: BenchSuite][] = [
@@ -12,6 +13,7 @@ const suites: [name: string, run: BenchSuite][] = [
   ['labels', () => benchLabels()],
   ['sync', benchSync],
   ['provisioning', benchProvisioning],
+  ['ui', benchUi],
 ];
 
 // The provisioning suite runs its simulated devices in a worker thread on this same bundle.

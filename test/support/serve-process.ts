@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../electron/station/paths.ts';
 
 /** One `NAME  listening on ADDR:PORT  URL` line of `fieldstation serve`. */
 export interface ServedListener {
@@ -44,7 +45,8 @@ export interface ServeProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-const bin = fileURLToPath(new URL('../../bin/fieldstation.js', import.meta.url));
+// From the package root, so this also works bundled into dist/bench.mjs.
+const bin = join(packageRoot, 'bin', 'fieldstation.js');
 const listenerLine = /^(\w+)\s+listening on (\S+):(\d+)\s+(\S+)\s*$/;
 const uiLine = /Open the UI: (\S+)/;
 const running = new Set<ChildProcess>();
