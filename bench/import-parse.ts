@@ -96,7 +96,7 @@ function device(i: number): BenchDevice {
   };
 }
 
-function deviceListCsv(count: number): string {
+export function deviceListCsv(count: number): string {
   const lines = ['name,serial,mac,label,token,attr:site,attr:floor,attr:zone'];
   for (let i = 0; i < count; i++) {
     const d = device(i);

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
+import { benchImport } from './import.ts';
 import { benchImportParse } from './import-parse.ts';
 import { benchLabels } from './labels.ts';
 import { benchProvisioning, isLoadWorker, serveLoadWorker } from './provisioning.ts';
@@ -10,6 +11,7 @@ import { benchUi } from './ui.ts';
 /** Every suite, in the order printed. Each is independent; one failing is reported and the others still run. */
 const suites: [name: string, run: BenchSuite][] = [
   ['import-parse', benchImportParse],
+  ['import', benchImport],
   ['labels', () => benchLabels()],
   ['sync', benchSync],
   ['provisioning', benchProvisioning],
