@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type TestBrowser } from '../support/browser.ts';
-import { type ServeProcess, startServe } from '../support/serve-process.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { ServeProcess } from '../support/serve-process.ts';
+import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 
 /*
  * A batch of 10,000 devices (the largest a site gets) beside another of 2,000: the batch screen opens, searches,
@@ -22,22 +22,11 @@ const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 30_000) => 
 const visible = (l: Locator, timeout = 30_000) => until(() => l.isVisible(), true, timeout);
 
 describe('a batch of 10,000 devices', () => {
-  let dataDir: string;
+  let ui: ServedUi | undefined;
   let station: ServeProcess;
   let browser: TestBrowser;
   let page: Page;
   const measured: Record<string, number> = {};
-
-  async function rpc(method: string, params: unknown): Promise<unknown> {
-    const r = await fetch(`${station.baseUrl}/api/rpc/${method}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${station.secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify(params),
-    });
-    const body = (await r.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.value;
-  }
 
   const time = async (label: string, act: () => Promise<unknown>) => {
     const started = performance.now();
@@ -49,27 +38,26 @@ describe('a batch of 10,000 devices', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-10k-'));
-    station = await startServe({ dataDir, args: ['--bind', '127.0.0.1', '--listeners', 'none'] });
-    await rpc('profiles.add', { name: 'tower', provisionDeviceKey: 'tower-key-000001', provisionDeviceSecret: 'tower-secret-0001', strategy: 'check-pre-provisioned' });
-    for (const [b, n] of [
-      [batch, size],
-      ['tower-b', 2_000],
-    ] as const) {
-      await rpc('batches.create', { name: b, profile: 'tower' });
-      const rows = Array.from({ length: n }, (_, i) => `${b}-${String(i + 1).padStart(5, '0')},SN${b}${i + 1}`);
-      await rpc('devices.import', { profile: 'tower', batch: b, text: `name,serial\n${rows.join('\n')}\n` });
-    }
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(station.uiUrl);
-    await page.locator('[data-app-state="ready"]').waitFor();
+    ui = await openServedUi({
+      prefix: 'fieldstation-10k-',
+      args: ['--bind', '127.0.0.1', '--listeners', 'none'],
+      seed: async (rpc) => {
+        await rpc('profiles.add', { name: 'tower', provisionDeviceKey: 'tower-key-000001', provisionDeviceSecret: 'tower-secret-0001', strategy: 'check-pre-provisioned' });
+        for (const [b, n] of [
+          [batch, size],
+          ['tower-b', 2_000],
+        ] as const) {
+          await rpc('batches.create', { name: b, profile: 'tower' });
+          const rows = Array.from({ length: n }, (_, i) => `${b}-${String(i + 1).padStart(5, '0')},SN${b}${i + 1}`);
+          await rpc('devices.import', { profile: 'tower', batch: b, text: `name,serial\n${rows.join('\n')}\n` });
+        }
+      },
+    });
+    ({ station, browser, page } = ui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await station?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
     mkdirSync(join(process.cwd(), 'test-results'), { recursive: true });
     writeFileSync(join(process.cwd(), 'test-results', 'ui-batch-10k.json'), `${JSON.stringify({ devices: size, ...measured }, null, 2)}\n`);
   });

@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 // page.evaluate() callbacks run in the browser.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type TestBrowser } from '../support/browser.ts';
-import { type ServeProcess, startServe } from '../support/serve-process.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { ServeProcess } from '../support/serve-process.ts';
+import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
 
 /*
  * The batch screens beyond the story: a JSON list with an unknown key and a corrected file chosen again, a group
@@ -26,40 +26,30 @@ const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => 
 const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
 
 describe('batch screens: import, tokens, labels, scanner, listeners', () => {
-  let dataDir: string;
+  let ui: ServedUi | undefined;
   let station: ServeProcess;
   let browser: TestBrowser;
   let page: Page;
 
   /** Test set-up through the admin API, as a script would do it; everything checked goes through the UI. */
-  async function rpc(method: string, params: unknown): Promise<unknown> {
-    const r = await fetch(`${station.baseUrl}/api/rpc/${method}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${station.secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify(params),
-    });
-    const body = (await r.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.value;
-  }
+  let rpc: AdminRpc;
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-batches-'));
-    station = await startServe({ dataDir, args: ['--bind', '127.0.0.1', '--listeners', 'http'] });
-    await rpc('profiles.add', { name: 'pumps', provisionDeviceKey: 'pumps-key-000001', provisionDeviceSecret: 'pumps-secret-0001', strategy: 'check-pre-provisioned' });
-    await rpc('batches.create', { name: batch, site: 'Pump house', profile: 'pumps' });
-    await rpc('devices.import', { profile: 'pumps', batch, text: `name,serial\n${names.map((n, i) => `${n},P${1000 + i}`).join('\n')}\n` });
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(station.uiUrl);
-    await page.locator('[data-app-state="ready"]').waitFor();
+    ui = await openServedUi({
+      prefix: 'fieldstation-batches-',
+      args: ['--bind', '127.0.0.1', '--listeners', 'http'],
+      seed: async (rpc) => {
+        await rpc('profiles.add', { name: 'pumps', provisionDeviceKey: 'pumps-key-000001', provisionDeviceSecret: 'pumps-secret-0001', strategy: 'check-pre-provisioned' });
+        await rpc('batches.create', { name: batch, site: 'Pump house', profile: 'pumps' });
+        await rpc('devices.import', { profile: 'pumps', batch, text: `name,serial\n${names.map((n, i) => `${n},P${1000 + i}`).join('\n')}\n` });
+      },
+    });
+    ({ station, browser, page, rpc } = ui);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await station?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   const tab = (name: string) => page.getByRole('navigation', { name: 'Batch sections' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();

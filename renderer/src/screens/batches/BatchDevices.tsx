@@ -1,28 +1,23 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Batch } from '../../../../shared/batches.ts';
 import type { Device } from '../../../../shared/devices.ts';
-import type { DeviceState } from '../../../../shared/station.ts';
 import type { TokenView } from '../../../../shared/tokens.ts';
 import type { Route } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
 import { announce } from '../../components/Announcer.tsx';
-import { stateLabel } from '../../components/Badges.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatCount } from '../../components/time.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import { csvFileName, devicesCsv } from '../../data/csv-export.ts';
-import { changingColumns, filterPositions, type Sort, type SortColumn, sortPositions } from '../../data/device-view.ts';
 import { setLabelSelection } from '../../data/label-selection.ts';
 import { DeviceDrawer } from '../devices/DeviceDrawer.tsx';
-import { sortableColumns } from '../devices/columns.tsx';
+import { DeviceFilterBar, useDeviceFilters } from '../devices/DeviceFilters.tsx';
 import { batchColumns } from './columns.tsx';
 import { IssueTokensDialog } from './IssueTokensDialog.tsx';
 import { RevokeTokensDialog } from './RevokeTokensDialog.tsx';
 import { Scanner } from './Scanner.tsx';
-
-const states: DeviceState[] = ['pending', 'provisioned', 'online'];
 
 interface Props {
   batch: string;
@@ -42,21 +37,14 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   const snap = useSyncExternalStore(devices.subscribe, devices.getSnapshot);
   useEffect(() => devices.ensureLoaded(expected), [devices, expected]);
 
-  const [query, setQuery] = useState('');
-  const [state, setState] = useState<DeviceState | null>(null);
-  const [sort, setSort] = useState<Sort>({ column: 'name', direction: 'asc' });
-  const deferredQuery = useDeferredValue(query);
+  const filters = useDeviceFilters(devices, snap, batch);
+  const { deferredQuery, filtered, clear } = filters;
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
   const [highlight, setHighlight] = useState<{ id: number; nonce: number } | null>(null);
   const [drawerFocus, setDrawerFocus] = useState(true);
   const [dialog, setDialog] = useState<'issue' | 'revoke' | null>(null);
 
-  const sortDependency = changingColumns.has(sort.column) ? snap.version : snap.structure;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot counters say when
-  const order = useMemo(() => sortPositions(devices, sort), [devices, sort, sortDependency]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: as above
-  const filtered = useMemo(() => filterPositions(devices, order, deferredQuery, state, batch), [devices, order, deferredQuery, state, batch, snap.version]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: as above
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot version says when
   const inBatch = useMemo(() => devices.rows.filter((d) => d.batch === batch), [devices, batch, snap.version]);
 
   const shownIds = useMemo(() => Array.from(filtered.positions, (at) => devices.rows[at]!.id), [filtered, devices]);
@@ -95,13 +83,6 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
     [selected, toggle, toggleAll, shownSelected, shownIds.length, tokenByDevice],
   );
 
-  const onSort = useCallback((column: string) => {
-    setSort((s) =>
-      s.column === column
-        ? { column: s.column, direction: s.direction === 'asc' ? 'desc' : 'asc' }
-        : { column: column as SortColumn, direction: column === 'lastSeenAt' ? 'desc' : 'asc' },
-    );
-  }, []);
   const open = useCallback(
     (d: Device) => {
       setDrawerFocus(true);
@@ -116,13 +97,12 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
     (d: Device) => {
       if (d.batch !== batch) return;
       pendingReveal.current = d.id;
-      setQuery('');
-      setState(null);
+      clear();
       setHighlight({ id: d.id, nonce: Date.now() });
       setDrawerFocus(false);
       onOpen(d.name);
     },
-    [batch, onOpen],
+    [batch, onOpen, clear],
   );
   const revealIndex = highlight ? shownIds.indexOf(highlight.id) : -1;
   const [reveal, setReveal] = useState<{ index: number; nonce: number } | null>(null);
@@ -164,45 +144,7 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   return (
     <>
       <Scanner batch={batch} onLocated={onLocated} />
-      <div className="toolbar">
-        <div className="search-field">
-          <Icon name="search" />
-          <input
-            type="search"
-            aria-label="Search this batch"
-            placeholder="Search name, serial or MAC"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && query) {
-                e.preventDefault();
-                e.stopPropagation();
-                setQuery('');
-              }
-            }}
-            data-search
-            aria-keyshortcuts="/"
-            spellCheck={false}
-            autoComplete="off"
-          />
-          <span className="search-key" data-key="/" />
-        </div>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Filter by state</legend>
-          <button type="button" aria-pressed={state === null} onClick={() => setState(null)}>
-            All <span className="num count">{formatCount(filtered.matching)}</span>
-          </button>
-          {states.map((s) => (
-            <button type="button" key={s} aria-pressed={state === s} onClick={() => setState(state === s ? null : s)} className={`seg-${s}`}>
-              <span className="badge-dot" aria-hidden="true" />
-              {stateLabel[s]} <span className="num count">{formatCount(filtered.byState[s])}</span>
-            </button>
-          ))}
-        </fieldset>
-        <output className="result-count" data-batch-result-count={filtered.positions.length}>
-          {searching || state ? `${formatCount(filtered.positions.length)} of ${formatCount(total)} shown` : `${formatCount(total)} shown`}
-        </output>
-      </div>
+      <DeviceFilterBar filters={filters} searchLabel="Search this batch" total={total} countAttribute="data-batch-result-count" />
       <section className={`bulk-bar${n ? ' has-selection' : ''}`} aria-label="Selected devices">
         <span className="bulk-count" data-selected-count={n}>
           {n ? (
@@ -239,15 +181,10 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
       </section>
       {snap.error && <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel="Load again" />}
       <VirtualTable
+        {...filters.table}
         label={`Devices of batch ${batch}`}
         className="devices-table batch-devices-table"
         columns={columns}
-        count={filtered.positions.length}
-        rowAt={(i) => devices.rows[filtered.positions[i]!]!}
-        keyAt={(i) => devices.rows[filtered.positions[i]!]!.id}
-        sort={sort}
-        sortable={sortableColumns}
-        onSort={onSort}
         onRowClick={open}
         onRowToggle={toggle}
         selectedKey={openDevice ? (devices.idOf(openDevice) ?? null) : null}
@@ -276,14 +213,7 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
           ) : (
             <div className="empty-state">
               <strong>No device matches{searching ? ` “${deferredQuery.trim()}”` : ''}.</strong>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  setQuery('');
-                  setState(null);
-                }}
-              >
+              <button type="button" className="btn" onClick={clear}>
                 Clear search and filter
               </button>
             </div>

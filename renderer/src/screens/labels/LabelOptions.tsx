@@ -3,13 +3,14 @@ import type { LabelEcc, LabelTemplateInfo, PayloadKind } from '../../../../share
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
+import { type Choice, ChoiceGroup } from '../../components/ChoiceGroup.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import type { LabelChoices } from './job.ts';
 
 type Options = Omit<LabelChoices, 'batch' | 'devices'>;
 
-const payloads: { value: PayloadKind; title: string; text: string }[] = [
+const payloads: Choice<PayloadKind>[] = [
   {
     value: 'token',
     title: 'Token',
@@ -27,7 +28,7 @@ const payloads: { value: PayloadKind; title: string; text: string }[] = [
   },
 ];
 
-const eccs: { value: LabelEcc; title: string; text: string }[] = [
+const eccs: Choice<LabelEcc>[] = [
   { value: 'M', title: 'Standard (M)', text: 'Reads with up to 15% of the code damaged. The smaller code.' },
   { value: 'Q', title: 'Tough (Q)', text: 'Reads with up to 25% damaged, for labels that get scuffed or dirty. A larger code.' },
 ];
@@ -76,30 +77,15 @@ export function LabelOptions({
     <>
       <section className="card" aria-labelledby={`${id}-payload`}>
         <h2 id={`${id}-payload`}>What the QR code carries</h2>
-        <fieldset className="field choice-group">
-          <legend className="visually-hidden">Payload</legend>
-          {payloads.map((p) => (
-            <label key={p.value} className={`choice${choices.payload === p.value ? ' is-checked' : ''}`}>
-              <input type="radio" name={`${id}-payload`} checked={choices.payload === p.value} onChange={() => onChange({ payload: p.value })} />
-              <span className="choice-text">
-                <span className="choice-title">{p.title}</span>
-                <span className="choice-description">{p.text}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        <fieldset className="field choice-group inline-choices">
-          <legend>Error correction</legend>
-          {eccs.map((e) => (
-            <label key={e.value} className={`choice${choices.ecc === e.value ? ' is-checked' : ''}`}>
-              <input type="radio" name={`${id}-ecc`} checked={choices.ecc === e.value} onChange={() => onChange({ ecc: e.value })} />
-              <span className="choice-text">
-                <span className="choice-title">{e.title}</span>
-                <span className="choice-description">{e.text}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceGroup
+          legend="Payload"
+          legendHidden
+          name={`${id}-payload`}
+          choices={payloads}
+          value={choices.payload}
+          onChange={(payload) => onChange({ payload })}
+        />
+        <ChoiceGroup legend="Error correction" inline name={`${id}-ecc`} choices={eccs} value={choices.ecc} onChange={(ecc) => onChange({ ecc })} />
       </section>
 
       <section className="card" aria-labelledby={`${id}-which`}>

@@ -3,6 +3,7 @@ import type { Profile } from '../../../../shared/profiles.ts';
 import type { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../../shared/provisioning.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
+import { ChoiceGroup } from '../../components/ChoiceGroup.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { credentialTypes, reprovisionPolicies, strategies } from './explain.ts';
@@ -159,27 +160,17 @@ export function ProfileForm({
         error={errorFor('provisionDeviceSecret')}
       />
 
-      <fieldset className="field choice-group">
-        <legend>Who may provision</legend>
+      <ChoiceGroup
+        legend="Who may provision"
+        name={`${id}-strategy`}
+        choices={strategies}
+        value={values.strategy}
+        onChange={(v) => set('strategy', v)}
+      >
         <p className="field-hint" id={`${id}-strategy-hint`}>
           What happens when a device presents this key and secret.
         </p>
-        {strategies.map((s) => (
-          <label key={s.value} className={`choice${values.strategy === s.value ? ' is-checked' : ''}`}>
-            <input
-              type="radio"
-              name={`${id}-strategy`}
-              value={s.value}
-              checked={values.strategy === s.value}
-              onChange={() => set('strategy', s.value)}
-            />
-            <span className="choice-text">
-              <span className="choice-title">{s.title}</span>
-              <span className="choice-description">{s.text}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      </ChoiceGroup>
 
       <div className="field">
         <label htmlFor={`${id}-defaultCredentialsType`}>Default credentials</label>
@@ -201,24 +192,13 @@ export function ProfileForm({
         </p>
       </div>
 
-      <fieldset className="field choice-group">
-        <legend>When a provisioned device asks again</legend>
-        {reprovisionPolicies.map((p) => (
-          <label key={p.value} className={`choice${values.reprovision === p.value ? ' is-checked' : ''}`}>
-            <input
-              type="radio"
-              name={`${id}-reprovision`}
-              value={p.value}
-              checked={values.reprovision === p.value}
-              onChange={() => set('reprovision', p.value)}
-            />
-            <span className="choice-text">
-              <span className="choice-title">{p.title}</span>
-              <span className="choice-description">{p.text}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <ChoiceGroup
+        legend="When a provisioned device asks again"
+        name={`${id}-reprovision`}
+        choices={reprovisionPolicies}
+        value={values.reprovision}
+        onChange={(v) => set('reprovision', v)}
+      />
 
       {formError && <ErrorNotice error={formError} />}
       <div className="form-actions">

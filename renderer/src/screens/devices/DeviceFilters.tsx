@@ -1,0 +1,129 @@
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import type { Device } from '../../../../shared/devices.ts';
+import type { DeviceState } from '../../../../shared/station.ts';
+import { stateLabel } from '../../components/Badges.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { formatCount } from '../../components/time.tsx';
+import type { DeviceSnapshot, DeviceStore } from '../../data/device-store.ts';
+import { changingColumns, type Filtered, filterPositions, type Sort, type SortColumn, sortPositions } from '../../data/device-view.ts';
+import { sortableColumns } from './columns.tsx';
+
+export const deviceStates: readonly DeviceState[] = ['pending', 'provisioned', 'online'];
+
+export interface DeviceFilters {
+  query: string;
+  setQuery: (query: string) => void;
+  /** The query the list is filtered by: it trails `query` while a keystroke's render is pending. */
+  deferredQuery: string;
+  state: DeviceState | null;
+  setState: (state: DeviceState | null) => void;
+  filtered: Filtered;
+  /** The `VirtualTable` props that show the filtered rows in order and sort them by a header click. */
+  table: {
+    count: number;
+    rowAt: (index: number) => Device;
+    keyAt: (index: number) => number;
+    sort: Sort;
+    sortable: ReadonlySet<string>;
+    onSort: (column: string) => void;
+  };
+  /** Empties the search and the state filter. */
+  clear: () => void;
+}
+
+/** Search, state filter and sort over the live device store; `batch` narrows it to one batch's devices. */
+export function useDeviceFilters(devices: DeviceStore, snap: DeviceSnapshot, batch: string | null = null): DeviceFilters {
+  const [query, setQuery] = useState('');
+  const [state, setState] = useState<DeviceState | null>(null);
+  const [sort, setSort] = useState<Sort>({ column: 'name', direction: 'asc' });
+  // Typing stays instant; the filtering render follows at lower priority (it is a few ms even at 100,000 rows).
+  const deferredQuery = useDeferredValue(query);
+
+  const sortDependency = changingColumns.has(sort.column) ? snap.version : snap.structure;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot counters say when
+  const order = useMemo(() => sortPositions(devices, sort), [devices, sort, sortDependency]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: as above
+  const filtered = useMemo(() => filterPositions(devices, order, deferredQuery, state, batch), [devices, order, deferredQuery, state, batch, snap.version]);
+
+  const onSort = useCallback((column: string) => {
+    setSort((s) =>
+      s.column === column
+        ? { column: s.column, direction: s.direction === 'asc' ? 'desc' : 'asc' }
+        : { column: column as SortColumn, direction: column === 'lastSeenAt' ? 'desc' : 'asc' },
+    );
+  }, []);
+  const clear = useCallback(() => {
+    setQuery('');
+    setState(null);
+  }, []);
+
+  const table = {
+    count: filtered.positions.length,
+    rowAt: (i: number) => devices.rows[filtered.positions[i]!]!,
+    keyAt: (i: number) => devices.rows[filtered.positions[i]!]!.id,
+    sort,
+    sortable: sortableColumns,
+    onSort,
+  };
+  return { query, setQuery, deferredQuery, state, setState, filtered, table, clear };
+}
+
+/** The search box, the state filter with its counts, and how many rows are shown of `total`. */
+export function DeviceFilterBar({
+  filters,
+  searchLabel,
+  total,
+  countAttribute,
+  busy,
+}: {
+  filters: DeviceFilters;
+  searchLabel: string;
+  total: number;
+  /** The data attribute that carries the shown count, for tests and benchmarks to wait on. */
+  countAttribute: 'data-result-count' | 'data-batch-result-count';
+  busy?: boolean;
+}) {
+  const { query, setQuery, deferredQuery, state, setState, filtered } = filters;
+  const searching = deferredQuery.trim() !== '';
+  return (
+    <div className="toolbar">
+      <div className="search-field">
+        <Icon name="search" />
+        <input
+          type="search"
+          aria-label={searchLabel}
+          placeholder="Search name, serial or MAC"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && query) {
+              e.preventDefault();
+              e.stopPropagation();
+              setQuery('');
+            }
+          }}
+          data-search
+          aria-keyshortcuts="/"
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <span className="search-key" data-key="/" />
+      </div>
+      <fieldset className="segmented">
+        <legend className="visually-hidden">Filter by state</legend>
+        <button type="button" aria-pressed={state === null} onClick={() => setState(null)}>
+          All <span className="num count">{formatCount(filtered.matching)}</span>
+        </button>
+        {deviceStates.map((s) => (
+          <button type="button" key={s} aria-pressed={state === s} onClick={() => setState(state === s ? null : s)} className={`seg-${s}`}>
+            <span className="badge-dot" aria-hidden="true" />
+            {stateLabel[s]} <span className="num count">{formatCount(filtered.byState[s])}</span>
+          </button>
+        ))}
+      </fieldset>
+      <output className="result-count" {...{ [countAttribute]: filtered.positions.length }} aria-busy={busy}>
+        {searching || state ? `${formatCount(filtered.positions.length)} of ${formatCount(total)} shown` : `${formatCount(total)} shown`}
+      </output>
+    </div>
+  );
+}
