@@ -72,6 +72,19 @@ describe('MQTT: broken and hostile input', () => {
     expect(await ask(s.port, valid('after-noise'))).toBe(success('after-noise'));
   });
 
+  it('closes a connection at the header of an oversized packet, without waiting for its body', async () => {
+    s = await startStation();
+    const socket = connectTcp({ host: '127.0.0.1', port: s.port });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // A PUBLISH fixed header announcing a 200 MB packet, and not one byte of it.
+    socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x64]));
+    await closed;
+    await s.t.engine.committer.flush();
+    expect((await s.t.call('provisioning.attempts', {}))[0]).toMatchObject({ outcome: 'BAD_REQUEST', reason: 'an MQTT packet of 209715200 bytes, over the 131136 allowed' });
+    expect(await ask(s.port, valid('after-oversize'))).toBe(success('after-oversize'));
+  });
+
   it('closes the session on an undecodable provision request, audits it, and keeps serving', async () => {
     s = await startStation();
     const malformed = [
@@ -95,7 +108,8 @@ describe('MQTT: broken and hostile input', () => {
     const attempts = await s.t.call('provisioning.attempts', {});
     expect(attempts).toHaveLength(malformed.length + 1);
     expect(attempts.every((a) => a.outcome === 'BAD_REQUEST' && a.transport === 'mqtt')).toBe(true);
-    expect(attempts.map((a) => a.reason)).toContain('the request is larger than 65536 bytes');
+    // The 1 MB request is refused at its header, before its body is ever buffered.
+    expect(attempts.map((a) => a.reason)).toContainEqual(expect.stringMatching(/^an MQTT packet of 10\d{5} bytes, over the 131136 allowed$/));
     expect(await s.t.call('devices.list', {})).toEqual([]);
     expect(await ask(s.port, valid('after-bad-input'))).toBe(success('after-bad-input'));
   });

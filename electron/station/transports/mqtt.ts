@@ -3,6 +3,8 @@ import { Aedes } from 'aedes';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import type { TransportOptions, TransportServer } from '../provisioning/types.ts';
 import { createMqttSessions } from './mqtt-sessions.ts';
+import { guardPacketSizes } from './mqtt-packet-guard.ts';
+import { peerAddress } from '../net/peer-address.ts';
 
 export interface MqttTransportOptions extends TransportOptions {
   /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
@@ -19,11 +21,12 @@ export const mqttDefaults = { provisionCloseDelayMs: 60_000, maxPayloadBytes: 65
  */
 export function createMqttTransport(options: MqttTransportOptions): TransportServer {
   const log = options.log ?? (() => {});
+  const maxPayloadBytes = options.maxPayloadBytes ?? mqttDefaults.maxPayloadBytes;
   const sessions = createMqttSessions({
     service: options.service,
     log,
     provisionCloseDelayMs: options.provisionCloseDelayMs ?? mqttDefaults.provisionCloseDelayMs,
-    maxPayloadBytes: options.maxPayloadBytes ?? mqttDefaults.maxPayloadBytes,
+    maxPayloadBytes,
   });
   // Every socket, including those that never complete an MQTT CONNECT: the broker only knows connected clients.
   const sockets = new Set<Socket>();
@@ -36,6 +39,15 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     if (!broker || broker.closed || closing) return void socket.destroy();
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // Topic names may add up to 64 KiB to a publish (MQTT 3.1.1 §1.5.3) on top of the payload limit.
+    const packetLimit = maxPayloadBytes + 65_600;
+    guardPacketSizes(socket, packetLimit, (declared) =>
+      // Most likely a provisioning request; either way it is an attempt, and audited (throttled per address).
+      options.service.rejectMalformed(
+        declared === null ? 'an MQTT packet with a malformed length' : `an MQTT packet of ${declared} bytes, over the ${packetLimit} allowed`,
+        { transport: 'mqtt', remoteAddress: peerAddress(socket.remoteAddress) },
+      ),
+    );
     broker.handle(socket);
   });
 
