@@ -38,9 +38,23 @@ export const DeviceDetail = Device.extend({
 });
 export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
+/**
+ * Devices send their access token in URL paths (`/api/v1/{token}/telemetry`, CoAP the same): a token with a space,
+ * `/`, `?` or `#` could be stored but never used. Null when the token is fine.
+ */
+const unusableToken = "a token cannot contain spaces, '/', '?' or '#': devices send it in URL paths";
+export function accessTokenProblem(token: string): string | null {
+  return /[\s/?#]/.test(token) ? unusableToken : null;
+}
+const accessToken = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((t) => accessTokenProblem(t) === null, { message: unusableToken });
+
 /** Credentials a technician assigns to a pre-provisioned device (check-pre-provisioned strategy). */
 export const CredentialsInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ACCESS_TOKEN'), token: z.string().min(1).max(255) }),
+  z.object({ type: z.literal('ACCESS_TOKEN'), token: accessToken }),
   z.object({
     type: z.literal('MQTT_BASIC'),
     clientId: z.string().max(255).optional(),
@@ -59,7 +73,7 @@ export const DeviceInput = z.object({
   mac: z.string().max(64).optional(),
   label: z.string().max(255).optional(),
   /** Shorthand for ACCESS_TOKEN credentials (`device add --token`). */
-  token: z.string().min(1).max(255).optional(),
+  token: accessToken.optional(),
   credentials: CredentialsInput.optional(),
 });
 

@@ -53,6 +53,15 @@ describe('device import into the station', () => {
     ]);
   });
 
+  it('refuses access tokens that a device could never send in a URL path', async () => {
+    const report = await run('name,token\nok-1,good_token-1\nbad-1,has space\nbad-2,a/b\n');
+    expect(report.problems).toEqual([
+      expect.objectContaining({ line: 3, column: 'token', message: "a token cannot contain spaces, '/', '?' or '#': devices send it in URL paths" }),
+      expect.objectContaining({ line: 4, column: 'token' }),
+    ]);
+    await expect(t.call('devices.add', { profile: 'meters', name: 'x', token: 'a/b' })).rejects.toMatchObject({ code: 'invalid_params' });
+  });
+
   it('CLI: --dry-run lists problems by line and exits 1; the real run prints counts', () => {
     const data = tempDir();
     expect(runCli(['profile', 'add', '--data', data, '--name', 'meters', '--key', 'k', '--secret', 's', '--strategy', 'allow-create']).status).toBe(0);

@@ -1,5 +1,6 @@
 import { type ImportCredentials, maxCertificateLength, maxTextLength } from '../../../shared/import.ts';
 import { controlCharacterProblem, lengthProblem } from './text.ts';
+import { accessTokenProblem } from '../../../shared/devices.ts';
 
 /**
  * Credential cells of one row, undefined when blank; trimmed, except a password, which is kept verbatim because
@@ -94,7 +95,8 @@ export function inferCredentials(values: CredentialValues, line: number): Creden
 }
 
 function accessToken(token: string, line: number): CredentialsOutcome {
-  const problem = textProblem('token', token);
+  const unusable = accessTokenProblem(token);
+  const problem = textProblem('token', token) ?? (unusable ? { column: 'token' as const, message: unusable, value: token } : null);
   if (problem) return { problems: [problem] };
   return {
     credentials: { type: 'ACCESS_TOKEN', token },
