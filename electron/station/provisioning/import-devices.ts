@@ -5,7 +5,7 @@ import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../..
 import { parseDeviceList } from '../import/index.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
-import { createOutboxAppender } from '../sync/outbox.ts';
+import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromInput, type StoredCredentials } from './credentials.ts';
 import type { Profiles } from './profiles.ts';
 

@@ -3,7 +3,7 @@ import { failure, notFound, type ProvisionResponse } from '../../../shared/provi
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
-import { createOutboxAppender } from '../sync/outbox.ts';
+import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
 import { createTokenRedeemer, type SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';

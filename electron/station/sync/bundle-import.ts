@@ -1,6 +1,6 @@
 import type { Db } from '../store/database.ts';
 import type { Bundle, BundleDevice } from './bundle.ts';
-import { OutboxKind, createOutboxAppender } from './outbox.ts';
+import { OutboxKind, createOutboxAppender } from '../store/outbox.ts';
 
 // Importing a verified bundle (see bundle.ts) into a station: the same devices with the same credentials and
 // attributes, in one transaction. Idempotent: a device already here with the same credentials is left alone; one

@@ -4,7 +4,7 @@ import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
 import type { TargetFailure } from './http-errors.ts';
-import type { OutboxReader } from './outbox.ts';
+import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
 import type { ThingsBoardChannel } from './tb-channel.ts';

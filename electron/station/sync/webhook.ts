@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { version } from '../paths.ts';
 import type { ChannelResult } from './channel.ts';
 import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
-import type { OutboxEntry } from './outbox.ts';
+import type { OutboxEntry } from '../store/outbox.ts';
 import type { DeviceSnapshot } from './snapshot.ts';
 
 // A webhook as a sync target: signed JSON batches POSTed to the customer's URL.

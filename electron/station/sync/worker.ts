@@ -10,7 +10,7 @@ import { createBatches } from './batches.ts';
 import { createDeliveries } from './deliveries.ts';
 import { type DrainOptions, type RoundResult, type TargetRuntime, drainRound } from './drain.ts';
 import { type Lease, LEASE_TTL_MS, createLease } from './lease.ts';
-import { createOutboxReader } from './outbox.ts';
+import { createOutboxReader } from './outbox-reader.ts';
 import { createSnapshots } from './snapshot.ts';
 import { type TargetRow, createTargetStore } from './targets.ts';
 import { createThingsBoardChannel } from './tb-channel.ts';
