@@ -80,7 +80,7 @@ export const DeviceInput = z.object({
 export const DeviceQuery = z.object({
   batch: z.string().optional(),
   profile: z.string().optional(),
-  state: z.enum(['pending', 'provisioned', 'online']).optional(),
+  state: DeviceState.optional(),
   /** Matches name, serial or MAC (substring, case-insensitive). */
   search: z.string().optional(),
   limit: z.number().int().min(1).max(200_000).optional(),

@@ -18,7 +18,11 @@ export type ListenerInfo = z.infer<typeof ListenerInfo>;
 
 export const LanInterface = z.object({ name: z.string(), address: z.string() });
 
-export const DeviceState = z.enum(['pending', 'provisioned', 'online']);
+/**
+ * pending → provisioned → online ⇄ offline → handed-over. CLI.md: states are added, never renamed.
+ * offline: it was online and went silent; handed-over: it confirmed it moved to its long-term server.
+ */
+export const DeviceState = z.enum(['pending', 'provisioned', 'online', 'offline', 'handed-over']);
 export type DeviceState = z.infer<typeof DeviceState>;
 
 export const StationStatus = z.object({

@@ -37,6 +37,30 @@ describe('store migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('rebuild the devices table at schema 7 without losing what points at a device', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 6 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, state, created_at, installed_at, location_note)
+        VALUES (7, 'm-7', 1, 'online', 1, 5, 'boiler room');
+      INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (7, 'ACCESS_TOKEN', 'tok-7', 'tok-7');
+      INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (7, 't', '1', 1);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(db.prepare('SELECT name, state, installed_at, location_note FROM devices').all()).toEqual([
+      { name: 'm-7', state: 'online', installed_at: 5, location_note: 'boiler room' },
+    ]);
+    db.prepare("UPDATE devices SET state = 'offline' WHERE id = 7").run();
+    expect(() => db.prepare("UPDATE devices SET state = 'lost' WHERE id = 7").run()).toThrow(/CHECK constraint/);
+    // The credentials' reference to the rebuilt table still cascades.
+    db.prepare('DELETE FROM devices WHERE id = 7').run();
+    expect(db.prepare('SELECT count(*) FROM credentials').pluck().get()).toBe(0);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);

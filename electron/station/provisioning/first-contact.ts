@@ -11,6 +11,7 @@ export function createFirstContact(db: Db) {
   const seen = db.prepare(`UPDATE devices SET last_seen_at = ?, state = 'online' WHERE id = ?`);
   const upsertTelemetry = db.prepare(`INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts WHERE excluded.ts >= ts`);
+  const appendTelemetry = db.prepare('INSERT INTO telemetry (device_id, ts, key, value) VALUES (?, ?, ?, ?)');
   const upsertAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at)
     VALUES (?, 'client', ?, ?, ?)
     ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
@@ -47,7 +48,12 @@ export function createFirstContact(db: Db) {
     },
 
     storeTelemetry(device: DeviceIdentity, entries: readonly TelemetryEntry[]): void {
-      for (const e of entries) upsertTelemetry.run(device.id, e.key, JSON.stringify(e.value), e.ts);
+      for (const e of entries) {
+        const value = JSON.stringify(e.value);
+        upsertTelemetry.run(device.id, e.key, value, e.ts);
+        // Kept whole, so the site's readings reach the cloud with the device (sync).
+        appendTelemetry.run(device.id, e.ts, e.key, value);
+      }
     },
 
     storeAttributes(device: DeviceIdentity, attributes: Record<string, unknown>, now: number): void {

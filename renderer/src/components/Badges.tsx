@@ -6,6 +6,8 @@ export const stateLabel: Record<DeviceState, string> = {
   pending: 'Pending',
   provisioned: 'Provisioned',
   online: 'Online',
+  offline: 'Offline',
+  'handed-over': 'Handed over',
 };
 
 export function StateBadge({ state }: { state: DeviceState }) {

@@ -10,7 +10,7 @@ export interface Sort {
 /** Columns whose values change while the station runs: sorting by them must follow every update. */
 export const changingColumns: ReadonlySet<SortColumn> = new Set(['state', 'credentialsType', 'provisionedVia', 'lastSeenAt']);
 
-const stateRank: Record<DeviceState, string> = { pending: '0', provisioned: '1', online: '2' };
+const stateRank: Record<DeviceState, string> = { pending: '0', provisioned: '1', offline: '2', online: '3', 'handed-over': '4' };
 
 /** The row positions of the store in display order. Empty values sort last in either direction. */
 export function sortPositions(store: DeviceStore, sort: Sort): Int32Array {
@@ -77,7 +77,7 @@ export function filterPositions(
   const compact = compactMac(q);
   const useCompact = compact.length >= 2 && compact !== q;
   const { rows, haystack } = store;
-  const byState: Record<DeviceState, number> = { pending: 0, provisioned: 0, online: 0 };
+  const byState: Record<DeviceState, number> = { pending: 0, provisioned: 0, online: 0, offline: 0, 'handed-over': 0 };
   const out = new Int32Array(order.length);
   let kept = 0;
   let matching = 0;

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../../shared/errors.ts';
-import type { StationStatus } from '../../../../shared/station.ts';
+import { DeviceState, type StationStatus } from '../../../../shared/station.ts';
 import type { EngineDeps } from '../../engine.ts';
 import { lanInterfaces } from '../../net/lan-addresses.ts';
 import { version } from '../../paths.ts';
@@ -7,9 +7,9 @@ import type { Handlers } from '../router.ts';
 
 export function readStatus({ db, runtime, dataDir }: EngineDeps): StationStatus {
   const count = (sql: string) => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
-  const devices = { pending: 0, provisioned: 0, online: 0 };
+  const devices = Object.fromEntries(DeviceState.options.map((s) => [s, 0])) as Record<DeviceState, number>;
   for (const row of db.prepare('SELECT state, count(*) AS n FROM devices GROUP BY state').all() as {
-    state: keyof typeof devices;
+    state: DeviceState;
     n: number;
   }[]) {
     devices[row.state] = row.n;

@@ -4,11 +4,17 @@ import onboardingTokens from './0003-onboarding-tokens.sql';
 import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
 import deviceHistory from './0006-device-history.sql';
+import deviceLife from './0007-device-life.sql';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Rebuilds a table other tables point at: runs with foreign keys off and checks them before committing
+   * (SQLite's "making other kinds of table schema changes", steps 1-12).
+   */
+  rebuildsTables?: boolean;
 }
 
 /** Numbered and append-only: a released migration is never edited; changes go into the next one. */
@@ -19,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'sync', sql: sync },
   { version: 5, name: 'labels', sql: labels },
   { version: 6, name: 'device-history', sql: deviceHistory },
+  { version: 7, name: 'device-life', sql: deviceLife, rebuildsTables: true },
 ];

@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
-import type { DeviceState } from '../../../../shared/station.ts';
+import { DeviceState } from '../../../../shared/station.ts';
 import { stateLabel } from '../../components/Badges.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatCount } from '../../components/time.tsx';
@@ -8,7 +8,7 @@ import type { DeviceSnapshot, DeviceStore } from '../../data/device-store.ts';
 import { changingColumns, type Filtered, filterPositions, type Sort, type SortColumn, sortPositions } from '../../data/device-view.ts';
 import { sortableColumns } from './columns.tsx';
 
-export const deviceStates: readonly DeviceState[] = ['pending', 'provisioned', 'online'];
+export const deviceStates: readonly DeviceState[] = DeviceState.options;
 
 export interface DeviceFilters {
   query: string;
