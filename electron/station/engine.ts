@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { ListenerInfo } from '../../shared/station.ts';
 import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
@@ -25,19 +24,9 @@ import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
 import { createSyncService, type SyncService } from './sync/worker.ts';
+import type { EngineDeps, Runtime } from './runtime.ts';
 
-/** What the station is running right now; empty when the engine is used by a CLI command without serving. */
-export interface Runtime {
-  startedAt: number | null;
-  listeners: ListenerInfo[];
-  /** Present while serving: what the Server screen can switch. */
-  control: StationControl | null;
-}
-
-export interface StationControl {
-  setListener(name: 'http' | 'mqtt' | 'coap', enabled: boolean): Promise<void>;
-  rebind(address: string): Promise<void>;
-}
+export type { EngineDeps, Runtime, StationControl } from './runtime.ts';
 
 /** The engine without any listener: the database, the event bus, the provisioning service and the admin API. */
 export interface Engine {
@@ -67,7 +56,6 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
-export type EngineDeps = Pick<Engine, 'db' | 'bus' | 'runtime' | 'dataDir' | 'log'>;
 
 export function openEngine(options: EngineOptions): Engine {
   const dataDir = prepareDataDir(options.dataDir);

@@ -1,6 +1,6 @@
 import type { DeviceEvent, ProvisionAttempt } from '../../../../shared/devices.ts';
 import { ApiError } from '../../../../shared/errors.ts';
-import type { EngineDeps } from '../../engine.ts';
+import type { EngineDeps } from '../../runtime.ts';
 import type { Devices } from '../../provisioning/devices.ts';
 import type { Installation } from '../../provisioning/installation.ts';
 import type { Profiles } from '../../provisioning/profiles.ts';

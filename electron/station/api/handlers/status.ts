@@ -1,6 +1,6 @@
 import { ApiError } from '../../../../shared/errors.ts';
 import { DeviceState, type StationStatus } from '../../../../shared/station.ts';
-import type { EngineDeps } from '../../engine.ts';
+import type { EngineDeps } from '../../runtime.ts';
 import { lanInterfaces } from '../../net/lan-addresses.ts';
 import { version } from '../../paths.ts';
 import type { Handlers } from '../router.ts';
