@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import { routeHref } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
@@ -43,9 +43,12 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     }
   };
 
-  const scan = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const scanned = code;
+    void scan(code);
+  };
+
+  const scan = async (scanned: string) => {
     if (!scanned.trim()) return;
     setCode('');
     setError(null);
@@ -75,11 +78,23 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     }
   };
 
+  // A scan anywhere on the page (App's barcode detector) is checked in here while this field is on screen.
+  const scanRef = useRef(scan);
+  scanRef.current = scan;
+  useEffect(() => {
+    const onScan = (e: Event) => {
+      e.preventDefault();
+      void scanRef.current((e as CustomEvent<{ code: string }>).detail.code);
+    };
+    window.addEventListener('fieldstation:scan', onScan);
+    return () => window.removeEventListener('fieldstation:scan', onScan);
+  }, []);
+
   const elsewhere = found && found.batch !== batch;
   return (
     <section className="card scanner-card" aria-labelledby={`${id}-title`}>
       <div className="scanner-row">
-        <form className="scanner-form" onSubmit={scan}>
+        <form className="scanner-form" onSubmit={onSubmit}>
           <h2 id={`${id}-title`} className="scanner-title">
             <Icon name="scan" size={18} />
             <label htmlFor={`${id}-code`}>Scan a label</label>
