@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Device } from '../../../shared/devices.ts';
+import { ApiError } from '../../../shared/errors.ts';
 import { explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
 import { StateBadge } from '../components/Badges.tsx';
@@ -18,7 +19,7 @@ const shownForMs = 15_000;
 
 /**
  * Check-in from anywhere: a label scanned while the focus is not in a batch's scanner field is looked up
- * (`devices.locate`) and shown here, over whatever is open, without touching it: no shortcut fires, no field
+ * (`devices.lookup`) and shown here, over whatever is open, without touching it: no shortcut fires, no field
  * receives the code, no dialog changes. With a batch's scanner field on screen, that field takes the scan instead
  * (it listens for `fieldstation:scan`). Shown as a popover, so it sits above an open modal dialog too.
  */
@@ -37,16 +38,21 @@ export function ScanPanel() {
         return;
       }
       setResult({ phase: 'looking', code });
-      api['devices.locate']({ scanned: code }).then(
-        (device) => {
+      api['devices.lookup']({ scanned: code }).then(
+        ({ device, message }) => {
           if (mine !== latest.current) return;
-          setResult({ phase: 'found', code, device });
-          announce(`Scanned ${device.name}, ${device.state}`);
+          if (device) {
+            setResult({ phase: 'found', code, device });
+            announce(`Scanned ${device.name}, ${device.state}`);
+            return;
+          }
+          const said = `Unknown code “${code}”. ${explain(new ApiError('not_found', message ?? 'not found')).message}`;
+          setResult({ phase: 'unknown', code, message: said });
+          announce(said);
         },
         (err: unknown) => {
           if (mine !== latest.current) return;
-          const explained = explain(err);
-          const message = explained.code === 'not_found' ? `Unknown code “${code}”. ${explained.message}` : explained.message;
+          const { message } = explain(err);
           setResult({ phase: 'unknown', code, message });
           announce(message);
         },
