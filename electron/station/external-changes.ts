@@ -51,15 +51,23 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
     .prepare(`SELECT coalesce(group_concat(target_id || '/' || state || '/' || n, '|'), '') FROM
       (SELECT target_id, state, count(*) AS n FROM sync_devices GROUP BY target_id, state)`)
     .pluck();
-  const fingerprints = (): Fingerprints => ({
-    profiles: profiles.get() as string,
-    batches: batches.get() as string,
-    sync: `${targets.get() as string}#${deliveries.get() as string}`,
-  });
+  const read = {
+    profiles: () => profiles.get() as string,
+    batches: () => batches.get() as string,
+    sync: () => `${targets.get() as string}#${deliveries.get() as string}`,
+  };
+  const fingerprints = (): Fingerprints => ({ profiles: read.profiles(), batches: read.batches(), sync: read.sync() });
 
   let version = dataVersion();
   let seen = newestEvent.get() as number;
   let known = fingerprints();
+  // The station's own changes to the small lists, so the next quiet tick takes them into `known` and a later change
+  // by another process is not blamed for them. Sync progress of our own worker is left out: re-reading it costs a
+  // scan of sync_devices, and at worst the UI re-reads the sync status once more than needed.
+  const stale = new Set<'profiles' | 'batches'>();
+  const unsubscribe = bus.subscribe((e) => {
+    if (e.type === 'changed' && (e.entity === 'profiles' || e.entity === 'batches')) stale.add(e.entity);
+  });
 
   function publishChanges(): void {
     const events: StationEvent[] = [];
@@ -98,11 +106,16 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
   }
 
   function check(): void {
-    // In this order: if the version did not move after max(id) was read, every audit entry up to it is our own.
+    // In this order: if the version did not move after these reads, everything they saw is our own doing.
     const newest = newestEvent.get() as number;
+    const refreshed = [...stale].map((entity) => [entity, read[entity]()] as const);
     const current = dataVersion();
     if (current === version) {
       seen = newest;
+      for (const [entity, fingerprint] of refreshed) {
+        known[entity] = fingerprint;
+        stale.delete(entity);
+      }
       return;
     }
     version = current;
@@ -120,6 +133,9 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
   timer.unref();
   return {
     check,
-    stop: () => clearInterval(timer),
+    stop() {
+      clearInterval(timer);
+      unsubscribe();
+    },
   };
 }
