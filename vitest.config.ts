@@ -14,6 +14,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // Every browser test fails on a console error or a failed request unless it allows that one (test/support/browser-problems.ts).
+    setupFiles: ['test/support/e2e-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -32,6 +32,13 @@ export const Device = z.object({
 });
 export type Device = z.infer<typeof Device>;
 
+/**
+ * What a scan found, for the UI: an unknown code is an ordinary answer there (the technician scanned something
+ * else), not a failed request. `message` says why nothing was found, in plain words.
+ */
+export const ScanLookup = z.object({ device: Device.nullable(), message: z.string().nullable() });
+export type ScanLookup = z.infer<typeof ScanLookup>;
+
 export const DeviceDetail = Device.extend({
   attributes: z.record(z.string(), z.record(z.string(), z.unknown())),
   telemetry: z.record(z.string(), z.object({ value: z.unknown(), ts: z.string() })),

@@ -14,9 +14,14 @@ export const StationEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sync'), progress: SyncProgress }),
   /**
    * Something changed that lists show (from this station's API): the UI refetches that list instead of receiving
-   * thousands of rows, e.g. after an import.
+   * thousands of rows, e.g. after an import, or after another process (the CLI) wrote to the served data directory.
+   * `sync`: targets or per-device sync states changed outside the worker's own progress events (`sync --once`).
    */
-  z.object({ type: z.literal('changed'), entity: z.enum(['profiles', 'batches', 'devices', 'tokens']), batch: z.string().nullable() }),
+  z.object({
+    type: z.literal('changed'),
+    entity: z.enum(['profiles', 'batches', 'devices', 'tokens', 'sync']),
+    batch: z.string().nullable(),
+  }),
   /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */
   z.object({
     type: z.literal('progress'),

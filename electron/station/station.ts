@@ -4,6 +4,7 @@ import { createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
 import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
+import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
@@ -99,7 +100,9 @@ export function createStation(options: StationOptions): Station {
       publishStatus();
       // Always running: it idles cheaply and picks up targets added later, so results leave as soon as a network appears.
       const sync = startSyncWorker(opened);
-      closers = [() => admin.close(), () => devices.close(), () => sync.stop()];
+      // Only while serving: the CLI writing to this data directory reaches the open UI live.
+      const external = watchExternalChanges({ db: opened.db, bus: opened.bus, log: opened.log });
+      closers = [async () => external.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { type Route, type ScreenId, useRoute } from './app/route.ts';
+import { ScanPanel } from './app/ScanPanel.tsx';
 import { type Shortcut, useShortcuts } from './app/shortcuts.ts';
 import { StationProvider, useStation } from './app/station.tsx';
 import { useTheme } from './app/theme.ts';
@@ -211,6 +212,7 @@ function Shell() {
         )}
       </main>
       {helpOpen && <HelpDialog shortcuts={shortcuts} onClose={() => setHelpOpen(false)} />}
+      {status && <ScanPanel />}
       <Announcer />
     </div>
   );

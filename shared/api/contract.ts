@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt } from '../devices.ts';
+import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt, ScanLookup } from '../devices.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
@@ -114,6 +114,8 @@ export const adminApi = {
    * behind it, or not_found with a plain message.
    */
   'devices.locate': method({ params: z.object({ scanned: z.string().max(4096) }), result: Device, action: 'GetDevice' }),
+  /** The same lookup for the UI's scanner: an unknown code answers `{device: null, message}`, not not_found. */
+  'devices.lookup': method({ params: z.object({ scanned: z.string().max(4096) }), result: ScanLookup, action: 'GetDevice' }),
   /** The device's history from the audit log, newest first (attempts under its name included). */
   'devices.events': method({
     params: z.object({ name: z.string(), limit: z.number().int().min(1).max(500).default(50) }),

@@ -126,6 +126,12 @@ describe('onboarding tokens', () => {
     expect((await t.call('devices.locate', { scanned: second.shortCode.toLowerCase() })).name).toBe('m-2');
     expect((await t.call('devices.locate', { scanned: 'm-3' })).name).toBe('m-3');
     await expect(t.call('devices.locate', { scanned: 'hello world' })).rejects.toMatchObject({ code: 'not_found' });
+    // The UI's variant answers an unknown code instead of failing the request.
+    expect((await t.call('devices.lookup', { scanned: second.payload })).device?.name).toBe('m-2');
+    expect(await t.call('devices.lookup', { scanned: 'hello world' })).toEqual({
+      device: null,
+      message: "that is not a Fieldstation label, nor a device name; scan the label's QR code",
+    });
     const installed = await t.call('devices.markInstalled', { name: 'm-2', note: 'Boiler room, rack 2' });
     expect(installed).toMatchObject({ locationNote: 'Boiler room, rack 2', installedAt: expect.any(String) });
     expect(installed.credentialsValue).toBeUndefined();

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserProblems, watchProblems } from './browser-problems.ts';
+
+export type { BrowserProblems };
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -16,16 +19,16 @@ const args = [
   '--disable-sync',
 ];
 
-export interface BrowserProblems {
-  /** console.error messages and uncaught page errors, as text, in order. */
-  all: string[];
-}
-
 export interface TestBrowser {
   context: BrowserContext;
   page: Page;
-  /** Problems the page reported since the start (or since `problems.all.length = 0`). */
+  /**
+   * Problems the page reported during the current test (console errors, page errors, 4xx/5xx answers). After each
+   * test the shared e2e setup fails the test on any that it did not allow, and clears the list.
+   */
   problems: BrowserProblems;
+  /** Expected problems of the current test (e.g. `/status of 404 .*devices\.locate/` for an unknown code). */
+  allowProblems(...patterns: RegExp[]): void;
   close(): Promise<void>;
 }
 
@@ -55,14 +58,20 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<TestBro
       if (m.type() === 'error') problems.all.push(`console.error: ${m.text()} (${m.location().url})`);
     });
     p.on('pageerror', (e) => problems.all.push(`pageerror: ${e.stack ?? e.message}`));
+    p.on('response', (r) => {
+      if (r.status() >= 400) problems.all.push(`response: ${r.status()} for ${r.request().method()} ${r.url()}`);
+    });
   };
   watch(page);
   context.on('page', watch);
+  const watching = watchProblems(problems);
   return {
     context,
     page,
     problems,
+    allowProblems: watching.allow,
     async close() {
+      watching.forget();
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
     },

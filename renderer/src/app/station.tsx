@@ -3,6 +3,7 @@ import type { Batch } from '../../../shared/batches.ts';
 import type { Device } from '../../../shared/devices.ts';
 import type { StationEvent } from '../../../shared/events.ts';
 import type { StationStatus } from '../../../shared/station.ts';
+import type { SyncStatus } from '../../../shared/sync.ts';
 import { api, type Client } from '../api/client.ts';
 import { type Explained, explain } from '../api/errors.ts';
 import { type LiveState, useLiveEvents } from '../api/live.ts';
@@ -24,6 +25,11 @@ export interface StationContextValue {
   feed: FeedStore;
   /** Every batch with its counts, kept current by `changed` and `device` events. */
   batches: LiveQuery<Batch[]>;
+  /**
+   * Sync targets and the waiting count: the Server and Sync screens both show it, from this one query (show it with
+   * `useSharedLiveQuery`), re-read while shown whenever devices, sync progress or lists change.
+   */
+  syncStatus: LiveQuery<SyncStatus>;
 }
 
 const StationContext = createContext<StationContextValue | null>(null);
@@ -46,6 +52,10 @@ export function StationProvider({ children }: { children: ReactNode }) {
   const [devices] = useState(() => new DeviceStore(api));
   const [feed] = useState(() => new FeedStore(api));
   const [batches] = useState(() => new LiveQuery(() => api['batches.list']({})));
+  const [syncStatus] = useState(() => new LiveQuery(() => api['sync.status']({})));
+  const scheduleSync = useCallback(() => {
+    if (syncStatus.watched) syncStatus.schedule();
+  }, [syncStatus]);
 
   const refreshStatus = useCallback(() => {
     api['station.status']({}).then(
@@ -97,19 +107,24 @@ export function StationProvider({ children }: { children: ReactNode }) {
           deviceBatcher.push(event.device);
           scheduleStatus();
           batches.schedule();
+          scheduleSync();
+          break;
+        case 'sync':
+          scheduleSync();
           break;
         case 'provision':
           feed.push(event.attempt);
           break;
         case 'changed':
           if (event.entity === 'devices') scheduleDevicesReload();
-          if (event.entity !== 'profiles') batches.schedule();
+          if (event.entity !== 'profiles' && event.entity !== 'sync') batches.schedule();
           scheduleStatus();
+          scheduleSync();
           break;
       }
       hub.emit(event);
     },
-    [deviceBatcher, feed, hub, scheduleStatus, batches, scheduleDevicesReload],
+    [deviceBatcher, feed, hub, scheduleStatus, batches, scheduleDevicesReload, scheduleSync],
   );
   const live = useLiveEvents(onEvent);
 
@@ -122,15 +137,16 @@ export function StationProvider({ children }: { children: ReactNode }) {
     if (live.generation === 0) return;
     void feed.loadHistory();
     void batches.load();
+    if (syncStatus.watched) void syncStatus.load();
     if (live.generation > 1) {
       devices.reload(null);
       refreshStatus();
     }
-  }, [live.generation, feed, devices, batches, refreshStatus]);
+  }, [live.generation, feed, devices, batches, syncStatus, refreshStatus]);
 
   const value = useMemo<StationContextValue>(
-    () => ({ api, status, statusError, retryStatus: refreshStatus, live, hub, devices, feed, batches }),
-    [status, statusError, refreshStatus, live, hub, devices, feed, batches],
+    () => ({ api, status, statusError, retryStatus: refreshStatus, live, hub, devices, feed, batches, syncStatus }),
+    [status, statusError, refreshStatus, live, hub, devices, feed, batches, syncStatus],
   );
   return <StationContext.Provider value={value}>{children}</StationContext.Provider>;
 }

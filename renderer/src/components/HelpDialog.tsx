@@ -4,7 +4,10 @@ import { Modal } from './Modal.tsx';
 export function HelpDialog({ shortcuts, onClose }: { shortcuts: readonly Shortcut[]; onClose: () => void }) {
   return (
     <Modal title="Keyboard shortcuts" onClose={onClose} className="help-dialog">
-      <p className="muted">Press the keys one after the other. Shortcuts pause while you type in a field.</p>
+      <p className="muted">
+        Press the keys one after the other. Shortcuts pause while you type in a field. A USB barcode scanner works from
+        anywhere: a scanned label finds its device and never triggers a shortcut.
+      </p>
       <table className="shortcut-table">
         <tbody>
           {shortcuts.map((s) => (

@@ -33,6 +33,11 @@ export class LiveQuery<T> {
 
   getSnapshot = () => this.snapshot;
 
+  /** Someone shows it now: only then is it worth reading again on every change. */
+  get watched(): boolean {
+    return this.listeners.size > 0;
+  }
+
   /** Reads now (or right after the read under way, so the answer is never older than the call). */
   load = (): Promise<void> => {
     if (this.inFlight) {

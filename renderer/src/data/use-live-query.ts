@@ -26,3 +26,14 @@ export function useLiveQuery<T>(
   const snapshot = useSyncExternalStore(query.subscribe, query.getSnapshot);
   return [snapshot, query];
 }
+
+/**
+ * A LiveQuery the station context owns and several screens show (one source, so two screens never disagree): read
+ * when a screen showing it mounts, kept current by the context while anyone shows it.
+ */
+export function useSharedLiveQuery<T>(query: LiveQuery<T>): QuerySnapshot<T> {
+  useEffect(() => {
+    void query.load();
+  }, [query]);
+  return useSyncExternalStore(query.subscribe, query.getSnapshot);
+}

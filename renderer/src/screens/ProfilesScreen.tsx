@@ -13,7 +13,7 @@ type Editing = { mode: 'new' } | { mode: 'edit'; name: string };
 
 /** Provisioning profiles: the key and secret devices present, and the rules they are provisioned by. */
 export function ProfilesScreen() {
-  const { api, devices, retryStatus: refreshStatus } = useStation();
+  const { api, hub, devices, retryStatus: refreshStatus } = useStation();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -40,6 +40,15 @@ export function ProfilesScreen() {
       if (list) setEditing((e) => e ?? (list[0] ? { mode: 'edit', name: list[0].name } : { mode: 'new' }));
     });
   }, [load]);
+
+  // Profiles added or changed elsewhere (another window, the CLI) show up without a reload.
+  useEffect(
+    () =>
+      hub.on('changed', (e) => {
+        if (e.entity === 'profiles') void load();
+      }),
+    [hub, load],
+  );
 
   useEffect(() => {
     const onNew = (e: Event) => {

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { SyncDevice, SyncStatus, SyncTarget } from '../../../shared/sync.ts';
+import type { SyncDevice, SyncTarget } from '../../../shared/sync.ts';
 import { useStation } from '../app/station.tsx';
 import { type Explained, explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { formatCount } from '../components/time.tsx';
-import { useLiveQuery } from '../data/use-live-query.ts';
+import { useLiveQuery, useSharedLiveQuery } from '../data/use-live-query.ts';
 import { AddTargetDialog } from './sync/AddTargetDialog.tsx';
 import { RemoveTargetDialog } from './sync/RemoveTargetDialog.tsx';
 import { SyncProblems } from './sync/SyncProblems.tsx';
@@ -14,7 +14,7 @@ import { TargetCard } from './sync/TargetCard.tsx';
 
 /** Sync to the cloud: targets, their progress, and the devices that need a person (conflicts and errors). */
 export function SyncScreen() {
-  const { api, hub } = useStation();
+  const { api, hub, syncStatus: statusQuery } = useStation();
   const id = useId();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<SyncTarget | null>(null);
@@ -22,16 +22,8 @@ export function SyncScreen() {
   const [runError, setRunError] = useState<Explained | null>(null);
   const [runMessage, setRunMessage] = useState<string | null>(null);
 
-  const [status, statusQuery] = useLiveQuery<SyncStatus>(
-    () => api['sync.status']({}),
-    (schedule) => {
-      const offs = [hub.on('sync', schedule), hub.on('device', schedule), hub.on('changed', schedule)];
-      return () => {
-        for (const off of offs) off();
-      };
-    },
-    'status',
-  );
+  // The same query the Server screen's waiting count reads, so the two never disagree.
+  const status = useSharedLiveQuery(statusQuery);
   const [problems, problemsQuery] = useLiveQuery<SyncDevice[]>(
     async () => {
       const [conflicts, errors] = await Promise.all([api['sync.devices']({ state: 'conflict', limit: 500 }), api['sync.devices']({ state: 'error', limit: 500 })]);

@@ -57,6 +57,14 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
         }),
       ),
     'devices.locate': (p) => withoutSecret(installation.locate(p.scanned)),
+    'devices.lookup': (p) => {
+      try {
+        return { device: withoutSecret(installation.locate(p.scanned)), message: null };
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'not_found') return { device: null, message: err.message };
+        throw err;
+      }
+    },
     'devices.markInstalled': (p) => {
       const device = withoutSecret(installation.markInstalled(p.name, p.note));
       bus.publish({ type: 'device', device });

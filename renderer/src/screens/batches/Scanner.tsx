@@ -1,5 +1,6 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
+import { ApiError } from '../../../../shared/errors.ts';
 import { routeHref } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -11,7 +12,7 @@ import { formatClock } from '../../components/time.tsx';
 
 /**
  * The USB barcode scanner's field: a scanner types the label's payload and presses Enter. The device is found
- * (`devices.locate`), shown, and can be marked installed with a note on where; the cursor stays in the field so the
+ * (`devices.lookup`), shown, and can be marked installed with a note on where; the cursor stays in the field so the
  * next label can be scanned without touching the mouse. With "mark on scan", every scan marks its device at once.
  */
 export function Scanner({ batch, onLocated }: { batch: string; onLocated: (device: Device) => void }) {
@@ -43,16 +44,29 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     }
   };
 
-  const scan = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const scanned = code;
+    void scan(code);
+  };
+
+  const scan = async (scanned: string) => {
     if (!scanned.trim()) return;
     setCode('');
     setError(null);
     setInstalled(null);
     setBusy(true);
+    const notFound = (message: string): Explained => ({
+      ...explain(new ApiError('not_found', message)),
+      next: 'Check that the label belongs to this station, or type the short code printed under the QR code.',
+    });
     try {
-      const device = await api['devices.locate']({ scanned });
+      // `devices.lookup`: an unknown code is an answer, not a failed request.
+      const { device, message } = await api['devices.lookup']({ scanned });
+      if (!device) {
+        setFound(null);
+        setError(notFound(message ?? 'nothing on this station has that code'));
+        return;
+      }
       setFound(device);
       onLocated(device);
       announce(`Found ${device.name}, ${device.state}`);
@@ -63,23 +77,30 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
       }
     } catch (err) {
       setFound(null);
-      const explained = explain(err);
-      setError(
-        explained.code === 'not_found'
-          ? { ...explained, next: 'Check that the label belongs to this station, or type the short code printed under the QR code.' }
-          : explained,
-      );
+      setError(explain(err));
     } finally {
       setBusy(false);
       refocus();
     }
   };
 
+  // A scan anywhere on the page (App's barcode detector) is checked in here while this field is on screen.
+  const scanRef = useRef(scan);
+  scanRef.current = scan;
+  useEffect(() => {
+    const onScan = (e: Event) => {
+      e.preventDefault();
+      void scanRef.current((e as CustomEvent<{ code: string }>).detail.code);
+    };
+    window.addEventListener('fieldstation:scan', onScan);
+    return () => window.removeEventListener('fieldstation:scan', onScan);
+  }, []);
+
   const elsewhere = found && found.batch !== batch;
   return (
     <section className="card scanner-card" aria-labelledby={`${id}-title`}>
       <div className="scanner-row">
-        <form className="scanner-form" onSubmit={scan}>
+        <form className="scanner-form" onSubmit={onSubmit}>
           <h2 id={`${id}-title`} className="scanner-title">
             <Icon name="scan" size={18} />
             <label htmlFor={`${id}-code`}>Scan a label</label>

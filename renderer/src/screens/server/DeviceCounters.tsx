@@ -1,6 +1,8 @@
 import type { StationStatus } from '../../../../shared/station.ts';
+import { useStation } from '../../app/station.tsx';
 import { stateLabel } from '../../components/Badges.tsx';
 import { formatCount } from '../../components/time.tsx';
+import { useSharedLiveQuery } from '../../data/use-live-query.ts';
 
 const states = ['pending', 'provisioned', 'online'] as const;
 const hints = {
@@ -13,13 +15,23 @@ const hints = {
 export function DeviceCounters({ status }: { status: StationStatus }) {
   const counts = status.counters.devices;
   const total = states.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+  // The Sync screen's own figure (not the outbox, which only grows): one source, so both screens agree.
+  const sync = useSharedLiveQuery(useStation().syncStatus).value;
   return (
     <section aria-labelledby="counters-title" className="card counters-card">
       <div className="card-header">
         <h2 id="counters-title">Devices</h2>
         <span className="muted">
           <strong className="num">{formatCount(total)}</strong> in total · {formatCount(status.counters.profiles)}{' '}
-          {status.counters.profiles === 1 ? 'profile' : 'profiles'} · {formatCount(status.counters.outbox)} waiting for sync
+          {status.counters.profiles === 1 ? 'profile' : 'profiles'}
+          {sync && (
+            <>
+              {' · '}
+              <a href="#/sync" data-sync-queue={sync.queue}>
+                {formatCount(sync.queue)} waiting for sync
+              </a>
+            </>
+          )}
         </span>
       </div>
       <div
