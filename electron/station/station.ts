@@ -5,6 +5,8 @@ import { readStatus } from './api/handlers/status.ts';
 import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
 import { builtUiDir } from './paths.ts';
+import { startHandoverDriver } from './handover/driver.ts';
+import { createDeviceReader } from './store/devices.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
@@ -99,7 +101,15 @@ export function createStation(options: StationOptions): Station {
       publishStatus();
       // Always running: it idles cheaply and picks up targets added later, so results leave as soon as a network appears.
       const sync = startSyncWorker(opened);
-      closers = [() => admin.close(), () => devices.close(), () => sync.stop()];
+      const handover = startHandoverDriver({
+        handovers: opened.handovers,
+        committer: opened.committer,
+        bus: opened.bus,
+        reader: createDeviceReader(opened.db),
+        tell: () => {},
+        log: opened.log,
+      });
+      closers = [() => admin.close(), () => devices.close(), () => sync.stop(), async () => handover.stop()];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];
