@@ -6,6 +6,7 @@ import { apiToken } from './commands/api-token.ts';
 import { batch } from './commands/batch.ts';
 import { device, devices } from './commands/devices.ts';
 import { exportCommand, importBundleCommand } from './commands/export.ts';
+import { handover } from './commands/handover.ts';
 import { importCommand } from './commands/import.ts';
 import { labels } from './commands/labels.ts';
 import { resolveSubcommand } from './commands/group.ts';
@@ -16,7 +17,7 @@ import { sync } from './commands/sync.ts';
 import { tokens } from './commands/tokens.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

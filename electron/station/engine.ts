@@ -9,6 +9,9 @@ import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
+import { createHandovers, type Handovers } from './handover/handovers.ts';
+import { createHandoverSettings } from './handover/settings.ts';
+import { handoverHandlers } from './api/handlers/handover.ts';
 import { checkMasterKey, createStationKeys, loadFileKey, type StationKeys } from './keys.ts';
 import { createLabelService, type LabelService } from './labels/service.ts';
 import { createBatches } from './provisioning/batches.ts';
@@ -19,6 +22,7 @@ import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
+import { createAttributeStore } from './store/attributes.ts';
 import { createAuditLog } from './store/audit.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
@@ -44,6 +48,8 @@ export interface Engine {
   labels: LabelService;
   /** `GET /api/labels.pdf|.zpl` for the admin server. */
   labelDownloads: LabelDownloads;
+  /** Devices being handed over to their cloud (the station runs handover/driver.ts while it serves). */
+  handovers: Handovers;
   runtime: Runtime;
   log: (line: string) => void;
   close(): Promise<void>;
@@ -82,11 +88,14 @@ export function openEngine(options: EngineOptions): Engine {
   const tokens = createOnboardingTokens(db, keys, audit);
   const sync = createSyncService({ db, bus, keys, log });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
+  const handoverSettings = createHandoverSettings(db);
+  const handovers = createHandovers(db, createAttributeStore(db), handoverSettings);
   const handlers = {
     ...statusHandlers(deps),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
+    ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
@@ -99,6 +108,7 @@ export function openEngine(options: EngineOptions): Engine {
     sync,
     labels,
     labelDownloads: createLabelDownloads({ labels, db }),
+    handovers,
     committer: service.committer,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.

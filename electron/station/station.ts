@@ -6,6 +6,8 @@ import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } f
 import { type Engine, openEngine } from './engine.ts';
 import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
+import { startHandoverDriver } from './handover/driver.ts';
+import { createDeviceReader } from './store/devices.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
@@ -102,7 +104,15 @@ export function createStation(options: StationOptions): Station {
       const sync = startSyncWorker(opened);
       // Only while serving: the CLI writing to this data directory reaches the open UI live.
       const external = watchExternalChanges({ db: opened.db, bus: opened.bus, log: opened.log });
-      closers = [async () => external.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
+      const handover = startHandoverDriver({
+        handovers: opened.handovers,
+        committer: opened.committer,
+        bus: opened.bus,
+        reader: createDeviceReader(opened.db),
+        tell: () => {},
+        log: opened.log,
+      });
+      closers = [async () => external.stop(), async () => handover.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];

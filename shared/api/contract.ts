@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt, ScanLookup } from '../devices.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
+import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, HandoverStatusQuery } from '../handover.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
@@ -127,6 +128,19 @@ export const adminApi = {
     params: z.object({ name: z.string(), note: z.string().max(500).default('') }),
     result: Device,
     action: 'ManageDevice',
+  }),
+  /**
+   * Hands devices over to a sync target's cloud: once sync has made each known there, the station sets the shared
+   * attributes that tell it where to go, and follows it until it confirms (shared/handover.ts).
+   */
+  'handover.start': method({ params: HandoverStart, result: HandoverStartResult, action: 'ManageDevice' }),
+  'handover.status': method({ params: HandoverStatusQuery, result: HandoverStatus, action: 'GetDevice' }),
+  /** A profile's hand-over attribute names, extras, confirmation attribute and timeout. */
+  'handover.settings.get': method({ params: z.object({ profile: z.string() }), result: HandoverSettings, action: 'ManageProfile' }),
+  'handover.settings.set': method({
+    params: z.object({ profile: z.string(), settings: HandoverSettings }),
+    result: HandoverSettings,
+    action: 'ManageProfile',
   }),
   /** Provisioning attempts by outcome since a time (default: ever), for the Server screen's counters. */
   'provisioning.summary': method({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CloudDeviceApi, startCloudDeviceApi } from './thingsboard-cloud/device-api.ts';
 import { type FaultAction, FaultPlan, type RouteName } from './thingsboard-cloud/faults.ts';
 import { createJwtIssuer } from './thingsboard-cloud/jwt.ts';
 import { CloudError, type Reply, TbErrorCode, TbMessage, errorReply, unauthorized } from './thingsboard-cloud/replies.ts';
@@ -29,6 +30,8 @@ export interface ThingsBoardCloudOptions {
   now?: () => number;
   /** Seed for probabilistic faults. */
   seed?: number;
+  /** Also accept devices (MQTT on its own port, HTTP device API on the REST port), as ThingsBoard does. */
+  deviceApi?: boolean;
 }
 
 export interface ThingsBoardCloud {
@@ -37,6 +40,8 @@ export interface ThingsBoardCloud {
   readonly state: TenantState;
   readonly faults: FaultPlan;
   readonly stats: CloudStats;
+  /** Present with `deviceApi: true`: where devices connect, and what they did there. */
+  readonly deviceApi: CloudDeviceApi | null;
   /** Idempotent; drops open connections and pending delayed answers. */
   close(): Promise<void>;
 }
@@ -143,9 +148,12 @@ export async function startThingsBoardCloud(options: ThingsBoardCloudOptions = {
     }
   };
 
+  const deviceApi = options.deviceApi ? await startCloudDeviceApi(state, now) : null;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(req);
+    if (deviceApi?.handleHttp(req, res, url.pathname, body)) return;
     const route: RouteName = matchRoute(req.method ?? 'GET', url.pathname)?.route.name ?? 'unknown';
     stats.countRequest(route);
     const fault = faults.pick(route);
@@ -182,13 +190,14 @@ export async function startThingsBoardCloud(options: ThingsBoardCloudOptions = {
     state,
     faults,
     stats,
+    deviceApi,
     close() {
       closing ??= new Promise<void>((resolve) => {
         closed = true;
         for (const p of [...pending]) p.resolve();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => deviceApi?.close());
       return closing;
     },
   };

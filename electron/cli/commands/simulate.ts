@@ -1,5 +1,6 @@
 import { choiceOption, type Command, dataOption, type ParsedArgs, portOption, requiredChoice, requiredOption, stringOption, UsageError } from '../command.ts';
-import { defaultConcurrency, defaultTimeoutMs, runSimulation, telemetryProblem } from '../simulate/run.ts';
+import { defaultFollowNames } from '../simulate/follow-handover.ts';
+import { defaultConcurrency, defaultTimeoutMs, handoverProblem, runSimulation, telemetryProblem } from '../simulate/run.ts';
 import {
   defaultSimPorts,
   type SimCredentials,
@@ -12,7 +13,8 @@ import {
 
 const usage =
   'fieldstation simulate --protocol http|mqtt|coap --devices N [--concurrency C] --key K --secret S [--host H] [--port P] ' +
-  '[--credentials access-token|mqtt-basic|x509] [--telemetry] [--name-prefix P] [--timeout SECONDS] [--json]';
+  '[--credentials access-token|mqtt-basic|x509] [--telemetry] [--name-prefix P] [--timeout SECONDS] ' +
+  '[--follow-handover [--handover-timeout SECONDS] [--host-key K] [--port-key K] [--confirm-key K]] [--json]';
 
 export const simulate: Command = {
   summary: 'rehearse a site: provision N simulated devices against a station over HTTP, MQTT or CoAP',
@@ -30,6 +32,11 @@ export const simulate: Command = {
     telemetry: { type: 'boolean' },
     'name-prefix': { type: 'string' },
     timeout: { type: 'string' },
+    'follow-handover': { type: 'boolean' },
+    'handover-timeout': { type: 'string' },
+    'host-key': { type: 'string' },
+    'port-key': { type: 'string' },
+    'confirm-key': { type: 'string' },
   },
   async run(args) {
     const protocol = requiredChoice(args, 'protocol', simProtocols);
@@ -39,6 +46,10 @@ export const simulate: Command = {
     const telemetry = args.values.telemetry === true;
     const problem = telemetry ? telemetryProblem(protocol, credentials) : null;
     if (problem !== null) throw new UsageError(problem);
+    const follow = args.values['follow-handover'] === true;
+    const followProblem = follow ? handoverProblem(protocol, credentials) : null;
+    if (followProblem !== null) throw new UsageError(followProblem);
+    const portKey = stringOption(args, 'port-key');
     const json = args.values.json === true;
     const progress = progressPrinter(protocol);
     const summary = await runSimulation({
@@ -54,6 +65,19 @@ export const simulate: Command = {
       telemetry,
       namePrefix: stringOption(args, 'name-prefix'),
       timeoutMs: positiveInteger(args, 'timeout', defaultTimeoutMs / 1000, 3600) * 1000,
+      ...(follow
+        ? {
+            followHandover: {
+              names: {
+                host: stringOption(args, 'host-key') ?? defaultFollowNames.host,
+                mqttPort: portKey ?? defaultFollowNames.mqttPort,
+                httpPort: portKey ?? defaultFollowNames.httpPort,
+                confirmKey: stringOption(args, 'confirm-key') ?? defaultFollowNames.confirmKey,
+              },
+              timeoutMs: positiveInteger(args, 'handover-timeout', 600, 86_400) * 1000,
+            },
+          }
+        : {}),
       onProgress: progress.update,
     });
     progress.finish();
@@ -87,7 +111,7 @@ function progressPrinter(protocol: SimProtocol) {
   let lastTenth = -1;
   let drawn = false;
   const line = (p: SimulationProgress) =>
-    `${p.phase === 'provision' ? 'provisioning' : 'telemetry'} over ${protocol}: ${p.done}/${p.total} (${Math.floor((p.done * 100) / p.total)}%)`;
+    `${p.phase === 'provision' ? 'provisioning' : p.phase === 'handover' ? 'following the hand-over' : 'telemetry'} over ${protocol}: ${p.done}/${p.total} (${Math.floor((p.done * 100) / p.total)}%)`;
   return {
     update(p: SimulationProgress) {
       if (tty) {
@@ -130,7 +154,13 @@ function printSummary(s: SimulationSummary): void {
     console.log(`telemetry acknowledged ${t.acknowledged}/${t.sent} in ${seconds(t.durationMs)}: ${t.rate} messages/s, latency ${latency(t.latencyMs)}`);
     for (const e of t.errors) console.log(`  error ×${e.count}: ${e.message}`);
   }
+  const h = s.handover;
+  if (h) {
+    console.log(`hand-over: ${h.moved}/${h.followed} moved, ${h.accepted}/${h.followed} accepted by the cloud in ${seconds(h.durationMs)}`);
+    for (const e of h.errors) console.log(`  error ×${e.count}: ${e.message}`);
+  }
   const problems = [
+    h && h.accepted < h.followed ? `${h.followed - h.accepted} of ${h.followed} devices did not reach their cloud` : '',
     s.failed > 0 ? `${s.failed} of ${s.devices} devices did not provision` : '',
     t?.failed ? `${t.failed} of ${t.sent} telemetry messages were not acknowledged` : '',
   ].filter(Boolean);

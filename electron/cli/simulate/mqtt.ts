@@ -63,7 +63,7 @@ export function mqttClient(target: SimTarget): ProtocolClient {
 }
 
 /** First-contact login: the access token as user name, or MQTT_BASIC's three fields (PROVISIONING.md). */
-function deviceLogin(credentials: DeviceCredentials): IClientOptions {
+export function deviceLogin(credentials: DeviceCredentials): IClientOptions {
   switch (credentials.type) {
     case 'ACCESS_TOKEN':
       return { username: credentials.value, clientId: anyClientId() };

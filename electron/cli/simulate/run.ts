@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { provisionBody } from './answer.ts';
 import { coapClient } from './coap.ts';
+import type { Follower } from './follow-handover.ts';
+import { followOverHttp } from './follow-http.ts';
+import { followOverMqtt } from './follow-mqtt.ts';
 import { httpClient } from './http.ts';
 import { mqttClient } from './mqtt.ts';
 import { createPhaseStats, ratePerSecond } from './stats.ts';
@@ -9,6 +12,7 @@ import {
   type DeviceCredentials,
   type DeviceResult,
   defaultSimPorts,
+  type HandoverFollowSummary,
   type ProtocolClient,
   type ProvisionStatus,
   type SimCredentials,
@@ -53,6 +57,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const client = clients[options.protocol]({ host, port });
   const problem = options.telemetry ? telemetryProblem(options.protocol, credentials) : null;
   if (problem !== null) throw new Error(problem);
+  const followProblem = options.followHandover ? handoverProblem(options.protocol, credentials) : null;
+  if (followProblem !== null) throw new Error(followProblem);
 
   const outcomes: SimulationSummary['outcomes'] = { SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, errors: 0 };
   const provisioned: (DeviceCredentials | null)[] = new Array(options.devices).fill(null);
@@ -84,6 +90,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const durationMs = performance.now() - started;
 
   const telemetry = options.telemetry ? await sendTelemetry(client, provisioned, concurrency, timeoutMs, options) : null;
+  const handover = options.followHandover
+    ? await followHandover(followers[options.protocol]!, { host, port }, provisioned, options.followHandover, options)
+    : null;
   const succeeded = outcomes.SUCCESS;
   return {
     protocol: options.protocol,
@@ -101,7 +110,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     latencyMs: stats.latency(),
     errors: stats.errors(),
     telemetry,
-    ok: succeeded === options.devices && (telemetry === null || telemetry.acknowledged === options.devices),
+    handover,
+    ok:
+      succeeded === options.devices &&
+      (telemetry === null || telemetry.acknowledged === options.devices) &&
+      (handover === null || handover.accepted === options.devices),
   };
 }
 
@@ -140,6 +153,45 @@ async function sendTelemetry(
     latencyMs: stats.latency(),
     errors: stats.errors(),
   };
+}
+
+const followers: Partial<Record<SimProtocol, Follower>> = { mqtt: followOverMqtt, http: followOverHttp };
+
+/** Why these devices cannot follow a hand-over, or null when they can. */
+export function handoverProblem(protocol: SimProtocol, credentials: SimCredentials): string | null {
+  if (!followers[protocol]) return 'devices follow a hand-over over MQTT or HTTP; CoAP observe is not simulated';
+  return telemetryProblem(protocol, credentials);
+}
+
+/** Every provisioned device waits for its hand-over at once (they are all powered on at the site). */
+async function followHandover(
+  follow: Follower,
+  station: SimTarget,
+  provisioned: readonly (DeviceCredentials | null)[],
+  settings: NonNullable<SimulationOptions['followHandover']>,
+  options: SimulationOptions,
+): Promise<HandoverFollowSummary> {
+  const devices = provisioned.flatMap((c, index) => (c ? [{ index, credentials: c }] : []));
+  const stats = createPhaseStats();
+  const deadline = Date.now() + settings.timeoutMs;
+  let moved = 0;
+  let accepted = 0;
+  let done = 0;
+  const started = performance.now();
+  await inPool(devices.length, devices.length, async (i) => {
+    const { index, credentials } = devices[i]!;
+    const payload = JSON.stringify({ simulated: true, device: index, at: 'cloud' });
+    try {
+      const r = await follow(station, credentials, { names: settings.names, deadline, payload });
+      if (r.moved) moved++;
+      if (r.accepted) accepted++;
+      else stats.error(r.error ?? 'not accepted by the cloud');
+    } catch (err) {
+      stats.error(messageOf(err));
+    }
+    options.onProgress?.({ phase: 'handover', done: ++done, total: devices.length });
+  });
+  return { followed: devices.length, moved, accepted, durationMs: Math.round(performance.now() - started), errors: stats.errors() };
 }
 
 /** Runs `work(0..count-1)` with at most `concurrency` at a time; `work` must not throw. */

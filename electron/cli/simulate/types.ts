@@ -1,3 +1,4 @@
+import type { FollowNames } from './follow-handover.ts';
 import type { MqttBasicValue } from '../../../shared/provisioning.ts';
 
 export const simProtocols = ['http', 'mqtt', 'coap'] as const;
@@ -60,7 +61,7 @@ export interface DeviceResult {
 }
 
 export interface SimulationProgress {
-  phase: 'provision' | 'telemetry';
+  phase: 'provision' | 'telemetry' | 'handover';
   done: number;
   total: number;
 }
@@ -81,6 +82,8 @@ export interface SimulationOptions {
   namePrefix?: string;
   /** Per-device limit on one exchange. Default 15 s. */
   timeoutMs?: number;
+  /** After provisioning, follow a hand-over: wait for the cloud endpoint, acknowledge it, report to the cloud. */
+  followHandover?: { names: FollowNames; timeoutMs: number };
   onProgress?: (progress: SimulationProgress) => void;
   onResult?: (result: DeviceResult) => void;
 }
@@ -106,6 +109,17 @@ export interface TelemetrySummary {
   errors: ErrorCount[];
 }
 
+export interface HandoverFollowSummary {
+  /** Provisioned devices that followed. */
+  followed: number;
+  /** Received an endpoint and acknowledged it to the station. */
+  moved: number;
+  /** Accepted by the cloud with the same credentials. */
+  accepted: number;
+  durationMs: number;
+  errors: ErrorCount[];
+}
+
 export interface SimulationSummary {
   protocol: SimProtocol;
   host: string;
@@ -126,6 +140,7 @@ export interface SimulationSummary {
   latencyMs: LatencySummary;
   errors: ErrorCount[];
   telemetry: TelemetrySummary | null;
+  handover: HandoverFollowSummary | null;
   /** Every device SUCCESS, and every telemetry message acknowledged when telemetry was asked for. */
   ok: boolean;
 }

@@ -5,6 +5,7 @@ import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
 import deviceHistory from './0006-device-history.sql';
 import deviceLife from './0007-device-life.sql';
+import handover from './0012-handover.sql';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'labels', sql: labels },
   { version: 6, name: 'device-history', sql: deviceHistory },
   { version: 7, name: 'device-life', sql: deviceLife, rebuildsTables: true },
+  { version: 8, name: 'handover', sql: handover },
 ];
