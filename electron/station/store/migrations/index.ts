@@ -5,6 +5,7 @@ import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
 import deviceHistory from './0006-device-history.sql';
 import deviceLife from './0007-device-life.sql';
+import syncTelemetry from './0011-sync-telemetry.sql';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'labels', sql: labels },
   { version: 6, name: 'device-history', sql: deviceHistory },
   { version: 7, name: 'device-life', sql: deviceLife, rebuildsTables: true },
+  // 8-10 are taken by parallel work; numbers are renumbered when merged.
+  { version: 11, name: 'sync-telemetry', sql: syncTelemetry },
 ];
