@@ -165,6 +165,8 @@ export const BundleImportResult = z.object({
   conflicts: z.array(z.object({ device: z.string(), message: z.string() })),
   profilesCreated: z.array(z.string()),
   batchesCreated: z.array(z.string()),
+  /** Telemetry values added: readings this station did not have yet. */
+  telemetry: z.number().int(),
 });
 
 // --- Webhook batches -------------------------------------------------------------------------------------------

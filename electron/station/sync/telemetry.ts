@@ -29,11 +29,11 @@ export const TELEMETRY_PER_BATCH = 5000;
  * stored as consecutive rows); a key seen twice at one ts keeps the later value, as ThingsBoard would when the two
  * were sent one after the other. Null values are left out: ThingsBoard's JsonConverter skips JSON nulls.
  */
-export function toPoints(rows: readonly TelemetryRow[]): TelemetryPoint[] {
+export function toPoints(rows: readonly TelemetryRow[], options: { keepNulls?: boolean } = {}): TelemetryPoint[] {
   const points: TelemetryPoint[] = [];
   let last: TelemetryPoint | undefined;
   for (const r of rows) {
-    if (r.value === null) continue;
+    if (r.value === null && !options.keepNulls) continue;
     if (last?.ts !== r.ts) {
       last = { ts: r.ts, values: {} };
       points.push(last);
