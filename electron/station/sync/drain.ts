@@ -86,7 +86,13 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   /** Due devices already read, not yet launched (all outside `busyDevices`). */
   let queue: DueDevice[] = [];
   let results: Array<{ deviceId: number; outcome: Outcome }> = [];
+  /** Devices confirmed in this round, each counted once (a long telemetry history confirms a device in parts). */
+  const confirmedDevices = new Set<number>();
   let synced = 0;
+  const confirmedOne = (deviceId: number) => {
+    confirmedDevices.add(deviceId);
+    synced = confirmedDevices.size;
+  };
   let stopped: string | null = null;
 
   let flushedAt = o.now();
@@ -207,7 +213,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         // A confirmed delivery is no failed try, even if a long telemetry history makes the device come back.
         if (r.kind !== 'confirmed') tries.set(due.deviceId, (tries.get(due.deviceId) ?? 0) + 1);
         const outcome = outcomeOf(r, due.wantedThrough, due.attempts);
-        if (outcome.kind === 'confirmed') synced += 1;
+        if (outcome.kind === 'confirmed') confirmedOne(due.deviceId);
         results.push({ deviceId: due.deviceId, outcome });
       },
     };
@@ -225,7 +231,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
         const outcome = outcomeOf(r, 0, batch.attempts);
         if (outcome.kind === 'confirmed') {
-          synced += batch.covers.length;
+          for (const [deviceId] of batch.covers) confirmedOne(deviceId);
           batches.confirm(id, batch);
         } else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt);
         else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message);
