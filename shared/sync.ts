@@ -165,4 +165,71 @@ export const BundleImportResult = z.object({
   conflicts: z.array(z.object({ device: z.string(), message: z.string() })),
   profilesCreated: z.array(z.string()),
   batchesCreated: z.array(z.string()),
+  /** Telemetry values added: readings this station did not have yet. */
+  telemetry: z.number().int(),
 });
+
+// --- Webhook batches -------------------------------------------------------------------------------------------
+// The JSON body Fieldstation POSTs to a webhook target (signed, see electron/station/sync/webhook.ts). Receivers
+// should ignore fields they do not know: new ones are only ever added.
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const WebhookCredentials = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ACCESS_TOKEN'), token: z.string() }),
+  z.object({ type: z.literal('MQTT_BASIC'), clientId: z.string().nullable(), userName: z.string().nullable(), password: z.string().nullable() }),
+  z.object({ type: z.literal('X509_CERTIFICATE'), certificate: z.string() }),
+]);
+
+/** A device's state when the batch was formed; receivers upsert by `name`. */
+export const WebhookDevice = z.object({
+  name: z.string(),
+  profile: z.string(),
+  batch: z.string().nullable(),
+  label: z.string().nullable(),
+  serial: z.string().nullable(),
+  mac: z.string().nullable(),
+  gateway: z.boolean(),
+  provisionedAt: z.string().nullable(),
+  provisionedVia: z.string().nullable(),
+  credentials: WebhookCredentials.nullable(),
+  /** ThingsBoard's SERVER_SCOPE: set by the station (provisionState, assignments). */
+  serverAttributes: JsonObject,
+  /** ThingsBoard's SHARED_SCOPE as the device receives it: its own values over its batch's over its profile's. */
+  sharedAttributes: JsonObject.optional(),
+  /** ThingsBoard's CLIENT_SCOPE: what the device reported about itself at the site. */
+  clientAttributes: JsonObject.optional(),
+});
+
+export const WebhookEvent = z.object({
+  /** Outbox id: unique per station and increasing; receivers may deduplicate on (station, id). */
+  id: z.number().int(),
+  kind: z.string(),
+  at: z.string(),
+  device: WebhookDevice,
+});
+
+/** ThingsBoard's timeseries item: every value shares the timestamp (ms) the device recorded it at. */
+export const TelemetryPoint = z.object({ ts: z.number().int(), values: JsonObject });
+
+/**
+ * Site telemetry of one device: the station's telemetry rows with ids in (after, through], in recording order.
+ * A long history arrives over several batches, each continuing where the previous one ended. Storing a point by
+ * (device, key, ts), as ThingsBoard does, makes a repeated delivery harmless.
+ */
+export const WebhookTelemetry = z.object({
+  device: z.string(),
+  after: z.number().int(),
+  through: z.number().int(),
+  points: z.array(TelemetryPoint),
+});
+
+export const WebhookBatch = z.object({
+  type: z.literal('fieldstation.sync'),
+  /** Equals the Idempotency-Key header: every retry of a batch carries the same key and bytes. */
+  batch: z.string(),
+  events: z.array(WebhookEvent),
+  /** Absent in batches formed before Fieldstation sent telemetry. */
+  telemetry: z.array(WebhookTelemetry).optional(),
+});
+export type WebhookBatch = z.infer<typeof WebhookBatch>;

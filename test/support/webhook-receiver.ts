@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebhookBatch } from '../../shared/sync.ts';
 
 // A customer's webhook endpoint, for tests: checks Fieldstation's signature with plain node:crypto (what the docs
 // tell receivers to do), deduplicates by Idempotency-Key, and can be told to fail in the ways real ones do.
@@ -37,6 +38,10 @@ export interface WebhookReceiver {
   events: Map<number, { kind: string; device: Record<string, unknown> }>;
   /** Event ids in the order they were first processed. */
   order: number[];
+  /** Telemetry by device name, then `${key}@${ts}`: stored once per point, like ThingsBoard. */
+  telemetry: Map<string, Map<string, unknown>>;
+  /** Telemetry values received in processed batches, repeats included. */
+  telemetryReceived: number;
   /** Next requests misbehave in this order. */
   plan: Misbehaviour[];
   until(predicate: (r: WebhookReceiver) => boolean): Promise<void>;
@@ -50,6 +55,8 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     requests: [],
     events: new Map(),
     order: [],
+    telemetry: new Map(),
+    telemetryReceived: 0,
     plan: [],
     until(predicate) {
       if (predicate(receiver as WebhookReceiver)) return Promise.resolve();
@@ -65,11 +72,22 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
 
   const apply = (body: string) => {
-    const batch = JSON.parse(body) as { events: Array<{ id: number; kind: string; device: Record<string, unknown> }> };
+    // The documented schema is the contract: a body that does not match it fails the test.
+    const batch = WebhookBatch.parse(JSON.parse(body));
     for (const e of batch.events) {
       if (receiver.events.has(e.id)) continue;
       receiver.events.set(e.id, { kind: e.kind, device: e.device });
       receiver.order.push(e.id);
+    }
+    for (const t of batch.telemetry ?? []) {
+      const points = receiver.telemetry.get(t.device) ?? new Map<string, unknown>();
+      for (const p of t.points) {
+        for (const [key, value] of Object.entries(p.values)) {
+          points.set(`${key}@${p.ts}`, value);
+          receiver.telemetryReceived += 1;
+        }
+      }
+      receiver.telemetry.set(t.device, points);
     }
   };
 

@@ -50,7 +50,7 @@ export const importBundleCommand: Command = {
       if (args.values.json) printJson(r);
       else {
         console.log(`signature verified: signed by key ${r.fingerprint} on ${r.createdAt}${fingerprint ? ' (the expected key)' : '; compare this fingerprint with the one printed at export'}`);
-        console.log(`${r.imported} imported, ${r.present} already here, ${r.conflicts.length} conflicts`);
+        console.log(`${r.imported} imported, ${r.present} already here, ${r.conflicts.length} conflicts; ${r.telemetry} telemetry values added`);
       }
       for (const c of r.conflicts) console.error(`conflict: ${c.device}: ${c.message}`);
       return r.conflicts.length === 0 ? 0 : 1;

@@ -10,8 +10,8 @@ export interface BatchRow {
   id: number;
   key: string;
   body: string;
-  /** [deviceId, throughOutboxId] pairs the batch acknowledges. */
-  covers: Array<[number, number]>;
+  /** [deviceId, throughOutboxId, throughTelemetryId] the batch acknowledges (batches stored before telemetry have no third). */
+  covers: Array<[number, number, number?]>;
   attempts: number;
 }
 
@@ -27,7 +27,7 @@ const toBatch = (r: StoredBatch): BatchRow => ({
   id: r.id,
   key: r.idempotency_key,
   body: r.body,
-  covers: JSON.parse(r.covers) as Array<[number, number]>,
+  covers: JSON.parse(r.covers) as BatchRow['covers'],
   attempts: r.attempts,
 });
 
@@ -42,7 +42,7 @@ export function createBatches(db: Db, deliveries: Deliveries) {
   const reschedule = db.prepare('UPDATE sync_batches SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
 
   const form = db.transaction(
-    (targetId: number, covers: Array<[number, number]>, build: (key: string) => string, now: number): BatchRow => {
+    (targetId: number, covers: BatchRow['covers'], build: (key: string) => string, now: number): BatchRow => {
       const key = randomUUID();
       const body = build(key);
       const id = Number(insert.run(targetId, key, body, JSON.stringify(covers), now).lastInsertRowid);
@@ -51,14 +51,16 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     },
   );
 
-  const settle = db.transaction((targetId: number, batch: BatchRow, outcome: (through: number) => Outcome, now: number) => {
-    deliveries.apply(
-      targetId,
-      batch.covers.map(([deviceId, through]) => ({ deviceId, outcome: outcome(through) })),
-      now,
-    );
-    remove.run(batch.id);
-  });
+  const settle = db.transaction(
+    (targetId: number, batch: BatchRow, outcome: (through: number, telemetryThrough: number) => Outcome, now: number) => {
+      deliveries.apply(
+        targetId,
+        batch.covers.map(([deviceId, through, telemetryThrough]) => ({ deviceId, outcome: outcome(through, telemetryThrough ?? 0) })),
+        now,
+      );
+      remove.run(batch.id);
+    },
+  );
 
   const retry = db.transaction((targetId: number, batch: BatchRow, message: string, nextAt: number, now: number) => {
     deliveries.apply(
@@ -79,11 +81,11 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     },
     nextDueAt: (targetId: number): number | null => (nextDue.get(targetId) as number | null) ?? null,
     /** Writes a new batch (key and body fixed from now on) and claims its devices. */
-    form: (targetId: number, covers: Array<[number, number]>, build: (key: string) => string, now = Date.now()) =>
+    form: (targetId: number, covers: BatchRow['covers'], build: (key: string) => string, now = Date.now()) =>
       form(targetId, covers, build, now),
     /** The target confirmed the batch. */
     confirm(targetId: number, batch: BatchRow, now = Date.now()): void {
-      settle(targetId, batch, (through) => ({ kind: 'confirmed', through, cloudId: null }), now);
+      settle(targetId, batch, (through, telemetryThrough) => ({ kind: 'confirmed', through, cloudId: null, telemetryThrough }), now);
     },
     /** The target refused the batch for good: its devices go to `error` and leave the batch. */
     refuse(targetId: number, batch: BatchRow, message: string, now = Date.now()): void {

@@ -1,8 +1,10 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { StationKeys } from '../keys.ts';
+import { createAttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
 import { bundleCsv } from './bundle-csv.ts';
 import { createDeviceRecords, type DeviceRecord } from './device-records.ts';
+import { type TelemetryPoint, createTelemetryReader, toPoints } from './telemetry.ts';
 
 // The file bundle, for sites that never get online: one JSON file with every device, its credentials and its
 // attributes (and the same as CSV, embedded), signed so the receiving station can tell it arrived unchanged.
@@ -17,8 +19,12 @@ import { createDeviceRecords, type DeviceRecord } from './device-records.ts';
 
 export const BUNDLE_FORMAT = 'fieldstation-bundle/1';
 
-/** A device as stored, without the station's own row id: credentials as stored, attributes by scope. */
-export type BundleDevice = Omit<DeviceRecord, 'id'>;
+/**
+ * A device as stored, without the station's own row id: credentials as stored, its own attributes by scope (shared
+ * ones set on its profile or batch travel with those), and the telemetry it recorded at the site as ThingsBoard
+ * timeseries items in recording order (absent in bundles written before telemetry was kept).
+ */
+export type BundleDevice = Omit<DeviceRecord, 'id'> & { telemetry?: TelemetryPoint[] };
 
 export interface BundleProfile {
   name: string;
@@ -27,6 +33,8 @@ export interface BundleProfile {
   strategy: string;
   defaultCredentialsType: string;
   reprovision: string;
+  /** Shared attributes authored for the whole profile. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface BundlePayload {
@@ -34,7 +42,8 @@ export interface BundlePayload {
   /** The batch exported, or null for every device. */
   batch: string | null;
   profiles: BundleProfile[];
-  batches: Array<{ name: string; site: string; notes: string; profile: string | null }>;
+  /** `attributes`: shared attributes authored for the whole batch. */
+  batches: Array<{ name: string; site: string; notes: string; profile: string | null; attributes?: Record<string, unknown> }>;
   devices: BundleDevice[];
   /** The devices as CSV (one row per device), for tools that take CSV, e.g. ThingsBoard's bulk import. */
   csv: string;
@@ -79,12 +88,15 @@ export function exportBundle(db: Db, keys: StationKeys, batch: string | null, no
   if (batch !== null && db.prepare('SELECT 1 FROM batches WHERE name = ?').get(batch) === undefined) {
     throw new Error(`there is no batch named '${batch}'`);
   }
+  const attributes = createAttributeStore(db);
+  const telemetry = createTelemetryReader(db);
   const devices: BundleDevice[] = createDeviceRecords(db)
     .list(batch)
-    .map(({ id: _id, ...device }) => device);
+    // Nulls kept: the bundle is the station's record, not what ThingsBoard would store.
+    .map(({ id, ...device }) => ({ ...device, telemetry: toPoints(telemetry.after(id, 0, Number.MAX_SAFE_INTEGER), { keepNulls: true }) }));
   const profileNames = [...new Set(devices.map((d) => d.profile))];
   const profiles = profileNames.map((name) => {
-    const p = db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as Record<string, string>;
+    const p = db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as Record<string, string> & { id: number };
     return {
       name,
       provisionDeviceKey: p.provision_key!,
@@ -92,14 +104,16 @@ export function exportBundle(db: Db, keys: StationKeys, batch: string | null, no
       strategy: p.strategy!,
       defaultCredentialsType: p.default_credentials_type!,
       reprovision: p.reprovision!,
+      attributes: attributes.authored('profile', p.id),
     };
   });
   const batchNames = [...new Set(devices.map((d) => d.batch).filter((b): b is string => b !== null))];
   const batches = batchNames.map((name) => {
     const b = db
-      .prepare('SELECT b.site, b.notes, p.name AS profile FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id WHERE b.name = ?')
-      .get(name) as { site: string; notes: string; profile: string | null };
-    return { name, ...b };
+      .prepare('SELECT b.id, b.site, b.notes, p.name AS profile FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id WHERE b.name = ?')
+      .get(name) as { id: number; site: string; notes: string; profile: string | null };
+    const { id, ...rest } = b;
+    return { name, ...rest, attributes: attributes.authored('batch', id) };
   });
   const payload: BundlePayload = { createdAt: new Date(now).toISOString(), batch, profiles, batches, devices, csv: bundleCsv(devices) };
   const k = bundleKeys(keys);

@@ -3,6 +3,7 @@ import type { TargetFailure } from './http-errors.ts';
 // What a target answered for one device or one batch, before the worker turns it into stored state.
 
 export type ChannelResult =
-  | { kind: 'confirmed'; cloudId: string | null }
+  /** `telemetryThrough`: the device's telemetry rows the target now has, up to this id. */
+  | { kind: 'confirmed'; cloudId: string | null; telemetryThrough?: number }
   | { kind: 'conflict'; message: string; detail: unknown }
   | { kind: 'failed'; failure: TargetFailure };

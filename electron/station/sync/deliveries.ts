@@ -8,11 +8,16 @@ export interface DueDevice {
   ackedThrough: number;
   wantedThrough: number;
   attempts: number;
+  /** Telemetry ids (table `telemetry`): the newest the target confirmed, and the newest it must learn. */
+  telemetryAcked: number;
+  telemetryWanted: number;
+  /** The device's id in the target, once the target confirmed it. */
+  cloudId: string | null;
 }
 
 export type Outcome =
-  /** The target confirmed the device's entries up to `through`. */
-  | { kind: 'confirmed'; through: number; cloudId: string | null }
+  /** The target confirmed the device's entries up to `through` (and its telemetry up to `telemetryThrough`). */
+  | { kind: 'confirmed'; through: number; cloudId: string | null; telemetryThrough?: number }
   /** The cloud holds something else under this identity: never overwritten; a person decides. */
   | { kind: 'conflict'; message: string; detail: unknown }
   /** Refused for good (a person must act), e.g. a missing device profile or a 4xx. */
@@ -23,13 +28,17 @@ export type Outcome =
   | { kind: 'deferred' };
 
 export function createDeliveries(db: Db) {
-  const due = db.prepare(`SELECT device_id, acked_through, wanted_through, attempts FROM sync_devices
+  const due = db.prepare(`SELECT device_id, acked_through, wanted_through, attempts, telemetry_acked, telemetry_wanted,
+      cloud_id FROM sync_devices
     WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL AND next_attempt_at <= ?
     ORDER BY next_attempt_at, device_id LIMIT ?`);
   const nextDue = db.prepare(`SELECT min(next_attempt_at) FROM sync_devices
     WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL`).pluck();
+  // Synced only when the cloud has both every outbox entry and every telemetry row the target was told of.
   const confirmed = db.prepare(`UPDATE sync_devices SET acked_through = max(acked_through, @through),
-      state = CASE WHEN wanted_through <= max(acked_through, @through) THEN 'synced' ELSE 'pending' END,
+      telemetry_acked = max(telemetry_acked, @telemetryThrough),
+      state = CASE WHEN wanted_through <= max(acked_through, @through)
+        AND telemetry_wanted <= max(telemetry_acked, @telemetryThrough) THEN 'synced' ELSE 'pending' END,
       attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cloud_id = coalesce(@cloudId, cloud_id),
       batch_id = NULL, updated_at = @now
     WHERE target_id = @target AND device_id = @device`);
@@ -40,13 +49,15 @@ export function createDeliveries(db: Db) {
   const retry = db.prepare(`UPDATE sync_devices SET attempts = attempts + 1, next_attempt_at = @nextAt,
       message = @message, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const counts = db.prepare('SELECT state, count(*) AS n FROM sync_devices WHERE target_id = ? GROUP BY state');
+  const telemetryDelivered = db.prepare(`UPDATE sync_devices SET telemetry_acked = max(telemetry_acked, ?)
+    WHERE target_id = ? AND device_id = ?`);
 
   const applyAll = db.transaction((target: number, results: Array<{ deviceId: number; outcome: Outcome }>, now: number) => {
     for (const { deviceId: device, outcome } of results) {
       const key = { target, device, now };
       switch (outcome.kind) {
         case 'confirmed':
-          confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId });
+          confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId, telemetryThrough: outcome.telemetryThrough ?? 0 });
           break;
         case 'conflict':
           conflict.run({ ...key, message: outcome.message, detail: JSON.stringify(outcome.detail ?? null) });
@@ -71,6 +82,9 @@ export function createDeliveries(db: Db) {
         acked_through: number;
         wanted_through: number;
         attempts: number;
+        telemetry_acked: number;
+        telemetry_wanted: number;
+        cloud_id: string | null;
       }[];
       return rows
         .filter((r) => !busy.has(r.device_id))
@@ -80,6 +94,9 @@ export function createDeliveries(db: Db) {
           ackedThrough: r.acked_through,
           wantedThrough: r.wanted_through,
           attempts: r.attempts,
+          telemetryAcked: r.telemetry_acked,
+          telemetryWanted: r.telemetry_wanted,
+          cloudId: r.cloud_id,
         }));
     },
 
@@ -89,6 +106,14 @@ export function createDeliveries(db: Db) {
     /** Records outcomes in one transaction (one fsync for many devices). */
     apply(targetId: number, results: Array<{ deviceId: number; outcome: Outcome }>, now = Date.now()): void {
       if (results.length > 0) applyAll(targetId, results, now);
+    },
+
+    /**
+     * The target confirmed this device's telemetry up to `through` (one request of a longer delivery). Committed at
+     * once, so a crash later in the delivery does not send these points again.
+     */
+    telemetryDelivered(targetId: number, deviceId: number, through: number): void {
+      telemetryDelivered.run(through, targetId, deviceId);
     },
 
     counts(targetId: number): SyncCounts {

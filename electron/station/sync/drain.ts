@@ -7,7 +7,8 @@ import type { TargetFailure } from './http-errors.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
-import type { ThingsBoardChannel } from './tb-channel.ts';
+import type { TelemetryFeed, ThingsBoardChannel } from './tb-channel.ts';
+import { TELEMETRY_PER_BATCH, type TelemetryReader, readTelemetry } from './telemetry.ts';
 import { type WebhookChannel, webhookBody } from './webhook.ts';
 
 // One round of draining one target: keep up to `concurrency` deliveries in flight (ThingsBoard: one device each;
@@ -33,6 +34,7 @@ export interface DrainDeps {
   deliveries: Deliveries;
   batches: Batches;
   snapshots: Snapshots;
+  telemetry: TelemetryReader;
   log: (line: string) => void;
 }
 
@@ -74,7 +76,7 @@ const FLUSH_MS = 250;
 const DUE_CHUNK = 64;
 
 export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOptions): Promise<RoundResult> {
-  const { deliveries, batches, outbox, targets, snapshots } = deps;
+  const { deliveries, batches, outbox, targets, snapshots, telemetry } = deps;
   const id = rt.targetId;
   const inflight = new Map<string, Promise<void>>();
   const busyDevices = new Set<number>();
@@ -84,7 +86,13 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   /** Due devices already read, not yet launched (all outside `busyDevices`). */
   let queue: DueDevice[] = [];
   let results: Array<{ deviceId: number; outcome: Outcome }> = [];
+  /** Devices confirmed in this round, each counted once (a long telemetry history confirms a device in parts). */
+  const confirmedDevices = new Set<number>();
   let synced = 0;
+  const confirmedOne = (deviceId: number) => {
+    confirmedDevices.add(deviceId);
+    synced = confirmedDevices.size;
+  };
   let stopped: string | null = null;
 
   let flushedAt = o.now();
@@ -157,7 +165,25 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     if (r.kind === 'failed') return onFailure(r.failure, attempts);
     onReached();
     if (r.kind === 'conflict') return { kind: 'conflict', message: r.message, detail: r.detail };
-    return { kind: 'confirmed', through, cloudId: r.cloudId };
+    return {
+      kind: 'confirmed',
+      through,
+      cloudId: r.cloudId,
+      ...(r.telemetryThrough === undefined ? {} : { telemetryThrough: r.telemetryThrough }),
+    };
+  };
+
+  /** The device's telemetry from where the target's confirmations got to; each confirmed chunk is recorded at once. */
+  const feedOf = (due: DueDevice): TelemetryFeed => {
+    let acked = due.telemetryAcked;
+    return {
+      read: (limit) => readTelemetry(telemetry, due.deviceId, acked, due.telemetryWanted, limit),
+      delivered: (through) => {
+        if (through <= acked) return;
+        acked = through;
+        deliveries.telemetryDelivered(id, due.deviceId, through);
+      },
+    };
   };
 
   const unexpected = (e: unknown): ChannelResult => {
@@ -175,10 +201,19 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     return {
       key: `d${due.deviceId}`,
       run: async () => {
-        const r = await tb.deliver(device, o.signal).catch(unexpected);
-        tries.set(due.deviceId, (tries.get(due.deviceId) ?? 0) + 1);
+        // Nothing new but telemetry, and the cloud has the device: straight to its timeseries.
+        const telemetryOnly = due.wantedThrough <= due.ackedThrough && due.cloudId !== null;
+        const r = await tb
+          .deliver(device, {
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(telemetryOnly && due.cloudId !== null ? { telemetryOnlyTo: due.cloudId } : {}),
+            telemetry: feedOf(due),
+          })
+          .catch(unexpected);
+        // A confirmed delivery is no failed try, even if a long telemetry history makes the device come back.
+        if (r.kind !== 'confirmed') tries.set(due.deviceId, (tries.get(due.deviceId) ?? 0) + 1);
         const outcome = outcomeOf(r, due.wantedThrough, due.attempts);
-        if (outcome.kind === 'confirmed') synced += 1;
+        if (outcome.kind === 'confirmed') confirmedOne(due.deviceId);
         results.push({ deviceId: due.deviceId, outcome });
       },
     };
@@ -196,7 +231,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
         const outcome = outcomeOf(r, 0, batch.attempts);
         if (outcome.kind === 'confirmed') {
-          synced += batch.covers.length;
+          for (const [deviceId] of batch.covers) confirmedOne(deviceId);
           batches.confirm(id, batch);
         } else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt);
         else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message);
@@ -206,15 +241,21 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     };
   }
 
-  /** Forms a new webhook batch from due devices. */
+  /** Forms a new webhook batch from due devices, with as much of their telemetry as one batch carries. */
   function newBatch(now: number): BatchRow | null {
     const due = deliveries.due(id, now, o.batchSize, exhausted());
+    let budget = TELEMETRY_PER_BATCH;
     const items = due.flatMap((d) => {
       const device = snapshots.get(d.deviceId);
-      return device ? [{ due: d, device, entries: outbox.entries(d.deviceId, d.ackedThrough, d.wantedThrough) }] : [];
+      if (!device) return [];
+      // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
+      const read = readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget);
+      budget -= read.rows.length;
+      const entries = outbox.entries(d.deviceId, d.ackedThrough, d.wantedThrough);
+      return [{ due: d, device, entries, telemetry: { after: d.telemetryAcked, ...read } }];
     });
     if (items.length === 0) return null;
-    const covers = items.map((i): [number, number] => [i.due.deviceId, i.due.wantedThrough]);
+    const covers = items.map((i): BatchRow['covers'][number] => [i.due.deviceId, i.due.wantedThrough, i.telemetry.through]);
     return batches.form(id, covers, (key) => webhookBody(key, items), now);
   }
 

@@ -1,4 +1,5 @@
 import type { CredentialsType } from '../../../shared/provisioning.ts';
+import { createAttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceRecords, type DeviceRecord } from './device-records.ts';
 import type { LocalCredentials } from './thingsboard.ts';
@@ -11,6 +12,10 @@ export interface DeviceSnapshot extends Omit<DeviceRecord, 'state' | 'lastSeenAt
   credentials: LocalCredentials | null;
   /** SERVER_SCOPE attributes (provisionState included once provisioned). */
   serverAttributes: Record<string, unknown>;
+  /** SHARED_SCOPE attributes the device receives: its own over its batch's over its profile's. */
+  sharedAttributes: Record<string, unknown>;
+  /** CLIENT_SCOPE attributes the device reported at the site (ThingsBoard takes these only from the device). */
+  clientAttributes: Record<string, unknown>;
 }
 
 /** The credentials table's `value` as ThingsBoard's adapter takes it (see provisioning/credentials.ts). */
@@ -35,6 +40,7 @@ export function localCredentials(type: CredentialsType, value: string): LocalCre
 
 export function createSnapshots(db: Db) {
   const records = createDeviceRecords(db);
+  const attributeStore = createAttributeStore(db);
 
   return {
     get(id: number): DeviceSnapshot | null {
@@ -45,6 +51,8 @@ export function createSnapshots(db: Db) {
         ...device,
         credentials: credentials === null ? null : localCredentials(credentials.type, credentials.value),
         serverAttributes: attributes.server ?? {},
+        sharedAttributes: attributeStore.effectiveShared(id),
+        clientAttributes: attributes.client ?? {},
       };
     },
   };

@@ -3,10 +3,12 @@ import { TbDevices } from './thingsboard/devices.ts';
 import { TbHttp } from './thingsboard/http.ts';
 import { TbProfiles } from './thingsboard/profiles.ts';
 import { TbSession } from './thingsboard/session.ts';
+import { TbTelemetry } from './thingsboard/telemetry.ts';
 import type { ThingsBoardTarget, ThingsBoardTargetOptions } from './thingsboard/types.ts';
 
 // The ThingsBoard REST target of sync: log in, make sure the profile exists, create each device with its
-// credentials exactly once, set its server attributes. The outbox worker drives it; failures are TargetErrors.
+// credentials exactly once, set its server and shared attributes, save its site telemetry. The outbox worker
+// drives it; failures are TargetErrors.
 
 export type {
   CallOptions,
@@ -14,10 +16,12 @@ export type {
   CredentialsSummary,
   DeviceToSync,
   LocalCredentials,
+  TelemetryPointJson,
   ThingsBoardAuth,
   ThingsBoardTarget,
   ThingsBoardTargetOptions,
   UpsertResult,
+  WritableScope,
 } from './thingsboard/types.ts';
 export { TargetError, isTargetError, type TargetFailure, type TargetFailureKind } from './http-errors.ts';
 export { BAD_LOGIN_MESSAGE } from './thingsboard/session.ts';
@@ -38,6 +42,7 @@ export function createThingsBoardTarget(options: ThingsBoardTargetOptions): Thin
   const client = new TbClient(http, session, options.auth);
   const profiles = new TbProfiles(client, options.allowCreateProfiles ?? false);
   const devices = new TbDevices(client, profiles);
+  const telemetry = new TbTelemetry(client);
 
   return {
     kind: 'thingsboard',
@@ -51,5 +56,7 @@ export function createThingsBoardTarget(options: ThingsBoardTargetOptions): Thin
     findDevice: (name, opts) => devices.find(name, opts?.signal),
     upsertDevice: (device, opts) => devices.upsert(device, opts?.signal),
     setServerAttributes: (cloudId, attributes, opts) => devices.setServerAttributes(cloudId, attributes, opts?.signal),
+    setAttributes: (cloudId, scope, attributes, opts) => devices.setAttributes(cloudId, scope, attributes, opts?.signal),
+    saveTelemetry: (cloudId, points, opts) => telemetry.save(cloudId, points, opts?.signal),
   };
 }

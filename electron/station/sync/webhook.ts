@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import type { WebhookBatch } from '../../../shared/sync.ts';
 import { version } from '../paths.ts';
 import type { ChannelResult } from './channel.ts';
 import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 import type { DeviceSnapshot } from './snapshot.ts';
+import { type TelemetryRow, toPoints } from './telemetry.ts';
 
 // A webhook as a sync target: signed JSON batches POSTed to the customer's URL.
 //
@@ -25,6 +27,8 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 export interface WebhookItem {
   device: DeviceSnapshot;
   entries: OutboxEntry[];
+  /** Telemetry rows after `after`, up to `through` (see telemetry.ts readTelemetry). */
+  telemetry?: { after: number; through: number; rows: TelemetryRow[] };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -41,9 +45,9 @@ function credentialsJson(c: DeviceSnapshot['credentials']) {
   }
 }
 
-/** The batch body. Built once and stored: a retry sends these very bytes. */
+/** The batch body (shared/sync.ts WebhookBatch). Built once and stored: a retry sends these very bytes. */
 export function webhookBody(batchKey: string, items: WebhookItem[]): string {
-  const events = items.flatMap(({ device, entries }) =>
+  const events: WebhookBatch['events'] = items.flatMap(({ device, entries }) =>
     entries.map((e) => ({
       // Outbox ids are unique per station and increase: receivers may deduplicate on (station, id).
       id: e.id,
@@ -62,10 +66,16 @@ export function webhookBody(batchKey: string, items: WebhookItem[]): string {
         provisionedVia: device.provisionedVia,
         credentials: credentialsJson(device.credentials),
         serverAttributes: device.serverAttributes,
+        sharedAttributes: device.sharedAttributes,
+        clientAttributes: device.clientAttributes,
       },
     })),
   );
-  return JSON.stringify({ type: 'fieldstation.sync', batch: batchKey, events });
+  const telemetry: NonNullable<WebhookBatch['telemetry']> = items.flatMap(({ device, telemetry: t }) =>
+    t && t.rows.length > 0 ? [{ device: device.name, after: t.after, through: t.through, points: toPoints(t.rows) }] : [],
+  );
+  const body: WebhookBatch = { type: 'fieldstation.sync', batch: batchKey, events, telemetry };
+  return JSON.stringify(body);
 }
 
 export interface WebhookChannelOptions {

@@ -12,6 +12,7 @@ import { type DrainOptions, type RoundResult, type TargetRuntime, drainRound } f
 import { type Lease, LEASE_TTL_MS, createLease } from './lease.ts';
 import { createOutboxReader } from './outbox-reader.ts';
 import { createSnapshots } from './snapshot.ts';
+import { createTelemetryReader } from './telemetry.ts';
 import { type TargetRow, createTargetStore } from './targets.ts';
 import { createThingsBoardChannel } from './tb-channel.ts';
 import { createWebhookChannel } from './webhook.ts';
@@ -72,7 +73,8 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
   const batches = createBatches(db, deliveries);
   const snapshots = createSnapshots(db);
   const lease: Lease = createLease(db);
-  const drainDeps = { targets, outbox, deliveries, batches, snapshots, log };
+  const telemetry = createTelemetryReader(db);
+  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log };
   const runtimes = new Map<number, { version: string; fetch: unknown; now: unknown; rt: TargetRuntime }>();
   const chains = new Map<number, Promise<unknown>>();
   const lastEvent = new Map<number, number>();

@@ -13,6 +13,7 @@ export const routeNames = [
   'createProfile',
   'saveAttributes',
   'getAttributes',
+  'saveTelemetry',
   'unknown',
 ] as const;
 export type RouteName = (typeof routeNames)[number];

@@ -25,6 +25,8 @@ export interface CloudReader {
   credentialsOf(deviceId: string): Promise<Record<string, unknown>>;
   /** SERVER_SCOPE attributes as a plain object. */
   serverAttributesOf(deviceId: string): Promise<Record<string, unknown>>;
+  /** SHARED_SCOPE attributes as a plain object. */
+  sharedAttributesOf(deviceId: string): Promise<Record<string, unknown>>;
 }
 
 export function cloudReader(
@@ -65,6 +67,11 @@ export function cloudReader(
     },
     async serverAttributesOf(deviceId) {
       const r = await get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/attributes/SERVER_SCOPE`);
+      const list = r.body as Array<{ key: string; value: unknown }>;
+      return Object.fromEntries(list.map((a) => [a.key, a.value]));
+    },
+    async sharedAttributesOf(deviceId) {
+      const r = await get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/attributes/SHARED_SCOPE`);
       const list = r.body as Array<{ key: string; value: unknown }>;
       return Object.fromEntries(list.map((a) => [a.key, a.value]));
     },

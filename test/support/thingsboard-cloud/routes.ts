@@ -128,16 +128,23 @@ function telemetryDevice(ctx: RouteContext): string {
   return id;
 }
 
+const WRITABLE_SCOPES = ['SERVER_SCOPE', 'SHARED_SCOPE'] as const;
+const ALL_SCOPES = ['SERVER_SCOPE', 'SHARED_SCOPE', 'CLIENT_SCOPE'];
+
 function saveAttributes(ctx: RouteContext): Reply {
-  const scope = ctx.params[2];
+  const scope = ctx.params[2] as string;
+  // The path variable is the AttributeScope enum: Spring refuses other words before the controller runs.
+  if (!ALL_SCOPES.includes(scope)) {
+    throw badRequest(`Failed to convert value of type 'java.lang.String' to required type 'org.thingsboard.server.common.data.AttributeScope'; Failed to convert from type [java.lang.String] to type [@org.springframework.web.bind.annotation.PathVariable org.thingsboard.server.common.data.AttributeScope] for value [${scope}]`);
+  }
   // TelemetryController.saveAttributes: only SERVER_SCOPE and SHARED_SCOPE are writable; errors are text/plain.
-  if (scope !== 'SERVER_SCOPE' && scope !== 'SHARED_SCOPE') throw textError(400, `Invalid scope: ${scope}`);
-  if (scope !== 'SERVER_SCOPE') throw textError(400, 'The fake cloud stores SERVER_SCOPE attributes only');
+  if (!(WRITABLE_SCOPES as readonly string[]).includes(scope)) throw textError(400, `Invalid scope: ${scope}`);
   let json: unknown;
   try {
     json = JSON.parse(ctx.body);
   } catch {
-    throw textError(400, 'Invalid JSON');
+    // @RequestBody JsonNode: Jackson fails before the controller (HttpMessageNotReadableException -> 400/31).
+    throw badRequest('JSON parse error: Invalid JSON');
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw textError(400, 'Request is not a JSON object');
@@ -145,20 +152,62 @@ function saveAttributes(ctx: RouteContext): Reply {
   // JsonConverter.convertToAttributes skips JSON nulls.
   const entries = Object.entries(json).filter(([, v]) => v !== null);
   if (entries.length === 0) throw textError(400, 'No attributes data found in request body!');
-  if (entries.some(([k]) => k.trim() === '')) throw textError(400, 'Key cannot be blank');
+  if (entries.some(([k]) => k.trim() === '')) throw textError(400, 'Key cannot be empty or contains only spaces');
   const id = telemetryDevice(ctx);
-  ctx.state.saveServerAttributes(id, Object.fromEntries(entries));
+  ctx.state.saveAttributes(id, scope as (typeof WRITABLE_SCOPES)[number], Object.fromEntries(entries));
   return { status: 200 };
 }
 
 function getAttributes(ctx: RouteContext): Reply {
   const id = telemetryDevice(ctx);
   const keys = ctx.url.searchParams.get('keys')?.split(',').filter(Boolean);
-  const bucket = ctx.state.attributes.get(id) ?? new Map();
+  const store = ctx.params[2] === 'SHARED_SCOPE' ? ctx.state.sharedAttributes : ctx.state.attributes;
+  const bucket = store.get(id) ?? new Map();
   const list = [...bucket]
     .filter(([k]) => !keys || keys.includes(k))
     .map(([key, a]) => ({ lastUpdateTs: a.lastUpdateTs, key, value: a.value })); // AttributeData
   return ok(list);
+}
+
+/** JsonConverter.convertToTelemetry (common/proto): `{k:v}`, `{ts, values}` or an array of those objects. */
+function telemetryPoints(json: unknown, now: number): Array<{ ts: number; key: string; value: unknown }> {
+  const cannot = (v: unknown) => new Error(`Can't parse value: ${JSON.stringify(v)}`);
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const items = Array.isArray(json) ? json : [json];
+  if (!Array.isArray(json) && !isObject(json)) throw cannot(json);
+  const points: Array<{ ts: number; key: string; value: unknown }> = [];
+  for (const item of items) {
+    if (!isObject(item)) throw cannot(item);
+    const withTs = 'ts' in item && 'values' in item;
+    // jo.get("ts").getAsLong() and jo.get("values").getAsJsonObject()
+    if (withTs && !Number.isInteger(typeof item.ts === 'string' ? Number(item.ts) : item.ts)) throw new Error(`For input string: "${String(item.ts)}"`);
+    if (withTs && !isObject(item.values)) throw new Error(`Not a JSON Object: ${JSON.stringify(item.values)}`);
+    const ts = withTs ? Number(item.ts) : now;
+    const values = withTs ? (item.values as Record<string, unknown>) : item;
+    // parseValues: primitives, objects and arrays are values; JSON nulls are skipped.
+    for (const [key, value] of Object.entries(values)) if (value !== null) points.push({ ts, key, value });
+  }
+  return points;
+}
+
+/** TelemetryController.saveEntityTelemetry(WithTTL): POST .../timeseries/{scope}[/{ttl}]; the scope is not used. */
+function saveTelemetry(ctx: RouteContext): Reply {
+  let json: unknown;
+  try {
+    json = JSON.parse(ctx.body);
+  } catch {
+    throw textError(400, 'Unable to parse time series payload: Invalid JSON body!');
+  }
+  let points: Array<{ ts: number; key: string; value: unknown }>;
+  try {
+    points = telemetryPoints(json, Date.now());
+  } catch (e) {
+    throw textError(400, `Unable to parse time series payload. Invalid JSON body: ${(e as Error).message}`);
+  }
+  if (points.length === 0) throw textError(400, 'No time series data found in request body!');
+  const id = telemetryDevice(ctx);
+  ctx.state.saveTelemetry(id, points);
+  return { status: 200 };
 }
 
 function createProfile(ctx: RouteContext): Reply {
@@ -227,6 +276,13 @@ export const routes: Route[] = [
   },
   { name: 'createProfile', method: 'POST', path: /^\/api\/deviceProfile$/, authenticated: true, handle: createProfile },
   {
+    name: 'saveTelemetry',
+    method: 'POST',
+    path: /^\/api\/plugins\/telemetry\/([^/]+)\/([^/]+)\/timeseries\/([^/]+)(?:\/(\d+))?$/,
+    authenticated: true,
+    handle: saveTelemetry,
+  },
+  {
     name: 'saveAttributes',
     method: 'POST',
     // saveEntityAttributesV2 and the older V1 path without "/attributes".
@@ -237,7 +293,7 @@ export const routes: Route[] = [
   {
     name: 'getAttributes',
     method: 'GET',
-    path: /^\/api\/plugins\/telemetry\/([^/]+)\/([^/]+)\/values\/attributes\/SERVER_SCOPE$/,
+    path: /^\/api\/plugins\/telemetry\/([^/]+)\/([^/]+)\/values\/attributes\/(SERVER_SCOPE|SHARED_SCOPE)$/,
     authenticated: true,
     handle: getAttributes,
   },

@@ -47,7 +47,16 @@ export interface StoredAttribute {
 export type AppliedWrite =
   | { kind: 'device'; name: string; id: string }
   | { kind: 'profile'; name: string; id: string }
-  | { kind: 'attributes'; deviceId: string; keys: string[] };
+  | { kind: 'attributes'; deviceId: string; keys: string[]; scope: 'SERVER_SCOPE' | 'SHARED_SCOPE' }
+  /** One saveEntityTelemetry request: `points` (key, ts) pairs received, `added` of them new to the device. */
+  | { kind: 'telemetry'; deviceId: string; points: number; added: number };
+
+/** A stored timeseries value (ts_kv: one per entity, key and ts). */
+export interface StoredPoint {
+  ts: number;
+  key: string;
+  value: unknown;
+}
 
 export class TenantState {
   readonly tenantId = randomUUID();
@@ -57,6 +66,9 @@ export class TenantState {
   readonly credentials = new Map<string, StoredCredentials>(); // by deviceId
   readonly profiles = new Map<string, StoredProfile>();
   readonly attributes = new Map<string, Map<string, StoredAttribute>>(); // SERVER_SCOPE, by deviceId
+  readonly sharedAttributes = new Map<string, Map<string, StoredAttribute>>(); // SHARED_SCOPE, by deviceId
+  /** By deviceId, then `${key}\u0000${ts}`: like ts_kv's primary key, a repeated point overwrites, never duplicates. */
+  readonly timeseries = new Map<string, Map<string, StoredPoint>>();
 
   constructor(
     private readonly now: () => number,
@@ -82,6 +94,22 @@ export class TenantState {
 
   serverAttributes(deviceId: string): Record<string, unknown> {
     return Object.fromEntries([...(this.attributes.get(deviceId) ?? new Map())].map(([k, a]) => [k, a.value]));
+  }
+
+  sharedAttributesOf(deviceId: string): Record<string, unknown> {
+    return Object.fromEntries([...(this.sharedAttributes.get(deviceId) ?? new Map())].map(([k, a]) => [k, a.value]));
+  }
+
+  /** Every stored point of a device, by ts then key. */
+  pointsOf(deviceId: string): StoredPoint[] {
+    return [...(this.timeseries.get(deviceId)?.values() ?? [])].sort((a, b) => a.ts - b.ts || a.key.localeCompare(b.key));
+  }
+
+  /** Distinct (device, key, ts) points over the tenant. */
+  get pointCount(): number {
+    let n = 0;
+    for (const m of this.timeseries.values()) n += m.size;
+    return n;
   }
 
   // --- writes (each either applies fully or throws before changing anything, like the @Transactional originals) ---
@@ -177,12 +205,30 @@ export class TenantState {
   }
 
   /** TelemetryController.saveAttributes after validation: upserts every key with the same timestamp. */
-  saveServerAttributes(deviceId: string, values: Record<string, unknown>): void {
+  saveAttributes(deviceId: string, scope: 'SERVER_SCOPE' | 'SHARED_SCOPE', values: Record<string, unknown>): void {
     const ts = this.now();
-    const bucket = this.attributes.get(deviceId) ?? new Map<string, StoredAttribute>();
+    const store = scope === 'SERVER_SCOPE' ? this.attributes : this.sharedAttributes;
+    const bucket = store.get(deviceId) ?? new Map<string, StoredAttribute>();
     for (const [key, value] of Object.entries(values)) bucket.set(key, { lastUpdateTs: ts, value });
-    this.attributes.set(deviceId, bucket);
-    this.onWrite({ kind: 'attributes', deviceId, keys: Object.keys(values) });
+    store.set(deviceId, bucket);
+    this.onWrite({ kind: 'attributes', deviceId, keys: Object.keys(values), scope });
+  }
+
+  saveServerAttributes(deviceId: string, values: Record<string, unknown>): void {
+    this.saveAttributes(deviceId, 'SERVER_SCOPE', values);
+  }
+
+  /** TelemetryController.saveTelemetry after validation: one value per (key, ts), the last write wins. */
+  saveTelemetry(deviceId: string, points: StoredPoint[]): void {
+    const bucket = this.timeseries.get(deviceId) ?? new Map<string, StoredPoint>();
+    let added = 0;
+    for (const p of points) {
+      const id = `${p.key}\u0000${p.ts}`;
+      if (!bucket.has(id)) added += 1;
+      bucket.set(id, p);
+    }
+    this.timeseries.set(deviceId, bucket);
+    this.onWrite({ kind: 'telemetry', deviceId, points: points.length, added });
   }
 
   // --- JSON as ThingsBoard serialises it (Jackson, declaration order, nulls included) ---------------------------------

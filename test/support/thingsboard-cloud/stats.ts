@@ -43,6 +43,16 @@ export class CloudStats {
     return this.writes.filter((w) => w.kind === 'attributes').length;
   }
 
+  /** Telemetry points received in requests the cloud applied, repeats included. */
+  get telemetryPointsReceived(): number {
+    return this.writes.reduce((n, w) => n + (w.kind === 'telemetry' ? w.points : 0), 0);
+  }
+
+  /** Points the cloud stored for the first time: equals the distinct points it holds. */
+  get telemetryPointsAdded(): number {
+    return this.writes.reduce((n, w) => n + (w.kind === 'telemetry' ? w.added : 0), 0);
+  }
+
   /** Answers with this outcome on this route, e.g. outcomesOf('saveAttributes', '401/11'). */
   outcomes(route: RouteName, outcome: string): number {
     return this.answers.filter((a) => a.route === route && a.outcome === outcome).length;

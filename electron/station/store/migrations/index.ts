@@ -5,7 +5,8 @@ import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
 import deviceHistory from './0006-device-history.sql';
 import deviceLife from './0007-device-life.sql';
-import handover from './0012-handover.sql';
+import handover from './0008-handover.sql';
+import syncTelemetry from './0009-sync-telemetry.sql';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'device-history', sql: deviceHistory },
   { version: 7, name: 'device-life', sql: deviceLife, rebuildsTables: true },
   { version: 8, name: 'handover', sql: handover },
+  { version: 9, name: 'sync-telemetry', sql: syncTelemetry },
 ];

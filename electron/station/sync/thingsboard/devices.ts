@@ -4,7 +4,7 @@ import { describe, sameCredentials, summarizeCloud, summarizeLocal, toTbCredenti
 import { type TbAnswer, TbCode } from './http.ts';
 import type { TbProfiles } from './profiles.ts';
 import { TbDevice, TbDeviceCredentials } from './schemas.ts';
-import type { CloudDevice, DeviceToSync, UpsertResult } from './types.ts';
+import type { CloudDevice, DeviceToSync, UpsertResult, WritableScope } from './types.ts';
 
 // Create-or-confirm a device exactly once. ThingsBoard has no idempotency key, so the device name (unique per
 // tenant, DeviceServiceImpl constraint device_name_unq_key) is the key: look up first, create only if absent,
@@ -94,14 +94,22 @@ export class TbDevices {
     return this.client.http.fail(answer, what);
   }
 
-  /** POST /api/plugins/telemetry/DEVICE/{id}/attributes/SERVER_SCOPE (TelemetryController.saveEntityAttributesV2). */
-  async setServerAttributes(cloudId: string, attributes: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  /**
+   * POST /api/plugins/telemetry/DEVICE/{id}/attributes/{scope} (TelemetryController.saveEntityAttributesV2): an
+   * upsert per key, so sending the same values again changes nothing. CLIENT_SCOPE is refused there ("Invalid
+   * scope"): client attributes come from the device itself.
+   */
+  async setAttributes(cloudId: string, scope: WritableScope, attributes: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
     // ThingsBoard drops nulls and answers 400 to an empty object; nothing to send is not an error.
     if (!Object.values(attributes).some((v) => v !== null && v !== undefined)) return;
-    const what = `set the attributes of device ${cloudId}`;
-    const path = `/api/plugins/telemetry/DEVICE/${encodeURIComponent(cloudId)}/attributes/SERVER_SCOPE`;
+    const what = `set the ${scope === 'SHARED_SCOPE' ? 'shared' : 'server'} attributes of device ${cloudId}`;
+    const path = `/api/plugins/telemetry/DEVICE/${encodeURIComponent(cloudId)}/attributes/${scope}`;
     const answer = await this.client.call('POST', path, { signal, body: attributes });
     if (answer.status !== 200) this.client.http.fail(answer, what);
+  }
+
+  setServerAttributes(cloudId: string, attributes: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    return this.setAttributes(cloudId, 'SERVER_SCOPE', attributes, signal);
   }
 
   /** The device exists: ours if the credentials match (re-apply attributes), a conflict if not (change nothing). */
@@ -126,9 +134,11 @@ export class TbDevices {
     };
   }
 
-  private applyAttributes(cloudId: string, device: DeviceToSync, signal?: AbortSignal): Promise<void> {
+  private async applyAttributes(cloudId: string, device: DeviceToSync, signal?: AbortSignal): Promise<void> {
     // provisionState last so it wins: the cloud must see the device as provisioned, as ThingsBoard's own
     // provisioning sets it (DeviceProvisionServiceImpl).
-    return this.setServerAttributes(cloudId, { ...device.serverAttributes, provisionState: 'provisioned' }, signal);
+    await this.setServerAttributes(cloudId, { ...device.serverAttributes, provisionState: 'provisioned' }, signal);
+    // Shared ones are what the device receives when it connects to ThingsBoard (and on change, over its transport).
+    if (device.sharedAttributes) await this.setAttributes(cloudId, 'SHARED_SCOPE', device.sharedAttributes, signal);
   }
 }

@@ -35,7 +35,12 @@ export interface DeviceToSync {
   credentials: LocalCredentials;
   /** Imported SERVER_SCOPE attributes; `provisionState: "provisioned"` is added (and wins). Nulls are dropped by ThingsBoard. */
   serverAttributes: Record<string, unknown>;
+  /** SHARED_SCOPE attributes, pushed to the device by ThingsBoard once it connects there. */
+  sharedAttributes?: Record<string, unknown>;
 }
+
+/** ThingsBoard's attribute scopes a tenant may write over REST (TelemetryController.saveAttributes). */
+export type WritableScope = 'SERVER_SCOPE' | 'SHARED_SCOPE';
 
 /** Enough to tell two sets of credentials apart in the UI and the audit log, without the secrets. */
 export type CredentialsSummary =
@@ -95,4 +100,16 @@ export interface ThingsBoardTarget {
   /** Idempotent: looks up by name first, so a retry after a lost answer never creates a second device. */
   upsertDevice(device: DeviceToSync, options?: CallOptions): Promise<UpsertResult>;
   setServerAttributes(cloudId: string, attributes: Record<string, unknown>, options?: CallOptions): Promise<void>;
+  setAttributes(cloudId: string, scope: WritableScope, attributes: Record<string, unknown>, options?: CallOptions): Promise<void>;
+  /**
+   * Saves timeseries points with their own timestamps. `device-missing`: ThingsBoard has no device with this id
+   * (deleted there since it was synced). Idempotent: ThingsBoard keeps one value per device, key and ts.
+   */
+  saveTelemetry(cloudId: string, points: TelemetryPointJson[], options?: CallOptions): Promise<'saved' | 'device-missing'>;
+}
+
+/** One item of ThingsBoard's timeseries JSON: `{"ts": 1700000000000, "values": {"temperature": 21.5}}`. */
+export interface TelemetryPointJson {
+  ts: number;
+  values: Record<string, unknown>;
 }
