@@ -1,7 +1,7 @@
 // The layers of the architecture, enforced: the engine runs under plain Node (never imports electron), and
 // renderer/ and shared/ stay free of Node so they run in a browser. Run by `npm run lint` and by a unit test.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -51,7 +51,42 @@ export function layerViolations() {
       }
     }
   }
-  return problems.map((p) => relative('.', p));
+  return [...problems, ...importCycles()].map((p) => relative('.', p));
+}
+
+/**
+ * Import cycles between our own files (type-only imports count: they tie the files' meanings together just the same).
+ * A cycle means two modules each need the other: one of them holds something that belongs in a third.
+ */
+export function importCycles() {
+  const graph = new Map();
+  for (const dir of ['electron', 'shared', 'renderer/src']) {
+    for (const file of sources(dir)) {
+      const edges = [];
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = normalize(join(dirname(file), spec));
+        if (/\.(ts|tsx)$/.test(target)) edges.push(target);
+      }
+      graph.set(file, edges);
+    }
+  }
+  const cycles = [];
+  const state = new Map(); // 1 on the current path, 2 done
+  const path = [];
+  const visit = (file) => {
+    state.set(file, 1);
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === 1) cycles.push(`import cycle: ${[...path.slice(path.indexOf(next)), next].join(' -> ')}`);
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 2);
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layerViolations } from '../../scripts/check-layers.mjs';
 
 describe('architecture layers', () => {
-  it('keeps electron inside the desktop host and Node out of renderer/ and shared/', () => {
+  it('keeps electron inside the desktop host, Node out of renderer/ and shared/, and no import cycles', () => {
     expect(layerViolations()).toEqual([]);
   });
 });

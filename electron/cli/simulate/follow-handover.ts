@@ -1,18 +1,12 @@
 import { HandoverSettings } from '../../../shared/handover.ts';
-import type { DeviceCredentials, SimProtocol, SimTarget } from './types.ts';
+import type { DeviceCredentials, FollowNames, SimProtocol, SimTarget } from './types.ts';
 
 // What a simulated device does after SUCCESS when it follows a hand-over, as firmware built for ThingsBoard would:
 // read its shared attributes, wait for the ones naming its long-term server, acknowledge them to the station with a
 // client attribute, then connect to that server with the same credentials and report there.
 
-/** The names firmware reads; the station's defaults (a profile may rename them: the flags of `simulate` follow). */
-export interface FollowNames {
-  host: string;
-  mqttPort: string;
-  httpPort: string;
-  confirmKey: string;
-}
 
+// The station's defaults (a profile may rename them: the flags of `simulate` follow).
 const defaults = HandoverSettings.parse({});
 export const defaultFollowNames: FollowNames = {
   host: defaults.attributes.host,

@@ -1,4 +1,3 @@
-import type { FollowNames } from './follow-handover.ts';
 import type { MqttBasicValue } from '../../../shared/provisioning.ts';
 
 export const simProtocols = ['http', 'mqtt', 'coap'] as const;
@@ -107,6 +106,14 @@ export interface TelemetrySummary {
   rate: number;
   latencyMs: LatencySummary;
   errors: ErrorCount[];
+}
+
+/** The shared attribute names a following device reads, and the client attribute it acknowledges with. */
+export interface FollowNames {
+  host: string;
+  mqttPort: string;
+  httpPort: string;
+  confirmKey: string;
 }
 
 export interface HandoverFollowSummary {

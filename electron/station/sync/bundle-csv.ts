@@ -1,4 +1,4 @@
-import type { BundleDevice } from './bundle.ts';
+import type { BundleDevice } from './bundle-format.ts';
 
 // The bundle's devices as CSV (RFC 4180), with the credential columns ThingsBoard's bulk device import maps
 // (name, type = profile, label, access token, X.509, MQTT client id / user name / password).

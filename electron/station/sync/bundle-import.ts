@@ -1,7 +1,7 @@
 import { createAttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
 import { OutboxKind, createOutboxAppender } from '../store/outbox.ts';
-import type { Bundle, BundleDevice } from './bundle.ts';
+import type { Bundle, BundleDevice } from './bundle-format.ts';
 import type { TelemetryPoint } from './telemetry.ts';
 
 // Importing a verified bundle (see bundle.ts) into a station: the same devices with the same credentials and

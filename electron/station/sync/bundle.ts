@@ -3,8 +3,9 @@ import type { StationKeys } from '../keys.ts';
 import { createAttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
 import { bundleCsv } from './bundle-csv.ts';
-import { createDeviceRecords, type DeviceRecord } from './device-records.ts';
-import { type TelemetryPoint, createTelemetryReader, toPoints } from './telemetry.ts';
+import { BUNDLE_FORMAT, type Bundle, type BundleDevice, type BundlePayload, } from './bundle-format.ts';
+import { createDeviceRecords, } from './device-records.ts';
+import { createTelemetryReader, toPoints } from './telemetry.ts';
 
 // The file bundle, for sites that never get online: one JSON file with every device, its credentials and its
 // attributes (and the same as CSV, embedded), signed so the receiving station can tell it arrived unchanged.
@@ -17,43 +18,8 @@ import { type TelemetryPoint, createTelemetryReader, toPoints } from './telemetr
 // host keys. Honest limit: without the fingerprint check, someone who rewrites a bundle can re-sign it with a key of
 // their own. The bundle holds device credentials in clear: treat it like a password file (written 0600).
 
-export const BUNDLE_FORMAT = 'fieldstation-bundle/1';
-
-/**
- * A device as stored, without the station's own row id: credentials as stored, its own attributes by scope (shared
- * ones set on its profile or batch travel with those), and the telemetry it recorded at the site as ThingsBoard
- * timeseries items in recording order (absent in bundles written before telemetry was kept).
- */
-export type BundleDevice = Omit<DeviceRecord, 'id'> & { telemetry?: TelemetryPoint[] };
-
-export interface BundleProfile {
-  name: string;
-  provisionDeviceKey: string;
-  provisionDeviceSecret: string;
-  strategy: string;
-  defaultCredentialsType: string;
-  reprovision: string;
-  /** Shared attributes authored for the whole profile. */
-  attributes?: Record<string, unknown>;
-}
-
-export interface BundlePayload {
-  createdAt: string;
-  /** The batch exported, or null for every device. */
-  batch: string | null;
-  profiles: BundleProfile[];
-  /** `attributes`: shared attributes authored for the whole batch. */
-  batches: Array<{ name: string; site: string; notes: string; profile: string | null; attributes?: Record<string, unknown> }>;
-  devices: BundleDevice[];
-  /** The devices as CSV (one row per device), for tools that take CSV, e.g. ThingsBoard's bulk import. */
-  csv: string;
-}
-
-export interface Bundle {
-  format: typeof BUNDLE_FORMAT;
-  payload: BundlePayload;
-  signature: { alg: 'Ed25519'; publicKey: string; fingerprint: string; value: string };
-}
+export { BUNDLE_FORMAT } from './bundle-format.ts';
+export type { Bundle, BundleDevice, BundlePayload, BundleProfile } from './bundle-format.ts';
 
 // RFC 8410 PKCS#8 prefix for a raw Ed25519 seed: node:crypto takes private keys only as PEM/DER/JWK.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

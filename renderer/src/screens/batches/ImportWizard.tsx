@@ -23,10 +23,7 @@ interface Source {
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; report: ImportReport } | { state: 'failed'; error: Explained };
 
-export interface CellRef {
-  row: number;
-  column: number;
-}
+import type { CellRef } from './import/locate.ts';
 
 /**
  * Import a device list into the batch: pick a file, see it as the station will read it, map unknown columns, let

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useMemo, useRef } from 'react';
 import type { ImportProblem } from '../../../../../shared/import.ts';
 import { canonicalName, type ParsedList } from '../../../data/import-file.ts';
-import type { CellRef } from '../ImportWizard.tsx';
+import type { CellRef } from './locate.ts';
 import { placeOf, secretColumns, sentence } from './locate.ts';
 
 const headRows = 12;

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { ImportProblem } from '../../../../../shared/import.ts';
 import { Icon } from '../../../components/Icon.tsx';
 import type { ParsedList } from '../../../data/import-file.ts';
-import type { CellRef } from '../ImportWizard.tsx';
+import type { CellRef } from './locate.ts';
 import { placeOf, sentence } from './locate.ts';
 
 const cap = 200;

@@ -1,6 +1,12 @@
 import type { ImportProblem } from '../../../../../shared/import.ts';
 import { canonicalName, type ParsedList } from '../../../data/import-file.ts';
 
+/** A cell of the preview the person is looking at (the wizard, the preview and the problem list share it). */
+export interface CellRef {
+  row: number;
+  column: number;
+}
+
 export interface ProblemPlace {
   /** Data row index (0-based), or -1 for the header / the whole file. */
   row: number;
