@@ -1,17 +1,19 @@
 import { ApiError } from '../../../shared/errors.ts';
 import {
+  confirms,
+  endpointFor,
   type HandoverDevice,
   HandoverEndpoint,
   type HandoverStart,
   HandoverState,
   type HandoverStatus,
+  handoverAttributes,
 } from '../../../shared/handover.ts';
 import type { z } from 'zod';
 import type { AttributeStore } from '../store/attributes.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createOutboxAppender, OutboxKind } from '../store/outbox.ts';
-import { confirms, endpointFor, handoverAttributes } from './endpoint.ts';
 import type { HandoverSettingsStore } from './settings.ts';
 
 type StartParams = z.output<typeof HandoverStart>;
