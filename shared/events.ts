@@ -16,7 +16,7 @@ export const StationEvent = z.discriminatedUnion('type', [
    * Something changed that lists show (from this station's API): the UI refetches that list instead of receiving
    * thousands of rows, e.g. after an import.
    */
-  z.object({ type: z.literal('changed'), entity: z.enum(['profiles', 'batches', 'devices', 'tokens']), batch: z.string().nullable() }),
+  z.object({ type: z.literal('changed'), entity: z.enum(['profiles', 'batches', 'devices', 'tokens', 'attributes']), batch: z.string().nullable() }),
   /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */
   z.object({
     type: z.literal('progress'),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ListenerInfo } from '../../shared/station.ts';
 import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
+import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
@@ -9,6 +10,8 @@ import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { createAttributeAuthoring } from './device-api/authoring.ts';
+import { createDeviceApi, type DeviceApi } from './device-api/service.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
 import { checkMasterKey, createStationKeys, loadFileKey, type StationKeys } from './keys.ts';
 import { createLabelService, type LabelService } from './labels/service.ts';
@@ -20,6 +23,7 @@ import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
+import { createAttributeStore } from './store/attributes.ts';
 import { createAuditLog } from './store/audit.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
@@ -47,6 +51,8 @@ export interface Engine {
   router: Router;
   apiTokens: ApiTokens;
   service: ProvisioningService;
+  /** Attributes requests and updates, server-side RPC: what devices do after provisioning (device-api/). */
+  deviceApi: DeviceApi;
   committer: GroupCommitter;
   keys: StationKeys;
   /** Sync targets, outbox delivery and the worker (`startSyncWorker` in sync/worker.ts runs it in the background). */
@@ -94,12 +100,15 @@ export function openEngine(options: EngineOptions): Engine {
   const tokens = createOnboardingTokens(db, keys, audit);
   const sync = createSyncService({ db, bus, keys, log });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
+  const attributes = createAttributeStore(db);
+  const deviceApi = createDeviceApi({ attributes, audit, committer: service.committer, log });
   const handlers = {
     ...statusHandlers(deps),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
+    ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
   return {
@@ -107,6 +116,7 @@ export function openEngine(options: EngineOptions): Engine {
     router: createRouter(handlers, createScopeGuard(db)),
     apiTokens: createApiTokens(db, keys),
     service,
+    deviceApi,
     keys,
     sync,
     labels,
@@ -114,6 +124,7 @@ export function openEngine(options: EngineOptions): Engine {
     committer: service.committer,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
+      deviceApi.close();
       closing ??= service.committer.flush().finally(() => db.close());
       return closing;
     },

@@ -71,6 +71,7 @@ export function createStation(options: StationOptions): Station {
         coap: options.ports?.coap ?? defaultPorts.coap,
       },
       service: opened.service,
+      deviceApi: opened.deviceApi,
       log: opened.log,
     });
     let ui: ListenerInfo | null = null;

@@ -1,0 +1,77 @@
+import type { DeviceIdentity } from '../provisioning/types.ts';
+import type { AttributeStore } from '../store/attributes.ts';
+import type { AuditLog } from '../store/audit.ts';
+import type { GroupCommitter } from '../store/group-commit.ts';
+import { createRpcDispatcher, type RpcOutcome, type RpcSubscriptionMode } from './rpc.ts';
+import { createSharedUpdates } from './shared-updates.ts';
+import { type AttributeMap, type AttributeQuery, attributesResponse, type RpcRequest, updateNotification } from './wire.ts';
+
+/**
+ * ThingsBoard's device API after first contact, protocol-neutral: what a device reads (attributes request), what it
+ * is told (shared-attribute updates, server-side RPC) and its RPC answers. Every transport decodes into this and
+ * encodes what it returns; the JSON it returns is already ThingsBoard's (wire.ts).
+ */
+export interface DeviceApi {
+  /** `GET .../attributes?clientKeys=&sharedKeys=`, MQTT attributes/request, CoAP GET: `{"client":{…},"shared":{…}}`. */
+  attributes(device: DeviceIdentity, query: AttributeQuery): AttributeMap;
+  /** Every shared attribute the device receives, as an update notification (a CoAP observer's first answer). */
+  sharedState(device: DeviceIdentity): AttributeMap;
+  /** Shared-attribute changes from now on, each as ThingsBoard's update JSON (`{"k":v,…,"deleted":[…]}`). */
+  onSharedUpdate(device: DeviceIdentity, notify: (json: AttributeMap) => void): () => void;
+  /** Server-side RPC requests for the device; pending ones arrive at once (see rpc.ts). */
+  onRpc(device: DeviceIdentity, mode: RpcSubscriptionMode, receive: (request: RpcRequest) => void): () => void;
+  /** The device's answer to request `requestId` (its raw payload). False when stale or unknown. */
+  answerRpc(device: DeviceIdentity, requestId: number, payload: string): boolean;
+  /** Sends a two-way RPC and waits for the answer or the timeout; the outcome is in the audit log. */
+  sendRpc(device: DeviceIdentity, method: string, params: unknown, timeoutMs: number): Promise<RpcOutcome>;
+  /**
+   * Re-evaluates shared attributes of these devices (every subscribed device when omitted) and pushes what changed
+   * to their sessions. Call after a committed change from any writer, this process's or another's.
+   */
+  refreshShared(deviceIds?: Iterable<number>): void;
+  close(): void;
+}
+
+export interface DeviceApiOptions {
+  attributes: AttributeStore;
+  audit: AuditLog;
+  committer: GroupCommitter;
+  log?: (line: string) => void;
+}
+
+export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
+  const { attributes, audit, committer } = options;
+  const updates = createSharedUpdates((id) => attributes.effectiveShared(id));
+  const rpc = createRpcDispatcher();
+
+  return {
+    attributes: (device, query) => attributesResponse(attributes.effective(device.id), query),
+    sharedState: (device) => attributes.effectiveShared(device.id),
+    onSharedUpdate: (device, notify) => updates.subscribe(device.id, (delta) => notify(updateNotification(delta))),
+    onRpc: (device, mode, receive) => rpc.subscribe(device.id, mode, receive),
+    answerRpc: (device, requestId, payload) => rpc.answer(device.id, requestId, payload),
+
+    async sendRpc(device, method, params, timeoutMs) {
+      const outcome = await rpc.send(device.id, method, params, timeoutMs);
+      await committer.run(() =>
+        audit.append({
+          kind: 'rpc',
+          deviceId: device.id,
+          deviceName: device.name,
+          outcome: outcome.ok ? 'SUCCESS' : outcome.error,
+          reason: outcome.ok ? null : outcome.error === 'TIMEOUT' ? 'the device took the request but did not answer in time' : 'no session of the device was listening for RPC',
+          details: { method, id: outcome.id, timeoutMs },
+        }),
+      );
+      return outcome;
+    },
+
+    refreshShared: (deviceIds) => void updates.refresh(deviceIds),
+    close() {
+      rpc.close();
+      updates.close();
+    },
+  };
+}
+
+export type { RpcOutcome, RpcRequest, RpcSubscriptionMode };
