@@ -29,6 +29,8 @@ export interface DeviceApi {
    * to their sessions. Call after a committed change from any writer, this process's or another's.
    */
   refreshShared(deviceIds?: Iterable<number>): void;
+  /** Resolves once a session of the device listens for shared-attribute updates or RPC (the UI, tests). */
+  listening(deviceId: number, kind: 'attributes' | 'rpc'): Promise<void>;
   close(): void;
 }
 
@@ -43,12 +45,34 @@ export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
   const { attributes, audit, committer } = options;
   const updates = createSharedUpdates((id) => attributes.effectiveShared(id));
   const rpc = createRpcDispatcher();
+  const listeners = { attributes: new Map<number, number>(), rpc: new Map<number, number>() };
+  const waiters = new Set<{ deviceId: number; kind: 'attributes' | 'rpc'; resolve: () => void }>();
+
+  /** Counts a session's subscription while it lasts, and wakes whoever waits for one. */
+  function counted(kind: 'attributes' | 'rpc', deviceId: number, unsubscribe: () => void): () => void {
+    const counts = listeners[kind];
+    counts.set(deviceId, (counts.get(deviceId) ?? 0) + 1);
+    for (const w of [...waiters]) {
+      if (w.deviceId !== deviceId || w.kind !== kind) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      const left = (counts.get(deviceId) ?? 1) - 1;
+      if (left > 0) counts.set(deviceId, left);
+      else counts.delete(deviceId);
+    };
+  }
 
   return {
     attributes: (device, query) => attributesResponse(attributes.effective(device.id), query),
     sharedState: (device) => attributes.effectiveShared(device.id),
-    onSharedUpdate: (device, notify) => updates.subscribe(device.id, (delta) => notify(updateNotification(delta))),
-    onRpc: (device, mode, receive) => rpc.subscribe(device.id, mode, receive),
+    onSharedUpdate: (device, notify) => counted('attributes', device.id, updates.subscribe(device.id, (delta) => notify(updateNotification(delta)))),
+    onRpc: (device, mode, receive) => counted('rpc', device.id, rpc.subscribe(device.id, mode, receive)),
     answerRpc: (device, requestId, payload) => rpc.answer(device.id, requestId, payload),
 
     async sendRpc(device, method, params, timeoutMs) {
@@ -67,6 +91,10 @@ export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
     },
 
     refreshShared: (deviceIds) => void updates.refresh(deviceIds),
+    listening(deviceId, kind) {
+      if (listeners[kind].has(deviceId)) return Promise.resolve();
+      return new Promise((resolve) => waiters.add({ deviceId, kind, resolve }));
+    },
     close() {
       rpc.close();
       updates.close();
