@@ -26,7 +26,8 @@ export interface Watched {
 }
 
 export function watch(command: string, args: string[], killAfterMs = 15_000): Watched {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays an open pipe: mosquitto_sub with stdin on /dev/null stopped taking the station's publishes.
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let ended = false;

@@ -112,6 +112,8 @@ export function createCoapDeviceApi(deviceApi: DeviceApi, log: (line: string) =>
     deregister,
     rpcAnswer,
     /** Ends every observation (the transport is closing). */
-    endAll: () => [...observations.values()].forEach((end) => end()),
+    endAll: () => {
+      for (const end of [...observations.values()]) end();
+    },
   };
 }

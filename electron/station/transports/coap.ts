@@ -40,7 +40,10 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
 
   server.on('request', (req: IncomingMessage, res: OutgoingMessage) => {
     res.on('error', (err: Error) => log(`coap transport: reply to ${req.rsinfo.address}: ${err.message}`));
-    if (req.headers.Observe === 0) return observe(req, res);
+    if (req.headers.Observe === 0) {
+      observe(req, res);
+      return;
+    }
     const answering = answer(req)
       .catch((err: unknown): Reply => {
         log(`coap transport: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -124,11 +127,13 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
     };
     if (socket === null) return;
     const target = route(req.url);
-    if (target === null) return refuse('4.04');
-    if (target.kind !== 'device' || (target.resource !== 'attributes' && target.resource !== 'rpc')) return refuse('4.00');
-    const device = service.authenticateToken(target.token);
-    if (device === null) return refuse('4.01');
-    deviceApi.observe(req, res, device, target.resource);
+    if (target === null) refuse('4.04');
+    else if (target.kind !== 'device' || (target.resource !== 'attributes' && target.resource !== 'rpc')) refuse('4.00');
+    else {
+      const device = service.authenticateToken(target.token);
+      if (device === null) refuse('4.01');
+      else deviceApi.observe(req, res, device, target.resource);
+    }
   }
 
   return {

@@ -84,12 +84,22 @@ export function createHttpDeviceApi(deviceApi: DeviceApi) {
      */
     rpcAnswer(res: ServerResponse, device: DeviceIdentity, requestId: string, body: Buffer, fail: Fail): void {
       // @PathVariable Integer requestId: anything else is Spring's 400.
-      if (!/^-?\d{1,10}$/.test(requestId) || !Number.isSafeInteger(Number(requestId))) return fail('BAD_REQUEST', 'the RPC request id must be a number');
-      if (body.length === 0) return fail('BAD_REQUEST', 'the RPC answer needs a body');
+      if (!/^-?\d{1,10}$/.test(requestId)) {
+        fail('BAD_REQUEST', 'the RPC request id must be a number');
+        return;
+      }
+      if (body.length === 0) {
+        fail('BAD_REQUEST', 'the RPC answer needs a body');
+        return;
+      }
       deviceApi.answerRpc(device, Number(requestId), body.toString('utf8'));
       sendEmpty(res, 200);
     },
-    polls: { endAll: () => [...open].forEach((end) => end()) } satisfies LongPolls,
+    polls: {
+      endAll: () => {
+        for (const end of [...open]) end();
+      },
+    } satisfies LongPolls,
   };
 }
 

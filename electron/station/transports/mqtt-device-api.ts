@@ -68,7 +68,10 @@ export function createMqttDeviceApi(deviceApi: DeviceApi, log: (line: string) =>
       if (topic.startsWith(attributesRequestPrefix)) {
         const requestId = javaInt(topic.slice(attributesRequestPrefix.length));
         const query = requestId === null ? null : decodeAttributeRequest(payload);
-        if (requestId === null || query === null) return done(new Error(`malformed attributes request on ${topic}`));
+        if (requestId === null || query === null) {
+          done(new Error(`malformed attributes request on ${topic}`));
+          return;
+        }
         const json = deviceApi.attributes(device, query);
         // PUBACK first (getPubAckCallback), then the answer; JsonMqttAdaptor answers only ids >= 0.
         done(null);
@@ -76,7 +79,10 @@ export function createMqttDeviceApi(deviceApi: DeviceApi, log: (line: string) =>
         return;
       }
       const requestId = javaInt(topic.slice(rpcResponsePrefix.length));
-      if (requestId === null) return done(new Error(`malformed RPC response topic ${topic}`));
+      if (requestId === null) {
+        done(new Error(`malformed RPC response topic ${topic}`));
+        return;
+      }
       deviceApi.answerRpc(device, requestId, payload.toString('utf8'));
       done(null);
     },
