@@ -5,6 +5,7 @@ import { readStatus } from './api/handlers/status.ts';
 import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
 import { builtUiDir } from './paths.ts';
+import { removeServingFile, writeServingFile } from './serving-file.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
@@ -100,7 +101,10 @@ export function createStation(options: StationOptions): Station {
       publishStatus();
       // Always running: it idles cheaply and picks up targets added later, so results leave as soon as a network appears.
       const sync = startSyncWorker(opened);
-      closers = [() => admin.close(), () => devices.close(), () => sync.stop()];
+      // Lets `fieldstation rpc` / `attributes set` in another process reach this station's connected devices.
+      writeServingFile(opened.dataDir, { pid: process.pid, url: `http://${address}:${port}`, secret });
+      const dataDir = opened.dataDir;
+      closers = [async () => removeServingFile(dataDir), () => admin.close(), () => devices.close(), () => sync.stop()];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];
