@@ -1,6 +1,7 @@
 import type { ListenerInfo } from '../../shared/station.ts';
 import { isWildcard, lanInterfaces } from './net/lan-addresses.ts';
 import { ListenError, listenError } from './net/listen.ts';
+import type { DeviceApi } from './device-api/service.ts';
 import type { ProvisioningService, TransportServer } from './provisioning/types.ts';
 import { createCoapTransport } from './transports/coap.ts';
 import { createHttpTransport } from './transports/http.ts';
@@ -10,7 +11,7 @@ export type DeviceListenerName = 'http' | 'mqtt' | 'coap';
 export const deviceListenerNames: readonly DeviceListenerName[] = ['http', 'mqtt', 'coap'];
 
 interface Kind {
-  create(options: { host: string; port: number; service: ProvisioningService; log: (line: string) => void }): TransportServer;
+  create(options: { host: string; port: number; service: ProvisioningService; deviceApi: DeviceApi; log: (line: string) => void }): TransportServer;
   url(host: string, port: number): string;
 }
 
@@ -35,6 +36,7 @@ export function createDeviceListeners(options: {
   bind: string;
   ports: Record<DeviceListenerName, number>;
   service: ProvisioningService;
+  deviceApi: DeviceApi;
   log: (line: string) => void;
 }) {
   let bind = options.bind;
@@ -48,7 +50,7 @@ export function createDeviceListeners(options: {
   async function open(name: DeviceListenerName): Promise<void> {
     const slot = slots.get(name)!;
     if (slot.server) return;
-    const server = kinds[name].create({ host: bind, port: slot.port, service: options.service, log: options.log });
+    const server = kinds[name].create({ host: bind, port: slot.port, service: options.service, deviceApi: options.deviceApi, log: options.log });
     try {
       const { address, port } = await server.listen();
       slot.server = server;

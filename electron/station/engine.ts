@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
+import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
@@ -8,6 +9,8 @@ import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir } from './data-dir.ts';
+import { createAttributeAuthoring } from './device-api/authoring.ts';
+import { createDeviceApi, type DeviceApi } from './device-api/service.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
 import { createHandovers, type Handovers } from './handover/handovers.ts';
 import { createHandoverSettings } from './handover/settings.ts';
@@ -40,6 +43,8 @@ export interface Engine {
   router: Router;
   apiTokens: ApiTokens;
   service: ProvisioningService;
+  /** Attributes requests and updates, server-side RPC: what devices do after provisioning (device-api/). */
+  deviceApi: DeviceApi;
   committer: GroupCommitter;
   keys: StationKeys;
   /** Sync targets, outbox delivery and the worker (`startSyncWorker` in sync/worker.ts runs it in the background). */
@@ -88,8 +93,22 @@ export function openEngine(options: EngineOptions): Engine {
   const tokens = createOnboardingTokens(db, keys, audit);
   const sync = createSyncService({ db, bus, keys, log });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
+  const attributes = createAttributeStore(db);
   const handoverSettings = createHandoverSettings(db);
-  const handovers = createHandovers(db, createAttributeStore(db), handoverSettings);
+  const handovers = createHandovers(db, attributes, handoverSettings);
+  const deviceApi = createDeviceApi({
+    attributes,
+    audit,
+    committer: service.committer,
+    log,
+    onSharedDelivered(deviceId, keys) {
+      if (!handovers.isHandoverDelivery(deviceId, keys)) return;
+      service.committer
+        .run(() => handovers.delivered(deviceId, Date.now()))
+        .then((moved) => moved && bus.publish({ type: 'changed', entity: 'handovers', batch: null }))
+        .catch((err: unknown) => log(`hand-over: ${(err as Error).message}`));
+    },
+  });
   const handlers = {
     ...statusHandlers(deps),
     ...syncHandlers({ db, keys, sync }),
@@ -97,6 +116,7 @@ export function openEngine(options: EngineOptions): Engine {
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
+    ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
   return {
@@ -104,6 +124,7 @@ export function openEngine(options: EngineOptions): Engine {
     router: createRouter(handlers, createScopeGuard(db)),
     apiTokens: createApiTokens(db, keys),
     service,
+    deviceApi,
     keys,
     sync,
     labels,
@@ -112,6 +133,7 @@ export function openEngine(options: EngineOptions): Engine {
     committer: service.committer,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
+      deviceApi.close();
       closing ??= service.committer.flush().finally(() => db.close());
       return closing;
     },

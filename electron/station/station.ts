@@ -8,6 +8,7 @@ import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
 import { startHandoverDriver } from './handover/driver.ts';
 import { createDeviceReader } from './store/devices.ts';
+import { removeServingFile, writeServingFile } from './serving-file.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
@@ -74,6 +75,7 @@ export function createStation(options: StationOptions): Station {
         coap: options.ports?.coap ?? defaultPorts.coap,
       },
       service: opened.service,
+      deviceApi: opened.deviceApi,
       log: opened.log,
     });
     let ui: ListenerInfo | null = null;
@@ -109,10 +111,20 @@ export function createStation(options: StationOptions): Station {
         committer: opened.committer,
         bus: opened.bus,
         reader: createDeviceReader(opened.db),
-        tell: () => {},
+        tell: (ids) => opened.deviceApi.refreshShared(ids),
         log: opened.log,
       });
-      closers = [async () => external.stop(), async () => handover.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
+      // Lets `fieldstation rpc` / `attributes set` in another process reach this station's connected devices.
+      writeServingFile(opened.dataDir, { pid: process.pid, url: `http://${address}:${port}`, secret });
+      const dataDir = opened.dataDir;
+      closers = [
+        async () => removeServingFile(dataDir),
+        async () => external.stop(),
+        async () => handover.stop(),
+        () => admin.close(),
+        () => devices.close(),
+        () => sync.stop(),
+      ];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];

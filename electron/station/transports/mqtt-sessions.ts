@@ -1,7 +1,9 @@
 import type { Aedes, AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { ProvisionResponse } from '../../../shared/provisioning.ts';
+import type { DeviceApi } from '../device-api/service.ts';
 import type { DeviceIdentity, ProvisioningService, RequestOrigin } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { createMqttDeviceApi } from './mqtt-device-api.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -22,6 +24,8 @@ const sessionTopicPrefix = '$fieldstation/session/';
 
 export interface SessionPolicy {
   service: ProvisioningService;
+  /** Attributes request/updates and server-side RPC on device sessions (mqtt-device-api.ts). */
+  deviceApi: DeviceApi;
   log: (line: string) => void;
   /** How long a provision session stays open after its answer. */
   provisionCloseDelayMs: number;
@@ -62,6 +66,7 @@ export interface MqttSessions {
  */
 export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   const { service, log } = policy;
+  const deviceTopics = createMqttDeviceApi(policy.deviceApi, log);
   const sessions = new WeakMap<Client, Session>();
   const closeTimers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
@@ -157,6 +162,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     if (payload.length > policy.maxPayloadBytes) return done(new Error(`payload larger than ${policy.maxPayloadBytes} bytes`));
     const record = topic === telemetryTopic ? 'recordTelemetry' : topic === attributesTopic ? 'recordAttributes' : null;
     const device = session.device;
+    if (device && deviceTopics.handles(topic)) return deviceTopics.publish(client, device, topic, payload, done);
     // Any other topic: ThingsBoard acknowledges and drops it (processDevicePublish, PubAck TOPIC_NAME_INVALID).
     if (!record || !device) return done(null);
     // The PUBACK follows the commit (getPubAckCallback). A bad payload closes the session, as ThingsBoard does on
@@ -250,6 +256,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       broker.on('clientDisconnect', (client) => {
         // Emitted once aedes has forgotten the client: its id is free again.
         freeClientIds.push(client.id);
+        deviceTopics.ended(client);
         const session = sessions.get(client);
         if (!session) return;
         if (session.closeTimer) {
@@ -264,7 +271,12 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
           );
         }
       });
+      broker.on('subscribe', (subs, client) => {
+        const device = sessions.get(client)?.device;
+        if (device) deviceTopics.subscribed(client, device, subs);
+      });
       broker.on('unsubscribe', (topics, client) => {
+        deviceTopics.unsubscribed(client, topics);
         const session = sessions.get(client);
         if (session?.kind === 'provision' && topics.includes(provisionResponseTopic)) session.responseQos = 1;
       });

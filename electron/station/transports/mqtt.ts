@@ -1,12 +1,13 @@
 import { createServer, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { closeTcp, listenTcp } from '../net/listen.ts';
-import type { TransportOptions, TransportServer } from '../provisioning/types.ts';
+import type { TransportServer } from '../provisioning/types.ts';
 import { createMqttSessions } from './mqtt-sessions.ts';
+import type { DeviceTransportOptions } from './options.ts';
 import { guardPacketSizes } from './mqtt-packet-guard.ts';
 import { peerAddress } from '../net/peer-address.ts';
 
-export interface MqttTransportOptions extends TransportOptions {
+export interface MqttTransportOptions extends DeviceTransportOptions {
   /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
   provisionCloseDelayMs?: number;
   /** Largest PUBLISH payload accepted; a larger one closes the session. ThingsBoard: NETTY_MAX_PAYLOAD_SIZE, 64 KiB. */
@@ -24,6 +25,7 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   const maxPayloadBytes = options.maxPayloadBytes ?? mqttDefaults.maxPayloadBytes;
   const sessions = createMqttSessions({
     service: options.service,
+    deviceApi: options.deviceApi,
     log,
     provisionCloseDelayMs: options.provisionCloseDelayMs ?? mqttDefaults.provisionCloseDelayMs,
     maxPayloadBytes,

@@ -42,7 +42,10 @@ export function HandoverDialog({
       (list) => {
         setTargets(list);
         const first = list.find((t) => t.type === 'thingsboard') ?? list[0];
-        if (first) choose(first);
+        if (first) {
+          setTarget(first.name);
+          setEndpoint(endpointFor(first.url));
+        }
       },
       (err: unknown) => setError(explain(err)),
     );
