@@ -95,6 +95,9 @@ export function createStation(options: StationOptions): Station {
       },
     };
     try {
+      // Before any device can connect: no MQTT session survived the last run (a crash, a kill, a power cut).
+      const orphaned = await opened.presence.recover();
+      if (orphaned > 0) opened.log(`presence: ${orphaned} devices were online in an MQTT session of the last run; now offline`);
       const { address, port } = await admin.listen();
       ui = { name: 'ui', address, port, url: `http://${address}:${port}/`, enabled: true, lanUrls: [] };
       await devices.start(options.deviceListeners ?? deviceListenerNames);
@@ -112,7 +115,9 @@ export function createStation(options: StationOptions): Station {
         tell: () => {},
         log: opened.log,
       });
-      closers = [async () => external.stop(), async () => handover.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
+      // Polling devices silent beyond their profile's inactivity timeout go offline.
+      const presence = opened.presence.start();
+      closers = [async () => presence.stop(), async () => external.stop(), async () => handover.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];
