@@ -34,3 +34,11 @@ export function formatDuration(ms: number): string {
   }
   return `${ms} ms`;
 }
+
+/** The shortest text parseDuration reads back to exactly `ms`: `10m`, `90s`, `1500ms`. */
+export function durationText(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    if (ms >= units[unit]! && ms % units[unit]! === 0) return `${ms / units[unit]!}${unit}`;
+  }
+  return `${ms}ms`;
+}
