@@ -207,7 +207,7 @@ describe('serve after a crash', () => {
   it('shows devices that were online in an MQTT session of the killed run as offline (devices --state offline)', async () => {
     const dataDir = tempDir();
     const cli = (...args: string[]) => runCliAsync([...args, '--data', dataDir]);
-    expect((await cli('profile', 'add', '--name', 'p', '--key', 'k', '--secret', 's', '--strategy', 'allow-create', '--inactivity-timeout', '10m')).status).toBe(0);
+    expect((await cli('profile', 'add', '--name', 'p', '--key', 'k', '--secret', 's', '--strategy', 'allow-create', '--inactivity-timeout', '5m')).status).toBe(0);
     expect((await cli('device', 'add', '--profile', 'p', '--name', 'pump-1', '--token', 'PUMP1TOKEN')).status).toBe(0);
     const first = await startServe({ dataDir, args: ['--bind', '127.0.0.1'] });
     const client = await mosquittoSession(first.ports.mqtt!, 'PUMP1TOKEN');
@@ -223,7 +223,7 @@ describe('serve after a crash', () => {
       expect(offline.status).toBe(0);
       expect((JSON.parse(offline.stdout) as Device[]).map((d) => d.name)).toEqual(['pump-1']);
       const profiles = JSON.parse((await cli('profile', 'list', '--json')).stdout) as { inactivityTimeoutMs: number }[];
-      expect(profiles[0]!.inactivityTimeoutMs).toBe(600_000);
+      expect(profiles[0]!.inactivityTimeoutMs).toBe(300_000);
     } finally {
       await second.stop();
     }
