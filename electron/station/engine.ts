@@ -24,6 +24,7 @@ import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
+import type { Presence } from './provisioning/presence.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
 import { createAttributeStore } from './store/attributes.ts';
 import { createAuditLog } from './store/audit.ts';
@@ -46,6 +47,8 @@ export interface Engine {
   /** Attributes requests and updates, server-side RPC: what devices do after provisioning (device-api/). */
   deviceApi: DeviceApi;
   committer: GroupCommitter;
+  /** Online ⇄ offline; the serving station recovers it at start and runs its sweep (provisioning/presence.ts). */
+  presence: Presence;
   keys: StationKeys;
   /** Sync targets, outbox delivery and the worker (`startSyncWorker` in sync/worker.ts runs it in the background). */
   sync: SyncService;
@@ -131,6 +134,7 @@ export function openEngine(options: EngineOptions): Engine {
     labelDownloads: createLabelDownloads({ labels, db }),
     handovers,
     committer: service.committer,
+    presence: service.presence,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
       deviceApi.close();

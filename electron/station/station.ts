@@ -97,6 +97,9 @@ export function createStation(options: StationOptions): Station {
       },
     };
     try {
+      // Before any device can connect: no MQTT session survived the last run (a crash, a kill, a power cut).
+      const orphaned = await opened.presence.recover();
+      if (orphaned > 0) opened.log(`presence: ${orphaned} devices were online in an MQTT session of the last run; now offline`);
       const { address, port } = await admin.listen();
       ui = { name: 'ui', address, port, url: `http://${address}:${port}/`, enabled: true, lanUrls: [] };
       await devices.start(options.deviceListeners ?? deviceListenerNames);
@@ -117,8 +120,11 @@ export function createStation(options: StationOptions): Station {
       // Lets `fieldstation rpc` / `attributes set` in another process reach this station's connected devices.
       writeServingFile(opened.dataDir, { pid: process.pid, url: `http://${address}:${port}`, secret });
       const dataDir = opened.dataDir;
+      // Polling devices silent beyond their profile's inactivity timeout go offline.
+      const presence = opened.presence.start();
       closers = [
         async () => removeServingFile(dataDir),
+        async () => presence.stop(),
         async () => external.stop(),
         async () => handover.stop(),
         () => admin.close(),

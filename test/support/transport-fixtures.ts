@@ -31,7 +31,8 @@ export function stubService(overrides: Partial<ProvisioningService>): Provisioni
     authenticateMqttBasic: () => null,
     recordTelemetry: async () => {},
     recordAttributes: async () => {},
-    deviceSeen: async () => {},
+    sessionOpened: async () => {},
+    sessionClosed: async () => {},
     onboardingStatus: () => null,
     ...overrides,
   };

@@ -3,12 +3,10 @@ import { mqttBasicId } from './credentials.ts';
 import type { TelemetryEntry } from './telemetry.ts';
 import type { DeviceIdentity } from './types.ts';
 
-/** Device authentication and the writes of first contact (telemetry, attributes, last seen). */
+/** Device authentication and the writes of first contact (telemetry, attributes; presence.ts marks it seen). */
 export function createFirstContact(db: Db) {
   const byCredentialsId = db.prepare(`SELECT d.id, d.name, c.type, c.value FROM credentials c
     JOIN devices d ON d.id = c.device_id WHERE c.credentials_id = ?`);
-  const stateOf = db.prepare('SELECT state FROM devices WHERE id = ?').pluck();
-  const seen = db.prepare(`UPDATE devices SET last_seen_at = ?, state = 'online' WHERE id = ?`);
   const upsertTelemetry = db.prepare(`INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts WHERE excluded.ts >= ts`);
   const appendTelemetry = db.prepare('INSERT INTO telemetry (device_id, ts, key, value) VALUES (?, ?, ?, ?)');
@@ -38,13 +36,6 @@ export function createFirstContact(db: Db) {
         return identity(row);
       }
       return null;
-    },
-
-    /** Marks the device online now; returns whether it was not online before (the UI must hear of it). */
-    markSeen(device: DeviceIdentity, now: number): boolean {
-      const before = stateOf.get(device.id) as string | undefined;
-      seen.run(now, device.id);
-      return before !== undefined && before !== 'online';
     },
 
     storeTelemetry(device: DeviceIdentity, entries: readonly TelemetryEntry[]): void {

@@ -44,8 +44,10 @@ export interface ProvisioningService {
   /** First contact: stores latest values, marks the device online. Resolves after commit. */
   recordTelemetry(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
   recordAttributes(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
-  /** A device session opened or closed (MQTT CONNECT / disconnect): last-seen and online state. */
-  deviceSeen(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+  /** An authenticated device session opened (MQTT CONNECT accepted): online. Resolves after commit. */
+  sessionOpened(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+  /** That session ended, however it ended: offline once the device has no session left (presence.ts). */
+  sessionClosed(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
   /** What a label's `url` payload shows a phone: the state of the device (or group) behind an onboarding key. */
   onboardingStatus(key: string): OnboardingStatus | null;
 }

@@ -130,8 +130,18 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     }
     if (!device) return done(refusal(5, 'not authorized'), false);
     session.device = device;
-    track(() => service.deviceSeen(device, session.origin)).then(
-      () => done(null, true),
+    track(() => service.sessionOpened(device, session.origin)).then(
+      () => {
+        // The session is open until its socket closes, however it ends: DISCONNECT, a dropped socket, or aedes's
+        // keep-alive timeout (1.5 × keep-alive, handlers/connect.js). aedes's own clientDisconnect misses a client
+        // closed before it was registered.
+        whenClosed(client, () =>
+          track(() => service.sessionClosed(device, session.origin)).catch((err: unknown) =>
+            log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
+          ),
+        );
+        done(null, true);
+      },
       (err: unknown) => {
         log(`mqtt: cannot record that ${device.name} connected: ${messageOf(err)}`);
         // ThingsBoard answers SERVER_UNAVAILABLE when it cannot validate a connection.
@@ -264,12 +274,6 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
           closeTimers.delete(session.closeTimer);
           session.closeTimer = null;
         }
-        const device = session.device;
-        if (device) {
-          track(() => service.deviceSeen(device, session.origin)).catch((err: unknown) =>
-            log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
-          );
-        }
       });
       broker.on('subscribe', (subs, client) => {
         const device = sessions.get(client)?.device;
@@ -301,6 +305,12 @@ function decodeRequest(service: ProvisioningService, payload: Buffer, limit: num
     return { ok: false, message: 'the request is not valid JSON' };
   }
   return service.decode(body);
+}
+
+function whenClosed(client: Client, then: () => void): void {
+  const conn = client.conn as { destroyed?: boolean; once(event: 'close', listener: () => void): unknown };
+  if (conn.destroyed) then();
+  else conn.once('close', then);
 }
 
 function refusal(returnCode: 3 | 5, message: string): AuthenticateError {
