@@ -61,6 +61,19 @@ export function registerLabelFonts(doc: PDFKit.PDFDocument): void {
   for (const style of Object.keys(FILES) as LabelFontStyle[]) doc.registerFont(LABEL_FONT[style], loadFace(style).data);
 }
 
+/**
+ * Drops the glyph layouts pdfkit has cached for the label faces. pdfkit keeps one per distinct word for the
+ * life of the document, and every label brings new words (serials, short codes), so a 10,000-label PDF would
+ * hold them all; called once a page, the cache still serves a label's measuring and drawing of the same line.
+ */
+export function forgetLayouts(doc: PDFKit.PDFDocument): void {
+  const families = (doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object } | undefined> })._fontFamilies;
+  for (const name of Object.values(LABEL_FONT)) {
+    const font = families[name];
+    if (font?.layoutCache) font.layoutCache = Object.create(null);
+  }
+}
+
 /** Height of a capital (H) over the font size: centres capitals in their line, like the printed glyphs. */
 export function capHeight(style: LabelFontStyle): number {
   const { font } = loadFace(style);

@@ -5,7 +5,7 @@ import { eachLabel, type Labels, precheckBatch, requirePlacement, requireSkip } 
 import { type LabelInput, MM_PER_INCH, type OffsetMm, type QrPlacement, resolveDpi, type SlotPosition, slotPosition, textLines } from './layout.ts';
 import { type Ecc, encodeQr, forEachDarkRun, type QrSymbol } from './qr.ts';
 import { LINE_HEIGHT, type LabelTemplate } from './templates.ts';
-import { capHeight, LABEL_FONT, registerLabelFonts } from './label-font.ts';
+import { capHeight, forgetLayouts, LABEL_FONT, registerLabelFonts } from './label-font.ts';
 import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
 
@@ -154,6 +154,7 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       if (position.page !== page) {
         // Adding a page ends the previous one, which pdfkit then serialises: hand it on before drawing more.
         doc.addPage();
+        forgetLayouts(doc);
         if (page >= 0) {
           options.onProgress?.(done, total);
           await flushed();
