@@ -4,5 +4,6 @@ import type { TargetFailure } from './http-errors.ts';
 
 export type ChannelResult =
   | { kind: 'confirmed'; cloudId: string | null }
-  | { kind: 'conflict'; message: string; detail: unknown }
+  /** `cause`: the stable key of the kind of conflict (see failureCause). */
+  | { kind: 'conflict'; message: string; detail: unknown; cause: string }
   | { kind: 'failed'; failure: TargetFailure };

@@ -27,7 +27,10 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
   return {
     async deliver(device: DeviceSnapshot, signal?: AbortSignal): Promise<ChannelResult> {
       if (!device.credentials) {
-        return { kind: 'failed', failure: { kind: 'fatal', message: `"${device.name}" has no credentials yet, so ThingsBoard cannot accept it.` } };
+        return {
+          kind: 'failed',
+          failure: { kind: 'fatal', cause: 'no-credentials', message: `"${device.name}" has no credentials yet, so ThingsBoard cannot accept it.` },
+        };
       }
       const toSync: DeviceToSync = {
         name: device.name,
@@ -43,6 +46,7 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
         return {
           kind: 'conflict',
           message: r.message,
+          cause: r.reason,
           detail: { reason: r.reason, cloudId: r.cloudId, cloud: r.cloud, local: r.local },
         };
       } catch (e) {
@@ -50,6 +54,9 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
         throw e;
       }
     },
+
+    /** Called as a drain round begins (see TbProfiles.startRound). */
+    startRound: () => tb.startRound(),
 
     /** "Test connection": logs in (or tries the API key) now. Throws TargetError. */
     test: (signal?: AbortSignal) => tb.login(signal ? { signal } : undefined),

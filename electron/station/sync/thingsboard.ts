@@ -51,5 +51,6 @@ export function createThingsBoardTarget(options: ThingsBoardTargetOptions): Thin
     findDevice: (name, opts) => devices.find(name, opts?.signal),
     upsertDevice: (device, opts) => devices.upsert(device, opts?.signal),
     setServerAttributes: (cloudId, attributes, opts) => devices.setServerAttributes(cloudId, attributes, opts?.signal),
+    startRound: () => profiles.startRound(),
   };
 }

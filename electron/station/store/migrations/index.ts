@@ -4,6 +4,7 @@ import onboardingTokens from './0003-onboarding-tokens.sql';
 import sync from './0004-sync.sql';
 import labels from './0005-labels.sql';
 import deviceHistory from './0006-device-history.sql';
+import syncProblemCauses from './0007-sync-problem-causes.sql';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'sync', sql: sync },
   { version: 5, name: 'labels', sql: labels },
   { version: 6, name: 'device-history', sql: deviceHistory },
+  { version: 7, name: 'sync-problem-causes', sql: syncProblemCauses },
 ];

@@ -95,4 +95,6 @@ export interface ThingsBoardTarget {
   /** Idempotent: looks up by name first, so a retry after a lost answer never creates a second device. */
   upsertDevice(device: DeviceToSync, options?: CallOptions): Promise<UpsertResult>;
   setServerAttributes(cloudId: string, attributes: Record<string, unknown>, options?: CallOptions): Promise<void>;
+  /** A new drain round begins: forget which profiles were missing, so a retry asks the cloud again. */
+  startRound(): void;
 }
