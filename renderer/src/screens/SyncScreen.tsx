@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { SyncDevice, SyncStatus, SyncTarget } from '../../../shared/sync.ts';
+import type { SyncStatus, SyncTarget } from '../../../shared/sync.ts';
 import { useStation } from '../app/station.tsx';
 import { type Explained, explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
@@ -32,14 +32,6 @@ export function SyncScreen() {
     },
     'status',
   );
-  const [problems, problemsQuery] = useLiveQuery<SyncDevice[]>(
-    async () => {
-      const [conflicts, errors] = await Promise.all([api['sync.devices']({ state: 'conflict', limit: 500 }), api['sync.devices']({ state: 'error', limit: 500 })]);
-      return [...conflicts, ...errors];
-    },
-    (schedule) => hub.on('sync', schedule),
-    'problems',
-  );
 
   // Live progress between two reads: a `sync` event carries one target's counts and status.
   const [live, setLive] = useState<Record<string, { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null }>>({});
@@ -54,10 +46,10 @@ export function SyncScreen() {
   useEffect(() => {
     if (status.value) setLive({});
   }, [status.value]);
+  // Problems come with the status (grouped by cause), so one read refreshes both.
   const reloadAll = useCallback(() => {
     void statusQuery.load();
-    void problemsQuery.load();
-  }, [statusQuery, problemsQuery]);
+  }, [statusQuery]);
 
   const runAll = async () => {
     setRunning(true);
@@ -150,7 +142,7 @@ export function SyncScreen() {
           ))}
         </ul>
       )}
-      {problems.value && problems.value.length > 0 && <SyncProblems devices={problems.value} onChanged={reloadAll} />}
+      {s && s.problems.length > 0 && <SyncProblems problems={s.problems} onChanged={reloadAll} />}
       {adding && (
         <AddTargetDialog
           onClose={() => setAdding(false)}
