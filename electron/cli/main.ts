@@ -1,5 +1,6 @@
 import { main } from './cli.ts';
+import { endQuietlyWhenReaderGoes, exitWhenWritten } from './exit.ts';
 
-const exitCode = await main(process.argv.slice(2));
-// Commands other than serve hold nothing open once done; serve resolves only after a clean stop.
-process.exit(exitCode);
+endQuietlyWhenReaderGoes();
+// Every exit path (success, error, --json, tables, serve after a clean stop) ends here, once output is delivered.
+await exitWhenWritten(await main(process.argv.slice(2)));

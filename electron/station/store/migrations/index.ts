@@ -8,6 +8,7 @@ import deviceLife from './0007-device-life.sql';
 import handover from './0008-handover.sql';
 import syncTelemetry from './0009-sync-telemetry.sql';
 import presence from './0010-presence.sql';
+import syncProblemCauses from './0011-sync-problem-causes.sql';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'handover', sql: handover },
   { version: 9, name: 'sync-telemetry', sql: syncTelemetry },
   { version: 10, name: 'presence', sql: presence },
+  { version: 11, name: 'sync-problem-causes', sql: syncProblemCauses },
 ];
