@@ -5,6 +5,7 @@ import { type Command, UsageError } from './command.ts';
 import { apiToken } from './commands/api-token.ts';
 import { attributes } from './commands/attributes.ts';
 import { batch } from './commands/batch.ts';
+import { ca } from './commands/ca.ts';
 import { device, devices } from './commands/devices.ts';
 import { exportCommand, importBundleCommand } from './commands/export.ts';
 import { handover } from './commands/handover.ts';
@@ -19,7 +20,7 @@ import { sync } from './commands/sync.ts';
 import { tokens } from './commands/tokens.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

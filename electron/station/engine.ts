@@ -5,6 +5,7 @@ import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
+import { tlsHandlers } from './api/handlers/tls.ts';
 import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
@@ -32,6 +33,7 @@ import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
 import { createSyncService, type SyncService } from './sync/worker.ts';
+import { createStationTls, type StationTls } from './tls/station-tls.ts';
 import type { EngineDeps, Runtime } from './runtime.ts';
 
 export type { EngineDeps, Runtime, StationControl } from './runtime.ts';
@@ -58,6 +60,8 @@ export interface Engine {
   labelDownloads: LabelDownloads;
   /** Devices being handed over to their cloud (the station runs handover/driver.ts while it serves). */
   handovers: Handovers;
+  /** The station's CA and server certificate for HTTPS and MQTTS, made on first use in `<data>/tls/`. */
+  tls: StationTls;
   runtime: Runtime;
   log: (line: string) => void;
   close(): Promise<void>;
@@ -112,8 +116,10 @@ export function openEngine(options: EngineOptions): Engine {
         .catch((err: unknown) => log(`hand-over: ${(err as Error).message}`));
     },
   });
+  const tls = createStationTls({ dataDir, log });
   const handlers = {
     ...statusHandlers(deps),
+    ...tlsHandlers({ tls }),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
@@ -133,6 +139,7 @@ export function openEngine(options: EngineOptions): Engine {
     labels,
     labelDownloads: createLabelDownloads({ labels, db }),
     handovers,
+    tls,
     committer: service.committer,
     presence: service.presence,
     close() {

@@ -15,7 +15,11 @@ export interface StationOptions {
   dataDir: string;
   /** Address of the device-facing listeners (the LAN side). The admin UI/API is always on 127.0.0.1. */
   bind?: string;
-  ports?: { ui?: number; http?: number; mqtt?: number; coap?: number };
+  /**
+   * Ports; 0 picks a free one. HTTPS and MQTTS default to 8443 and 8883, or to a free port when HTTP (MQTT) is
+   * given as 0, so that a caller asking for free ports never collides on a fixed TLS port.
+   */
+  ports?: { ui?: number; http?: number; mqtt?: number; coap?: number; https?: number; mqtts?: number };
   /** The built renderer to serve; defaults to dist/renderer of this package. */
   uiDir?: string;
   /** The admin secret; a fresh random one per run unless given (the desktop host keeps it across engine restarts). */
@@ -42,7 +46,10 @@ export interface Station {
   readonly engine: Engine | null;
 }
 
-export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683 } as const;
+// 8883 is MQTT over TLS's registered port (IANA, and ThingsBoard's MQTT_SSL_BIND_PORT); 8443 the usual HTTPS one.
+export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683, https: 8443, mqtts: 8883 } as const;
+
+const tlsRecheckMs = 60_000;
 
 /** Composition root: opens the engine and its listeners; start() and stop() are idempotent. */
 export function createStation(options: StationOptions): Station {
@@ -73,10 +80,13 @@ export function createStation(options: StationOptions): Station {
         http: options.ports?.http ?? defaultPorts.http,
         mqtt: options.ports?.mqtt ?? defaultPorts.mqtt,
         coap: options.ports?.coap ?? defaultPorts.coap,
+        https: options.ports?.https ?? (options.ports?.http === 0 ? 0 : defaultPorts.https),
+        mqtts: options.ports?.mqtts ?? (options.ports?.mqtt === 0 ? 0 : defaultPorts.mqtts),
       },
       service: opened.service,
       deviceApi: opened.deviceApi,
       log: opened.log,
+      tls: opened.tls,
     });
     let ui: ListenerInfo | null = null;
     const publishStatus = () => {
@@ -122,8 +132,14 @@ export function createStation(options: StationOptions): Station {
       const dataDir = opened.dataDir;
       // Polling devices silent beyond their profile's inactivity timeout go offline.
       const presence = opened.presence.start();
+      // A laptop moves between networks: the certificate follows its addresses (DHCP lease, another site LAN).
+      const tlsWatch = setInterval(() => {
+        opened.tls.refresh().catch((err: unknown) => opened.log(`tls: ${(err as Error).message}`));
+      }, tlsRecheckMs);
+      tlsWatch.unref();
       closers = [
         async () => removeServingFile(dataDir),
+        async () => clearInterval(tlsWatch),
         async () => presence.stop(),
         async () => external.stop(),
         async () => handover.stop(),

@@ -7,7 +7,7 @@ import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
-import { LanInterface, StationStatus } from '../station.ts';
+import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
   BundleExport,
   BundleImportParams,
@@ -55,10 +55,12 @@ export const adminApi = {
   'station.status': method({ params: z.object({}), result: StationStatus, action: 'GetStatus' }),
   /** Switch a device listener (the LAN side) off or on; the admin UI stays up. */
   'station.listeners.set': method({
-    params: z.object({ name: z.enum(['http', 'mqtt', 'coap']), enabled: z.boolean() }),
+    params: z.object({ name: DeviceListenerName, enabled: z.boolean() }),
     result: StationStatus,
     action: 'ManageStation',
   }),
+  /** The station's own CA certificate (public): devices and browsers trust HTTPS and MQTTS through it. */
+  'station.ca': method({ params: z.object({}), result: StationCa, action: 'GetStatus' }),
   /** This computer's LAN interfaces, to choose where devices find the station. */
   'station.interfaces': method({ params: z.object({}), result: z.array(LanInterface), action: 'GetStatus' }),
   /** Moves the device listeners to one interface's address, or all of them (0.0.0.0). */

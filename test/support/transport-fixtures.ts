@@ -29,6 +29,7 @@ export function stubService(overrides: Partial<ProvisioningService>): Provisioni
     rejectMalformed: () => {},
     authenticateToken: () => ({ id: 1, name }),
     authenticateMqttBasic: () => null,
+    authenticateCertificate: () => null,
     recordTelemetry: async () => {},
     recordAttributes: async () => {},
     sessionOpened: async () => {},

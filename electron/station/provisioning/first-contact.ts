@@ -1,5 +1,6 @@
+import { X509Certificate } from 'node:crypto';
 import type { Db } from '../store/database.ts';
-import { mqttBasicId } from './credentials.ts';
+import { mqttBasicId, x509 } from './credentials.ts';
 import type { TelemetryEntry } from './telemetry.ts';
 import type { DeviceIdentity } from './types.ts';
 
@@ -36,6 +37,24 @@ export function createFirstContact(db: Db) {
         return identity(row);
       }
       return null;
+    },
+
+    /**
+     * A TLS client certificate: out of its validity dates → refused (cert.checkValidity), else looked up by the SHA3
+     * of its base64 DER among X509_CERTIFICATE credentials (MqttTransportHandler.processX509CertConnect,
+     * DefaultTransportApiService.validateCredentials), and the stored body must be that very certificate.
+     */
+    authenticateCertificate(der: Buffer, now = Date.now()): DeviceIdentity | null {
+      let certificate: X509Certificate;
+      try {
+        certificate = new X509Certificate(der);
+      } catch {
+        return null;
+      }
+      if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) return null;
+      const expected = x509(der.toString('base64'));
+      const row = byCredentialsId.get(expected.credentialsId) as Row | undefined;
+      return row?.type === 'X509_CERTIFICATE' && row.value === expected.value ? identity(row) : null;
     },
 
     storeTelemetry(device: DeviceIdentity, entries: readonly TelemetryEntry[]): void {

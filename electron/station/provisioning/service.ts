@@ -145,6 +145,7 @@ export function createProvisioningService(
 
     authenticateToken: (token) => contact.authenticateToken(token),
     authenticateMqttBasic: (clientId, username, password) => contact.authenticateMqttBasic(clientId, username, password),
+    authenticateCertificate: (der) => contact.authenticateCertificate(der),
 
     async recordTelemetry(device, body) {
       const entries = parseTelemetry(body, Date.now());

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { DeviceIdentity, RequestOrigin, TransportServer } from '../provisioning/types.ts';
@@ -83,12 +84,16 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   const deviceApi = createHttpDeviceApi(options.deviceApi);
   const log = options.log ?? (() => {});
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const server = createServer({
+  const serverOptions = {
     keepAliveTimeout: timeouts.keepAliveMs,
     headersTimeout: timeouts.headersMs,
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: timeouts.checkEveryMs,
-  });
+  };
+  // HTTPS: the same device API; its certificate is set by options.tls before it listens. Access tokens only, as
+  // ThingsBoard's HTTP transport (DeviceApiController) has no client-certificate login.
+  const secure = options.tls ? createHttpsServer(serverOptions) : null;
+  const server = secure ?? createServer(serverOptions);
   let closing: Promise<void> | null = null;
   const inFlight = new Set<Promise<void>>();
 
@@ -234,7 +239,8 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
 
   return {
     async listen() {
-      const port = await listenTcp(server, 'http', options.host, options.port);
+      if (secure) await options.tls?.attach(secure, options.host);
+      const port = await listenTcp(server, secure ? 'https' : 'http', options.host, options.port);
       const bound = server.address();
       return { address: typeof bound === 'object' && bound ? bound.address : options.host, port };
     },

@@ -4,6 +4,7 @@ import type { DeviceApi } from '../device-api/service.ts';
 import type { DeviceIdentity, ProvisioningService, RequestOrigin } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
 import { createMqttDeviceApi } from './mqtt-device-api.ts';
+import { peerCertificate } from '../net/peer-certificate.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -119,11 +120,15 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     if (session.kind === 'provision') return done(null, true);
     let device: DeviceIdentity | null;
     try {
+      // A client certificate (MQTTS) alone identifies the device; then no user name is looked at
+      // (MqttTransportHandler.processConnect -> processX509CertConnect).
+      const certificate = peerCertificate(client.conn);
       // DefaultTransportApiService.validateCredentials: MQTT_BASIC first, then the user name as an access token.
       const secret = password ? password.toString('utf8') : null;
-      device =
-        service.authenticateMqttBasic(session.clientId, username ?? null, secret) ??
-        (username ? service.authenticateToken(username) : null);
+      device = certificate
+        ? service.authenticateCertificate(certificate)
+        : (service.authenticateMqttBasic(session.clientId, username ?? null, secret) ??
+          (username ? service.authenticateToken(username) : null));
     } catch (err) {
       log(`mqtt: cannot check credentials: ${messageOf(err)}`);
       return done(refusal(3, 'server unavailable'), false);

@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import type { TransportServer } from '../provisioning/types.ts';
@@ -36,11 +37,8 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   let listening: Promise<{ address: string; port: number }> | null = null;
   let closing: Promise<void> | null = null;
 
-  // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
-  const server = createServer({ noDelay: true }, (socket) => {
+  const onConnection = (socket: Socket) => {
     if (!broker || broker.closed || closing) return void socket.destroy();
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
     // Topic names may add up to 64 KiB to a publish (MQTT 3.1.1 §1.5.3) on top of the payload limit.
     const packetLimit = maxPayloadBytes + 65_600;
     guardPacketSizes(socket, packetLimit, (declared) =>
@@ -51,7 +49,19 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
       ),
     );
     broker.handle(socket);
+  };
+  // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
+  // MQTTS asks for a client certificate but lets any through (ThingsBoard's MqttSslHandlerProvider: wantClientAuth,
+  // not needClientAuth): devices may still log in with a token, and a certificate is looked up by its hash at
+  // CONNECT (mqtt-sessions.ts), so self-signed device certificates work, as in ThingsBoard.
+  const secure = options.tls ? createTlsServer({ noDelay: true, requestCert: true, rejectUnauthorized: false }, onConnection) : null;
+  const server = secure ?? createServer({ noDelay: true }, onConnection);
+  // Raw sockets, so that a TLS handshake still under way is cut at close too.
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
+  secure?.on('tlsClientError', (err) => log(`mqtts: TLS handshake failed: ${err.message}`));
 
   async function start(): Promise<{ address: string; port: number }> {
     const started = await Aedes.createBroker(sessions.hooks);
@@ -63,7 +73,8 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     started.on('clientError', (client, err) => log(`mqtt: ${sessions.describe(client)} closed: ${err.message}`));
     started.on('connectionError', (client, err) => log(`mqtt: ${sessions.describe(client)} dropped: ${err.message}`));
     try {
-      const port = await listenTcp(server, 'mqtt', options.host, options.port);
+      if (secure) await options.tls?.attach(secure, options.host);
+      const port = await listenTcp(server, secure ? 'mqtts' : 'mqtt', options.host, options.port);
       server.on('error', (err) => log(`mqtt listener: ${err.message}`));
       return { address: options.host, port };
     } catch (err) {
