@@ -225,7 +225,11 @@ async function runRound(
         return;
       }
       if (verdict.kind === 'ok') totals.classes[verdict.class] = (totals.classes[verdict.class] ?? 0) + 1;
-      else record({ kind: verdict.kind, target: target.name, index, summary: input.summary, detail: `${verdict.detail}\n  replay: npm run fuzz -- --seed ${seed} --replay ${target.name}:${index}`, input: input.show() });
+      else {
+        // What the station logged last (a stack trace, for an internal error), to start the diagnosis from.
+        const logged = station.serve.output().slice(-1500).trim().split('\n').slice(-12).join('\n    ');
+        record({ kind: verdict.kind, target: target.name, index, summary: input.summary, detail: `${verdict.detail}\n  replay: npm run fuzz -- --seed ${seed} --replay ${target.name}:${index}\n  station log, last lines:\n    ${logged}`, input: input.show() });
+      }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
