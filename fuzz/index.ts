@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatReport } from './report.ts';
-import { allTargets, runFuzz } from './run.ts';
+import { allTargets, describeInput, runFuzz } from './run.ts';
 
 // `npm run fuzz`: seeded, bounded random and mutated inputs at every device-facing endpoint and the admin API of a
 // real `fieldstation serve` child process. Exit 0 only if nothing was found.
@@ -15,12 +15,14 @@ const { values } = parseArgs({
     replay: { type: 'string' },
     'healthz-limit': { type: 'string', default: '100' },
     quiet: { type: 'boolean', default: false },
+    show: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`npm run fuzz -- [--seed N] [--inputs N] [--per-round N] [--concurrency N] [--targets a,b] [--replay target:index] [--healthz-limit MS]
+  console.log(`npm run fuzz -- [--seed N] [--inputs N] [--per-round N] [--concurrency N] [--targets a,b] [--replay target:index] [--healthz-limit MS] [--show]
+--replay target:index --show prints that input without running it
 targets: ${allTargets.map((t) => t.name).join(', ')}`);
   process.exit(0);
 }
@@ -43,6 +45,16 @@ if (values.replay) {
     process.exit(2);
   }
   replay = { target: m[1]!, index: Number(m[2]) };
+}
+
+if (values.show) {
+  if (!replay) {
+    console.error('fuzz: --show needs --replay target:index');
+    process.exit(2);
+  }
+  const input = describeInput(seed, replay.target, replay.index);
+  console.log(`${input.summary}\n${input.show()}`);
+  process.exit(0);
 }
 
 console.log(`fuzz: seed ${seed} (replay the whole run with --seed ${seed})`);

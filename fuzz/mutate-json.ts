@@ -16,7 +16,9 @@ export function mutatedJson(rng: Rng, template: unknown, budget: JsonBudget): st
   const mutations = rng.range(1, 3);
   let value: Node = toNode(template);
   for (let i = 0; i < mutations; i++) value = mutateSomewhere(rng, value, budget);
-  const text = serialize(value);
+  // Mutations compound (a repeated node that is itself nested thousands deep): cut the text at a bound, so no input
+  // is ever larger than a few times the budget. A cut text is simply not JSON any more.
+  const text = serialize(value, budget.maxBytes * 4 + 4096);
   if (rng.chance(0.15)) return mutateBytes(rng, Buffer.from(text), budget.maxBytes * 2).toString('latin1');
   return text;
 }
@@ -32,21 +34,27 @@ function toNode(value: unknown): Node {
   return { kind: 'raw', text: JSON.stringify(value ?? null) };
 }
 
-function serialize(node: Node): string {
+function serialize(node: Node, maxChars: number): string {
   // Iterative: a mutation may nest thousands deep.
   const out: string[] = [];
+  let size = 0;
   const stack: (Node | string)[] = [node];
-  while (stack.length) {
+  while (stack.length && size < maxChars) {
     const item = stack.pop()!;
-    if (typeof item === 'string') out.push(item);
-    else if (item.kind === 'raw') out.push(item.text);
-    else if (item.kind === 'array') {
+    const text = typeof item === 'string' ? item : item.kind === 'raw' ? item.text : null;
+    if (text !== null) {
+      out.push(text);
+      size += text.length;
+    }
+    if (typeof item === 'string' || item.kind === 'raw') continue;
+    if (item.kind === 'array') {
       stack.push(']');
       for (let i = item.items.length - 1; i >= 0; i--) {
         stack.push(item.items[i]!);
         if (i > 0) stack.push(',');
       }
       out.push('[');
+      size++;
     } else {
       stack.push('}');
       for (let i = item.entries.length - 1; i >= 0; i--) {
@@ -55,9 +63,10 @@ function serialize(node: Node): string {
         if (i > 0) stack.push(',');
       }
       out.push('{');
+      size++;
     }
   }
-  return out.join('');
+  return out.join('').slice(0, maxChars);
 }
 
 /** Replaces the root or one random descendant with a mutated version of it. */

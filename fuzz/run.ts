@@ -63,6 +63,13 @@ export interface FuzzReport {
   ok: boolean;
 }
 
+/** Input `index` of a target for a seed: what `--replay target:index` sends. */
+export function describeInput(seed: number, targetName: string, index: number): FuzzInput {
+  const target = allTargets.find((t) => t.name === targetName);
+  if (!target) throw new Error(`no target ${targetName}; targets are ${allTargets.map((t) => t.name).join(', ')}`);
+  return target.generate(new Rng(seed, allTargets.indexOf(target), index));
+}
+
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const maxFindingsKept = 50;
 
@@ -97,7 +104,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     if (findings.length < maxFindingsKept) findings.push(f);
     log(`FINDING ${f.kind} ${f.target}#${f.index} (seed ${options.seed}): ${f.summary}\n  ${f.detail}`);
   };
-  const inputOf = (target: Target, index: number): FuzzInput => target.generate(new Rng(options.seed, allTargets.indexOf(target), index));
+  const inputOf = (target: Target, index: number): FuzzInput => describeInput(options.seed, target.name, index);
 
   let rounds = 0;
   let crashed = false;
