@@ -80,7 +80,11 @@ function keepOnLoopback(method: string, text: string, ctx: FuzzContext): string 
   if ('host' in p) p.host = '127.0.0.1';
   if ('port' in p) p.port = ctx.sinkPort;
   if (typeof p.address === 'string' && isIP(p.address.trim())) p.address = '127.0.0.1';
-  return JSON.stringify(params);
+  try {
+    return JSON.stringify(params);
+  } catch {
+    return '{}'; // nested past JSON.stringify's stack: the fuzzer's own limit, not the station's
+  }
 }
 
 type Auth = 'secret' | 'cookie' | 'none' | 'wrong' | 'jwt' | 'foreign';

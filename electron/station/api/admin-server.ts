@@ -49,6 +49,8 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const streams = new Set<() => void>();
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      // A caller that hung up mid-body ('aborted'): nobody to answer, nothing went wrong here (as transports/http.ts).
+      if (req.socket.destroyed) return;
       if (res.headersSent) return void res.destroy();
       if (err instanceof ApiError) return sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
       options.log?.(`admin API: ${err instanceof Error ? err.stack : String(err)}`);

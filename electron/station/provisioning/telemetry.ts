@@ -29,6 +29,8 @@ function parseJson(body: unknown): unknown {
   return body;
 }
 
+const maxTime = 8.64e15;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** ThingsBoard telemetry: `{k:v}`, `{ts, values:{k:v}}`, or an array of either (JsonConverter.convertToTelemetry). */
@@ -39,10 +41,11 @@ export function parseTelemetry(body: unknown, now: number): TelemetryEntry[] {
   for (const item of items) {
     if (!isObject(item)) throw new BadPayloadError('telemetry must be a JSON object or an array of objects');
     if ('ts' in item && 'values' in item) {
-      // ThingsBoard reads ts as a long (JsonConverter, Gson getAsLong): a fraction is cut off. Beyond 2^53 (or 1e400,
-      // which JSON.parse makes Infinity) it is no time at all, and the INTEGER column would refuse it at commit.
+      // ThingsBoard reads ts as a long (JsonConverter, Gson getAsLong): a fraction is cut off. Past what a Date can
+      // hold (±8.64e15 ms, ECMA-262 §21.4.1.1; 1e400 is Infinity to JSON.parse) it is no time at all: the INTEGER
+      // column would refuse it at commit, and every later read of the device would fail to format it.
       const ts = typeof item.ts === 'number' ? Math.trunc(item.ts) : Number.NaN;
-      if (!Number.isSafeInteger(ts) || !isObject(item.values)) {
+      if (!(Math.abs(ts) <= maxTime) || !isObject(item.values)) {
         throw new BadPayloadError('telemetry with "ts" needs a whole number of milliseconds as ts and an object of "values"');
       }
       for (const [key, value] of Object.entries(item.values)) entries.push({ key, value, ts: ts === 0 ? 0 : ts });
