@@ -71,8 +71,10 @@ function table(rows: BenchRow[]): string {
     r.ceiling === undefined ? '' : format(r.ceiling),
     r.note ?? '',
   ]);
+  // Only provisioning rows have a generator ceiling; without them the column is left out.
+  if (!rows.some((r) => r.ceiling !== undefined)) for (const row of [header, ...cells]) row.splice(6, 1);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const numeric = new Set([2, 4, 5, 6]);
+  const numeric = new Set([2, 4, 5, 6].filter((i) => header[i] !== 'note'));
   const line = (c: string[]) =>
     c
       .map((cell, i) => (i === c.length - 1 ? cell : numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
