@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { listenError } from '../net/listen.ts';
 import type { RequestOrigin, TransportOptions, TransportServer } from '../provisioning/types.ts';
 import { type Blockwise, createBlockwise } from './coap-blockwise.ts';
+import { routeErrorRepliesToSender } from './coap-error-route.ts';
 import { peerAddress } from '../net/peer-address.ts';
 
 /**
@@ -32,6 +33,7 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
   const log = options.log ?? (() => {});
   const type = isIPv6(options.host) ? 'udp6' : 'udp4';
   const server = createServer({ type, piggybackReplyMs });
+  routeErrorRepliesToSender(server);
   let socket: Socket | null = null;
   let blockwise: Blockwise<Reply> | null = null;
   let closing: Promise<void> | null = null;
