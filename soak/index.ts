@@ -82,10 +82,11 @@ async function main(): Promise<number> {
     log(`kill ${station.kills}: restarted; ${traffic.told.size} devices told SUCCESS, cloud has ${cloud.state.devices.size}`);
   }
   await new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())));
-  await traffic.stop();
 
-  // The last crash: checked with the station dead, before anything could repair what it left.
+  // The last crash, in the middle of traffic and sync: checked with the station dead, before anything could repair
+  // what it left.
   await station.kill();
+  await traffic.stop();
   const checks: Check[] = [];
   const stored = () => JSON.parse(cli(['devices', '--data', dataDir, '--json'])) as StoredDevice[];
   checks.push(toldAreStored(traffic.told, stored()));
