@@ -109,7 +109,7 @@ async function main(): Promise<number> {
 
   const c = traffic.counts;
   console.log('\nSoak summary');
-  console.log(`  duration ${minutes} min, seed ${seed}, SIGKILLs ${station.kills} (+1 final), kill interval ${killMinS}-${killMaxS} s`);
+  console.log(`  duration ${minutes} min, seed ${seed}, SIGKILLs ${station.kills} (every ${killMinS}-${killMaxS} s, the last mid-traffic before the checks)`);
   console.log(`  provisioning attempts: http ${c.attempts.http}, mqtt ${c.attempts.mqtt}, coap ${c.attempts.coap}, label tokens ${c.attempts.token}`);
   console.log(`  told SUCCESS:          http ${c.successes.http}, mqtt ${c.successes.mqtt}, coap ${c.successes.coap}, label tokens ${c.successes.token}`);
   console.log(`  unanswered (station down or cut): ${c.unanswered}`);
