@@ -80,6 +80,12 @@ describe('encrypted bundles through the admin API', { timeout: scryptTimeout }, 
     // Lowering the cost in the file (to make guessing cheaper) breaks the tag: the parameters are authenticated.
     const cheaper = JSON.stringify({ ...file, encryption: { ...file.encryption, kdf: { ...file.encryption.kdf, N: 1024 } } });
     expect(await rejection(fresh.call('sync.bundle.import', { text: cheaper, passphrase: 'correct horse battery' }))).toMatchObject({ code: 'bad_request' });
+    // A hostile file asking for gigabytes of scrypt memory is refused before any work.
+    const costly = JSON.stringify({ ...file, encryption: { ...file.encryption, kdf: { ...file.encryption.kdf, N: 2 ** 22 } } });
+    expect(await rejection(fresh.call('sync.bundle.import', { text: costly, passphrase: 'correct horse battery' }))).toEqual({
+      code: 'bad_request',
+      message: expect.stringContaining('beyond what Fieldstation accepts'),
+    });
     const flipped = Buffer.from(file.ciphertext, 'base64');
     flipped[10]! ^= 1;
     const tampered = JSON.stringify({ ...file, ciphertext: flipped.toString('base64') });

@@ -27,8 +27,8 @@ export const SEALED_FORMAT = 'fieldstation-sealed-bundle/1';
 
 /** scrypt cost: OWASP's recommendation for scrypt (N=2^17, r=8, p=1); ~128 MiB and a fraction of a second. */
 const SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
-/** What a file may ask for: more would let a hostile file exhaust memory or time on import. */
-const SCRYPT_MAX = { N: 2 ** 20, r: 16, p: 4 } as const;
+/** What a file may ask for (at most 512 MiB): more would let a hostile file exhaust memory or time on import. */
+const SCRYPT_MAX = { N: 2 ** 19, r: 8, p: 4 } as const;
 const HKDF_INFO = 'fieldstation-bundle/1 X25519 HKDF-SHA256 AES-256-GCM';
 export const MIN_PASSPHRASE = 8;
 
@@ -94,8 +94,8 @@ export async function openBundle(text: string, secrets: OpenWith): Promise<strin
   if (kdf.name === 'scrypt') {
     if (secrets.passphrase === undefined) throw new BundleError('this bundle is encrypted with a passphrase: give it (import-bundle FILE --passphrase-file FILE)');
     const cost = { N: Number(kdf.N), r: Number(kdf.r), p: Number(kdf.p) };
-    if (!(cost.N <= SCRYPT_MAX.N && cost.r <= SCRYPT_MAX.r && cost.p <= SCRYPT_MAX.p)) {
-      throw new BundleError(`this bundle asks for scrypt parameters beyond what Fieldstation accepts (N ≤ 2^20, r ≤ 16, p ≤ 4); it was not imported`);
+    if (!(cost.N > 1 && cost.N <= SCRYPT_MAX.N && cost.r >= 1 && cost.r <= SCRYPT_MAX.r && cost.p >= 1 && cost.p <= SCRYPT_MAX.p)) {
+      throw new BundleError(`this bundle asks for scrypt parameters beyond what Fieldstation accepts (N ≤ 2^19, r ≤ 8, p ≤ 4); it was not imported`);
     }
     key = await scryptKey(secrets.passphrase, unb64(kdf.salt), cost);
   } else if (kdf.name === 'X25519-HKDF-SHA256') {
