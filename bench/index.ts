@@ -1,9 +1,9 @@
 import { cpus, totalmem } from 'node:os';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { benchImport } from './import.ts';
 import { benchImportParse } from './import-parse.ts';
 import { benchLabels } from './labels.ts';
-import { benchProvisioning, isLoadWorker, serveLoadWorker } from './provisioning.ts';
+import { loadChildEnv, serveLoadChild } from './load/pool.ts';
+import { benchProvisioning } from './provisioning.ts';
 import { benchSync } from './sync.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
 import { benchUi } from './ui.ts';
@@ -18,12 +18,20 @@ const suites: [name: string, run: BenchSuite][] = [
   ['ui', benchUi],
 ];
 
-// The provisioning suite runs its simulated devices in a worker thread on this same bundle.
-if (!isMainThread && isLoadWorker(workerData)) serveLoadWorker();
-else if (isMainThread) process.exitCode = await main();
+// The provisioning suite forks this same bundle as its load generator processes.
+if (process.env[loadChildEnv] !== undefined) serveLoadChild();
+else process.exitCode = await main();
+
+/** Suites named on the command line, as `provisioning ui` or `--only provisioning,ui`; none named means all. */
+function selected(args: string[]): string[] {
+  const names = args.flatMap((arg, i) => (arg === '--only' ? [] : args[i - 1] === '--only' ? arg.split(',') : arg.startsWith('--only=') ? arg.slice(7).split(',') : [arg]));
+  const unknown = names.filter((n) => !suites.some(([name]) => name === n));
+  if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; suites: ${suites.map(([n]) => n).join(', ')}`);
+  return names;
+}
 
 async function main(): Promise<number> {
-  const only = process.argv.slice(2);
+  const only = selected(process.argv.slice(2));
   console.log(machine());
   const rows: BenchRow[] = [];
   let failed = 0;
@@ -52,18 +60,21 @@ function machine(): string {
 }
 
 function table(rows: BenchRow[]): string {
-  const header = ['suite', 'case', 'value', 'unit', 'baseline', 'ratio', 'note'];
+  const header = ['suite', 'case', 'value', 'unit', 'baseline', 'ratio', 'ceiling', 'note'];
   const cells = rows.map((r) => [
     r.suite,
     r.case,
     format(r.value),
     r.unit,
     r.baseline === undefined ? '' : format(r.baseline),
-    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    r.ratio === undefined ? (r.verdict ?? '') : r.ratio.toFixed(2),
+    r.ceiling === undefined ? '' : format(r.ceiling),
     r.note ?? '',
   ]);
+  // Only provisioning rows have a generator ceiling; without them the column is left out.
+  if (!rows.some((r) => r.ceiling !== undefined)) for (const row of [header, ...cells]) row.splice(6, 1);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const numeric = new Set([2, 4, 5]);
+  const numeric = new Set([2, 4, 5, 6].filter((i) => header[i] !== 'note'));
   const line = (c: string[]) =>
     c
       .map((cell, i) => (i === c.length - 1 ? cell : numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
@@ -73,5 +84,6 @@ function table(rows: BenchRow[]): string {
 }
 
 function format(n: number): string {
+  if (Number.isNaN(n)) return '-';
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }

@@ -7,6 +7,10 @@ export interface BenchRow {
   baseline?: number;
   /** value / baseline (higher is better unless the unit is a latency or a size). */
   ratio?: number;
+  /** What the load generator reaches against a null responder in the same run, in `unit` (provisioning rows). */
+  ceiling?: number;
+  /** Printed in the ratio column when there is no ratio, saying why: `generator-bound`, `skipped`. */
+  verdict?: string;
   note?: string;
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 const cli = new URL('../dist/cli.mjs', import.meta.url);
 if (!existsSync(cli)) {
   console.error('fieldstation: not built yet; run `npm run build` in the Fieldstation folder first');
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  await import(cli.href);
 }
-await import(cli.href);

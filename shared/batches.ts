@@ -7,8 +7,15 @@ export const Batch = z.object({
   profile: z.string().nullable(),
   notes: z.string(),
   createdAt: z.string(),
-  /** Devices by state: the progress bar pending -> provisioned -> online. */
-  counts: z.object({ total: z.number().int(), pending: z.number().int(), provisioned: z.number().int(), online: z.number().int() }),
+  /** Devices by state: the progress bar pending -> provisioned -> online ⇄ offline -> handed over. */
+  counts: z.object({
+    total: z.number().int(),
+    pending: z.number().int(),
+    provisioned: z.number().int(),
+    online: z.number().int(),
+    offline: z.number().int(),
+    handedOver: z.number().int(),
+  }),
 });
 export type Batch = z.infer<typeof Batch>;
 

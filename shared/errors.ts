@@ -10,6 +10,8 @@ export const errorCodes = [
   'conflict',
   'unknown_method',
   'payload_too_large',
+  /** The device did not answer in time (RPC). */
+  'timeout',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
@@ -32,6 +34,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   conflict: 409,
   unknown_method: 404,
   payload_too_large: 413,
+  timeout: 504,
   internal: 500,
 };
 

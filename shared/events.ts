@@ -19,7 +19,7 @@ export const StationEvent = z.discriminatedUnion('type', [
    */
   z.object({
     type: z.literal('changed'),
-    entity: z.enum(['profiles', 'batches', 'devices', 'tokens', 'sync', 'handovers']),
+    entity: z.enum(['profiles', 'batches', 'devices', 'tokens', 'sync', 'handovers', 'attributes']),
     batch: z.string().nullable(),
   }),
   /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */

@@ -98,6 +98,11 @@ export interface JsonPayloadInput {
   key: string;
   /** null for a PIN/password-protected token: the field is left out. */
   secret: string | null;
+  /**
+   * SHA-256 of the station's CA certificate (DER), `AB:CD:…` or plain hex: firmware pins it to trust HTTPS/MQTTS.
+   * Printed as 64 lowercase hex digits in `ca`, last; absent, the payload is exactly what it was before.
+   */
+  caFingerprint?: string;
 }
 
 /** Compact JSON for device firmware that reads the label itself; field order is fixed. */
@@ -110,6 +115,11 @@ export function encodeJsonPayload(input: JsonPayloadInput): string {
   }
   const value: Record<string, unknown> = { host: input.host, ports: { http, mqtt, coap }, key: input.key };
   if (input.secret !== null) value['secret'] = input.secret;
+  if (input.caFingerprint !== undefined) {
+    const hex = input.caFingerprint.replace(/:/g, '').toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new RangeError('CA fingerprint must be a SHA-256 digest (64 hex digits)');
+    value['ca'] = hex;
+  }
   return JSON.stringify(value);
 }
 

@@ -4,6 +4,16 @@ import { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from './provisi
 const name = z.string().trim().min(1, 'a name is required').max(255);
 // Stock firmware stores these in small buffers; ThingsBoard allows any non-empty string.
 const provisionValue = z.string().min(1, 'must not be empty').max(255);
+/**
+ * How long a device that polls (HTTP, CoAP) may stay silent before it counts as offline: ThingsBoard's
+ * inactivityTimeout (DefaultDeviceStateService, default 600 s). At least a second, so it cannot flap on every tick.
+ */
+export const InactivityTimeoutMs = z
+  .number()
+  .int()
+  .min(1000, 'the inactivity timeout must be at least 1 second')
+  .max(30 * 86_400_000, 'the inactivity timeout must be at most 30 days');
+export const defaultInactivityTimeoutMs = 600_000;
 
 export const Profile = z.object({
   id: z.number().int(),
@@ -13,6 +23,7 @@ export const Profile = z.object({
   strategy: ProvisionStrategy,
   defaultCredentialsType: CredentialsType,
   reprovision: ReprovisionPolicy,
+  inactivityTimeoutMs: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -25,6 +36,7 @@ export const ProfileInput = z.object({
   strategy: ProvisionStrategy,
   defaultCredentialsType: CredentialsType.default('ACCESS_TOKEN'),
   reprovision: ReprovisionPolicy.default('deny'),
+  inactivityTimeoutMs: InactivityTimeoutMs.default(defaultInactivityTimeoutMs),
 });
 export type ProfileInput = z.input<typeof ProfileInput>;
 
@@ -37,4 +49,5 @@ export const ProfileUpdate = z.object({
   strategy: ProvisionStrategy.optional(),
   defaultCredentialsType: CredentialsType.optional(),
   reprovision: ReprovisionPolicy.optional(),
+  inactivityTimeoutMs: InactivityTimeoutMs.optional(),
 });

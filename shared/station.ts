@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** What the station is and what it listens on; the status view and `GET /api/status` show this. */
-export const ListenerName = z.enum(['ui', 'http', 'mqtt', 'coap']);
+export const ListenerName = z.enum(['ui', 'http', 'mqtt', 'coap', 'https', 'mqtts']);
+/** The listeners devices use, which the Server screen switches off and on. */
+export const DeviceListenerName = z.enum(['http', 'mqtt', 'coap', 'https', 'mqtts']);
+export type DeviceListenerName = z.infer<typeof DeviceListenerName>;
 export type ListenerName = z.infer<typeof ListenerName>;
 
 export const ListenerInfo = z.object({
@@ -15,6 +18,14 @@ export const ListenerInfo = z.object({
   lanUrls: z.array(z.string()),
 });
 export type ListenerInfo = z.infer<typeof ListenerInfo>;
+
+export const StationCa = z.object({
+  /** The CA certificate, PEM. */
+  pem: z.string(),
+  /** SHA-256 of the certificate (DER), `AB:CD:…` as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint: z.string(),
+});
+export type StationCa = z.infer<typeof StationCa>;
 
 export const LanInterface = z.object({ name: z.string(), address: z.string() });
 

@@ -70,6 +70,31 @@ export const SyncTarget = z.object({
 });
 export type SyncTarget = z.infer<typeof SyncTarget>;
 
+/**
+ * Devices in conflict or error for one reason on one target, stated once: thirty devices refused because the cloud
+ * lacks their profile are one problem with count 30, not thirty identical lines.
+ */
+export const SyncProblem = z.object({
+  /**
+   * Stable key of the cause, `code` or `code:detail` (e.g. `missing-profile:meters`, `refused:400`); give it to
+   * `sync.devices` / `sync.retry` as `problem` for the devices. Unique per target, not across targets.
+   */
+  id: z.string(),
+  /** The part of `id` before the first colon: missing-profile, no-credentials, different-credentials,
+   * credentials-in-use, refused, conflict, unexpected, unknown (more may be added). */
+  code: z.string(),
+  target: z.string(),
+  state: z.enum(['conflict', 'error']),
+  /** The problem in plain words, once for all its devices. */
+  message: z.string(),
+  /** What a person does about it, in plain words. */
+  fix: z.string(),
+  count: z.number().int(),
+  /** For causes that differ in detail per device (e.g. a 400's reason): one device's message, as an example. */
+  example: z.string().nullable(),
+});
+export type SyncProblem = z.infer<typeof SyncProblem>;
+
 export const SyncStatus = z.object({
   /** Device deliveries not yet confirmed, over all targets. */
   queue: z.number().int(),
@@ -77,6 +102,8 @@ export const SyncStatus = z.object({
   outbox: z.number().int(),
   running: z.boolean(),
   targets: z.array(SyncTarget),
+  /** Conflicts and errors grouped by cause, largest first. */
+  problems: z.array(SyncProblem),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -84,6 +111,8 @@ export const SyncDeviceQuery = z.object({
   target: z.string().optional(),
   state: SyncState.optional(),
   device: z.string().optional(),
+  /** Only the devices of one grouped problem (its `id`). */
+  problem: z.string().optional(),
   limit: z.number().int().min(1).max(100_000).default(1000),
   offset: z.number().int().min(0).default(0),
 });
@@ -100,6 +129,8 @@ export const SyncDevice = z.object({
   detail: z.unknown().nullable(),
   cloudId: z.string().nullable(),
   updatedAt: z.string(),
+  /** For conflicts and errors: the `id` of the grouped problem this device belongs to. */
+  problem: z.string().nullable(),
 });
 export type SyncDevice = z.infer<typeof SyncDevice>;
 
@@ -127,6 +158,8 @@ export type SyncRunSummary = z.infer<typeof SyncRunSummary>;
 export const SyncRetry = z.object({
   target: z.string().optional(),
   device: z.string().optional(),
+  /** Only the devices of one grouped problem (its `id`), e.g. after creating the missing profile. */
+  problem: z.string().optional(),
   /** Which states to put back in the queue; default both. */
   states: z.array(z.enum(['conflict', 'error'])).optional(),
 });

@@ -14,7 +14,8 @@ export async function startHttpBaseline(): Promise<Baseline> {
       res.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The station's backlog (net/listen.ts), so many devices meet the same accept queue.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : 0,

@@ -22,7 +22,8 @@ export async function startMqttBaseline(): Promise<Baseline> {
     socket.once('close', () => sockets.delete(socket));
     broker.handle(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The station's backlog (net/listen.ts), so a burst of devices meets the same accept queue.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : 0,

@@ -3,7 +3,9 @@ import { ListenError } from '../station/net/listen.ts';
 import { version } from '../station/paths.ts';
 import { type Command, UsageError } from './command.ts';
 import { apiToken } from './commands/api-token.ts';
+import { attributes } from './commands/attributes.ts';
 import { batch } from './commands/batch.ts';
+import { ca } from './commands/ca.ts';
 import { device, devices } from './commands/devices.ts';
 import { exportCommand, importBundleCommand } from './commands/export.ts';
 import { handover } from './commands/handover.ts';
@@ -11,13 +13,14 @@ import { importCommand } from './commands/import.ts';
 import { labels } from './commands/labels.ts';
 import { resolveSubcommand } from './commands/group.ts';
 import { profile } from './commands/profile.ts';
+import { rpc } from './commands/rpc.ts';
 import { serve } from './commands/serve.ts';
 import { simulate } from './commands/simulate.ts';
 import { sync } from './commands/sync.ts';
 import { tokens } from './commands/tokens.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -36,10 +36,13 @@ export function printTable(rows: Record<string, unknown>[], columns: string[], e
     return;
   }
   const text = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
+  // A loop, not Math.max(...rows): spreading a few hundred thousand arguments overflows the stack.
+  const widths = columns.map((c) => rows.reduce((w, r) => Math.max(w, text(r[c]).length), c.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log(line(columns));
-  for (const r of rows) console.log(line(columns.map((c) => text(r[c]))));
+  // One write for the whole table: 100,000 console.log calls cost far more than one string (exit.ts waits for it).
+  process.stdout.write(`${[line(columns), ...rows.map((r) => line(columns.map((c) => text(r[c]))))].join('\n')}\n`);
 }
 
-export const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,24 +1,42 @@
 import type { ListenerInfo } from '../../shared/station.ts';
 import { isWildcard, lanInterfaces } from './net/lan-addresses.ts';
 import { ListenError, listenError } from './net/listen.ts';
-import type { ProvisioningService, TransportServer } from './provisioning/types.ts';
+import type { DeviceApi } from './device-api/service.ts';
+import type { ProvisioningService, TlsCertificates, TransportServer } from './provisioning/types.ts';
 import { createCoapTransport } from './transports/coap.ts';
 import { createHttpTransport } from './transports/http.ts';
 import { createMqttTransport } from './transports/mqtt.ts';
 
-export type DeviceListenerName = 'http' | 'mqtt' | 'coap';
-export const deviceListenerNames: readonly DeviceListenerName[] = ['http', 'mqtt', 'coap'];
+export type DeviceListenerName = 'http' | 'mqtt' | 'coap' | 'https' | 'mqtts';
+export const deviceListenerNames: readonly DeviceListenerName[] = ['http', 'mqtt', 'coap', 'https', 'mqtts'];
+
+interface KindOptions {
+  host: string;
+  port: number;
+  service: ProvisioningService;
+  deviceApi: DeviceApi;
+  log: (line: string) => void;
+  tls: TlsCertificates;
+}
 
 interface Kind {
-  create(options: { host: string; port: number; service: ProvisioningService; log: (line: string) => void }): TransportServer;
+  create(options: KindOptions): TransportServer;
   url(host: string, port: number): string;
 }
 
+// HTTPS and MQTTS are the same transports with the station's certificate (tls/station-tls.ts). CoAP has no DTLS
+// twin: no maintained Node DTLS server exists to build one on (see the README's security section).
 const kinds: Record<DeviceListenerName, Kind> = {
-  http: { create: createHttpTransport, url: (h, p) => `http://${h}:${p}/api/v1/provision` },
-  mqtt: { create: createMqttTransport, url: (h, p) => `mqtt://${h}:${p}` },
-  coap: { create: createCoapTransport, url: (h, p) => `coap://${h}:${p}/api/v1/provision` },
+  http: { create: ({ tls: _, ...o }) => createHttpTransport(o), url: (h, p) => `http://${h}:${p}/api/v1/provision` },
+  mqtt: { create: ({ tls: _, ...o }) => createMqttTransport(o), url: (h, p) => `mqtt://${h}:${p}` },
+  coap: { create: ({ tls: _, ...o }) => createCoapTransport(o), url: (h, p) => `coap://${h}:${p}/api/v1/provision` },
+  https: { create: createHttpTransport, url: (h, p) => `https://${hostOf(h)}:${p}/api/v1/provision` },
+  mqtts: { create: createMqttTransport, url: (h, p) => `mqtts://${hostOf(h)}:${p}` },
 };
+
+function hostOf(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
 
 interface Slot {
   server: TransportServer | null;
@@ -35,7 +53,9 @@ export function createDeviceListeners(options: {
   bind: string;
   ports: Record<DeviceListenerName, number>;
   service: ProvisioningService;
+  deviceApi: DeviceApi;
   log: (line: string) => void;
+  tls: TlsCertificates;
 }) {
   let bind = options.bind;
   const slots = new Map<DeviceListenerName, Slot>(deviceListenerNames.map((n) => [n, { server: null, port: options.ports[n], info: null }]));
@@ -48,7 +68,7 @@ export function createDeviceListeners(options: {
   async function open(name: DeviceListenerName): Promise<void> {
     const slot = slots.get(name)!;
     if (slot.server) return;
-    const server = kinds[name].create({ host: bind, port: slot.port, service: options.service, log: options.log });
+    const server = kinds[name].create({ host: bind, port: slot.port, service: options.service, deviceApi: options.deviceApi, log: options.log, tls: options.tls });
     try {
       const { address, port } = await server.listen();
       slot.server = server;

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
+import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
+import { tlsHandlers } from './api/handlers/tls.ts';
 import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
 import { prepareDataDir, protectDatabaseFile } from './data-dir.ts';
+import { createAttributeAuthoring } from './device-api/authoring.ts';
+import { createDeviceApi, type DeviceApi } from './device-api/service.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
 import { createHandovers, type Handovers } from './handover/handovers.ts';
 import { createHandoverSettings } from './handover/settings.ts';
@@ -21,6 +25,7 @@ import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
+import type { Presence } from './provisioning/presence.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
 import { createAttributeStore } from './store/attributes.ts';
 import { createAuditLog } from './store/audit.ts';
@@ -28,6 +33,7 @@ import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
 import { createSyncService, type SyncService } from './sync/worker.ts';
+import { createStationTls, type StationTls } from './tls/station-tls.ts';
 import type { EngineDeps, Runtime } from './runtime.ts';
 
 export type { EngineDeps, Runtime, StationControl } from './runtime.ts';
@@ -40,7 +46,11 @@ export interface Engine {
   router: Router;
   apiTokens: ApiTokens;
   service: ProvisioningService;
+  /** Attributes requests and updates, server-side RPC: what devices do after provisioning (device-api/). */
+  deviceApi: DeviceApi;
   committer: GroupCommitter;
+  /** Online ⇄ offline; the serving station recovers it at start and runs its sweep (provisioning/presence.ts). */
+  presence: Presence;
   keys: StationKeys;
   /** Sync targets, outbox delivery and the worker (`startSyncWorker` in sync/worker.ts runs it in the background). */
   sync: SyncService;
@@ -50,6 +60,8 @@ export interface Engine {
   labelDownloads: LabelDownloads;
   /** Devices being handed over to their cloud (the station runs handover/driver.ts while it serves). */
   handovers: Handovers;
+  /** The station's CA and server certificate for HTTPS and MQTTS, made on first use in `<data>/tls/`. */
+  tls: StationTls;
   runtime: Runtime;
   log: (line: string) => void;
   close(): Promise<void>;
@@ -90,15 +102,32 @@ export function openEngine(options: EngineOptions): Engine {
   const tokens = createOnboardingTokens(db, keys, audit);
   const sync = createSyncService({ db, bus, keys, log });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
+  const attributes = createAttributeStore(db);
   const handoverSettings = createHandoverSettings(db);
-  const handovers = createHandovers(db, createAttributeStore(db), handoverSettings);
+  const handovers = createHandovers(db, attributes, handoverSettings);
+  const deviceApi = createDeviceApi({
+    attributes,
+    audit,
+    committer: service.committer,
+    log,
+    onSharedDelivered(deviceId, keys) {
+      if (!handovers.isHandoverDelivery(deviceId, keys)) return;
+      service.committer
+        .run(() => handovers.delivered(deviceId, Date.now()))
+        .then((moved) => moved && bus.publish({ type: 'changed', entity: 'handovers', batch: null }))
+        .catch((err: unknown) => log(`hand-over: ${(err as Error).message}`));
+    },
+  });
+  const tls = createStationTls({ dataDir, log });
   const handlers = {
     ...statusHandlers(deps),
+    ...tlsHandlers({ tls }),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
+    ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
   return {
@@ -106,14 +135,18 @@ export function openEngine(options: EngineOptions): Engine {
     router: createRouter(handlers, createScopeGuard(db)),
     apiTokens: createApiTokens(db, keys),
     service,
+    deviceApi,
     keys,
     sync,
     labels,
     labelDownloads: createLabelDownloads({ labels, db }),
     handovers,
+    tls,
     committer: service.committer,
+    presence: service.presence,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
+      deviceApi.close();
       closing ??= service.committer.flush().finally(() => db.close());
       return closing;
     },

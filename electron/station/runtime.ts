@@ -1,4 +1,4 @@
-import type { ListenerInfo } from '../../shared/station.ts';
+import type { DeviceListenerName, ListenerInfo } from '../../shared/station.ts';
 import type { EventBus } from './event-bus.ts';
 import type { Db } from './store/database.ts';
 
@@ -11,7 +11,7 @@ export interface Runtime {
 }
 
 export interface StationControl {
-  setListener(name: 'http' | 'mqtt' | 'coap', enabled: boolean): Promise<void>;
+  setListener(name: DeviceListenerName, enabled: boolean): Promise<void>;
   rebind(address: string): Promise<void>;
 }
 

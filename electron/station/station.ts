@@ -8,13 +8,18 @@ import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
 import { startHandoverDriver } from './handover/driver.ts';
 import { createDeviceReader } from './store/devices.ts';
+import { removeServingFile, writeServingFile } from './serving-file.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
   dataDir: string;
   /** Address of the device-facing listeners (the LAN side). The admin UI/API is always on 127.0.0.1. */
   bind?: string;
-  ports?: { ui?: number; http?: number; mqtt?: number; coap?: number };
+  /**
+   * Ports; 0 picks a free one. HTTPS and MQTTS default to 8443 and 8883, or to a free port when HTTP (MQTT) is
+   * given as 0, so that a caller asking for free ports never collides on a fixed TLS port.
+   */
+  ports?: { ui?: number; http?: number; mqtt?: number; coap?: number; https?: number; mqtts?: number };
   /** The built renderer to serve; defaults to dist/renderer of this package. */
   uiDir?: string;
   /** The admin secret; a fresh random one per run unless given (the desktop host keeps it across engine restarts). */
@@ -41,7 +46,10 @@ export interface Station {
   readonly engine: Engine | null;
 }
 
-export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683 } as const;
+// 8883 is MQTT over TLS's registered port (IANA, and ThingsBoard's MQTT_SSL_BIND_PORT); 8443 the usual HTTPS one.
+export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683, https: 8443, mqtts: 8883 } as const;
+
+const tlsRecheckMs = 60_000;
 
 /** Composition root: opens the engine and its listeners; start() and stop() are idempotent. */
 export function createStation(options: StationOptions): Station {
@@ -72,9 +80,13 @@ export function createStation(options: StationOptions): Station {
         http: options.ports?.http ?? defaultPorts.http,
         mqtt: options.ports?.mqtt ?? defaultPorts.mqtt,
         coap: options.ports?.coap ?? defaultPorts.coap,
+        https: options.ports?.https ?? (options.ports?.http === 0 ? 0 : defaultPorts.https),
+        mqtts: options.ports?.mqtts ?? (options.ports?.mqtt === 0 ? 0 : defaultPorts.mqtts),
       },
       service: opened.service,
+      deviceApi: opened.deviceApi,
       log: opened.log,
+      tls: opened.tls,
     });
     let ui: ListenerInfo | null = null;
     const publishStatus = () => {
@@ -95,6 +107,9 @@ export function createStation(options: StationOptions): Station {
       },
     };
     try {
+      // Before any device can connect: no MQTT session survived the last run (a crash, a kill, a power cut).
+      const orphaned = await opened.presence.recover();
+      if (orphaned > 0) opened.log(`presence: ${orphaned} devices were online in an MQTT session of the last run; now offline`);
       const { address, port } = await admin.listen();
       ui = { name: 'ui', address, port, url: `http://${address}:${port}/`, enabled: true, lanUrls: [] };
       await devices.start(options.deviceListeners ?? deviceListenerNames);
@@ -109,10 +124,29 @@ export function createStation(options: StationOptions): Station {
         committer: opened.committer,
         bus: opened.bus,
         reader: createDeviceReader(opened.db),
-        tell: () => {},
+        tell: (ids) => opened.deviceApi.refreshShared(ids),
         log: opened.log,
       });
-      closers = [async () => external.stop(), async () => handover.stop(), () => admin.close(), () => devices.close(), () => sync.stop()];
+      // Lets `fieldstation rpc` / `attributes set` in another process reach this station's connected devices.
+      writeServingFile(opened.dataDir, { pid: process.pid, url: `http://${address}:${port}`, secret });
+      const dataDir = opened.dataDir;
+      // Polling devices silent beyond their profile's inactivity timeout go offline.
+      const presence = opened.presence.start();
+      // A laptop moves between networks: the certificate follows its addresses (DHCP lease, another site LAN).
+      const tlsWatch = setInterval(() => {
+        opened.tls.refresh().catch((err: unknown) => opened.log(`tls: ${(err as Error).message}`));
+      }, tlsRecheckMs);
+      tlsWatch.unref();
+      closers = [
+        async () => removeServingFile(dataDir),
+        async () => clearInterval(tlsWatch),
+        async () => presence.stop(),
+        async () => external.stop(),
+        async () => handover.stop(),
+        () => admin.close(),
+        () => devices.close(),
+        () => sync.stop(),
+      ];
       return { uiUrl: `${ui.url}?token=${secret}`, listeners: opened.runtime.listeners, dataDir: opened.dataDir };
     } catch (err) {
       closers = [() => admin.close(), () => devices.close()];

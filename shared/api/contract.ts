@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt, ScanLookup } from '../devices.ts';
+import { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes, DeviceAttributes, RpcResult, RpcSend } from '../attributes.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, HandoverStatusQuery } from '../handover.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
-import { LanInterface, StationStatus } from '../station.ts';
+import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
   BundleExport,
   BundleExportParams,
@@ -45,6 +46,8 @@ export const apiActions = [
   'RunSync',
   /** Add, change or remove sync targets: they receive device credentials, so this is its own action. */
   'ManageSyncTargets',
+  /** Send server-side RPC to devices: it makes a device act (reboot, open a valve), so it is its own action. */
+  'SendRpc',
 ] as const;
 export const ApiAction = z.enum(apiActions);
 export type ApiAction = z.infer<typeof ApiAction>;
@@ -53,10 +56,12 @@ export const adminApi = {
   'station.status': method({ params: z.object({}), result: StationStatus, action: 'GetStatus' }),
   /** Switch a device listener (the LAN side) off or on; the admin UI stays up. */
   'station.listeners.set': method({
-    params: z.object({ name: z.enum(['http', 'mqtt', 'coap']), enabled: z.boolean() }),
+    params: z.object({ name: DeviceListenerName, enabled: z.boolean() }),
     result: StationStatus,
     action: 'ManageStation',
   }),
+  /** The station's own CA certificate (public): devices and browsers trust HTTPS and MQTTS through it. */
+  'station.ca': method({ params: z.object({}), result: StationCa, action: 'GetStatus' }),
   /** This computer's LAN interfaces, to choose where devices find the station. */
   'station.interfaces': method({ params: z.object({}), result: z.array(LanInterface), action: 'GetStatus' }),
   /** Moves the device listeners to one interface's address, or all of them (0.0.0.0). */
@@ -155,6 +160,25 @@ export const adminApi = {
     result: z.array(ProvisionAttempt),
     action: 'GetDevice',
   }),
+
+  /**
+   * Shared attributes for a profile, a batch or one device (device beats batch beats profile); null deletes a key at
+   * that level. Connected devices are told within a second, and every device whose values changed is queued for sync.
+   */
+  'attributes.set': method({ params: AttributesSet, result: AttributesSetResult, action: 'ManageDevice' }),
+  /** One device's attributes by scope: client (it reported), shared (what it receives, merged), server. */
+  'attributes.list': method({ params: z.object({ device: z.string().min(1) }), result: DeviceAttributes, action: 'GetDevice' }),
+  /** What is authored at one level (a profile's, batch's or device's own shared attributes, before merging). */
+  'attributes.authored': method({
+    params: z.object({ level: AttributeLevel, name: z.string().min(1) }),
+    result: AuthoredAttributes,
+    action: 'GetDevice',
+  }),
+  /**
+   * Two-way server-side RPC: the device's sessions subscribed to RPC get `{"method","params"}` and the call waits for
+   * its answer; `timeout` when it took the request and never answered, or when no session of it was listening.
+   */
+  'rpc.send': method({ params: RpcSend, result: RpcResult, action: 'SendRpc' }),
 
   /** Sync targets (ThingsBoard, webhook); never returns a secret. `add` with an existing name replaces its credentials. */
   'sync.targets.list': method({ params: z.object({}), result: z.array(SyncTarget), action: 'RunSync' }),

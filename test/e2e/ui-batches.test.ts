@@ -242,7 +242,7 @@ describe('batch screens: import, tokens, labels, scanner, listeners', () => {
     await until(() => http.getAttribute('aria-checked'), 'true');
     await until(() => page.getByRole('switch', { name: 'CoAP' }).getAttribute('aria-checked'), 'false');
     await until(() => page.getByRole('combobox', { name: 'Devices reach the station on' }).inputValue(), '127.0.0.1');
-    const endpoint = page.getByRole('list', { name: 'Provisioning endpoints' }).getByRole('listitem').filter({ hasText: 'HTTP' });
+    const endpoint = page.getByRole('list', { name: 'Provisioning endpoints' }).locator('[data-endpoint="http"]');
     await endpoint.getByRole('button', { name: /as a QR code/ }).click();
     const qr = page.getByRole('dialog', { name: 'HTTP provisioning URL' });
     await visible(qr.getByRole('img', { name: /QR code of http:\/\/127\.0\.0\.1:\d+\/api\/v1\/provision/ }));

@@ -9,13 +9,15 @@ import { openBrowser, type TestBrowser } from '../support/browser.ts';
 import { pahoProvision } from '../support/mqtt-clients.ts';
 import { coapClient, curl } from '../support/real-clients.ts';
 import { type ServeProcess, startServe } from '../support/serve-process.ts';
+import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsboard-cloud.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 /*
  * The technician's day, through the UI alone: a profile, a batch and its device list (one bad row, fixed on the spot),
  * tokens, labels, the device listeners switched on, three devices provisioning with real clients (curl over HTTP,
  * Paho over MQTT, libcoap over CoAP) while their rows flip live, a label scanned at the mounting place and the device
- * marked installed, the batch exported as CSV, and the results sent on to a (local) webhook.
+ * marked installed, the batch exported as CSV, the results sent on to a (local) webhook, and the batch handed over to
+ * a ThingsBoard-shaped cloud: each device told its cloud after sync delivered it, and confirming.
  */
 
 const screenshots = join(process.cwd(), 'test-results', 'screenshots');
@@ -50,6 +52,7 @@ describe('the technician story, through the UI alone', () => {
   let browser: TestBrowser;
   let page: Page;
   let hook: WebhookReceiver;
+  let cloud: ThingsBoardCloud;
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -59,12 +62,14 @@ describe('the technician story, through the UI alone', () => {
     browser = await openBrowser({ permissions: ['clipboard-read', 'clipboard-write'] });
     page = browser.page;
     hook = await startWebhookReceiver(hookSecret);
+    cloud = await startThingsBoardCloud({ profiles: [profile.name], deviceApi: true });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await station?.stop();
     await hook?.close();
+    await cloud?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -73,6 +78,9 @@ describe('the technician story, through the UI alone', () => {
   const table = () => page.getByRole('grid', { name: `Devices of batch ${batch}` });
   const row = (device: string) => table().getByRole('row', { name: new RegExp(`${device}\\b`) });
   const credentials = new Map<string, { key: string; secret: string; payload: string; shortCode: string }>();
+  /** The access token each device received (ACCESS_TOKEN is the profile's default). */
+  const accessTokens = new Map<string, string>();
+  let httpPort = 0;
 
   it('sets up the day: a profile, a batch, its device list with one bad row fixed on the spot', async () => {
     await page.goto(station.uiUrl);
@@ -231,19 +239,23 @@ describe('the technician story, through the UI alone', () => {
       return { deviceName: d, provisionDeviceKey: c.key, provisionDeviceSecret: c.secret };
     };
 
+    httpPort = ports.http!;
     const http = await curl(`http://127.0.0.1:${ports.http}/api/v1/provision`, { body: JSON.stringify(request('boiler-0001')) });
     expect(JSON.parse(http.body)).toMatchObject({ status: 'SUCCESS', credentialsType: 'ACCESS_TOKEN' });
+    accessTokens.set('boiler-0001', JSON.parse(http.body).credentialsValue);
     await until(() => row('boiler-0001').getByText('Provisioned', { exact: true }).isVisible(), true);
     await until(() => row('boiler-0001').getByText('HTTP', { exact: true }).isVisible(), true);
 
     const mqtt = JSON.parse(await pahoProvision(ports.mqtt!, request('boiler-0002')));
     expect(mqtt).toMatchObject({ status: 'SUCCESS' });
+    accessTokens.set('boiler-0002', mqtt.credentialsValue);
     await until(() => row('boiler-0002').getByText('Provisioned', { exact: true }).isVisible(), true);
     await until(() => row('boiler-0002').getByText('MQTT', { exact: true }).isVisible(), true);
 
     const coap = await coapClient(`coap://127.0.0.1:${ports.coap}/api/v1/provision`, { payload: JSON.stringify(request('boiler-0003')) });
     expect(coap.code, coap.log).toMatch(/^2\./);
     expect(JSON.parse(coap.payload)).toMatchObject({ status: 'SUCCESS' });
+    accessTokens.set('boiler-0003', JSON.parse(coap.payload).credentialsValue);
     await until(() => row('boiler-0003').getByText('Provisioned', { exact: true }).isVisible(), true);
     await until(() => row('boiler-0003').getByText('COAP', { exact: true }).isVisible(), true);
 
@@ -343,6 +355,45 @@ describe('the technician story, through the UI alone', () => {
     await shot(page, 'batches');
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   }, 60_000);
+
+  it('hands the batch over to the cloud: each device told after sync delivered it, then confirming, live', async () => {
+    await nav('Sync');
+    await page.getByRole('button', { name: 'Add target' }).first().click();
+    const add = page.getByRole('dialog', { name: 'Add a sync target' });
+    await add.getByRole('textbox', { name: 'Name', exact: true }).fill('cloud');
+    await add.getByRole('textbox', { name: 'URL' }).fill(cloud.url);
+    await add.getByRole('textbox', { name: 'User name' }).fill('tenant@thingsboard.org');
+    await add.getByLabel('Password').fill('tenant');
+    await add.getByRole('button', { name: 'Add target' }).click();
+    await visible(page.getByRole('listitem', { name: 'Sync target cloud' }));
+
+    await nav('Batches');
+    await page.getByRole('link', { name: batch, exact: true }).click();
+    await batchTab('Hand-over');
+    await visible(page.getByText('Not handed over yet.'));
+    await page.getByRole('button', { name: 'Hand over…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Hand “${batch}” over to the cloud` });
+    await dialog.getByRole('combobox', { name: 'Cloud' }).selectOption('cloud');
+    await dialog.getByRole('spinbutton', { name: 'MQTT port' }).fill(String(cloud.deviceApi!.mqttPort));
+    await shot(page, 'handover-dialog');
+    await dialog.getByRole('button', { name: 'Hand over 3 devices' }).click();
+    await until(() => dialog.count(), 0);
+
+    // Sync delivers the devices; only then are they told, and the counts move live.
+    const count = (state: string) => page.locator(`[data-handover-count="${state}"]`).textContent();
+    await until(count.bind(null, 'waiting'), '3', 30_000);
+    for (const d of devices) expect(cloud.state.deviceByName(d), d).toBeDefined();
+
+    // Each device acknowledges to the station before it moves; the table and the counts follow.
+    for (const d of devices) {
+      const ack = await curl(`http://127.0.0.1:${httpPort}/api/v1/${accessTokens.get(d)}/attributes`, { body: JSON.stringify({ cloudAck: '127.0.0.1' }) });
+      expect(ack.status).toBe(200);
+    }
+    await until(count.bind(null, 'confirmed'), '3', 15_000);
+    const table = page.getByRole('table', { name: 'Hand-over of each device' });
+    for (const d of devices) await until(() => table.locator(`tr[data-device="${d}"] [data-handover-state]`).getAttribute('data-handover-state'), 'confirmed');
+    await shot(page, 'handover', true);
+  }, 90_000);
 
   it('logged no console errors and no page errors', () => {
     expect(browser.problems.all).toEqual([]);

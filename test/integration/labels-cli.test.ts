@@ -51,6 +51,10 @@ describe('fieldstation labels', () => {
     expect(ok('labels', '--batch', 'B', '--template', 'avery-5160', '--out', out)).toBe(`wrote 45 labels on 2 pages to ${out}\n`);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
     expect((await run('pdfinfo', [out])).stdout).toMatch(/Pages:\s+2\n/);
+    // The bundled CLI finds the label font beside dist/ and embeds it: no font is left to the viewer.
+    const fonts = (await run('pdffonts', [out])).stdout.trim().split('\n').slice(2);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) expect(font).toMatch(/^[A-Z]{6}\+DejaVuSansCondensed(-Bold)?\s.*\byes\s+yes\s+yes\s/);
     // Nothing is left beside it.
     expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([]);
     expect(JSON.parse(ok('labels', 'history', '--device', 'm-1', '--json'))).toMatchObject({ count: 1, lastTemplate: 'avery-5160', prints: [{ output: 'pdf' }] });
@@ -130,5 +134,18 @@ describe('fieldstation labels', () => {
     expect(r.stdout).toMatch(new RegExp(`^sent 3 labels \\(\\d[\\d,]* bytes of ZPL\\) to 127\\.0\\.0\\.1:${port}\\n$`));
     expect((await received[0]!).match(/\^XA[\s\S]*?\^XZ/g)).toHaveLength(3);
     server.close();
+  });
+
+  it('refuses a batch with a name the label font cannot draw, naming the device, and writes nothing', () => {
+    const csv = join(work, 'tokyo.csv');
+    writeFileSync(csv, 'name\nPump 1\n東京ポンプ 2\n');
+    ok('import', '--profile', 'meters', '--batch', 'Tokyo', csv);
+    ok('tokens', 'issue', '--batch', 'Tokyo', '--per-device');
+    for (const file of ['tokyo.pdf', 'tokyo.zpl']) {
+      const r = cli('labels', '--batch', 'Tokyo', '--template', 'zebra-2x1', '--out', join(work, file));
+      expect(r.stderr).toMatch(/^fieldstation: Device "東京ポンプ 2" cannot get a readable label: its name has characters the label font cannot print: "東" \(U\+6771\), "京" \(U\+4EAC\)/);
+      expect(r.status).toBe(1);
+      expect(existsSync(join(work, file))).toBe(false);
+    }
   });
 });

@@ -135,6 +135,27 @@ describe('label jobs: a batch becomes labels carrying each device its own token'
     expect(await t.call('labels.check', { batch: 'north', template: 'avery-5160', selection: { skipMissing: true } })).toMatchObject({ ok: true, message: null });
   });
 
+  it('a device name the label font cannot draw is refused by labels.check and before printing, naming the device', async () => {
+    await t.call('devices.add', { profile: 'meters', name: '水表 12', batch: 'north' });
+    await t.call('tokens.issue', { batch: 'north', device: '水表 12' });
+    const message =
+      'Device "水表 12" cannot get a readable label: its name has characters the label font cannot print: "水" (U+6C34), "表" (U+8868). ' +
+      'Change the name to Latin, Greek or Cyrillic letters, then print again.';
+    expect(await t.call('labels.check', { batch: 'north', template: 'avery-5160' })).toMatchObject({ ok: false, message, labels: 101 });
+    const { sink, bytes } = memorySink();
+    await expect(t.engine.labels.runs.pdf(t.engine.labels.plan(job()), sink, { record: true })).rejects.toMatchObject({
+      code: 'invalid_params',
+      message,
+      details: { device: '水表 12', field: 'name', characters: ['水', '表'] },
+    });
+    expect(bytes().length).toBe(0);
+    await expect(t.engine.labels.runs.zpl(t.engine.labels.plan(job({ template: 'zebra-2x1' })), memorySink().sink, { record: true })).rejects.toThrow(message);
+    // Nothing was recorded as printed; leaving the device out prints the rest.
+    expect(await t.call('labels.history', { device: 'meter-001' })).toMatchObject({ count: 0 });
+    const others = [...ids.keys()];
+    expect(await t.call('labels.check', { batch: 'north', template: 'avery-5160', selection: { devices: others } })).toMatchObject({ ok: true, message: null });
+  });
+
   it('url and json payloads carry the station address: given, the serving listeners, or the LAN address', async () => {
     const [url] = labelsOf({ payload: 'url', station: { host: '10.1.2.3', httpPort: 8081 } });
     expect(url!.payload).toMatch(/^http:\/\/10\.1\.2\.3:8081\/onboard\/[0-9A-Z]{10}$/);

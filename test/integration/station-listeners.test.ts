@@ -60,7 +60,7 @@ describe('device listeners are switched from the admin API', () => {
     await t.close();
 
     const bad = runCli(['serve', '--data', tempDir(), '--listeners', 'tcp']);
-    expect(bad.stderr.trim()).toBe("fieldstation: --listeners takes a list of http, mqtt, coap, or none; not 'tcp'");
+    expect(bad.stderr.trim()).toBe("fieldstation: --listeners takes a list of http, mqtt, coap, https, mqtts, or none; not 'tcp'");
     const served = await startServe({ dataDir: tempDir(), args: ['--bind', '127.0.0.1', '--listeners', 'none'] });
     try {
       expect(served.output()).toMatch(/^http\s+off \(switch it on in the UI\)$/m);

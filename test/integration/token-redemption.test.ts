@@ -20,7 +20,7 @@ describe('onboarding-token redemption over HTTP, MQTT and CoAP with real clients
   beforeAll(async () => {
     station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 } });
     const info = await station.start();
-    for (const l of info.listeners) if (l.name !== 'ui') ports[l.name] = l.port;
+    for (const l of info.listeners) if (l.name === 'http' || l.name === 'mqtt' || l.name === 'coap') ports[l.name] = l.port;
     await call('profiles.add', { name: 'meters', provisionDeviceKey: 'meters-key', provisionDeviceSecret: 'meters-secret', strategy: 'check-pre-provisioned' });
     await call('batches.create', { name: 'site', profile: 'meters' });
   });

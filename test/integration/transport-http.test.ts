@@ -16,7 +16,7 @@ let transport: TransportServer;
 let base: string;
 
 async function start(timeouts?: Partial<HttpTimeouts>): Promise<void> {
-  transport = createHttpTransport({ host: '127.0.0.1', port: 0, service: t.service, timeouts });
+  transport = createHttpTransport({ host: '127.0.0.1', port: 0, service: t.service, deviceApi: t.engine.deviceApi, timeouts });
   const { port } = await transport.listen();
   base = `http://127.0.0.1:${port}`;
 }
@@ -244,7 +244,7 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
       ['GET', '/api/v1/provision'],
       ['PUT', '/api/v1/provision'],
       ['GET', '/api/v1/sometoken/telemetry'],
-      ['DELETE', '/api/v1/sometoken/attributes'],
+      ['DELETE', '/api/v1/sometoken/rpc/1'],
     ] as const) {
       const r = await curl(`${base}${path}`, { method });
       expect({ method, path, status: r.status, body: JSON.parse(r.body) }).toEqual({
@@ -254,6 +254,9 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
         body: { errorMsg: `${method} is not allowed here; use POST`, status: 'METHOD_NOT_ALLOWED' },
       });
     }
+    // DeviceApiController maps GET and POST on /attributes (read, report).
+    const del = await curl(`${base}/api/v1/sometoken/attributes`, { method: 'DELETE' });
+    expect([del.status, JSON.parse(del.body)]).toEqual([405, { errorMsg: 'DELETE is not allowed here; use GET or POST', status: 'METHOD_NOT_ALLOWED' }]);
     const head = await fetch(`${base}/api/v1/provision`, { method: 'OPTIONS' });
     expect([head.status, head.headers.get('allow')]).toEqual([405, 'POST']);
   });
@@ -338,7 +341,7 @@ describe('HTTP transport: a failing service', () => {
     const logged: string[] = [];
     const fail = () => Promise.reject(new Error('disk I/O error'));
     const service = stubService({ provision: fail, recordTelemetry: fail });
-    transport = createHttpTransport({ host: '127.0.0.1', port: 0, service, log: (line) => logged.push(line) });
+    transport = createHttpTransport({ host: '127.0.0.1', port: 0, service, deviceApi: t.engine.deviceApi, log: (line) => logged.push(line) });
     base = `http://127.0.0.1:${(await transport.listen()).port}`;
     const internal = JSON.stringify({ errorMsg: 'the station could not handle this request; try again', status: 'INTERNAL_ERROR' });
     expect(await provisionWithCurl(provisionBody())).toMatchObject({ status: 500, body: internal });
@@ -351,7 +354,7 @@ describe('HTTP transport: a failing service', () => {
 describe('HTTP transport lifecycle', () => {
   it('close() lets an answer in flight go out, refuses new requests meanwhile, then releases the port', async () => {
     const held = heldProvision();
-    transport = createHttpTransport({ host: '127.0.0.1', port: 0, service: stubService({ provision: held.provision }) });
+    transport = createHttpTransport({ host: '127.0.0.1', port: 0, service: stubService({ provision: held.provision }), deviceApi: t.engine.deviceApi });
     base = `http://127.0.0.1:${(await transport.listen()).port}`;
     const pending = provisionWithCurl(provisionBody());
     await held.inside;
@@ -372,7 +375,7 @@ describe('HTTP transport lifecycle', () => {
     const { port } = new URL(base);
     await Promise.all([transport.close(), transport.close()]);
     await transport.close();
-    const again = createHttpTransport({ host: '127.0.0.1', port: Number(port), service: t.service });
+    const again = createHttpTransport({ host: '127.0.0.1', port: Number(port), service: t.service , deviceApi: t.engine.deviceApi});
     expect((await again.listen()).port).toBe(Number(port));
     await again.close();
   });

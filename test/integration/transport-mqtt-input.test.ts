@@ -138,9 +138,9 @@ describe('MQTT: broken and hostile input', () => {
 describe('MQTT transport lifecycle', () => {
   it('listens on port 0, and close() is idempotent and closes every socket and the listener', async () => {
     const t = openTestEngine();
-    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service , deviceApi: t.engine.deviceApi});
     expect(await transport.close()).toBeUndefined();
-    const again = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    const again = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service , deviceApi: t.engine.deviceApi});
     const { address, port } = await again.listen();
     expect(address).toBe('127.0.0.1');
     expect(port).toBeGreaterThan(0);
@@ -161,9 +161,9 @@ describe('MQTT transport lifecycle', () => {
 
   it('reports a port in use as a ListenError naming the flag to change', async () => {
     const t = openTestEngine();
-    const first = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service });
+    const first = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service , deviceApi: t.engine.deviceApi});
     const { port } = await first.listen();
-    const second = createMqttTransport({ host: '127.0.0.1', port, service: t.service });
+    const second = createMqttTransport({ host: '127.0.0.1', port, service: t.service , deviceApi: t.engine.deviceApi});
     await expect(second.listen()).rejects.toMatchObject({
       name: 'ListenError',
       code: 'EADDRINUSE',
@@ -190,7 +190,8 @@ describe('MQTT transport lifecycle', () => {
       },
       rejectMalformed: () => {},
     } as unknown as ProvisioningService;
-    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service });
+    const t = openTestEngine();
+    const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service, deviceApi: t.engine.deviceApi });
     const { port } = await transport.listen();
     const client = await connectJs(port, { username: 'provision' });
     client.publish('/provision/request', valid('slow'), { qos: 1 });
@@ -204,5 +205,6 @@ describe('MQTT transport lifecycle', () => {
     release({ errorMsg: 'Provision data was not found!', status: 'NOT_FOUND' });
     await closing;
     expect(done).toBe(true);
+    await t.close();
   });
 });

@@ -23,7 +23,7 @@ export async function startMqttStation(options: Partial<MqttTransportOptions> & 
   const { withProfile = true, ...transportOptions } = options;
   const t = openTestEngine();
   const logs: string[] = [];
-  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, log: (l) => logs.push(l), ...transportOptions });
+  const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service: t.service, deviceApi: t.engine.deviceApi, log: (l) => logs.push(l), ...transportOptions });
   const { port } = await transport.listen();
   if (withProfile) {
     await t.call('profiles.add', { name: 'meters', provisionDeviceKey: provisionKey, provisionDeviceSecret: provisionSecret, strategy: 'allow-create' });

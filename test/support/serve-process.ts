@@ -17,6 +17,8 @@ export interface ServeOptions {
   httpPort?: number;
   mqttPort?: number;
   coapPort?: number;
+  httpsPort?: number;
+  mqttsPort?: number;
   /** Extra CLI arguments after the port options (`--bind 127.0.0.1`). */
   args?: readonly string[];
   /** Added to the environment (e.g. `FIELDSTATION_UI_SECRET`). */
@@ -74,6 +76,10 @@ export function startServe(options: ServeOptions): Promise<ServeProcess> {
     port(options.mqttPort),
     '--coap-port',
     port(options.coapPort),
+    '--https-port',
+    port(options.httpsPort),
+    '--mqtts-port',
+    port(options.mqttsPort),
     ...(options.args ?? []),
   ];
   const [command, ...argv] = [...(options.prefix ?? []), process.execPath, ...args];

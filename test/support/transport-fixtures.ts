@@ -29,9 +29,11 @@ export function stubService(overrides: Partial<ProvisioningService>): Provisioni
     rejectMalformed: () => {},
     authenticateToken: () => ({ id: 1, name }),
     authenticateMqttBasic: () => null,
+    authenticateCertificate: () => null,
     recordTelemetry: async () => {},
     recordAttributes: async () => {},
-    deviceSeen: async () => {},
+    sessionOpened: async () => {},
+    sessionClosed: async () => {},
     onboardingStatus: () => null,
     ...overrides,
   };

@@ -106,6 +106,19 @@ describe('url and json payloads', () => {
     expect(parseLabelPayload('{"host":')).toBeNull();
   });
 
+  it('json payload carries the CA fingerprint for pinning only when asked, and stays readable', () => {
+    const key = keys[3]!;
+    const secret = crockford(16);
+    const ports = { http: 8080, mqtt: 1883, coap: 5683 };
+    const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+    const pinned = encodeJsonPayload({ host: '10.0.0.2', ports, key, secret, caFingerprint: fingerprint });
+    expect(pinned).toBe(
+      `{"host":"10.0.0.2","ports":{"http":8080,"mqtt":1883,"coap":5683},"key":"${key}","secret":"${secret}","ca":"${fingerprint.replace(/:/g, '').toLowerCase()}"}`,
+    );
+    expect(parseLabelPayload(pinned)).toEqual({ kind: 'json', key, secret });
+    expect(() => encodeJsonPayload({ host: '10.0.0.2', ports, key, secret, caFingerprint: 'AB:CD' })).toThrow(RangeError);
+  });
+
   it('encoders refuse malformed keys and secrets instead of printing labels that cannot work', () => {
     expect(() => encodeTokenPayload('abcdefghjk', null)).toThrow(/key/);
     expect(() => encodeTokenPayload(keys[0]!, 'TOO-SHORT')).toThrow(/secret/);

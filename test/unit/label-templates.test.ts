@@ -90,6 +90,16 @@ describe('label templates', () => {
     expect(() => listTemplates(path.join(dir, 'missing'))).toThrow(/cannot list label templates/);
   });
 
+  it('a text box reaching into the QR box (the quiet zone) is refused', () => {
+    const dir = copyOfTemplates();
+    const file = path.join(dir, 'avery-l7651.json');
+    const template = JSON.parse(readFileSync(file, 'utf8'));
+    template.text.boxMm.x -= 0.5;
+    template.text.boxMm.width += 0.5;
+    writeFileSync(file, JSON.stringify(template));
+    expect(() => listTemplates(dir)).toThrow("avery-l7651.json: text box overlaps the QR box (the code's quiet zone)");
+  });
+
   it('an unknown name lists the ones that exist', () => {
     expect(() => getTemplate('avery-9999')).toThrow(/unknown label template "avery-9999"; known: avery-5160, avery-5163/);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabelInput } from '../../electron/station/labels/layout.ts';
 import { encodeQr } from '../../electron/station/labels/qr.ts';
 import { getTemplate } from '../../electron/station/labels/templates.ts';
+import { LabelTextError } from '../../electron/station/labels/text-check.ts';
 import { zplLabel, zplLabels } from '../../electron/station/labels/zpl.ts';
 import { CROCKFORD_ALPHABET, encodeJsonPayload, encodeTokenPayload, encodeUrlPayload, formatShortCode } from '../../shared/label-payload.ts';
 
@@ -123,6 +124,19 @@ describe('ZPL labels', () => {
     expect(format!.fields.map((f) => f.data)).toContain(name);
     expect(zpl.match(/\^XA/g)).toHaveLength(1);
     expect(zpl.match(/\^XZ/g)).toHaveLength(1);
+  });
+
+  it('sends Cyrillic and Greek names as UTF-8 (^CI28) for the printer font, and refuses scripts no label font has', async () => {
+    const t = getTemplate('zebra-4x2');
+    const zpl = zplLabel(t, { payload: encodeTokenPayload(crockford(10), null), name: 'Насос Ωμέγα 2' });
+    expect(zpl).toContain('^CI28');
+    expect(parseFormats(zpl)[0]!.fields.map((f) => f.data)).toContain('Насос Ωμέγα 2');
+
+    const labels = [{ payload: encodeTokenPayload(crockford(10), null), name: 'ポンプ 2' }];
+    expect(() => zplLabel(t, labels[0]!)).toThrow(LabelTextError);
+    // The whole job is refused before its first format reaches the printer.
+    const formats = zplLabels(t, [{ payload: encodeTokenPayload(crockford(10), null), name: 'Pump 1' }, ...labels]);
+    await expect(formats.next()).rejects.toThrow(/^Device "ポンプ 2" cannot get a readable label: its name has characters the label font cannot print: "ポ" \(U\+30DD\)/);
   });
 
   it('moves everything by the printer offset, in dots', () => {

@@ -37,7 +37,7 @@ export const device = group('device', 'manage single devices', { add });
 
 export const devices: Command = {
   summary: 'list devices with their state',
-  usage: 'fieldstation devices [--batch NAME] [--profile NAME] [--state pending|provisioned|online] [--json]',
+  usage: 'fieldstation devices [--batch NAME] [--profile NAME] [--state pending|provisioned|online|offline|handed-over] [--json]',
   options: { ...dataOption, batch: { type: 'string' }, profile: { type: 'string' }, state: { type: 'string' } },
   run: (args) =>
     withEngine(args, async (call) => {

@@ -1,5 +1,15 @@
+import { formatDuration, parseDuration } from '../../../shared/durations.ts';
 import { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../shared/provisioning.ts';
-import { choiceOption, type Command, dataOption, requiredChoice, requiredOption, stringOption } from '../command.ts';
+import {
+  choiceOption,
+  type Command,
+  dataOption,
+  type ParsedArgs,
+  requiredChoice,
+  requiredOption,
+  stringOption,
+  UsageError,
+} from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
 
@@ -11,12 +21,22 @@ const profileOptions = {
   strategy: { type: 'string' },
   'credentials-type': { type: 'string' },
   reprovision: { type: 'string' },
+  'inactivity-timeout': { type: 'string' },
 } as const;
+
+/** `--inactivity-timeout 10m`: how long a polling device may be silent before it shows offline. */
+function inactivityTimeout(args: ParsedArgs): number | undefined {
+  const text = stringOption(args, 'inactivity-timeout');
+  if (text === undefined) return undefined;
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new UsageError(`--inactivity-timeout: ${parsed.message}`);
+  return parsed.ms;
+}
 
 const add: Command = {
   summary: 'create a device profile (the key/secret devices provision with)',
   usage:
-    'fieldstation profile add --name NAME --key KEY --secret SECRET --strategy allow-create|check-pre-provisioned|disabled [--credentials-type T] [--reprovision deny|reissue-same]',
+    'fieldstation profile add --name NAME --key KEY --secret SECRET --strategy allow-create|check-pre-provisioned|disabled [--credentials-type T] [--reprovision deny|reissue-same] [--inactivity-timeout DURATION]',
   options: profileOptions,
   run: (args) =>
     withEngine(args, async (call) => {
@@ -27,9 +47,10 @@ const add: Command = {
         strategy: requiredChoice(args, 'strategy', ProvisionStrategy.options),
         defaultCredentialsType: choiceOption(args, 'credentials-type', CredentialsType.options),
         reprovision: choiceOption(args, 'reprovision', ReprovisionPolicy.options),
+        inactivityTimeoutMs: inactivityTimeout(args),
       });
       if (args.values.json) printJson(profile);
-      else console.log(`profile '${profile.name}' created (${profile.strategy})`);
+      else console.log(`profile '${profile.name}' created (${profile.strategy}, offline after ${formatDuration(profile.inactivityTimeoutMs)} of silence)`);
       return 0;
     }),
 };
@@ -42,7 +63,7 @@ const list: Command = {
     withEngine(args, async (call) => {
       const profiles = await call('profiles.list', {});
       if (args.values.json) printJson(profiles);
-      else printTable(profiles, ['name', 'provisionDeviceKey', 'strategy', 'defaultCredentialsType', 'reprovision'], 'no profiles yet');
+      else printTable(profiles, ['name', 'provisionDeviceKey', 'strategy', 'defaultCredentialsType', 'reprovision', 'inactivityTimeoutMs'], 'no profiles yet');
       return 0;
     }),
 };
@@ -50,7 +71,7 @@ const list: Command = {
 const update: Command = {
   summary: 'change a profile',
   usage:
-    'fieldstation profile update --name NAME [--new-name N] [--key KEY] [--secret SECRET] [--strategy S] [--credentials-type T] [--reprovision P]',
+    'fieldstation profile update --name NAME [--new-name N] [--key KEY] [--secret SECRET] [--strategy S] [--credentials-type T] [--reprovision P] [--inactivity-timeout DURATION]',
   options: { ...profileOptions, 'new-name': { type: 'string' } },
   run: (args) =>
     withEngine(args, async (call) => {
@@ -62,6 +83,7 @@ const update: Command = {
         strategy: choiceOption(args, 'strategy', ProvisionStrategy.options),
         defaultCredentialsType: choiceOption(args, 'credentials-type', CredentialsType.options),
         reprovision: choiceOption(args, 'reprovision', ReprovisionPolicy.options),
+        inactivityTimeoutMs: inactivityTimeout(args),
       });
       if (args.values.json) printJson(profile);
       else console.log(`profile '${profile.name}' updated`);

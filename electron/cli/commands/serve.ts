@@ -10,7 +10,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--listeners http,mqtt,coap|none]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -18,6 +18,8 @@ export const serve: Command = {
     'mqtt-port': { type: 'string' },
     'coap-port': { type: 'string' },
     'ui-port': { type: 'string' },
+    'https-port': { type: 'string' },
+    'mqtts-port': { type: 'string' },
     listeners: { type: 'string' },
   },
   async run(args) {
@@ -39,6 +41,9 @@ export const serve: Command = {
         http: portOption(args, 'http-port') ?? defaultPorts.http,
         mqtt: portOption(args, 'mqtt-port') ?? defaultPorts.mqtt,
         coap: portOption(args, 'coap-port') ?? defaultPorts.coap,
+        // Left to the station when not given: 8443/8883, or a free port when --http-port/--mqtt-port is 0.
+        https: portOption(args, 'https-port'),
+        mqtts: portOption(args, 'mqtts-port'),
       },
       // A supervisor that restarts the station (or a test) may keep the UI link valid across restarts.
       secret: process.env.FIELDSTATION_UI_SECRET || undefined,

@@ -1,4 +1,4 @@
-import type { SyncRunSummary, SyncTargetInput } from '../../../shared/sync.ts';
+import type { SyncProblem, SyncRunSummary, SyncTargetInput } from '../../../shared/sync.ts';
 import { openEngine } from '../../station/engine.ts';
 import { defaultDataDir } from '../../station/data-dir.ts';
 import { startSyncWorker } from '../../station/sync/worker.ts';
@@ -14,9 +14,9 @@ const usage = `fieldstation sync [--once] [--target NAME]
        fieldstation sync target list [--json]
        fieldstation sync target remove --name NAME
        fieldstation sync target test --name NAME
-       fieldstation sync status [--json]
-       fieldstation sync devices [--target NAME] [--state synced|pending|conflict|error] [--json]
-       fieldstation sync retry [--target NAME] [--device NAME]`;
+       fieldstation sync status [--devices] [--json]      (problems grouped by cause; --devices lists each one's devices)
+       fieldstation sync devices [--target NAME] [--state synced|pending|conflict|error] [--problem ID] [--json]
+       fieldstation sync retry [--target NAME] [--device NAME] [--problem ID]`;
 
 /** Flags each form accepts besides --data and --json (parseArgs has already rejected unknown ones). */
 const allowed: Record<string, string[]> = {
@@ -25,9 +25,9 @@ const allowed: Record<string, string[]> = {
   'target list': [],
   'target remove': ['name'],
   'target test': ['name'],
-  status: [],
-  devices: ['target', 'state', 'device'],
-  retry: ['target', 'device'],
+  status: ['devices'],
+  devices: ['target', 'state', 'device', 'problem'],
+  retry: ['target', 'device', 'problem'],
 };
 
 function formOf(args: ParsedArgs): string {
@@ -42,12 +42,38 @@ function formOf(args: ParsedArgs): string {
   return form;
 }
 
+/** A problem id as one shell word (profile names may hold spaces or quotes), for the commands printed. */
+function shellWord(word: string): string {
+  return /^[\w:.@%+=,/-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * One grouped problem as text: what, how many, the fix, and the commands for its devices. `devices`, when given,
+ * are listed under it.
+ */
+function problemText(p: SyncProblem, devices?: readonly string[]): string[] {
+  const id = shellWord(p.id);
+  const count = `${p.count} device${p.count === 1 ? '' : 's'}`;
+  const lines = [`${p.state} on ${p.target}, ${count} [${p.id}]: ${p.message}`, `  fix: ${p.fix}`];
+  if (p.example) lines.push(`  e.g. ${p.example}`);
+  if (devices) lines.push(...devices.map((d) => `  - ${d}`));
+  else lines.push(`  devices: fieldstation sync devices --target ${shellWord(p.target)} --problem ${id}`);
+  lines.push(`  then: fieldstation sync retry --target ${shellWord(p.target)} --problem ${id}`);
+  return lines;
+}
+
+/** The device names of each problem, in the problems' order. */
+async function devicesOf(call: Call, problems: readonly SyncProblem[]): Promise<string[][]> {
+  const lists: string[][] = [];
+  for (const p of problems) {
+    const rows = await call('sync.devices', { target: p.target, problem: p.id, limit: 100_000 });
+    lists.push(rows.map((r) => r.device));
+  }
+  return lists;
+}
+
 /** Prints a run's outcome: the summary on stdout, what needs a person on stderr. True when nothing failed. */
-export function printSummary(
-  summary: SyncRunSummary,
-  problems: Array<{ device: string; target: string; state: string; message: string | null }>,
-  json: boolean,
-): boolean {
+export function printSummary(summary: SyncRunSummary, problems: readonly SyncProblem[], json: boolean): boolean {
   if (json) printJson(summary);
   else {
     for (const t of summary.targets) {
@@ -60,18 +86,19 @@ export function printSummary(
     if (t.status === 'stopped') console.error(`fieldstation: sync target '${t.target}' stopped: ${t.message} Fix it with: fieldstation sync target add --name ${t.target} ... (same URL, new credentials)`);
     else if (t.message) console.error(`fieldstation: sync target '${t.target}': ${t.message}`);
   }
+  // Grouped by cause: thirty devices refused for one missing profile are one problem, stated once.
   const shown = 20;
-  for (const p of problems.slice(0, shown)) console.error(`${p.state}: ${p.device} (${p.target}): ${p.message ?? ''}`);
-  if (problems.length > shown) console.error(`... and ${problems.length - shown} more (fieldstation sync devices --state conflict|error)`);
+  for (const p of problems.slice(0, shown)) console.error(problemText(p).join('\n'));
+  if (problems.length > shown) console.error(`... and ${problems.length - shown} more problems (fieldstation sync status)`);
   if (summary.pending > 0 && summary.targets.every((t) => t.status !== 'stopped')) {
     console.error(`fieldstation: ${summary.pending} device deliveries are still waiting; run fieldstation sync --once again later`);
   }
   return summary.ok;
 }
 
-async function problemsOf(call: Call, target: string | undefined) {
-  const q = (state: 'conflict' | 'error') => call('sync.devices', { state, limit: 21, ...(target ? { target } : {}) });
-  return [...(await q('conflict')), ...(await q('error'))];
+async function problemsOf(call: Call, target: string | undefined): Promise<SyncProblem[]> {
+  const { problems } = await call('sync.status', {});
+  return target === undefined ? problems : problems.filter((p) => p.target === target);
 }
 
 function targetInput(args: ParsedArgs): SyncTargetInput {
@@ -134,6 +161,8 @@ export const sync: Command = {
     'create-profiles': { type: 'boolean' },
     state: { type: 'string' },
     device: { type: 'string' },
+    problem: { type: 'string' },
+    devices: { type: 'boolean' },
   },
   async run(args) {
     const form = formOf(args);
@@ -170,10 +199,16 @@ export const sync: Command = {
         }
         case 'status': {
           const s = await call('sync.status', {});
-          if (args.values.json) printJson(s);
-          else {
-            console.log(`queue ${s.queue}, outbox ${s.outbox}${s.running ? ', syncing now' : ''}`);
-            printTable(s.targets.map((t) => ({ ...t, ...t.counts })), ['name', 'status', 'synced', 'pending', 'conflict', 'error', 'message'], 'no sync targets');
+          const devices = args.values.devices === true ? await devicesOf(call, s.problems) : undefined;
+          if (args.values.json) {
+            printJson(devices ? { ...s, problems: s.problems.map((p, i) => ({ ...p, devices: devices[i] })) } : s);
+            return 0;
+          }
+          console.log(`queue ${s.queue}, outbox ${s.outbox}${s.running ? ', syncing now' : ''}`);
+          printTable(s.targets.map((t) => ({ ...t, ...t.counts })), ['name', 'status', 'synced', 'pending', 'conflict', 'error', 'message'], 'no sync targets');
+          if (s.problems.length > 0) {
+            console.log(`\n${s.problems.length} problem${s.problems.length === 1 ? '' : 's'} need${s.problems.length === 1 ? 's' : ''} you:`);
+            console.log(s.problems.map((p, i) => problemText(p, devices?.[i]).join('\n')).join('\n\n'));
           }
           return 0;
         }
@@ -187,6 +222,7 @@ export const sync: Command = {
             ...(target === undefined ? {} : { target }),
             ...(state === undefined ? {} : { state: state as 'synced' }),
             ...(stringOption(args, 'device') === undefined ? {} : { device: stringOption(args, 'device') }),
+            ...(stringOption(args, 'problem') === undefined ? {} : { problem: stringOption(args, 'problem') }),
           });
           if (args.values.json) printJson(list);
           else printTable(list, ['device', 'target', 'state', 'attempts', 'nextAttemptAt', 'message'], 'no devices to sync');
@@ -194,7 +230,8 @@ export const sync: Command = {
         }
         case 'retry': {
           const device = stringOption(args, 'device');
-          const { retried } = await call('sync.retry', { ...(target ? { target } : {}), ...(device ? { device } : {}) });
+          const problem = stringOption(args, 'problem');
+          const { retried } = await call('sync.retry', { ...(target ? { target } : {}), ...(device ? { device } : {}), ...(problem ? { problem } : {}) });
           console.log(`${retried} device deliver${retried === 1 ? 'y' : 'ies'} queued again`);
           return 0;
         }

@@ -35,7 +35,10 @@ export function createScopeGuard(db: Db) {
     'sync.devices': (p, s) => allowsDevice(p, s.device),
   };
 
-  function check(method: string, p: Scoped, params: Item): void {
+  function check(method: string, p: Scoped, rawParams: Item): void {
+    // attributes.set / attributes.authored name their target as {level, name}: check it as that kind of param.
+    const leveled = typeof rawParams.level === 'string' && typeof rawParams.name === 'string' && method.startsWith('attributes.');
+    const params = leveled ? { ...rawParams, [rawParams.level as string]: rawParams.name } : rawParams;
     if (typeof params.batch === 'string' && !allowsBatchName(p, params.batch)) {
       throw new ApiError('forbidden', `this API token may not access batch '${params.batch}'`);
     }

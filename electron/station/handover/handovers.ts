@@ -1,17 +1,19 @@
 import { ApiError } from '../../../shared/errors.ts';
 import {
+  confirms,
+  endpointFor,
   type HandoverDevice,
   HandoverEndpoint,
   type HandoverStart,
   HandoverState,
   type HandoverStatus,
+  handoverAttributes,
 } from '../../../shared/handover.ts';
 import type { z } from 'zod';
 import type { AttributeStore } from '../store/attributes.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createOutboxAppender, OutboxKind } from '../store/outbox.ts';
-import { confirms, endpointFor, handoverAttributes } from './endpoint.ts';
 import type { HandoverSettingsStore } from './settings.ts';
 
 type StartParams = z.output<typeof HandoverStart>;
@@ -62,6 +64,9 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
   const orphaned = db.prepare(`UPDATE handovers SET state = 'failed', reason = 'its sync target was removed', updated_at = ?
     WHERE target_id IS NULL AND state IN ('syncing', ${active.slice(1)}`);
   const markDelivered = db.prepare("UPDATE handovers SET state = 'delivered', updated_at = ? WHERE device_id = ? AND state = 'waiting'");
+  const waitingHost = db.prepare(`SELECT coalesce(json_extract(ph.settings, '$.attributes.host'), 'cloudHost') FROM handovers h
+    JOIN devices d ON d.id = h.device_id LEFT JOIN profile_handover ph ON ph.profile_id = d.profile_id
+    WHERE h.device_id = ? AND h.state = 'waiting'`).pluck();
 
   function target(name: string): TargetRow {
     const row = targetByName.get(name) as TargetRow | undefined;
@@ -138,6 +143,11 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
       return { confirmed, changed };
     },
 
+    /** Whether these shared attributes, just received by the device, are its hand-over (a cheap read, no write). */
+    isHandoverDelivery(deviceId: number, keys: readonly string[]): boolean {
+      const host = waitingHost.get(deviceId) as string | undefined;
+      return host !== undefined && keys.includes(host);
+    },
     /** The device received its hand-over attributes (pushed to its session, or it asked for them). */
     delivered(deviceId: number, now: number): boolean {
       return markDelivered.run(now, deviceId).changes > 0;

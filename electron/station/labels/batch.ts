@@ -1,6 +1,7 @@
 import type { LabelInput, QrPlacement } from './layout.ts';
 import { checkFit, type Ecc, type FitOptions, fitSymbol, type QrSize } from './qr.ts';
 import type { LabelTemplate } from './templates.ts';
+import { requirePrintableText } from './text-check.ts';
 
 export type Labels = Iterable<LabelInput> | AsyncIterable<LabelInput>;
 
@@ -17,13 +18,17 @@ export function requirePlacement(template: LabelTemplate, symbol: QrSize, ecc: E
 
 /**
  * Refuses an in-memory batch before a byte is written, at the cost of one extra encode: payloads in a batch
- * share a format, so the longest needs the largest symbol. Every label is still checked as it is drawn, so a
- * stream (or an odd array) that fails later stops the render with the same error.
+ * share a format, so the longest needs the largest symbol; and any label whose text would print unreadably
+ * (LabelTextError). Every label is still checked as it is drawn, so a stream (or an odd array) that fails later
+ * stops the render with the same error.
  */
 export function precheckBatch(template: LabelTemplate, labels: Labels, ecc: Ecc, options: FitOptions): void {
   if (!Array.isArray(labels) || labels.length === 0) return;
   let longest = labels[0] as LabelInput;
-  for (const label of labels as LabelInput[]) if (label.payload.length > longest.payload.length) longest = label;
+  for (const label of labels as LabelInput[]) {
+    requirePrintableText(template, label);
+    if (label.payload.length > longest.payload.length) longest = label;
+  }
   const fit = checkFit(template, longest.payload, ecc, options);
   if (!fit.ok) throw fit.error;
 }

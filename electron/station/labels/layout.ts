@@ -118,11 +118,24 @@ function fieldText(field: LabelField, label: LabelInput): string | undefined {
   }
 }
 
+/**
+ * A field as one printable line: composed (NFC, so "é" is one glyph, not e plus a floating accent), without
+ * control and invisible format characters, whitespace runs as one space.
+ */
+function lineText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}]/gu, (ch) => (/\s/.test(ch) ? ' ' : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The human-readable lines this template shows for `label`, skipping empty fields so no gaps appear. */
 export function textLines(t: LabelTemplate, label: LabelInput): TextLine[] {
   const lines: TextLine[] = [];
   for (const field of t.text.lines) {
-    const text = fieldText(field, label)?.replace(/\s+/g, ' ').trim();
+    const raw = fieldText(field, label);
+    const text = raw && lineText(raw);
     if (!text) continue;
     lines.push({ field, text, bold: field === 'name' || field === 'shortCode', shrinkFirst: field === 'shortCode' || field === 'serial' });
   }

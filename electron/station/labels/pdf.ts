@@ -5,8 +5,9 @@ import { eachLabel, type Labels, precheckBatch, requirePlacement, requireSkip } 
 import { type LabelInput, MM_PER_INCH, type OffsetMm, type QrPlacement, resolveDpi, type SlotPosition, slotPosition, textLines } from './layout.ts';
 import { type Ecc, encodeQr, forEachDarkRun, type QrSymbol } from './qr.ts';
 import { LINE_HEIGHT, type LabelTemplate } from './templates.ts';
+import { capHeight, forgetLayouts, LABEL_FONT, registerLabelFonts } from './label-font.ts';
+import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
-import { toWinAnsi } from './win-ansi.ts';
 
 export interface PdfOptions {
   ecc?: Ecc;
@@ -32,8 +33,6 @@ export interface PdfResult {
 
 const PT_PER_MM = 72 / MM_PER_INCH;
 const pt = (mm: number): number => mm * PT_PER_MM;
-// Helvetica's cap height (Helvetica.afm, CapHeight 718): centres capitals in their line.
-const CAP_HEIGHT = 0.718;
 
 function snapToDots(mm: number, dpi: number): number {
   const dotsPerMm = dpi / MM_PER_INCH;
@@ -50,20 +49,33 @@ function drawQr(doc: PDFKit.PDFDocument, symbol: QrSymbol, placement: QrPlacemen
   doc.restore();
 }
 
-function drawText(doc: PDFKit.PDFDocument, t: LabelTemplate, label: LabelInput, xMm: number, yMm: number): void {
+/** Cap heights of the label faces over the font size: centres capitals in their line. */
+interface CapHeights {
+  regular: number;
+  bold: number;
+}
+
+/**
+ * Lines measured with the embedded font that draws them, so they fit the same on every machine, and clipped to
+ * the text box, so no glyph overhang can reach into the QR code's quiet zone next to it.
+ */
+function drawText(doc: PDFKit.PDFDocument, t: LabelTemplate, label: LabelInput, xMm: number, yMm: number, caps: CapHeights): void {
   const lines = textLines(t, label);
   const box = t.text.boxMm;
   const lineHeight = t.text.fontPt * LINE_HEIGHT;
   let top = pt(yMm + box.y) + (pt(box.height) - lines.length * lineHeight) / 2;
+  doc.save();
+  doc.rect(pt(xMm + box.x), pt(yMm + box.y), pt(box.width), pt(box.height)).clip();
   for (const line of lines) {
-    const font = line.bold ? 'Helvetica-Bold' : 'Helvetica';
-    doc.font(font);
+    const style = line.bold ? 'bold' : 'regular';
+    doc.font(LABEL_FONT[style]);
     const measure = (text: string, size: number) => doc.fontSize(size).widthOfString(text);
-    const fitted = fitLine(toWinAnsi(line.text), pt(box.width), t.text.fontPt, measure, { shrinkFirst: line.shrinkFirst, ellipsis: '…' });
-    const baseline = top + (lineHeight + CAP_HEIGHT * fitted.sizePt) / 2;
+    const fitted = fitLine(line.text, pt(box.width), t.text.fontPt, measure, { shrinkFirst: line.shrinkFirst, ellipsis: '…' });
+    const baseline = top + (lineHeight + caps[style] * fitted.sizePt) / 2;
     doc.fontSize(fitted.sizePt).text(fitted.text, pt(xMm + box.x), baseline, { lineBreak: false, baseline: 'alphabetic' });
     top += lineHeight;
   }
+  doc.restore();
 }
 
 function drawOutline(doc: PDFKit.PDFDocument, t: LabelTemplate, xMm: number, yMm: number): void {
@@ -110,6 +122,7 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
   let next = await iterator.next();
   if (next.done) throw new RangeError('no labels to render');
   const fitLabel = (label: LabelInput) => {
+    requirePrintableText(t, label);
     const symbol = encodeQr(label.payload, ecc);
     return { symbol, placement: requirePlacement(t, symbol, ecc, fitOptions) };
   };
@@ -121,6 +134,8 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
     autoFirstPage: false,
     info: { Title: `Device labels (${t.name})`, Creator: 'Fieldstation' },
   });
+  registerLabelFonts(doc);
+  const caps: CapHeights = { regular: capHeight('regular'), bold: capHeight('bold') };
   // Rejects the render if `out` fails; aborted at the end so no listener is left on the caller's stream.
   const stopWatching = new AbortController();
   const outError = once(out, 'error', { signal: stopWatching.signal }).then(([error]) => Promise.reject(error));
@@ -139,6 +154,7 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       if (position.page !== page) {
         // Adding a page ends the previous one, which pdfkit then serialises: hand it on before drawing more.
         doc.addPage();
+        forgetLayouts(doc);
         if (page >= 0) {
           options.onProgress?.(done, total);
           await flushed();
@@ -148,14 +164,15 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       const origin = labelOrigin(position, fit.placement);
       if (options.outlines) drawOutline(doc, t, origin.x, origin.y);
       drawQr(doc, fit.symbol, fit.placement, origin.x, origin.y);
-      drawText(doc, t, label, origin.x, origin.y);
+      drawText(doc, t, label, origin.x, origin.y, caps);
       done++;
       next = await iterator.next();
     }
     const docEnded = once(doc, 'end');
     doc.end();
     await flushed();
-    // Anything pdfkit still finishes asynchronously (nothing, for the built-in fonts) flows on from here.
+    // Anything pdfkit still finishes asynchronously flows on from here (nothing in pdfkit 0.17: end() embeds the
+    // font subsets synchronously).
     doc.on('data', (chunk: Buffer) => out.write(chunk));
     await Promise.race([docEnded, outError]);
     if (options.end !== false) {

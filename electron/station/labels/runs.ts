@@ -9,6 +9,7 @@ import { type PdfResult, renderLabelsPdf } from './pdf.ts';
 import { checkFit, LabelFitError, PayloadTooLongError } from './qr.ts';
 import { PrinterError, sendRaw } from './raw-printer.ts';
 import { labelsPerPage } from './templates.ts';
+import { findUnprintableText, LabelTextError } from './text-check.ts';
 import { zplLabels } from './zpl.ts';
 
 export interface RunOptions {
@@ -21,6 +22,9 @@ export interface RunOptions {
 export function labelApiError(err: unknown): unknown {
   if (err instanceof LabelFitError) return new ApiError('invalid_params', err.message, { template: err.template, suggestion: err.suggestion ?? null });
   if (err instanceof PayloadTooLongError) return new ApiError('invalid_params', err.message);
+  if (err instanceof LabelTextError) {
+    return new ApiError('invalid_params', err.message, { device: err.device, field: err.field, characters: err.characters });
+  }
   // No error code says "the printer failed"; bad_request (the address given does not work) with the printer's own code.
   if (err instanceof PrinterError) return new ApiError('bad_request', err.message, { printer: err.code });
   if (err instanceof RangeError) return new ApiError('invalid_params', err.message);
@@ -32,8 +36,9 @@ const rethrow = (err: unknown): never => {
 };
 
 /**
- * Refuses a job before its first byte: a payload too large for the template, ZPL on a sheet. Payloads of one job
- * share their format and length, so the first label stands for all (the renderers still check every one).
+ * Refuses a job before its first byte: a payload too large for the template, ZPL on a sheet, a label whose text
+ * would print unreadably. Payloads of one job share their format and length, so the first label stands for all
+ * (the renderers still check every one); text differs per device, so every label's is checked.
  */
 export function precheck(plan: LabelPlan, output: LabelOutput): void {
   const t = plan.template;
@@ -44,6 +49,8 @@ export function precheck(plan: LabelPlan, output: LabelOutput): void {
   if (first.done) return;
   const fit = checkFit(t, first.value.payload, plan.job.ecc, { dpi: plan.dpi, catalog: plan.catalog, printerEncoded: output !== 'pdf' });
   if (!fit.ok) throw labelApiError(fit.error);
+  const unprintable = findUnprintableText(t, plan.labels());
+  if (unprintable) throw labelApiError(unprintable);
 }
 
 const rolls = (plan: LabelPlan) =>

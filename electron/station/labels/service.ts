@@ -10,6 +10,7 @@ import { createLabelOffsets } from './offsets.ts';
 import { checkFit } from './qr.ts';
 import { createLabelRuns, pagesOf } from './runs.ts';
 import { type LabelTemplate, labelsPerPage } from './templates.ts';
+import { findUnprintableText } from './text-check.ts';
 
 export interface LabelServiceDeps {
   db: Db;
@@ -60,6 +61,8 @@ export function createLabelService(deps: LabelServiceDeps) {
     const payload = first.done ? jobs.samplePayload(job) : first.value.payload;
     // Rolls are checked as a printer encodes the symbol (ZPL): never smaller than the PDF's, so both print.
     const fit = checkFit(plan.template, payload, job.ecc, { dpi: plan.dpi, catalog: plan.catalog, printerEncoded: plan.template.media === 'roll' });
+    // A name the label font cannot draw, said before printing rather than printed as empty boxes.
+    refusal ??= findUnprintableText(plan.template, plan.labels())?.message ?? null;
     return {
       ok: fit.ok && refusal === null,
       message: fit.ok ? refusal : fit.error.message,

@@ -65,6 +65,13 @@ function geometryProblems(t: LabelTemplate): string[] {
   if (grid.pitchMm.x < label.width - EPSILON_MM || grid.pitchMm.y < label.height - EPSILON_MM) problems.push('labels overlap');
   problems.push(...inside('QR box', { ...t.qrMm, width: t.qrMm.size, height: t.qrMm.size }, label));
   problems.push(...inside('text box', t.text.boxMm, label));
+  // The QR box holds the symbol's quiet zone: text inside it would make the code hard to find for a scanner.
+  const qr = t.qrMm;
+  const text = t.text.boxMm;
+  const apart = (a0: number, a1: number, b0: number, b1: number) => a1 <= b0 + EPSILON_MM || b1 <= a0 + EPSILON_MM;
+  if (!apart(qr.x, qr.x + qr.size, text.x, text.x + text.width) && !apart(qr.y, qr.y + qr.size, text.y, text.y + text.height)) {
+    problems.push("text box overlaps the QR box (the code's quiet zone)");
+  }
   const textHeightMm = (t.text.lines.length * t.text.fontPt * LINE_HEIGHT) / PT_PER_MM;
   if (textHeightMm > t.text.boxMm.height + EPSILON_MM) problems.push(`${t.text.lines.length} text lines do not fit the text box`);
   if (t.media === 'sheet' && t.dpi) problems.push('dpi applies to rolls only');

@@ -2,6 +2,7 @@ import { eachLabel, type Labels, precheckBatch, requirePlacement } from './batch
 import { type LabelInput, MM_PER_INCH, type OffsetMm, resolveDpi, textLines } from './layout.ts';
 import { type Ecc, printerQrSize } from './qr.ts';
 import { LINE_HEIGHT, type LabelTemplate } from './templates.ts';
+import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
 
 /*
@@ -39,9 +40,15 @@ function requireRoll(t: LabelTemplate): void {
   if (t.media !== 'roll') throw new RangeError(`"${t.name}" is a sheet template; ZPL prints on roll templates only`);
 }
 
-/** The ZPL format for one label. Throws LabelFitError if the QR would be too small to scan. */
+/**
+ * The ZPL format for one label. Throws LabelFitError if the QR would be too small to scan, LabelTextError if its
+ * text has characters the station's label font lacks (Chinese, Thai...): the printer's built-in font 0 has no
+ * glyphs for those scripts either, and a refusal naming the device beats a label printed with blanks. Text the
+ * font has goes to the printer as UTF-8 (^CI28) in the printer's own font.
+ */
 export function zplLabel(t: LabelTemplate, label: LabelInput, options: ZplOptions = {}): string {
   requireRoll(t);
+  requirePrintableText(t, label);
   const dpi = resolveDpi(t, options.dpi) as number;
   const ecc = options.ecc ?? 'M';
   const placement = requirePlacement(t, printerQrSize(label.payload, ecc), ecc, { dpi, catalog: options.catalog });

@@ -13,7 +13,14 @@ export class ListenError extends Error {
   }
 }
 
-const flagOf: Record<string, string> = { ui: '--ui-port', http: '--http-port', mqtt: '--mqtt-port', coap: '--coap-port' };
+const flagOf: Record<string, string> = {
+  ui: '--ui-port',
+  http: '--http-port',
+  mqtt: '--mqtt-port',
+  coap: '--coap-port',
+  https: '--https-port',
+  mqtts: '--mqtts-port',
+};
 
 export function listenError(listener: string, host: string, port: number, err: NodeJS.ErrnoException): ListenError {
   const flag = flagOf[listener] ?? 'another port';

@@ -15,6 +15,8 @@ interface BatchRow {
   pending: number;
   provisioned: number;
   online: number;
+  offline: number;
+  handed_over: number;
 }
 
 const toBatch = (r: BatchRow): Batch => ({
@@ -24,7 +26,14 @@ const toBatch = (r: BatchRow): Batch => ({
   profile: r.profile,
   notes: r.notes,
   createdAt: new Date(r.created_at).toISOString(),
-  counts: { total: r.total, pending: r.pending, provisioned: r.provisioned, online: r.online },
+  counts: {
+    total: r.total,
+    pending: r.pending,
+    provisioned: r.provisioned,
+    online: r.online,
+    offline: r.offline,
+    handedOver: r.handed_over,
+  },
 });
 
 /** Batches: the devices of one delivery or site visit, with their progress pending -> provisioned -> online. */
@@ -33,7 +42,9 @@ export function createBatches(db: Db, profiles: Profiles) {
       count(d.id) AS total,
       count(d.id) FILTER (WHERE d.state = 'pending') AS pending,
       count(d.id) FILTER (WHERE d.state = 'provisioned') AS provisioned,
-      count(d.id) FILTER (WHERE d.state = 'online') AS online
+      count(d.id) FILTER (WHERE d.state = 'online') AS online,
+      count(d.id) FILTER (WHERE d.state = 'offline') AS offline,
+      count(d.id) FILTER (WHERE d.state = 'handed-over') AS handed_over
     FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id LEFT JOIN devices d ON d.batch_id = b.id`;
   const all = db.prepare(`${select} GROUP BY b.id ORDER BY b.created_at DESC, b.id DESC`);
   const byName = db.prepare(`${select} WHERE b.name = ? GROUP BY b.id`);

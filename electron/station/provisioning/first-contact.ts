@@ -1,14 +1,13 @@
+import { X509Certificate } from 'node:crypto';
 import type { Db } from '../store/database.ts';
-import { mqttBasicId } from './credentials.ts';
+import { mqttBasicId, x509 } from './credentials.ts';
 import type { TelemetryEntry } from './telemetry.ts';
 import type { DeviceIdentity } from './types.ts';
 
-/** Device authentication and the writes of first contact (telemetry, attributes, last seen). */
+/** Device authentication and the writes of first contact (telemetry, attributes; presence.ts marks it seen). */
 export function createFirstContact(db: Db) {
   const byCredentialsId = db.prepare(`SELECT d.id, d.name, c.type, c.value FROM credentials c
     JOIN devices d ON d.id = c.device_id WHERE c.credentials_id = ?`);
-  const stateOf = db.prepare('SELECT state FROM devices WHERE id = ?').pluck();
-  const seen = db.prepare(`UPDATE devices SET last_seen_at = ?, state = 'online' WHERE id = ?`);
   const upsertTelemetry = db.prepare(`INSERT INTO telemetry_latest (device_id, key, value, ts) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts WHERE excluded.ts >= ts`);
   const appendTelemetry = db.prepare('INSERT INTO telemetry (device_id, ts, key, value) VALUES (?, ?, ?, ?)');
@@ -40,11 +39,22 @@ export function createFirstContact(db: Db) {
       return null;
     },
 
-    /** Marks the device online now; returns whether it was not online before (the UI must hear of it). */
-    markSeen(device: DeviceIdentity, now: number): boolean {
-      const before = stateOf.get(device.id) as string | undefined;
-      seen.run(now, device.id);
-      return before !== undefined && before !== 'online';
+    /**
+     * A TLS client certificate: out of its validity dates → refused (cert.checkValidity), else looked up by the SHA3
+     * of its base64 DER among X509_CERTIFICATE credentials (MqttTransportHandler.processX509CertConnect,
+     * DefaultTransportApiService.validateCredentials), and the stored body must be that very certificate.
+     */
+    authenticateCertificate(der: Buffer, now = Date.now()): DeviceIdentity | null {
+      let certificate: X509Certificate;
+      try {
+        certificate = new X509Certificate(der);
+      } catch {
+        return null;
+      }
+      if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) return null;
+      const expected = x509(der.toString('base64'));
+      const row = byCredentialsId.get(expected.credentialsId) as Row | undefined;
+      return row?.type === 'X509_CERTIFICATE' && row.value === expected.value ? identity(row) : null;
     },
 
     storeTelemetry(device: DeviceIdentity, entries: readonly TelemetryEntry[]): void {

@@ -8,11 +8,13 @@ import { createProfileStore, toProfile } from '../store/profiles.ts';
 export function createProfiles(db: Db) {
   const store = createProfileStore(db);
   const insert = db.prepare(`INSERT INTO profiles
-    (name, provision_key, provision_secret, strategy, default_credentials_type, reprovision, created_at, updated_at)
-    VALUES (@name, @provisionDeviceKey, @provisionDeviceSecret, @strategy, @defaultCredentialsType, @reprovision, @now, @now)`);
+    (name, provision_key, provision_secret, strategy, default_credentials_type, reprovision, inactivity_timeout_ms,
+      created_at, updated_at)
+    VALUES (@name, @provisionDeviceKey, @provisionDeviceSecret, @strategy, @defaultCredentialsType, @reprovision,
+      @inactivityTimeoutMs, @now, @now)`);
   const update = db.prepare(`UPDATE profiles SET name = @name, provision_key = @provisionDeviceKey,
     provision_secret = @provisionDeviceSecret, strategy = @strategy, default_credentials_type = @defaultCredentialsType,
-    reprovision = @reprovision, updated_at = @now WHERE id = @id`);
+    reprovision = @reprovision, inactivity_timeout_ms = @inactivityTimeoutMs, updated_at = @now WHERE id = @id`);
   const inUse = db.prepare('SELECT (SELECT count(*) FROM devices WHERE profile_id = ?) + (SELECT count(*) FROM batches WHERE profile_id = ?)').pluck();
   const remove = db.prepare('DELETE FROM profiles WHERE id = ?');
 

@@ -49,7 +49,7 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     VALUES (?, ?, ?, ?)`);
   const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
   const markProvisioned = db.prepare(`UPDATE devices SET provisioned_at = ?, provisioned_via = ?,
-    state = CASE WHEN state = 'online' THEN 'online' ELSE 'provisioned' END WHERE id = ?`);
+    state = CASE WHEN state = 'pending' THEN 'provisioned' ELSE state END WHERE id = ?`);
   const setProvisionState = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at)
     VALUES (?, 'server', 'provisionState', '"provisioned"', ?)
     ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);

@@ -10,6 +10,7 @@ import { createGroupCommitter, type GroupCommitter } from '../store/group-commit
 import { createProfileStore } from '../store/profiles.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
+import { createPresence, type Presence } from './presence.ts';
 import { createProvisionDecider } from './provision.ts';
 import type { SecretCheck } from './redeem.ts';
 import { createSourceThrottle } from './source-throttle.ts';
@@ -28,9 +29,12 @@ export interface ProvisioningServiceOptions {
 
 // A device streaming telemetry would otherwise flood the UI with one event per message.
 const seenEventIntervalMs = 2000;
+const manyDeviceEvents = 100;
 
 /** The protocol-neutral heart of the station: every transport calls this and only this. */
-export function createProvisioningService(options: ProvisioningServiceOptions): ProvisioningService & { committer: GroupCommitter } {
+export function createProvisioningService(
+  options: ProvisioningServiceOptions,
+): ProvisioningService & { committer: GroupCommitter; presence: Presence } {
   const { db, bus } = options;
   const committer = options.committer ?? createGroupCommitter(db);
   const audit = createAuditLog(db);
@@ -50,6 +54,16 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     if (device) bus.publish({ type: 'device', device: withoutSecret(device) });
   };
   const publishAttempt = (attempt: ProvisionAttempt) => bus.publish({ type: 'provision', attempt });
+  const presence = createPresence({
+    db,
+    committer,
+    log: options.log ?? (() => {}),
+    changed(ids) {
+      // A whole site going offline at once (a restart after a crash) is one list refresh, not thousands of rows.
+      if (ids.length > manyDeviceEvents) bus.publish({ type: 'changed', entity: 'devices', batch: null });
+      else for (const id of ids) publishDevice(id);
+    },
+  });
 
   /** Audits an attempt that never reached a decision (malformed, throttled), then tells the live feed. */
   async function auditRejected(outcome: 'BAD_REQUEST' | 'FAILURE', reason: string, origin: RequestOrigin): Promise<void> {
@@ -82,7 +96,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
     const becameOnline = await committer.run(() => {
       const now = Date.now();
       write(now);
-      return contact.markSeen(device, now);
+      return presence.markActive(device, now);
     });
     const now = Date.now();
     if (becameOnline || now - (lastSeenEvent.get(device.id) ?? 0) >= seenEventIntervalMs) {
@@ -93,6 +107,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
 
   return {
     committer,
+    presence,
     decode: decodeProvisionRequest,
 
     async provision(request, origin) {
@@ -130,6 +145,7 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
 
     authenticateToken: (token) => contact.authenticateToken(token),
     authenticateMqttBasic: (clientId, username, password) => contact.authenticateMqttBasic(clientId, username, password),
+    authenticateCertificate: (der) => contact.authenticateCertificate(der),
 
     async recordTelemetry(device, body) {
       const entries = parseTelemetry(body, Date.now());
@@ -141,7 +157,8 @@ export function createProvisioningService(options: ProvisioningServiceOptions): 
       await touch(device, (now) => contact.storeAttributes(device, attributes, now));
     },
 
-    deviceSeen: (device) => touch(device, () => {}),
+    sessionOpened: (device) => presence.sessionOpened(device),
+    sessionClosed: (device) => presence.sessionClosed(device),
     onboardingStatus: createOnboardingStatus(db),
   };
 }

@@ -11,14 +11,25 @@ export interface TelemetryEntry {
 function parseJson(body: unknown): unknown {
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    let json: unknown;
     try {
-      return JSON.parse(text);
+      json = JSON.parse(text);
     } catch {
       throw new BadPayloadError('the payload is not valid JSON');
     }
+    // JSON.parse takes any depth, but values are stored with JSON.stringify, which is recursive: 64 KB of `[[[…]]]`
+    // overflows its stack inside the commit (an internal error). Checked here, where it is the device's fault.
+    try {
+      JSON.stringify(json);
+    } catch {
+      throw new BadPayloadError('the payload is nested too deeply');
+    }
+    return json;
   }
   return body;
 }
+
+const maxTime = 8.64e15;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -30,10 +41,14 @@ export function parseTelemetry(body: unknown, now: number): TelemetryEntry[] {
   for (const item of items) {
     if (!isObject(item)) throw new BadPayloadError('telemetry must be a JSON object or an array of objects');
     if ('ts' in item && 'values' in item) {
-      if (typeof item.ts !== 'number' || !isObject(item.values)) {
-        throw new BadPayloadError('telemetry with "ts" needs a numeric ts and an object of "values"');
+      // ThingsBoard reads ts as a long (JsonConverter, Gson getAsLong): a fraction is cut off. Past what a Date can
+      // hold (±8.64e15 ms, ECMA-262 §21.4.1.1; 1e400 is Infinity to JSON.parse) it is no time at all: the INTEGER
+      // column would refuse it at commit, and every later read of the device would fail to format it.
+      const ts = typeof item.ts === 'number' ? Math.trunc(item.ts) : Number.NaN;
+      if (!(Math.abs(ts) <= maxTime) || !isObject(item.values)) {
+        throw new BadPayloadError('telemetry with "ts" needs a whole number of milliseconds as ts and an object of "values"');
       }
-      for (const [key, value] of Object.entries(item.values)) entries.push({ key, value, ts: item.ts });
+      for (const [key, value] of Object.entries(item.values)) entries.push({ key, value, ts: ts === 0 ? 0 : ts });
     } else {
       for (const [key, value] of Object.entries(item)) entries.push({ key, value, ts: now });
     }

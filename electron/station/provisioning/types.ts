@@ -1,3 +1,4 @@
+import type { Server as TlsServer } from 'node:tls';
 import type { ProvisionResponse, Transport } from '../../../shared/provisioning.ts';
 
 /** Where a request came from; recorded in the audit log, never used for a decision except throttling. */
@@ -41,11 +42,15 @@ export interface ProvisioningService {
 
   authenticateToken(token: string): DeviceIdentity | null;
   authenticateMqttBasic(clientId: string, username: string | null, password: string | null): DeviceIdentity | null;
+  /** A TLS client certificate (DER) of a device provisioned with X509_CERTIFICATE; null if unknown or out of date. */
+  authenticateCertificate(der: Buffer): DeviceIdentity | null;
   /** First contact: stores latest values, marks the device online. Resolves after commit. */
   recordTelemetry(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
   recordAttributes(device: DeviceIdentity, body: unknown, origin: RequestOrigin): Promise<void>;
-  /** A device session opened or closed (MQTT CONNECT / disconnect): last-seen and online state. */
-  deviceSeen(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+  /** An authenticated device session opened (MQTT CONNECT accepted): online. Resolves after commit. */
+  sessionOpened(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
+  /** That session ended, however it ended: offline once the device has no session left (presence.ts). */
+  sessionClosed(device: DeviceIdentity, origin: RequestOrigin): Promise<void>;
   /** What a label's `url` payload shows a phone: the state of the device (or group) behind an onboarding key. */
   onboardingStatus(key: string): OnboardingStatus | null;
 }
@@ -70,6 +75,13 @@ export interface TransportOptions {
   port: number;
   service: ProvisioningService;
   log?: (line: string) => void;
+  /** Present for a TLS listener (HTTPS, MQTTS): gives its server the station's certificate (tls/station-tls.ts). */
+  tls?: TlsCertificates;
+}
+
+export interface TlsCertificates {
+  /** Sets the server's certificate before it listens, and every renewed one until it closes. */
+  attach(server: TlsServer, host: string): Promise<void>;
 }
 
 export type { ProvisionResponse };

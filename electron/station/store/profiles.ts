@@ -10,6 +10,7 @@ export interface ProfileRow {
   strategy: ProvisionStrategy;
   default_credentials_type: CredentialsType;
   reprovision: ReprovisionPolicy;
+  inactivity_timeout_ms: number;
   created_at: number;
   updated_at: number;
 }
@@ -23,6 +24,7 @@ export function toProfile(row: ProfileRow): Profile {
     strategy: row.strategy,
     defaultCredentialsType: row.default_credentials_type,
     reprovision: row.reprovision,
+    inactivityTimeoutMs: row.inactivity_timeout_ms,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -88,8 +88,8 @@ export function createBatches(db: Db, deliveries: Deliveries) {
       settle(targetId, batch, (through, telemetryThrough) => ({ kind: 'confirmed', through, cloudId: null, telemetryThrough }), now);
     },
     /** The target refused the batch for good: its devices go to `error` and leave the batch. */
-    refuse(targetId: number, batch: BatchRow, message: string, now = Date.now()): void {
-      settle(targetId, batch, () => ({ kind: 'error', message }), now);
+    refuse(targetId: number, batch: BatchRow, message: string, cause: string, now = Date.now()): void {
+      settle(targetId, batch, () => ({ kind: 'error', message, cause }), now);
     },
     retry: (targetId: number, batch: BatchRow, message: string, nextAt: number, now = Date.now()) =>
       retry(targetId, batch, message, nextAt, now),

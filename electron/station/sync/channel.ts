@@ -5,5 +5,6 @@ import type { TargetFailure } from './http-errors.ts';
 export type ChannelResult =
   /** `telemetryThrough`: the device's telemetry rows the target now has, up to this id. */
   | { kind: 'confirmed'; cloudId: string | null; telemetryThrough?: number }
-  | { kind: 'conflict'; message: string; detail: unknown }
+  /** `cause`: the stable key of the kind of conflict (see failureCause). */
+  | { kind: 'conflict'; message: string; detail: unknown; cause: string }
   | { kind: 'failed'; failure: TargetFailure };

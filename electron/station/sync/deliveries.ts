@@ -1,5 +1,6 @@
 import type { SyncCounts } from '../../../shared/sync.ts';
 import type { Db } from '../store/database.ts';
+import { problemFilter } from './problems.ts';
 
 // Per target, per device delivery state (table sync_devices): what is due, and what each attempt led to.
 
@@ -19,9 +20,9 @@ export type Outcome =
   /** The target confirmed the device's entries up to `through` (and its telemetry up to `telemetryThrough`). */
   | { kind: 'confirmed'; through: number; cloudId: string | null; telemetryThrough?: number }
   /** The cloud holds something else under this identity: never overwritten; a person decides. */
-  | { kind: 'conflict'; message: string; detail: unknown }
+  | { kind: 'conflict'; message: string; detail: unknown; cause: string }
   /** Refused for good (a person must act), e.g. a missing device profile or a 4xx. */
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; message: string; cause: string }
   /** Try again at `nextAt`. */
   | { kind: 'retry'; message: string; nextAt: number }
   /** Not tried after all (the target went offline or stopped): keeps its place, no attempt counted. */
@@ -39,13 +40,13 @@ export function createDeliveries(db: Db) {
       telemetry_acked = max(telemetry_acked, @telemetryThrough),
       state = CASE WHEN wanted_through <= max(acked_through, @through)
         AND telemetry_wanted <= max(telemetry_acked, @telemetryThrough) THEN 'synced' ELSE 'pending' END,
-      attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cloud_id = coalesce(@cloudId, cloud_id),
+      attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cause = NULL, cloud_id = coalesce(@cloudId, cloud_id),
       batch_id = NULL, updated_at = @now
     WHERE target_id = @target AND device_id = @device`);
   const conflict = db.prepare(`UPDATE sync_devices SET state = 'conflict', attempts = attempts + 1, message = @message,
-      detail = @detail, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
+      detail = @detail, cause = @cause, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const failed = db.prepare(`UPDATE sync_devices SET state = 'error', attempts = attempts + 1, message = @message,
-      detail = NULL, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
+      detail = NULL, cause = @cause, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const retry = db.prepare(`UPDATE sync_devices SET attempts = attempts + 1, next_attempt_at = @nextAt,
       message = @message, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const counts = db.prepare('SELECT state, count(*) AS n FROM sync_devices WHERE target_id = ? GROUP BY state');
@@ -60,10 +61,10 @@ export function createDeliveries(db: Db) {
           confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId, telemetryThrough: outcome.telemetryThrough ?? 0 });
           break;
         case 'conflict':
-          conflict.run({ ...key, message: outcome.message, detail: JSON.stringify(outcome.detail ?? null) });
+          conflict.run({ ...key, message: outcome.message, detail: JSON.stringify(outcome.detail ?? null), cause: outcome.cause });
           break;
         case 'error':
-          failed.run({ ...key, message: outcome.message });
+          failed.run({ ...key, message: outcome.message, cause: outcome.cause });
           break;
         case 'retry':
           retry.run({ ...key, message: outcome.message, nextAt: outcome.nextAt });
@@ -123,9 +124,14 @@ export function createDeliveries(db: Db) {
     },
 
     /** Puts conflicts and/or errors back in the queue, now. */
-    retry(filter: { targetId?: number; deviceId?: number; states: Array<'conflict' | 'error'> }, now = Date.now()): number {
+    retry(filter: { targetId?: number; deviceId?: number; problem?: string; states: Array<'conflict' | 'error'> }, now = Date.now()): number {
       const where = [`state IN (${filter.states.map(() => '?').join(', ')})`];
       const params: unknown[] = [...filter.states];
+      if (filter.problem !== undefined) {
+        const f = problemFilter(filter.problem, '?');
+        where.push(f.sql);
+        if (f.value !== null) params.push(f.value);
+      }
       if (filter.targetId !== undefined) {
         where.push('target_id = ?');
         params.push(filter.targetId);
@@ -135,7 +141,7 @@ export function createDeliveries(db: Db) {
         params.push(filter.deviceId);
       }
       return db
-        .prepare(`UPDATE sync_devices SET state = 'pending', attempts = 0, next_attempt_at = 0, updated_at = ?
+        .prepare(`UPDATE sync_devices AS s SET state = 'pending', attempts = 0, next_attempt_at = 0, updated_at = ?
           WHERE ${where.join(' AND ')}`)
         .run(now, ...params).changes;
     },

@@ -3,7 +3,7 @@ import { type BackoffPolicy, fullJitter, retryDelay } from './backoff.ts';
 import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
-import type { TargetFailure } from './http-errors.ts';
+import { failureCause, type TargetFailure } from './http-errors.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
@@ -145,10 +145,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         }
         return { kind: 'deferred' };
       case 'conflict':
-        return { kind: 'conflict', message: f.message, detail: null };
+        return { kind: 'conflict', message: f.message, detail: null, cause: failureCause(f) };
       case 'missing-profile':
       case 'fatal':
-        return { kind: 'error', message: f.message };
+        return { kind: 'error', message: f.message, cause: failureCause(f) };
     }
   };
 
@@ -164,7 +164,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   const outcomeOf = (r: ChannelResult, through: number, attempts: number): Outcome => {
     if (r.kind === 'failed') return onFailure(r.failure, attempts);
     onReached();
-    if (r.kind === 'conflict') return { kind: 'conflict', message: r.message, detail: r.detail };
+    if (r.kind === 'conflict') return { kind: 'conflict', message: r.message, detail: r.detail, cause: r.cause };
     return {
       kind: 'confirmed',
       through,
@@ -188,7 +188,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
 
   const unexpected = (e: unknown): ChannelResult => {
     deps.log(`sync: ${rt.name}: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
-    return { kind: 'failed', failure: { kind: 'fatal', message: `Fieldstation hit an unexpected error: ${(e as Error)?.message ?? e}` } };
+    return {
+      kind: 'failed',
+      failure: { kind: 'fatal', cause: 'unexpected', message: `Fieldstation hit an unexpected error: ${(e as Error)?.message ?? e}` },
+    };
   };
 
   /** ThingsBoard: one device per delivery. */
@@ -234,7 +237,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
           for (const [deviceId] of batch.covers) confirmedOne(deviceId);
           batches.confirm(id, batch);
         } else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt);
-        else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message);
+        else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message, outcome.cause);
         busyBatches.delete(batch.id);
         o.onProgress?.(synced);
       },
@@ -313,6 +316,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     return times.length ? Math.min(...times) : null;
   };
 
+  if (rt.channel.kind === 'thingsboard') rt.channel.tb.startRound();
   let status: SyncTargetStatus = 'idle';
   let message: string | null = null;
   let nextAt: number | null = null;

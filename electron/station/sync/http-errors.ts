@@ -12,8 +12,11 @@ export type TargetFailure =
   | { kind: 'conflict'; status?: number; message: string }
   /** The item names a device profile the cloud lacks and the target may not create it. */
   | { kind: 'missing-profile'; profileName: string; message: string }
-  /** The cloud rejected this item for good (other 4xx); `message` carries the cloud's reason. */
-  | { kind: 'fatal'; status?: number; message: string };
+  /**
+   * The cloud rejected this item for good (other 4xx); `message` carries the cloud's reason. `cause` names a
+   * reason found before any request (e.g. `no-credentials`); without it the HTTP status is the cause.
+   */
+  | { kind: 'fatal'; status?: number; message: string; cause?: string };
 
 export type TargetFailureKind = TargetFailure['kind'];
 
@@ -26,6 +29,25 @@ export class TargetError extends Error {
 
   get kind(): TargetFailureKind {
     return this.failure.kind;
+  }
+}
+
+/**
+ * The stable key of why an item was refused or is in conflict, shared by every device refused for the same
+ * reason (`missing-profile:meters`): sync/problems.ts states it once with its fix. Built from the classified
+ * failure, never from its message, which names the device. `code:detail`, the code before the first colon.
+ */
+export function failureCause(f: TargetFailure): string {
+  switch (f.kind) {
+    case 'missing-profile':
+      return `missing-profile:${f.profileName}`;
+    case 'fatal':
+      return f.cause ?? (f.status === undefined ? 'refused' : `refused:${f.status}`);
+    case 'conflict':
+      return f.status === undefined ? 'conflict' : `conflict:${f.status}`;
+    default:
+      // retryable, offline, auth: the device waits and is never listed as a problem.
+      return f.kind;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SyncDevice, SyncState, SyncStatus, SyncTarget } from '../../../shared/sync.ts';
 import type { Db } from '../store/database.ts';
+import { problemFilter, syncProblems, UNKNOWN_CAUSE } from './problems.ts';
 import type { SyncService } from './worker.ts';
 import type { TargetRow } from './targets.ts';
 
@@ -31,13 +32,14 @@ export function targetView(sync: SyncService, row: TargetRow): SyncTarget {
   };
 }
 
-export function syncStatus(sync: SyncService): SyncStatus {
+export function syncStatus(db: Db, sync: SyncService): SyncStatus {
   const targets = sync.targets.all().map((row) => targetView(sync, row));
   return {
     queue: targets.reduce((n, t) => n + t.counts.pending + t.counts.conflict + t.counts.error, 0),
     outbox: sync.outbox.size(),
     running: sync.running,
     targets,
+    problems: syncProblems(db),
   };
 }
 
@@ -49,6 +51,7 @@ interface DeviceRow {
   next_attempt_at: number;
   message: string | null;
   detail: string | null;
+  cause: string | null;
   cloud_id: string | null;
   updated_at: number;
 }
@@ -56,7 +59,7 @@ interface DeviceRow {
 export function syncDevices(
   db: Db,
   sync: SyncService,
-  q: { target?: string; state?: SyncState; device?: string; limit: number; offset: number },
+  q: { target?: string; state?: SyncState; device?: string; problem?: string; limit: number; offset: number },
 ): SyncDevice[] {
   for (const row of sync.targets.all()) sync.outbox.ingest(row.id);
   const where: string[] = [];
@@ -73,9 +76,14 @@ export function syncDevices(
     where.push('d.name = @device');
     params.device = q.device;
   }
+  if (q.problem !== undefined) {
+    const f = problemFilter(q.problem);
+    where.push(f.sql);
+    if (f.value !== null) params.problem = f.value;
+  }
   const rows = db
     .prepare(`SELECT d.name AS device, t.name AS target, s.state, s.attempts, s.next_attempt_at, s.message, s.detail,
-        s.cloud_id, s.updated_at
+        s.cause, s.cloud_id, s.updated_at
       FROM sync_devices s JOIN devices d ON d.id = s.device_id JOIN sync_targets t ON t.id = s.target_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY t.id, d.id LIMIT @limit OFFSET @offset`)
@@ -90,5 +98,6 @@ export function syncDevices(
     detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown),
     cloudId: r.cloud_id,
     updatedAt: new Date(r.updated_at).toISOString(),
+    problem: r.state === 'conflict' || r.state === 'error' ? (r.cause ?? UNKNOWN_CAUSE) : null,
   }));
 }

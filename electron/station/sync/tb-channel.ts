@@ -48,7 +48,10 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
   /** Creates or confirms the device and sets its attributes; a conflict is returned as the delivery's result. */
   async function upsert(device: DeviceSnapshot, signal?: AbortSignal): Promise<{ kind: 'upserted'; cloudId: string } | ChannelResult> {
     if (!device.credentials) {
-      return { kind: 'failed', failure: { kind: 'fatal', message: `"${device.name}" has no credentials yet, so ThingsBoard cannot accept it.` } };
+      return {
+        kind: 'failed',
+        failure: { kind: 'fatal', cause: 'no-credentials', message: `"${device.name}" has no credentials yet, so ThingsBoard cannot accept it.` },
+      };
     }
     const toSync: DeviceToSync = {
       name: device.name,
@@ -61,7 +64,7 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
     };
     const r = await tb.upsertDevice(toSync, signal ? { signal } : undefined);
     if (r.outcome !== 'conflict') return { kind: 'upserted', cloudId: r.cloudId };
-    return { kind: 'conflict', message: r.message, detail: { reason: r.reason, cloudId: r.cloudId, cloud: r.cloud, local: r.local } };
+    return { kind: 'conflict', message: r.message, cause: r.reason, detail: { reason: r.reason, cloudId: r.cloudId, cloud: r.cloud, local: r.local } };
   }
 
   /**
@@ -106,6 +109,9 @@ export function createThingsBoardChannel(options: ThingsBoardChannelOptions) {
         throw e;
       }
     },
+
+    /** Called as a drain round begins (see TbProfiles.startRound). */
+    startRound: () => tb.startRound(),
 
     /** "Test connection": logs in (or tries the API key) now. Throws TargetError. */
     test: (signal?: AbortSignal) => tb.login(signal ? { signal } : undefined),

@@ -58,5 +58,6 @@ export function createThingsBoardTarget(options: ThingsBoardTargetOptions): Thin
     setServerAttributes: (cloudId, attributes, opts) => devices.setServerAttributes(cloudId, attributes, opts?.signal),
     setAttributes: (cloudId, scope, attributes, opts) => devices.setAttributes(cloudId, scope, attributes, opts?.signal),
     saveTelemetry: (cloudId, points, opts) => telemetry.save(cloudId, points, opts?.signal),
+    startRound: () => profiles.startRound(),
   };
 }

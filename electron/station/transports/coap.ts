@@ -2,9 +2,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { listenError } from '../net/listen.ts';
-import type { RequestOrigin, TransportOptions, TransportServer } from '../provisioning/types.ts';
+import type { RequestOrigin, TransportServer } from '../provisioning/types.ts';
 import { type Blockwise, createBlockwise } from './coap-blockwise.ts';
 import { routeErrorRepliesToSender } from './coap-error-route.ts';
+import { createCoapDeviceApi, type Reply } from './coap-device-api.ts';
+import type { DeviceTransportOptions } from './options.ts';
 import { peerAddress } from '../net/peer-address.ts';
 
 /**
@@ -19,8 +21,6 @@ export const coapBodyLimit = 64 * 1024;
 // RFC 7252 §12.3: application/json is Content-Format 50.
 const json = 'application/json';
 
-type Reply = { code: string; json?: string };
-
 const badRequest: Reply = { code: '4.00' };
 
 // node-coap's default: a reply not ready by then follows an empty ACK as a separate response (RFC 7252 §5.2.2).
@@ -28,9 +28,10 @@ const piggybackReplyMs = 50;
 // How long close() waits for answers in flight (they wait on one group commit, normally milliseconds).
 const drainMs = 2000;
 
-export function createCoapTransport(options: TransportOptions): TransportServer {
+export function createCoapTransport(options: DeviceTransportOptions): TransportServer {
   const { service } = options;
   const log = options.log ?? (() => {});
+  const deviceApi = createCoapDeviceApi(options.deviceApi, log);
   const type = isIPv6(options.host) ? 'udp6' : 'udp4';
   const server = createServer({ type, piggybackReplyMs });
   routeErrorRepliesToSender(server);
@@ -41,6 +42,10 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
 
   server.on('request', (req: IncomingMessage, res: OutgoingMessage) => {
     res.on('error', (err: Error) => log(`coap transport: reply to ${req.rsinfo.address}: ${err.message}`));
+    if (req.headers.Observe === 0) {
+      observe(req, res);
+      return;
+    }
     const answering = answer(req)
       .catch((err: unknown): Reply => {
         log(`coap transport: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -64,6 +69,7 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
     if (given !== undefined) return given ?? badRequest;
     const target = route(req.url);
     if (target === null) return { code: '4.04' };
+    if (req.method === 'GET' && target.kind === 'device') return deviceGet(req, target);
     if (req.method !== 'POST') return { code: '4.05' };
     const origin: RequestOrigin = { transport: 'coap', remoteAddress: peerAddress(req.rsinfo.address) };
     const body = req.payload ?? Buffer.alloc(0);
@@ -89,9 +95,12 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
       return { code: response.status === 'SUCCESS' ? '2.01' : '4.00', json: JSON.stringify(response) };
     }
 
+    // Client-side RPC goes to ThingsBoard's rule engine, which a station does not have.
+    if (target.resource === 'rpc') return { code: '5.01' };
     const device = service.authenticateToken(target.token);
     if (device === null) return { code: '4.01' };
     if (body.length > coapBodyLimit) return { code: '4.13' };
+    if (target.resource === 'rpc-answer') return deviceApi.rpcAnswer(device, target.requestId, body);
     try {
       if (target.resource === 'telemetry') await service.recordTelemetry(device, body, origin);
       else await service.recordAttributes(device, body, origin);
@@ -100,6 +109,33 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
       throw err;
     }
     return { code: '2.01' };
+  }
+
+  /** CoapTransportResource.processHandleGet: attributes can be read or observed, RPC only observed, telemetry neither. */
+  function deviceGet(req: IncomingMessage, target: DeviceRoute): Reply {
+    if (target.resource !== 'attributes' && !(target.resource === 'rpc' && req.headers.Observe === 1)) return badRequest;
+    const device = service.authenticateToken(target.token);
+    if (device === null) return { code: '4.01' };
+    if (req.headers.Observe === 1) return deviceApi.deregister(req);
+    return deviceApi.attributes(req, device);
+  }
+
+  /** A GET with Observe: 0 is answered on node-coap's observe stream, synchronously, so the first reply is piggybacked. */
+  function observe(req: IncomingMessage, res: OutgoingMessage): void {
+    const stream = res as unknown as { statusCode: string; end(): void };
+    const refuse = (code: string) => {
+      stream.statusCode = code;
+      stream.end();
+    };
+    if (socket === null) return;
+    const target = route(req.url);
+    if (target === null) refuse('4.04');
+    else if (target.kind !== 'device' || (target.resource !== 'attributes' && target.resource !== 'rpc')) refuse('4.00');
+    else {
+      const device = service.authenticateToken(target.token);
+      if (device === null) refuse('4.01');
+      else deviceApi.observe(req, res, device, target.resource);
+    }
   }
 
   return {
@@ -130,6 +166,7 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
         // throws if it fires on a closed socket: let the armed ones fire, and answers in flight go out (a device told
         // SUCCESS must hear it), but never wait long on a stuck one.
         sock.removeAllListeners('message');
+        deviceApi.endAll();
         await Promise.all([Promise.race([Promise.allSettled(inFlight), delay(drainMs)]), delay(piggybackReplyMs + 10)]);
         socket = null;
         server.close(); // also stops node-coap's retransmissions of replies already sent
@@ -140,16 +177,24 @@ export function createCoapTransport(options: TransportOptions): TransportServer 
   };
 }
 
-type Route = { kind: 'provision' } | { kind: 'device'; token: string; resource: 'telemetry' | 'attributes' } | null;
+type DeviceRoute =
+  | { kind: 'device'; token: string; resource: 'telemetry' | 'attributes' | 'rpc' }
+  | { kind: 'device'; token: string; resource: 'rpc-answer'; requestId: string };
+type Route = { kind: 'provision' } | DeviceRoute | null;
 
-/** `/api/v1/provision`, `/api/v1/{anything}/provision` (ThingsBoard ignores the segment), `/api/v1/{token}/{resource}`. */
+/**
+ * `/api/v1/provision`, `/api/v1/{anything}/provision` (ThingsBoard ignores the segment), `/api/v1/{token}/{resource}`
+ * and `/api/v1/{token}/rpc/{requestId}` (CoapTransportResource.getFeatureType / getRequestId).
+ */
 function route(url: string): Route {
   const path = url.split('?', 1)[0]!.split('/');
   if (path[0] !== '' || path[1] !== 'api' || path[2] !== 'v1') return null;
   if (path.length === 4 && path[3] === 'provision') return { kind: 'provision' };
-  if (path.length !== 5 || path[3] === '') return null;
+  if (path[3] === '') return null;
+  if (path.length === 6 && path[4] === 'rpc') return { kind: 'device', token: path[3]!, resource: 'rpc-answer', requestId: path[5]! };
+  if (path.length !== 5) return null;
   if (path[4] === 'provision') return { kind: 'provision' };
-  if (path[4] === 'telemetry' || path[4] === 'attributes') return { kind: 'device', token: path[3]!, resource: path[4] };
+  if (path[4] === 'telemetry' || path[4] === 'attributes' || path[4] === 'rpc') return { kind: 'device', token: path[3]!, resource: path[4] };
   return null;
 }
 

@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
-import type { DeviceIdentity, RequestOrigin, TransportOptions, TransportServer } from '../provisioning/types.ts';
+import type { DeviceIdentity, RequestOrigin, TransportServer } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { createHttpDeviceApi, type HttpDeviceResource } from './http-device-api.ts';
 import { onboardPage, onboardPagePolicy } from './onboard-page.ts';
+import type { DeviceTransportOptions } from './options.ts';
 
 // The station's LAN face over HTTP: ThingsBoard's device API and nothing else (the admin API has its own listener on
 // 127.0.0.1). Decode, call the provisioning service, encode; no rule is decided here.
 
-export interface HttpTransportOptions extends TransportOptions {
+export interface HttpTransportOptions extends DeviceTransportOptions {
   /** Defaults suit a LAN of slow devices; tests shorten them to watch a slowloris socket being cut. */
   timeouts?: Partial<HttpTimeouts>;
 }
@@ -33,7 +36,17 @@ const defaultTimeouts: HttpTimeouts = { keepAliveMs: 10_000, headersMs: 15_000, 
 export const httpBodyLimit = 64 * 1024;
 
 const provisionPath = '/api/v1/provision';
-const deviceApiPath = /^\/api\/v1\/([^/]+)\/(telemetry|attributes)$/;
+// DeviceApiController's device endpoints: {token}/telemetry, /attributes, /attributes/updates, /rpc, /rpc/{requestId}.
+const deviceApiPath = /^\/api\/v1\/([^/]+)\/(telemetry|attributes|attributes\/updates|rpc|rpc\/[^/]+)$/;
+
+/** The methods each device endpoint answers (DeviceApiController's @RequestMapping). */
+const allowedMethods: Record<DeviceResource, string> = {
+  telemetry: 'POST',
+  attributes: 'GET, POST',
+  'attribute-updates': 'GET',
+  rpc: 'GET',
+  'rpc-answer': 'POST',
+};
 
 /**
  * Every answer that is neither a provisioning outcome nor an empty 200 has one JSON shape, keyed like ThingsBoard's
@@ -45,6 +58,7 @@ type ErrorStatus =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'NOT_IMPLEMENTED'
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_ERROR'
   | 'SERVICE_UNAVAILABLE';
@@ -54,25 +68,32 @@ const httpCodeOf: Record<ErrorStatus, number> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  NOT_IMPLEMENTED: 501,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 };
 
-type DeviceRoute = { kind: 'device'; token: string; resource: 'telemetry' | 'attributes' };
+type DeviceResource = 'telemetry' | HttpDeviceResource;
+type DeviceRoute = { kind: 'device'; token: string; resource: DeviceResource; requestId?: string };
 type EndpointRoute = { kind: 'provision' } | DeviceRoute;
 type Route = EndpointRoute | { kind: 'onboard'; key: string } | { kind: 'bad-path' } | null;
 
 export function createHttpTransport(options: HttpTransportOptions): TransportServer {
   const { service } = options;
+  const deviceApi = createHttpDeviceApi(options.deviceApi);
   const log = options.log ?? (() => {});
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const server = createServer({
+  const serverOptions = {
     keepAliveTimeout: timeouts.keepAliveMs,
     headersTimeout: timeouts.headersMs,
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: timeouts.checkEveryMs,
-  });
+  };
+  // HTTPS: the same device API; its certificate is set by options.tls before it listens. Access tokens only, as
+  // ThingsBoard's HTTP transport (DeviceApiController) has no client-certificate login.
+  const secure = options.tls ? createHttpsServer(serverOptions) : null;
+  const server = secure ?? createServer(serverOptions);
   let closing: Promise<void> | null = null;
   const inFlight = new Set<Promise<void>>();
 
@@ -108,15 +129,36 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
     if (target === null) return sendError(res, 'NOT_FOUND', `no such endpoint: ${pathOf(req)}`);
     if (target.kind === 'bad-path') return sendError(res, 'BAD_REQUEST', 'the request path is not valid percent-encoding');
     if (target.kind === 'onboard') return onboard(req, res, target.key);
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      return sendError(res, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use POST`);
+    const allowed = target.kind === 'provision' ? 'POST' : allowedMethods[target.resource];
+    if (target.kind === 'device' && target.resource === 'rpc' && req.method === 'POST') {
+      // Client-side RPC goes to ThingsBoard's rule engine, which a station does not have.
+      return sendError(res, 'NOT_IMPLEMENTED', 'client-side RPC (POST /rpc) is not offered by this station');
+    }
+    if (!allowed.split(', ').includes(req.method ?? '')) {
+      res.setHeader('allow', allowed);
+      return sendError(res, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed.replace(', ', ' or ')}`);
     }
     if (target.kind === 'provision') return provision(req, res);
 
     const device = service.authenticateToken(target.token);
     if (device === null) return sendError(res, 'UNAUTHORIZED', 'no device has this access token');
-    return firstContact(req, res, device, target);
+    const fail = (status: 'BAD_REQUEST', message: string) => sendError(res, status, message);
+    switch (target.resource) {
+      case 'attributes':
+        if (req.method === 'GET') return deviceApi.attributes(req, res, device);
+        return firstContact(req, res, device, target);
+      case 'attribute-updates':
+        return deviceApi.attributeUpdates(req, res, device, fail);
+      case 'rpc':
+        return deviceApi.rpcRequests(req, res, device, fail);
+      case 'rpc-answer': {
+        const body = await readLimited(req, res, target);
+        if (body === null) return;
+        return deviceApi.rpcAnswer(res, device, target.requestId ?? '', body, fail);
+      }
+      default:
+        return firstContact(req, res, device, target);
+    }
   }
 
   async function provision(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -197,12 +239,15 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
 
   return {
     async listen() {
-      const port = await listenTcp(server, 'http', options.host, options.port);
+      if (secure) await options.tls?.attach(secure, options.host);
+      const port = await listenTcp(server, secure ? 'https' : 'http', options.host, options.port);
       const bound = server.address();
       return { address: typeof bound === 'object' && bound ? bound.address : options.host, port };
     },
     close() {
       closing ??= (async () => {
+        // Long polls would hold close() for up to five minutes: each is told 503 now.
+        deviceApi.polls.endAll();
         // A device told SUCCESS must hear it: answers in flight go out first, but a stuck one is not waited on long.
         await Promise.race([Promise.allSettled(inFlight), delay(drainMs)]);
         await closeTcp(server);
@@ -219,8 +264,11 @@ function route(req: IncomingMessage): Route {
   if (onboard) return { kind: 'onboard', key: onboard[1]! };
   const match = deviceApiPath.exec(path);
   if (!match) return null;
+  const [resource, requestId] = match[2]!.split('/') as [string, string | undefined];
+  const kind: DeviceResource =
+    resource === 'telemetry' ? 'telemetry' : resource === 'rpc' ? (requestId === undefined ? 'rpc' : 'rpc-answer') : requestId ? 'attribute-updates' : 'attributes';
   try {
-    return { kind: 'device', token: decodeURIComponent(match[1]!), resource: match[2] as 'telemetry' | 'attributes' };
+    return { kind: 'device', token: decodeURIComponent(match[1]!), resource: kind, requestId };
   } catch {
     return { kind: 'bad-path' };
   }

@@ -1,7 +1,10 @@
 import type { Aedes, AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { ProvisionResponse } from '../../../shared/provisioning.ts';
+import type { DeviceApi } from '../device-api/service.ts';
 import type { DeviceIdentity, ProvisioningService, RequestOrigin } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { createMqttDeviceApi } from './mqtt-device-api.ts';
+import { peerCertificate } from '../net/peer-certificate.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -22,6 +25,8 @@ const sessionTopicPrefix = '$fieldstation/session/';
 
 export interface SessionPolicy {
   service: ProvisioningService;
+  /** Attributes request/updates and server-side RPC on device sessions (mqtt-device-api.ts). */
+  deviceApi: DeviceApi;
   log: (line: string) => void;
   /** How long a provision session stays open after its answer. */
   provisionCloseDelayMs: number;
@@ -62,6 +67,7 @@ export interface MqttSessions {
  */
 export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   const { service, log } = policy;
+  const deviceTopics = createMqttDeviceApi(policy.deviceApi, log);
   const sessions = new WeakMap<Client, Session>();
   const closeTimers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
@@ -114,19 +120,33 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     if (session.kind === 'provision') return done(null, true);
     let device: DeviceIdentity | null;
     try {
+      // A client certificate (MQTTS) alone identifies the device; then no user name is looked at
+      // (MqttTransportHandler.processConnect -> processX509CertConnect).
+      const certificate = peerCertificate(client.conn);
       // DefaultTransportApiService.validateCredentials: MQTT_BASIC first, then the user name as an access token.
       const secret = password ? password.toString('utf8') : null;
-      device =
-        service.authenticateMqttBasic(session.clientId, username ?? null, secret) ??
-        (username ? service.authenticateToken(username) : null);
+      device = certificate
+        ? service.authenticateCertificate(certificate)
+        : (service.authenticateMqttBasic(session.clientId, username ?? null, secret) ??
+          (username ? service.authenticateToken(username) : null));
     } catch (err) {
       log(`mqtt: cannot check credentials: ${messageOf(err)}`);
       return done(refusal(3, 'server unavailable'), false);
     }
     if (!device) return done(refusal(5, 'not authorized'), false);
     session.device = device;
-    track(() => service.deviceSeen(device, session.origin)).then(
-      () => done(null, true),
+    track(() => service.sessionOpened(device, session.origin)).then(
+      () => {
+        // The session is open until its socket closes, however it ends: DISCONNECT, a dropped socket, or aedes's
+        // keep-alive timeout (1.5 × keep-alive, handlers/connect.js). aedes's own clientDisconnect misses a client
+        // closed before it was registered.
+        whenClosed(client, () =>
+          track(() => service.sessionClosed(device, session.origin)).catch((err: unknown) =>
+            log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
+          ),
+        );
+        done(null, true);
+      },
       (err: unknown) => {
         log(`mqtt: cannot record that ${device.name} connected: ${messageOf(err)}`);
         // ThingsBoard answers SERVER_UNAVAILABLE when it cannot validate a connection.
@@ -157,6 +177,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     if (payload.length > policy.maxPayloadBytes) return done(new Error(`payload larger than ${policy.maxPayloadBytes} bytes`));
     const record = topic === telemetryTopic ? 'recordTelemetry' : topic === attributesTopic ? 'recordAttributes' : null;
     const device = session.device;
+    if (device && deviceTopics.handles(topic)) return deviceTopics.publish(client, device, topic, payload, done);
     // Any other topic: ThingsBoard acknowledges and drops it (processDevicePublish, PubAck TOPIC_NAME_INVALID).
     if (!record || !device) return done(null);
     // The PUBACK follows the commit (getPubAckCallback). A bad payload closes the session, as ThingsBoard does on
@@ -250,6 +271,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       broker.on('clientDisconnect', (client) => {
         // Emitted once aedes has forgotten the client: its id is free again.
         freeClientIds.push(client.id);
+        deviceTopics.ended(client);
         const session = sessions.get(client);
         if (!session) return;
         if (session.closeTimer) {
@@ -257,14 +279,13 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
           closeTimers.delete(session.closeTimer);
           session.closeTimer = null;
         }
-        const device = session.device;
-        if (device) {
-          track(() => service.deviceSeen(device, session.origin)).catch((err: unknown) =>
-            log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
-          );
-        }
+      });
+      broker.on('subscribe', (subs, client) => {
+        const device = sessions.get(client)?.device;
+        if (device) deviceTopics.subscribed(client, device, subs);
       });
       broker.on('unsubscribe', (topics, client) => {
+        deviceTopics.unsubscribed(client, topics);
         const session = sessions.get(client);
         if (session?.kind === 'provision' && topics.includes(provisionResponseTopic)) session.responseQos = 1;
       });
@@ -289,6 +310,12 @@ function decodeRequest(service: ProvisioningService, payload: Buffer, limit: num
     return { ok: false, message: 'the request is not valid JSON' };
   }
   return service.decode(body);
+}
+
+function whenClosed(client: Client, then: () => void): void {
+  const conn = client.conn as { destroyed?: boolean; once(event: 'close', listener: () => void): unknown };
+  if (conn.destroyed) then();
+  else conn.once('close', then);
 }
 
 function refusal(returnCode: 3 | 5, message: string): AuthenticateError {

@@ -1,12 +1,14 @@
 import { createServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import { closeTcp, listenTcp } from '../net/listen.ts';
-import type { TransportOptions, TransportServer } from '../provisioning/types.ts';
+import type { TransportServer } from '../provisioning/types.ts';
 import { createMqttSessions } from './mqtt-sessions.ts';
+import type { DeviceTransportOptions } from './options.ts';
 import { guardPacketSizes } from './mqtt-packet-guard.ts';
 import { peerAddress } from '../net/peer-address.ts';
 
-export interface MqttTransportOptions extends TransportOptions {
+export interface MqttTransportOptions extends DeviceTransportOptions {
   /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
   provisionCloseDelayMs?: number;
   /** Largest PUBLISH payload accepted; a larger one closes the session. ThingsBoard: NETTY_MAX_PAYLOAD_SIZE, 64 KiB. */
@@ -24,6 +26,7 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   const maxPayloadBytes = options.maxPayloadBytes ?? mqttDefaults.maxPayloadBytes;
   const sessions = createMqttSessions({
     service: options.service,
+    deviceApi: options.deviceApi,
     log,
     provisionCloseDelayMs: options.provisionCloseDelayMs ?? mqttDefaults.provisionCloseDelayMs,
     maxPayloadBytes,
@@ -34,11 +37,8 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   let listening: Promise<{ address: string; port: number }> | null = null;
   let closing: Promise<void> | null = null;
 
-  // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
-  const server = createServer({ noDelay: true }, (socket) => {
+  const onConnection = (socket: Socket) => {
     if (!broker || broker.closed || closing) return void socket.destroy();
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
     // Topic names may add up to 64 KiB to a publish (MQTT 3.1.1 §1.5.3) on top of the payload limit.
     const packetLimit = maxPayloadBytes + 65_600;
     guardPacketSizes(socket, packetLimit, (declared) =>
@@ -49,7 +49,19 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
       ),
     );
     broker.handle(socket);
+  };
+  // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
+  // MQTTS asks for a client certificate but lets any through (ThingsBoard's MqttSslHandlerProvider: wantClientAuth,
+  // not needClientAuth): devices may still log in with a token, and a certificate is looked up by its hash at
+  // CONNECT (mqtt-sessions.ts), so self-signed device certificates work, as in ThingsBoard.
+  const secure = options.tls ? createTlsServer({ noDelay: true, requestCert: true, rejectUnauthorized: false }, onConnection) : null;
+  const server = secure ?? createServer({ noDelay: true }, onConnection);
+  // Raw sockets, so that a TLS handshake still under way is cut at close too.
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
+  secure?.on('tlsClientError', (err) => log(`mqtts: TLS handshake failed: ${err.message}`));
 
   async function start(): Promise<{ address: string; port: number }> {
     const started = await Aedes.createBroker(sessions.hooks);
@@ -61,7 +73,8 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     started.on('clientError', (client, err) => log(`mqtt: ${sessions.describe(client)} closed: ${err.message}`));
     started.on('connectionError', (client, err) => log(`mqtt: ${sessions.describe(client)} dropped: ${err.message}`));
     try {
-      const port = await listenTcp(server, 'mqtt', options.host, options.port);
+      if (secure) await options.tls?.attach(secure, options.host);
+      const port = await listenTcp(server, secure ? 'mqtts' : 'mqtt', options.host, options.port);
       server.on('error', (err) => log(`mqtt listener: ${err.message}`));
       return { address: options.host, port };
     } catch (err) {

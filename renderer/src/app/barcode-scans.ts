@@ -5,13 +5,17 @@ import { useEffect, useRef } from 'react';
  * wherever the focus is. Left alone, those keys fire the UI's shortcuts (a scanned `url` label's "b" in "onboard"
  * opened New batch, and the rest of the URL became its name) or land in whatever field has focus.
  *
- * So every printable key is held back for a moment, in the capture phase, before any shortcut or field sees it.
- * A burst of at least `minScanLength` keys, each within `maxGapMs` of the one before and ending in Enter, is a scan:
- * it goes to `onScan` and nothing else sees it. Anything else is a person typing: when the keys stop (or a key that
- * is not a character comes), they are delivered in order as if never held — typed into the field that had focus,
- * or dispatched as the key for the shortcuts. A person feels at most `maxGapMs` of delay.
+ * A scan is a burst of at least `minScanLength` characters ending in Enter whose keys came on average within
+ * `maxMeanGapMs` of each other. The average, not each gap, decides: a busy machine (the station provisioning a
+ * thousand devices) can stall one key for a while, and a scan must not break in two there. A pause of `burstGapMs`
+ * ends a burst. Where the keys land meanwhile:
+ * - in a text field, they are typed as usual (no lag for a person); if the burst turns out to be a scan, the field
+ *   gets back the value it had before the burst and the Enter never reaches it;
+ * - anywhere else (where single keys are shortcuts), they are held back, and delivered in order as a person's keys
+ *   once the burst ends without being a scan.
  */
-export const maxGapMs = 50;
+export const maxMeanGapMs = 50;
+export const burstGapMs = 150;
 export const minScanLength = 6;
 
 interface HeldKey {
@@ -21,41 +25,44 @@ interface HeldKey {
   target: EventTarget | null;
 }
 
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+
+interface Burst {
+  keys: string[];
+  firstAt: number;
+  lastAt: number;
+  /** The text field the burst types into, and what it held before; null when the keys are held back. */
+  field: TextField | null;
+  before: string;
+  held: HeldKey[];
+}
+
 const modifierKeys = new Set(['Shift', 'CapsLock', 'Control', 'Alt', 'AltGraph', 'Meta']);
 
-function isTextField(target: EventTarget | null): target is HTMLElement {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
-  return (
-    target instanceof HTMLInputElement &&
-    !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(target.type)
-  );
+function textFieldOf(target: EventTarget | null): TextField | null {
+  if (target instanceof HTMLTextAreaElement) return target;
+  if (target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(target.type)) {
+    return target;
+  }
+  return null;
 }
 
-/** Delivers held keys as a person's: text into the focused field, the rest as (untrusted) keydown events. */
-function deliver(keys: HeldKey[]): void {
-  let text = '';
-  let field: HTMLElement | null = null;
-  const flushText = () => {
-    // insertText goes through the browser's editing path: React sees an ordinary input event, and undo works.
-    if (text && field && document.activeElement === field) document.execCommand('insertText', false, text);
-    text = '';
-  };
-  for (const k of keys) {
-    if (isTextField(k.target) && document.activeElement === k.target) {
-      if (field !== k.target) flushText();
-      field = k.target;
-      text += k.key;
-      continue;
-    }
-    flushText();
-    const target = k.target instanceof Node && k.target.isConnected ? k.target : document.body;
-    target.dispatchEvent(
-      new KeyboardEvent('keydown', { key: k.key, code: k.code, shiftKey: k.shiftKey, bubbles: true, cancelable: true, composed: true }),
-    );
-  }
-  flushText();
+/** Sets a field's value the way React notices (its own setter is bypassed, then an input event). */
+function restore(field: TextField, value: string): void {
+  const proto = field instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, 'value')?.set?.call(field, value);
+  field.dispatchEvent(new Event('input', { bubbles: true }));
 }
+
+/** Delivers held keys as a person's: as (untrusted) keydown events for the shortcuts, in order. */
+function deliver(keys: HeldKey[]): void {
+  for (const k of keys) {
+    const target = k.target instanceof Node && k.target.isConnected ? k.target : document.body;
+    target.dispatchEvent(new KeyboardEvent('keydown', { key: k.key, code: k.code, shiftKey: k.shiftKey, bubbles: true, cancelable: true, composed: true }));
+  }
+}
+
+const isScan = (b: Burst) => b.keys.length >= minScanLength && (b.lastAt - b.firstAt) / Math.max(1, b.keys.length - 1) <= maxMeanGapMs;
 
 /** Installs the scan detector on the window for the life of the component; `onScan` gets the code without Enter. */
 export function useBarcodeScans(onScan: (code: string) => void): void {
@@ -63,31 +70,31 @@ export function useBarcodeScans(onScan: (code: string) => void): void {
   current.current = onScan;
 
   useEffect(() => {
-    let held: HeldKey[] = [];
-    let lastAt = 0;
+    let burst: Burst | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const release = () => {
+    const end = () => {
       clearTimeout(timer);
       timer = undefined;
-      const keys = held;
-      held = [];
-      if (keys.length) deliver(keys);
+      const b = burst;
+      burst = null;
+      if (b?.held.length) deliver(b.held);
     };
     const onKeyDown = (event: KeyboardEvent) => {
       // Our own deliveries are untrusted; let them through.
       if (!event.isTrusted) return;
-      if (held.length && event.timeStamp - lastAt > maxGapMs) release();
-      if (event.key === 'Enter' && held.length) {
-        if (held.length >= minScanLength) {
+      if (burst && event.timeStamp - burst.lastAt > burstGapMs) end();
+      if (event.key === 'Enter' && burst) {
+        const b = burst;
+        if (isScan(b)) {
           event.preventDefault();
           event.stopImmediatePropagation();
-          const code = held.map((k) => k.key).join('');
-          held = [];
+          burst = null;
           clearTimeout(timer);
-          current.current(code);
+          if (b.field) restore(b.field, b.before);
+          current.current(b.keys.join(''));
           return;
         }
-        release();
+        end();
         return;
       }
       if (modifierKeys.has(event.key)) return; // a scanner presses Shift for capitals and symbols
@@ -95,15 +102,21 @@ export function useBarcodeScans(onScan: (code: string) => void): void {
         event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey && !event.isComposing && !event.repeat;
       if (!character) {
         // Arrows, Escape, Space, Tab: after the held keys, in order.
-        release();
+        end();
         return;
       }
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      held.push({ key: event.key, code: event.code, shiftKey: event.shiftKey, target: event.target });
-      lastAt = event.timeStamp;
+      const field = textFieldOf(event.target);
+      if (burst && burst.field !== field) end();
+      burst ??= { keys: [], firstAt: event.timeStamp, lastAt: event.timeStamp, field, before: field?.value ?? '', held: [] };
+      burst.keys.push(event.key);
+      burst.lastAt = event.timeStamp;
+      if (!field) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        burst.held.push({ key: event.key, code: event.code, shiftKey: event.shiftKey, target: event.target });
+      }
       clearTimeout(timer);
-      timer = setTimeout(release, maxGapMs);
+      timer = setTimeout(end, burstGapMs);
     };
     window.addEventListener('keydown', onKeyDown, true);
     return () => {

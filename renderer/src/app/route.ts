@@ -3,8 +3,8 @@ import { useCallback, useSyncExternalStore } from 'react';
 export type ScreenId = 'server' | 'batches' | 'devices' | 'labels' | 'sync' | 'profiles';
 export const screenIds: readonly ScreenId[] = ['server', 'batches', 'devices', 'labels', 'sync', 'profiles'];
 
-export type BatchTab = 'devices' | 'tokens' | 'import';
-const batchTabs: readonly BatchTab[] = ['devices', 'tokens', 'import'];
+export type BatchTab = 'devices' | 'tokens' | 'import' | 'handover';
+const batchTabs: readonly BatchTab[] = ['devices', 'tokens', 'import', 'handover'];
 
 /**
  * Where the UI is, as the address bar shows it, so Back closes a drawer and a place can be named on screen:

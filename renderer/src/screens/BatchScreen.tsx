@@ -10,6 +10,7 @@ import { formatCount, formatDateTime } from '../components/time.tsx';
 import { setLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { BatchDevices } from './batches/BatchDevices.tsx';
+import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
 import { TokensPanel } from './batches/TokensPanel.tsx';
 
@@ -17,6 +18,7 @@ const tabs: { id: BatchTab; title: string }[] = [
   { id: 'devices', title: 'Devices' },
   { id: 'tokens', title: 'Tokens' },
   { id: 'import', title: 'Import' },
+  { id: 'handover', title: 'Hand-over' },
 ];
 
 /** One batch: its devices (scan, select, act), its onboarding tokens, and importing its device list. */
@@ -143,6 +145,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
         />
       )}
       {tab === 'tokens' && <TokensPanel batch={name} batchInfo={batch} snapshot={tokens} reload={() => void tokensQuery.load()} navigate={navigate} />}
+      {tab === 'handover' && <HandoverPanel batch={name} batchInfo={batch} />}
       {tab === 'import' && (
         <ImportWizard
           batch={name}

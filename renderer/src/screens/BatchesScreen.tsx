@@ -2,7 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Route } from '../app/route.ts';
 import { routeHref } from '../app/route.ts';
 import { useStation } from '../app/station.tsx';
-import { BatchProgress } from '../components/BatchProgress.tsx';
+import { BatchProgress, provisionedCount } from '../components/BatchProgress.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { formatCount, formatDateTime, RelativeTime } from '../components/time.tsx';
@@ -26,7 +26,7 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
 
   const list = snap.value ?? [];
   const totals = list.reduce(
-    (t, b) => ({ devices: t.devices + b.counts.total, done: t.done + b.counts.provisioned + b.counts.online }),
+    (t, b) => ({ devices: t.devices + b.counts.total, done: t.done + provisionedCount(b.counts) }),
     { devices: 0, done: 0 },
   );
 

@@ -1,6 +1,7 @@
 import type { StationStatus } from '../../../shared/station.ts';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { formatDateTime } from '../components/time.tsx';
+import { Certificate } from './server/Certificate.tsx';
 import { DeviceCounters } from './server/DeviceCounters.tsx';
 import { Endpoints } from './server/Endpoints.tsx';
 import { ProvisionFeed } from './server/ProvisionFeed.tsx';
@@ -28,6 +29,7 @@ export function ServerScreen({ status }: { status: StationStatus }) {
       <DeviceCounters status={status} />
       <Endpoints listeners={status.listeners} />
       <ProvisionFeed />
+      <Certificate />
     </section>
   );
 }

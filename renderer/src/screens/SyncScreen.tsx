@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { SyncDevice, SyncTarget } from '../../../shared/sync.ts';
+import type { SyncTarget } from '../../../shared/sync.ts';
 import { useStation } from '../app/station.tsx';
 import { type Explained, explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { formatCount } from '../components/time.tsx';
-import { useLiveQuery, useSharedLiveQuery } from '../data/use-live-query.ts';
+import { useSharedLiveQuery } from '../data/use-live-query.ts';
 import { AddTargetDialog } from './sync/AddTargetDialog.tsx';
 import { RemoveTargetDialog } from './sync/RemoveTargetDialog.tsx';
 import { SyncProblems } from './sync/SyncProblems.tsx';
@@ -22,16 +22,8 @@ export function SyncScreen() {
   const [runError, setRunError] = useState<Explained | null>(null);
   const [runMessage, setRunMessage] = useState<string | null>(null);
 
-  // The same query the Server screen's waiting count reads, so the two never disagree.
+  // The same query the Server screen's waiting count reads, so the two never disagree; problems come with it.
   const status = useSharedLiveQuery(statusQuery);
-  const [problems, problemsQuery] = useLiveQuery<SyncDevice[]>(
-    async () => {
-      const [conflicts, errors] = await Promise.all([api['sync.devices']({ state: 'conflict', limit: 500 }), api['sync.devices']({ state: 'error', limit: 500 })]);
-      return [...conflicts, ...errors];
-    },
-    (schedule) => hub.on('sync', schedule),
-    'problems',
-  );
 
   // Live progress between two reads: a `sync` event carries one target's counts and status.
   const [live, setLive] = useState<Record<string, { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null }>>({});
@@ -46,10 +38,10 @@ export function SyncScreen() {
   useEffect(() => {
     if (status.value) setLive({});
   }, [status.value]);
+  // Problems come with the status (grouped by cause), so one read refreshes both.
   const reloadAll = useCallback(() => {
     void statusQuery.load();
-    void problemsQuery.load();
-  }, [statusQuery, problemsQuery]);
+  }, [statusQuery]);
 
   const runAll = async () => {
     setRunning(true);
@@ -142,7 +134,7 @@ export function SyncScreen() {
           ))}
         </ul>
       )}
-      {problems.value && problems.value.length > 0 && <SyncProblems devices={problems.value} onChanged={reloadAll} />}
+      {s && s.problems.length > 0 && <SyncProblems problems={s.problems} onChanged={reloadAll} />}
       {adding && (
         <AddTargetDialog
           onClose={() => setAdding(false)}

@@ -21,7 +21,7 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       return {};
     },
     'sync.targets.test': (p) => sync.test(p.name),
-    'sync.status': () => syncStatus(sync),
+    'sync.status': () => syncStatus(db, sync),
     'sync.devices': (p) => syncDevices(db, sync, p),
     'sync.run': (p) => sync.runOnce(p.target === undefined ? {} : { target: p.target }),
     'sync.retry': (p) => {
@@ -36,6 +36,7 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       const retried = sync.deliveries.retry({
         ...(targetId === undefined ? {} : { targetId }),
         ...(deviceId === undefined ? {} : { deviceId }),
+        ...(p.problem === undefined ? {} : { problem: p.problem }),
         states: p.states ?? ['conflict', 'error'],
       });
       sync.wake();

@@ -7,6 +7,8 @@ import deviceHistory from './0006-device-history.sql';
 import deviceLife from './0007-device-life.sql';
 import handover from './0008-handover.sql';
 import syncTelemetry from './0009-sync-telemetry.sql';
+import presence from './0010-presence.sql';
+import syncProblemCauses from './0011-sync-problem-causes.sql';
 
 export interface Migration {
   version: number;
@@ -30,4 +32,6 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'device-life', sql: deviceLife, rebuildsTables: true },
   { version: 8, name: 'handover', sql: handover },
   { version: 9, name: 'sync-telemetry', sql: syncTelemetry },
+  { version: 10, name: 'presence', sql: presence },
+  { version: 11, name: 'sync-problem-causes', sql: syncProblemCauses },
 ];

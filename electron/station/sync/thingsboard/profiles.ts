@@ -7,9 +7,18 @@ import { TbDeviceProfile, TbProfileInfoPage } from './schemas.ts';
 const PAGE_SIZE = 100;
 /** 100 pages of 100 matches is far more profiles than any tenant has; the bound keeps a misbehaving server finite. */
 const MAX_PAGES = 100;
+/**
+ * How long "this profile is missing" is believed without asking again, within one drain round. Thirty devices of
+ * a missing profile then cost one lookup, not thirty; a profile created meanwhile is seen within this time.
+ */
+const MISSING_FOR_MS = 5000;
 
 export class TbProfiles {
   private readonly ids = new Map<string, string>();
+  /** Lookups in flight: devices of one profile delivered concurrently share one. */
+  private readonly pending = new Map<string, Promise<string>>();
+  /** Profiles found missing (and not creatable), with when: the refusal is repeated without asking the cloud. */
+  private readonly missing = new Map<string, { at: number; error: TargetError }>();
 
   constructor(
     private readonly client: TbClient,
@@ -21,12 +30,33 @@ export class TbProfiles {
     this.ids.delete(name);
   }
 
+  /** A new drain round (e.g. after "retry"): a profile missing before may have been created since. */
+  startRound(): void {
+    this.missing.clear();
+  }
+
   async ensure(name: string, signal?: AbortSignal): Promise<string> {
     const cached = this.ids.get(name);
     if (cached) return cached;
-    const found = (await this.find(name, signal)) ?? (await this.create(name, signal));
-    this.ids.set(name, found);
-    return found;
+    const missing = this.missing.get(name);
+    if (missing && this.client.http.options.now() - missing.at < MISSING_FOR_MS) throw missing.error;
+    let lookup = this.pending.get(name);
+    if (!lookup) {
+      lookup = this.lookUp(name, signal).finally(() => this.pending.delete(name));
+      this.pending.set(name, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(name: string, signal?: AbortSignal): Promise<string> {
+    try {
+      const found = (await this.find(name, signal)) ?? (await this.create(name, signal));
+      this.ids.set(name, found);
+      return found;
+    } catch (e) {
+      if (e instanceof TargetError && e.kind === 'missing-profile') this.missing.set(name, { at: this.client.http.options.now(), error: e });
+      throw e;
+    }
   }
 
   /** textSearch is a case-insensitive "contains" (JpaDeviceProfileDao), so filter for the exact name here. */

@@ -106,6 +106,8 @@ export interface ThingsBoardTarget {
    * (deleted there since it was synced). Idempotent: ThingsBoard keeps one value per device, key and ts.
    */
   saveTelemetry(cloudId: string, points: TelemetryPointJson[], options?: CallOptions): Promise<'saved' | 'device-missing'>;
+  /** A new drain round begins: forget which profiles were missing, so a retry asks the cloud again. */
+  startRound(): void;
 }
 
 /** One item of ThingsBoard's timeseries JSON: `{"ts": 1700000000000, "values": {"temperature": 21.5}}`. */

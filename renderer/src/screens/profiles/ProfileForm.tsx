@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { Profile } from '../../../../shared/profiles.ts';
+import { durationText, formatDuration, parseDuration } from '../../../../shared/durations.ts';
+import { defaultInactivityTimeoutMs, type Profile } from '../../../../shared/profiles.ts';
 import type { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../../shared/provisioning.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -17,18 +18,37 @@ interface Values {
   strategy: ProvisionStrategy;
   defaultCredentialsType: CredentialsType;
   reprovision: ReprovisionPolicy;
+  /** As typed: `10m`, `90s` (shared/durations.ts). */
+  inactivityTimeout: string;
 }
 type Field = keyof Values;
 type FieldErrors = Partial<Record<Field, string>>;
 
-const fields: readonly Field[] = ['name', 'provisionDeviceKey', 'provisionDeviceSecret', 'strategy', 'defaultCredentialsType', 'reprovision'];
+const fields: readonly Field[] = [
+  'name',
+  'provisionDeviceKey',
+  'provisionDeviceSecret',
+  'strategy',
+  'defaultCredentialsType',
+  'reprovision',
+  'inactivityTimeout',
+];
 
 function initial(profile: Profile | null): Values {
   if (profile) {
     const { name, provisionDeviceKey, provisionDeviceSecret, strategy, defaultCredentialsType, reprovision } = profile;
-    return { name, provisionDeviceKey, provisionDeviceSecret, strategy, defaultCredentialsType, reprovision };
+    const inactivityTimeout = durationText(profile.inactivityTimeoutMs);
+    return { name, provisionDeviceKey, provisionDeviceSecret, strategy, defaultCredentialsType, reprovision, inactivityTimeout };
   }
-  return { name: '', provisionDeviceKey: '', provisionDeviceSecret: '', strategy: 'allow-create', defaultCredentialsType: 'ACCESS_TOKEN', reprovision: 'deny' };
+  return {
+    name: '',
+    provisionDeviceKey: '',
+    provisionDeviceSecret: '',
+    strategy: 'allow-create',
+    defaultCredentialsType: 'ACCESS_TOKEN',
+    reprovision: 'deny',
+    inactivityTimeout: durationText(defaultInactivityTimeoutMs),
+  };
 }
 
 // Same limits as shared/profiles.ts, checked here so the technician hears of them before the round trip.
@@ -40,6 +60,9 @@ function check(v: Values): FieldErrors {
     if (!v[f]) errors[f] = `Enter a ${f === 'provisionDeviceKey' ? 'key' : 'secret'}, or press Generate.`;
     else if (v[f].length > 255) errors[f] = 'At most 255 characters (device firmware keeps these in small buffers).';
   }
+  const timeout = parseDuration(v.inactivityTimeout);
+  if (!timeout.ok) errors.inactivityTimeout = 'Enter a time like 10m, 90s or 2h.';
+  else if (timeout.ms < 1000) errors.inactivityTimeout = 'At least 1 second.';
   return errors;
 }
 
@@ -49,7 +72,8 @@ function fieldErrorsOf(err: unknown, explained: Explained): FieldErrors {
   const details = (err as { details?: unknown }).details;
   if (Array.isArray(details)) {
     for (const issue of details as { path?: unknown[]; message?: string }[]) {
-      const field = issue.path?.[0];
+      // The API counts milliseconds; the form shows a duration.
+      const field = issue.path?.[0] === 'inactivityTimeoutMs' ? 'inactivityTimeout' : issue.path?.[0];
       if (typeof field === 'string' && (fields as string[]).includes(field) && issue.message) {
         out[field as Field] = issue.message[0]!.toUpperCase() + issue.message.slice(1);
       }
@@ -98,7 +122,9 @@ export function ProfileForm({
     }
     setBusy(true);
     try {
-      const input = { ...values, name: values.name.trim() };
+      const { inactivityTimeout, ...rest } = values;
+      const timeout = parseDuration(inactivityTimeout);
+      const input = { ...rest, name: values.name.trim(), inactivityTimeoutMs: timeout.ok ? timeout.ms : undefined };
       const saved = profile ? await api['profiles.update']({ profile: profile.name, ...input }) : await api['profiles.add'](input);
       onSaved(saved, profile);
     } catch (err) {
@@ -199,6 +225,26 @@ export function ProfileForm({
         value={values.reprovision}
         onChange={(v) => set('reprovision', v)}
       />
+
+      <div className="field">
+        <label htmlFor={`${id}-inactivityTimeout`}>Offline after</label>
+        <input
+          {...fieldProps('inactivityTimeout')}
+          value={values.inactivityTimeout}
+          onChange={(e) => set('inactivityTimeout', e.target.value)}
+          autoComplete="off"
+          inputMode="text"
+        />
+        <p className="field-hint" id={`${id}-inactivityTimeout-hint`}>
+          {(() => {
+            const parsed = parseDuration(values.inactivityTimeout);
+            return parsed.ok ? `${formatDuration(parsed.ms)} of silence` : 'Silence';
+          })()}{' '}
+          makes a device that sends over HTTP or CoAP show as offline (ThingsBoard's inactivity timeout; 10m by default). An
+          MQTT device is offline as soon as its connection ends.
+        </p>
+        {errorFor('inactivityTimeout')}
+      </div>
 
       {formError && <ErrorNotice error={formError} />}
       <div className="form-actions">

@@ -4,11 +4,13 @@ import { stateLabel } from '../../components/Badges.tsx';
 import { formatCount } from '../../components/time.tsx';
 import { useSharedLiveQuery } from '../../data/use-live-query.ts';
 
-const states = ['pending', 'provisioned', 'online'] as const;
+const states = ['pending', 'provisioned', 'online', 'offline', 'handed-over'] as const;
 const hints = {
   pending: 'added, not provisioned yet',
   provisioned: 'have credentials, not heard from since',
-  online: 'sent telemetry or connected',
+  online: 'connected, or sent data within their profile’s timeout',
+  offline: 'were online, now disconnected or silent',
+  'handed-over': 'moved to their long-term server',
 } as const;
 
 /** Devices by state, kept live (the station's counters are re-read after device events). */

@@ -13,6 +13,8 @@ const how: Record<Exclude<ListenerName, 'ui'>, string> = {
   http: 'POST the JSON request to this URL',
   coap: 'POST (confirmable) to this URI',
   mqtt: 'Connect with user name “provision”, publish to /provision/request; the answer comes on /provision/response',
+  https: 'POST the JSON request to this URL; trust the station’s CA certificate (below)',
+  mqtts: 'As MQTT, over TLS; a device provisioned with an X.509 certificate connects with it, no user name needed',
 };
 
 /** The provisioning endpoint of a listener at `url`'s host (ThingsBoard's endpoints, so stock firmware works unchanged). */
@@ -28,8 +30,12 @@ export function endpointOf(name: ListenerName, url: string): string | null {
       return new URL('/api/v1/provision', base).href;
     case 'coap':
       return `coap://${base.host}/api/v1/provision`;
+    case 'https':
+      return new URL('/api/v1/provision', base).href;
     case 'mqtt':
       return `mqtt://${base.host}`;
+    case 'mqtts':
+      return `mqtts://${base.host}`;
     default:
       return null;
   }

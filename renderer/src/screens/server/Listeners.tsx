@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { ListenerInfo } from '../../../../shared/station.ts';
+import type { DeviceListenerName, ListenerInfo } from '../../../../shared/station.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
@@ -26,7 +26,7 @@ export function Listeners({ listeners }: { listeners: readonly ListenerInfo[] })
     setBusy(l.name);
     setError(null);
     try {
-      await api['station.listeners.set']({ name: l.name as 'http' | 'mqtt' | 'coap', enabled: !l.enabled });
+      await api['station.listeners.set']({ name: l.name as DeviceListenerName, enabled: !l.enabled });
       announce(`${listenerTitles[l.name].title} ${l.enabled ? 'switched off' : 'switched on'}`);
     } catch (err) {
       const e = explain(err);

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { SyncDevice } from '../../../../shared/sync.ts';
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { SyncDevice, SyncProblem } from '../../../../shared/sync.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -25,20 +25,121 @@ function Side({ value }: { value: unknown }) {
   );
 }
 
-/** Devices a target refused or disagreed about: the target's words, both sides of a conflict, and Retry. */
-export function SyncProblems({ devices, onChanged }: { devices: readonly SyncDevice[]; onChanged: () => void }) {
+/** How many devices of an expanded problem are listed; the rest are counted (the CLI lists them all). */
+const SHOWN = 500;
+
+/** One device of an opened problem: its own message, both sides of a conflict, and Retry for it alone. */
+function DeviceRow({ d, words, onRetry }: { d: SyncDevice; words: boolean; onRetry: (d: SyncDevice) => void }) {
+  const sides = (d.detail && typeof d.detail === 'object' ? d.detail : {}) as Sides;
+  return (
+    <tr>
+      <th scope="row">{d.device}</th>
+      <td>
+        {words && d.message}
+        <span className="muted">
+          {words ? ' · ' : ''}
+          {formatCount(d.attempts)} {d.attempts === 1 ? 'attempt' : 'attempts'}, <RelativeTime iso={d.updatedAt} />
+        </span>
+      </td>
+      <td>{d.state === 'conflict' ? <Side value={sides.local} /> : <span className="muted">—</span>}</td>
+      <td>{d.state === 'conflict' ? <Side value={sides.cloud} /> : <span className="muted">—</span>}</td>
+      <td>
+        <button type="button" className="btn btn-small" onClick={() => onRetry(d)} aria-label={`Retry ${d.device} on ${d.target}`}>
+          <Icon name="refresh" size={14} />
+          Retry
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** One cause on one target, stated once: what, how many, the fix; its devices behind a disclosure button. */
+function ProblemGroup({ problem, onChanged }: { problem: SyncProblem; onChanged: () => void }) {
   const { api } = useStation();
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [devices, setDevices] = useState<SyncDevice[] | null>(null);
   const [error, setError] = useState<Explained | null>(null);
-  const retry = async (d: SyncDevice) => {
+  const { target, id: cause, count } = problem;
+
+  const load = useCallback(async () => {
+    try {
+      setDevices(await api['sync.devices']({ target, problem: cause, limit: SHOWN }));
+    } catch (err) {
+      setError(explain(err));
+    }
+  }, [api, target, cause]);
+  // Opened, and again whenever the count changes (a retry, or more devices refused for the same reason).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: count is the signal to read the list again
+  useEffect(() => {
+    if (open) void load();
+  }, [open, load, count]);
+
+  const retry = async (params: { device?: string }) => {
     setError(null);
     try {
-      await api['sync.retry']({ target: d.target, device: d.device });
+      await api['sync.retry']({ target, ...(params.device ? { device: params.device } : { problem: cause }) });
     } catch (err) {
       setError(explain(err));
     } finally {
       onChanged();
     }
   };
+  const devicesWord = `${formatCount(count)} ${count === 1 ? 'device' : 'devices'}`;
+  return (
+    <li className="sync-problem" aria-labelledby={`${id}-what`} data-problem={cause} data-problem-count={count}>
+      <div className="sync-problem-summary">
+        <span className={`badge ${problem.state === 'conflict' ? 'badge-warning' : 'badge-danger'}`}>{problem.state === 'conflict' ? 'Conflict' : 'Error'}</span>
+        <div>
+          <p id={`${id}-what`}>
+            <strong>{problem.message}</strong> <span className="muted">{devicesWord} on {target}</span>
+          </p>
+          <p>
+            <strong>Fix:</strong> {problem.fix}
+          </p>
+          {problem.example && <p className="muted">For example: {problem.example}</p>}
+        </div>
+        <div className="header-actions">
+          <button type="button" className="btn btn-small" aria-expanded={open} aria-controls={`${id}-devices`} onClick={() => setOpen((o) => !o)}>
+            {open ? 'Hide devices' : `Show ${devicesWord}`}
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void retry({})}>
+            <Icon name="refresh" size={14} />
+            Retry all {formatCount(count)}
+          </button>
+        </div>
+      </div>
+      {error && <ErrorNotice error={error} />}
+      <div id={`${id}-devices`} hidden={!open}>
+        {open && devices && (
+          <table className="table compact sync-problems" aria-label={`Devices: ${problem.message}`}>
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">The target’s words, attempts</th>
+                <th scope="col">This station</th>
+                <th scope="col">Cloud</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {devices.map((d) => (
+                // The group already says it when every device's message is the same; conflicts differ per device.
+                <DeviceRow key={d.device} d={d} words={problem.example !== null || problem.state === 'conflict'} onRetry={(x) => void retry({ device: x.device })} />
+              ))}
+            </tbody>
+          </table>
+        )}
+        {open && count > SHOWN && <p className="muted">and {formatCount(count - SHOWN)} more (fieldstation sync devices --problem lists them all).</p>}
+      </div>
+    </li>
+  );
+}
+
+/** Devices a target refused or disagreed about, grouped by cause: each problem once, with its fix and count. */
+export function SyncProblems({ problems, onChanged }: { problems: readonly SyncProblem[]; onChanged: () => void }) {
   return (
     <section className="card" aria-labelledby="sync-problems-title">
       <div className="card-header">
@@ -46,53 +147,16 @@ export function SyncProblems({ devices, onChanged }: { devices: readonly SyncDev
           <h2 id="sync-problems-title">Devices that need you</h2>
           <p className="card-subtitle">
             A <strong>conflict</strong> means the cloud already has this device with other credentials: nothing was overwritten.
-            Fix it on the cloud side (or here), then retry. An <strong>error</strong> is the target’s refusal, in its words.
+            Fix it on the cloud side (or here), then retry. An <strong>error</strong> is the target’s refusal. Devices refused for
+            the same reason are one problem.
           </p>
         </div>
       </div>
-      {error && <ErrorNotice error={error} />}
-      <table className="table compact sync-problems" aria-labelledby="sync-problems-title">
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">Target</th>
-            <th scope="col">Problem</th>
-            <th scope="col">This station</th>
-            <th scope="col">Cloud</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {devices.slice(0, 500).map((d) => {
-            const sides = (d.detail && typeof d.detail === 'object' ? d.detail : {}) as Sides;
-            return (
-              <tr key={`${d.target}/${d.device}`}>
-                <th scope="row">{d.device}</th>
-                <td>{d.target}</td>
-                <td>
-                  <span className={`badge ${d.state === 'conflict' ? 'badge-warning' : 'badge-danger'}`}>{d.state === 'conflict' ? 'Conflict' : 'Error'}</span>{' '}
-                  {d.message}
-                  <span className="muted">
-                    {' '}
-                    · {formatCount(d.attempts)} {d.attempts === 1 ? 'attempt' : 'attempts'}, <RelativeTime iso={d.updatedAt} />
-                  </span>
-                </td>
-                <td>{d.state === 'conflict' ? <Side value={sides.local} /> : <span className="muted">—</span>}</td>
-                <td>{d.state === 'conflict' ? <Side value={sides.cloud} /> : <span className="muted">—</span>}</td>
-                <td>
-                  <button type="button" className="btn btn-small" onClick={() => void retry(d)} aria-label={`Retry ${d.device} on ${d.target}`}>
-                    <Icon name="refresh" size={14} />
-                    Retry
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {devices.length > 500 && <p className="muted">and {formatCount(devices.length - 500)} more.</p>}
+      <ul className="sync-problem-list" aria-label="Sync problems">
+        {problems.map((p) => (
+          <ProblemGroup key={`${p.target}/${p.state}/${p.id}`} problem={p} onChanged={onChanged} />
+        ))}
+      </ul>
     </section>
   );
 }

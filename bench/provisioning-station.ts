@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { summarizeLatency } from '../electron/cli/simulate/stats.ts';
+import { ADMIN } from '../electron/station/api/router.ts';
+import { createStation } from '../electron/station/station.ts';
+
+export type StationProtocol = 'http' | 'mqtt' | 'coap';
+
+export interface BenchStation {
+  port(protocol: StationProtocol): number;
+  deviceCount(): number;
+  close(): Promise<void>;
+}
+
+/** A real station as `fieldstation serve` runs it, on a fresh data directory with one allow-create profile. */
+export async function startStation(key: string, secret: string): Promise<BenchStation> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-bench-'));
+  const station = createStation({ dataDir, bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 } });
+  const info = await station.start();
+  const engine = station.engine!;
+  const added = await engine.router.call(
+    'profiles.add',
+    { name: 'bench', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' },
+    ADMIN,
+  );
+  if (!added.ok) throw new Error(`bench profile: ${added.error.message}`);
+  const count = engine.db.prepare('SELECT count(*) FROM devices').pluck();
+  return {
+    port: (protocol) => info.listeners.find((l) => l.name === protocol)!.port,
+    deviceCount: () => (count.get() as number) ?? 0,
+    async close() {
+      await station.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What one durable commit costs on this disk right now (one row, WAL + synchronous=FULL): the floor under every station latency. */
+export function commitLatency(): { p50: number; p99: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldstation-bench-fsync-'));
+  const db = new Database(join(dir, 'probe.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const start = performance.now();
+      db.transaction(() => insert.run('x'.repeat(200)))();
+      times.push(performance.now() - start);
+    }
+    const { p50, p99 } = summarizeLatency(times);
+    return { p50, p99 };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,7 @@
+import type { DeviceApi } from '../device-api/service.ts';
+import type { TransportOptions } from '../provisioning/types.ts';
+
+/** What every device transport is built from: provisioning and first contact, then the device API after it. */
+export interface DeviceTransportOptions extends TransportOptions {
+  deviceApi: DeviceApi;
+}

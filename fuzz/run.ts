@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHealthProbe } from './health-probe.ts';
+import { Rng } from './rng.ts';
+import { checkSentinels } from './sentinel.ts';
+import { type FuzzStation, startFuzzStation } from './station.ts';
+import { adminWithout, adminWithSecret } from './targets/admin.ts';
+import { coap } from './targets/coap.ts';
+import { httpDevice } from './targets/http-device.ts';
+import { mqttDevice, mqttProvision } from './targets/mqtt.ts';
+import type { FuzzInput, Target, Verdict } from './types.ts';
+
+export const allTargets: readonly Target[] = [httpDevice, mqttProvision, mqttDevice, coap, adminWithSecret, adminWithout];
+
+export interface FuzzOptions {
+  seed: number;
+  /** Inputs in all, spread evenly over the targets. */
+  inputs: number;
+  /** Inputs per round; the station is checked after each. */
+  perRound?: number;
+  /** Inputs in flight at once. */
+  concurrency?: number;
+  /** Only these targets (names). */
+  targets?: readonly string[];
+  /** Replays one input: `target:index` as a finding printed it. */
+  replay?: { target: string; index: number };
+  /** /healthz must answer within this, every probe of the run. */
+  healthzLimitMs?: number;
+  /** The station's RSS may grow at most this much from the end of the first pass over every target to the end. */
+  rssGrowthLimitMb?: number;
+  /** ... and never exceed this. */
+  rssPeakLimitMb?: number;
+  log?: (line: string) => void;
+}
+
+export interface Finding {
+  kind: 'crash' | 'hang' | 'internal' | 'wrong' | 'sentinel' | 'healthz' | 'memory';
+  target: string;
+  /** The input's index within its target (replay with --seed S --replay target:index); -1 for whole-station checks. */
+  index: number;
+  summary: string;
+  detail: string;
+  input: string;
+}
+
+export interface TargetTotals {
+  inputs: number;
+  findings: number;
+  classes: Record<string, number>;
+}
+
+export interface FuzzReport {
+  seed: number;
+  inputs: number;
+  rounds: number;
+  durationMs: number;
+  totals: Record<string, TargetTotals>;
+  findings: Finding[];
+  healthz: { probes: number; maxMs: number; p99Ms: number; controlMaxMs: number; overLimit: number; blocked: number; failures: number; limitMs: number };
+  rss: { startMb: number; warmMb: number; peakMb: number; endMb: number; growthLimitMb: number; peakLimitMb: number };
+  sentinels: { checks: number; failures: number; maxMs: number };
+  ok: boolean;
+}
+
+/** Input `index` of a target for a seed: what `--replay target:index` sends. */
+export function describeInput(seed: number, targetName: string, index: number): FuzzInput {
+  const target = allTargets.find((t) => t.name === targetName);
+  if (!target) throw new Error(`no target ${targetName}; targets are ${allTargets.map((t) => t.name).join(', ')}`);
+  return target.generate(new Rng(seed, allTargets.indexOf(target), index));
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const maxFindingsKept = 50;
+
+export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const log = options.log ?? (() => {});
+  const perRound = options.perRound ?? 1000;
+  const concurrency = options.concurrency ?? 16;
+  const healthzLimitMs = options.healthzLimitMs ?? 100;
+  const growthLimitMb = options.rssGrowthLimitMb ?? 64;
+  const peakLimitMb = options.rssPeakLimitMb ?? 400;
+  const targets = allTargets.filter((t) => (options.replay ? t.name === options.replay.target : !options.targets || options.targets.includes(t.name)));
+  if (targets.length === 0) throw new Error(`no such target; targets are ${allTargets.map((t) => t.name).join(', ')}`);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-fuzz-'));
+  const station = await startFuzzStation(dataDir);
+  const probe = await startHealthProbe(station.ctx.ports.ui);
+  const started = performance.now();
+  const findings: Finding[] = [];
+  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {} }]));
+  const next: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]));
+  const rss = { start: station.rss(), warm: 0, peak: 0, end: 0 };
+  rss.peak = rss.start;
+  const rssTimer = setInterval(() => {
+    if (station.alive()) rss.peak = Math.max(rss.peak, station.rss());
+  }, 250);
+  const health = { probes: 0, max: 0, controlMax: 0, over: 0, blocked: 0, failures: 0, all: [] as number[] };
+  const sentinels = { checks: 0, failures: 0, maxMs: 0 };
+  let findingCount = 0;
+  const record = (f: Finding) => {
+    findingCount++;
+    if (f.target in totals) totals[f.target]!.findings++;
+    if (findings.length < maxFindingsKept) findings.push(f);
+    log(`FINDING ${f.kind} ${f.target}#${f.index} (seed ${options.seed}): ${f.summary}\n  ${f.detail}`);
+  };
+  const inputOf = (target: Target, index: number): FuzzInput => describeInput(options.seed, target.name, index);
+
+  let rounds = 0;
+  let crashed = false;
+  try {
+    const total = options.replay ? 1 : options.inputs;
+    for (let done = 0; done < total && !crashed; rounds++) {
+      const target = targets[rounds % targets.length]!;
+      const count = Math.min(perRound, total - done);
+      const first = options.replay ? options.replay.index : next[target.name]!;
+      next[target.name] = first + count;
+      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed);
+      done += count;
+      // Whole-station checks after every round.
+      const taken = probe.take();
+      let slowest = 0;
+      let blocked = 0;
+      for (const { ms, controlMs } of taken.samples) {
+        health.probes++;
+        health.all.push(ms);
+        health.max = Math.max(health.max, ms);
+        health.controlMax = Math.max(health.controlMax, controlMs);
+        slowest = Math.max(slowest, ms);
+        if (ms > healthzLimitMs) health.over++;
+        // Over the limit while a bare server on the same machine answered fast: the station's loop was blocked.
+        if (ms > healthzLimitMs && controlMs < healthzLimitMs / 2) blocked++;
+      }
+      health.blocked += blocked;
+      health.failures += taken.failures.length;
+      if (blocked || taken.failures.length) {
+        record({ kind: 'healthz', target: target.name, index: -1, summary: `round ${rounds}: /healthz over ${healthzLimitMs} ms ${blocked} times while the control answered fast (slowest ${slowest.toFixed(0)} ms), ${taken.failures.length} failed`, detail: taken.failures.slice(0, 3).join('; ') || 'the station event loop was blocked', input: '' });
+      }
+      if (!station.alive()) {
+        crashed = true;
+        break;
+      }
+      const now = station.rss();
+      rss.peak = Math.max(rss.peak, now);
+      if (rounds === targets.length - 1) rss.warm = now;
+      await station.restore();
+      for (const s of await checkSentinels(station.ctx, rounds)) {
+        sentinels.checks++;
+        sentinels.maxMs = Math.max(sentinels.maxMs, s.ms);
+        if (!s.ok) {
+          sentinels.failures++;
+          record({ kind: 'sentinel', target: target.name, index: -1, summary: `after round ${rounds} (${target.name}), a valid ${s.transport} device`, detail: s.detail, input: '' });
+        }
+      }
+      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, RSS ${mb(now)} MB, /healthz max ${slowest.toFixed(1)} ms`);
+    }
+  } finally {
+    clearInterval(rssTimer);
+    await probe.stop();
+    rss.end = station.alive() ? station.rss() : 0;
+    if (crashed) {
+      record({ kind: 'crash', target: '-', index: -1, summary: `the station exited (code ${station.serve.process.exitCode}, signal ${station.serve.process.signalCode})`, detail: station.serve.output().slice(-3000), input: '' });
+    }
+    await station.stop();
+  }
+  if (rss.warm === 0) rss.warm = rss.end;
+  if (rss.end - rss.warm > growthLimitMb * 2 ** 20 || rss.peak > peakLimitMb * 2 ** 20) {
+    record({ kind: 'memory', target: '-', index: -1, summary: `RSS start ${mb(rss.start)} MB, after the first pass ${mb(rss.warm)} MB, peak ${mb(rss.peak)} MB, end ${mb(rss.end)} MB`, detail: `limits: growth ${growthLimitMb} MB after the first pass, peak ${peakLimitMb} MB`, input: '' });
+  }
+  const sorted = health.all.sort((a, b) => a - b);
+  const report: FuzzReport = {
+    seed: options.seed,
+    inputs: Object.values(totals).reduce((s, t) => s + t.inputs, 0),
+    rounds,
+    durationMs: performance.now() - started,
+    totals,
+    findings,
+    healthz: {
+      probes: health.probes,
+      maxMs: health.max,
+      p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+      controlMaxMs: health.controlMax,
+      overLimit: health.over,
+      blocked: health.blocked,
+      failures: health.failures,
+      limitMs: healthzLimitMs,
+    },
+    rss: { startMb: mb(rss.start), warmMb: mb(rss.warm), peakMb: mb(rss.peak), endMb: mb(rss.end), growthLimitMb, peakLimitMb },
+    sentinels,
+    ok: findingCount === 0,
+  };
+  if (report.ok) rmSync(dataDir, { recursive: true, force: true });
+  else log(`the station's data folder is kept for a look: ${dataDir}`);
+  return report;
+}
+
+/** Runs inputs first..first+count-1 of one target, `concurrency` at a time. Returns true if the station died. */
+async function runRound(
+  station: FuzzStation,
+  target: Target,
+  first: number,
+  count: number,
+  concurrency: number,
+  inputOf: (target: Target, index: number) => FuzzInput,
+  totals: { inputs: number; classes: Record<string, number> },
+  record: (f: Finding) => void,
+  seed: number,
+): Promise<boolean> {
+  let cursor = first;
+  const end = first + count;
+  // The last inputs sent: when the station dies, one of these did it.
+  const recent: { index: number; input: FuzzInput }[] = [];
+  let dead = false;
+  async function worker(): Promise<void> {
+    while (cursor < end && !dead) {
+      const index = cursor++;
+      const input = inputOf(target, index);
+      recent.push({ index, input });
+      if (recent.length > concurrency * 2) recent.shift();
+      let verdict: Verdict;
+      try {
+        verdict = await input.run(station.ctx);
+      } catch (err) {
+        verdict = { kind: 'wrong', detail: `the fuzzer's own exchange failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      totals.inputs++;
+      if (!station.alive()) {
+        if (!dead) {
+          dead = true;
+          for (const r of recent) record({ kind: 'crash', target: target.name, index: r.index, summary: `in flight when the station died: ${r.input.summary}`, detail: `replay: npm run fuzz -- --seed ${seed} --replay ${target.name}:${r.index}`, input: r.input.show() });
+        }
+        return;
+      }
+      if (verdict.kind === 'ok') totals.classes[verdict.class] = (totals.classes[verdict.class] ?? 0) + 1;
+      else {
+        // What the station logged last (a stack trace, for an internal error), to start the diagnosis from.
+        const logged = station.serve.output().slice(-1500).trim().split('\n').slice(-12).join('\n    ');
+        record({ kind: verdict.kind, target: target.name, index, summary: input.summary, detail: `${verdict.detail}\n  replay: npm run fuzz -- --seed ${seed} --replay ${target.name}:${index}\n  station log, last lines:\n    ${logged}`, input: input.show() });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return dead;
+}

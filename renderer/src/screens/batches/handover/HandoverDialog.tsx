@@ -1,0 +1,144 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { endpointFor, type HandoverEndpoint } from '../../../../../shared/handover.ts';
+import type { SyncTarget } from '../../../../../shared/sync.ts';
+import { useStation } from '../../../app/station.tsx';
+import { type Explained, explain } from '../../../api/errors.ts';
+import { announce } from '../../../components/Announcer.tsx';
+import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { Modal } from '../../../components/Modal.tsx';
+import { formatCount } from '../../../components/time.tsx';
+
+type Ports = 'mqttPort' | 'httpPort' | 'coapPort';
+const portFields: { key: Ports; label: string }[] = [
+  { key: 'mqttPort', label: 'MQTT port' },
+  { key: 'httpPort', label: 'HTTP port' },
+  { key: 'coapPort', label: 'CoAP port' },
+];
+
+/** Chooses the cloud (a sync target) and where its devices connect, says what will happen, and starts the hand-over. */
+export function HandoverDialog({
+  batch,
+  provisioned,
+  pending,
+  onClose,
+  onStarted,
+}: {
+  batch: string;
+  provisioned: number;
+  pending: number;
+  onClose: () => void;
+  onStarted: () => void;
+}) {
+  const { api } = useStation();
+  const id = useId();
+  const [targets, setTargets] = useState<SyncTarget[] | null>(null);
+  const [target, setTarget] = useState('');
+  const [endpoint, setEndpoint] = useState<HandoverEndpoint | null>(null);
+  const [error, setError] = useState<Explained | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api['sync.targets.list']({}).then(
+      (list) => {
+        setTargets(list);
+        const first = list.find((t) => t.type === 'thingsboard') ?? list[0];
+        if (first) {
+          setTarget(first.name);
+          setEndpoint(endpointFor(first.url));
+        }
+      },
+      (err: unknown) => setError(explain(err)),
+    );
+  }, [api]);
+
+  function choose(t: SyncTarget): void {
+    setTarget(t.name);
+    setEndpoint(endpointFor(t.url));
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!endpoint) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api['handover.start']({ batch, target, endpoint });
+      announce(`Hand-over of ${r.started} devices to ${r.target} started`);
+      onStarted();
+    } catch (err) {
+      setError(explain(err));
+      setBusy(false);
+    }
+  };
+
+  const setPort = (key: Ports, value: string) => setEndpoint((e) => (e ? { ...e, [key]: Number(value) } : e));
+
+  return (
+    <Modal title={`Hand “${batch}” over to the cloud`} onClose={onClose} className="modal-wide" describedBy={`${id}-what`}>
+      <form className="form-stack" onSubmit={submit} noValidate aria-label="Hand over">
+        <p id={`${id}-what`}>
+          {formatCount(provisioned)} provisioned {provisioned === 1 ? 'device is' : 'devices are'} told where they live from now on, each
+          once sync has delivered it to the cloud with the same credentials. They confirm by reporting the profile’s confirmation
+          attribute.
+          {pending > 0 ? ` ${formatCount(pending)} not provisioned yet ${pending === 1 ? 'is' : 'are'} left out.` : ''}
+        </p>
+        {targets && targets.length === 0 && <p className="field-error">There is no sync target yet: add the cloud on the Sync screen first.</p>}
+        {targets && targets.length > 0 && (
+          <div className="field">
+            <label htmlFor={`${id}-target`}>Cloud</label>
+            <select
+              id={`${id}-target`}
+              value={target}
+              onChange={(e) => {
+                const t = targets.find((x) => x.name === e.target.value);
+                if (t) choose(t);
+              }}
+            >
+              {targets.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.name} ({t.url})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {endpoint && (
+          <fieldset className="field handover-endpoint">
+            <legend>Where devices connect</legend>
+            <div className="field">
+              <label htmlFor={`${id}-host`}>Host</label>
+              <input id={`${id}-host`} value={endpoint.host} onChange={(e) => setEndpoint({ ...endpoint, host: e.target.value })} autoComplete="off" />
+            </div>
+            {portFields.map((f) => (
+              <div className="field" key={f.key}>
+                <label htmlFor={`${id}-${f.key}`}>{f.label}</label>
+                <input
+                  id={`${id}-${f.key}`}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={65535}
+                  value={endpoint[f.key]}
+                  onChange={(e) => setPort(f.key, e.target.value)}
+                />
+              </div>
+            ))}
+            <label className="check">
+              <input type="checkbox" checked={endpoint.tls} onChange={(e) => setEndpoint({ ...endpoint, tls: e.target.checked })} />
+              TLS
+            </label>
+          </fieldset>
+        )}
+        {error && <ErrorNotice error={error} />}
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !endpoint || target === ''}>
+            {busy ? 'Starting…' : `Hand over ${formatCount(provisioned)} ${provisioned === 1 ? 'device' : 'devices'}`}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
