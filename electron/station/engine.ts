@@ -9,7 +9,7 @@ import { tlsHandlers } from './api/handlers/tls.ts';
 import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
-import { prepareDataDir } from './data-dir.ts';
+import { prepareDataDir, protectDatabaseFile } from './data-dir.ts';
 import { createAttributeAuthoring } from './device-api/authoring.ts';
 import { createDeviceApi, type DeviceApi } from './device-api/service.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
@@ -77,7 +77,9 @@ export interface EngineOptions {
 
 export function openEngine(options: EngineOptions): Engine {
   const dataDir = prepareDataDir(options.dataDir);
-  const db = openDatabase(join(dataDir, 'station.db'));
+  const dbFile = join(dataDir, 'station.db');
+  protectDatabaseFile(dbFile);
+  const db = openDatabase(dbFile);
   const bus = createEventBus();
   const runtime: Runtime = { startedAt: null, listeners: [], control: null };
   const log = options.log ?? (() => {});

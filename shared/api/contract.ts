@@ -10,6 +10,7 @@ import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '..
 import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
   BundleExport,
+  BundleExportParams,
   BundleImportParams,
   BundleImportResult,
   SyncDevice,
@@ -199,7 +200,7 @@ export const adminApi = {
   'sync.retry': method({ params: SyncRetry, result: z.object({ retried: z.number().int() }), action: 'RunSync' }),
   /** A signed bundle of devices with credentials (`export`); it carries every credential, hence ManageSyncTargets. */
   'sync.bundle.export': method({
-    params: z.object({ batch: z.string().optional() }),
+    params: BundleExportParams,
     result: BundleExport,
     action: 'ManageSyncTargets',
   }),
