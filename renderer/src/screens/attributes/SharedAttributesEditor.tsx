@@ -18,7 +18,19 @@ const levelWords: Record<AttributeLevel, string> = {
  * The shared attributes authored at one level (a profile, a batch or one device): add, change and remove them, then
  * save; devices receive the merged values (device beats batch beats profile). Re-read when anyone changes attributes.
  */
-export function SharedAttributesEditor({ level, name, title = 'Shared attributes' }: { level: AttributeLevel; name: string; title?: string }) {
+export function SharedAttributesEditor({
+  level,
+  name,
+  title = 'Shared attributes',
+  headingLevel = 2,
+}: {
+  level: AttributeLevel;
+  name: string;
+  title?: string;
+  /** Where it sits in the page's outline: a card on a screen (2), a part of the drawer's Attributes section (4). */
+  headingLevel?: 2 | 3 | 4;
+}) {
+  const Heading = `h${headingLevel}` as const;
   const { api, hub } = useStation();
   const id = useId();
   const [authored, query] = useLiveQuery(
@@ -108,9 +120,9 @@ export function SharedAttributesEditor({ level, name, title = 'Shared attributes
     <form className="card attributes-editor" onSubmit={save} noValidate aria-labelledby={`${id}-title`} data-attributes-level={level}>
       <div className="card-header">
         <div>
-          <h2 id={`${id}-title`} className="card-title">
+          <Heading id={`${id}-title`} className="card-title">
             {title}
-          </h2>
+          </Heading>
           <p className="card-subtitle">
             Sent to {levelWords[level]}. A value is read as JSON when it parses (numbers, true/false, objects), else as text.
           </p>

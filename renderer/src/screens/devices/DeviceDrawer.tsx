@@ -257,7 +257,7 @@ export function DeviceDrawer({
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title">Attributes</h3>
               <DeviceAttributes device={detail.name} profile={detail.profile} batch={detail.batch} />
-              <SharedAttributesEditor level="device" name={detail.name} title="This device’s own shared attributes" />
+              <SharedAttributesEditor level="device" name={detail.name} title="This device’s own shared attributes" headingLevel={4} />
             </section>
 
             <section aria-labelledby="rpc-title" className="drawer-section">
