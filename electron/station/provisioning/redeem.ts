@@ -44,7 +44,9 @@ export function createTokenRedeemer(
     VALUES (?, ?, ?, ?, ?)`);
   const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
   const consume = db.prepare('UPDATE onboarding_tokens SET uses = uses + 1, failed_attempts = 0 WHERE id = ?');
-  const recordRedemption = db.prepare('INSERT INTO token_redemptions (token_id, device_id, at) VALUES (?, ?, ?)');
+  // One row per token and device, its latest time: a device redeems its token again after a reset or "one more".
+  const recordRedemption = db.prepare(`INSERT INTO token_redemptions (token_id, device_id, at) VALUES (?, ?, ?)
+    ON CONFLICT (token_id, device_id) DO UPDATE SET at = excluded.at`);
   const wrongSecret = db.prepare('UPDATE onboarding_tokens SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts, lock_count');
   const lock = db.prepare('UPDATE onboarding_tokens SET locked_until = ?, lock_count = lock_count + 1, failed_attempts = 0 WHERE id = ?');
   const setAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (?, 'server', ?, ?, ?)
