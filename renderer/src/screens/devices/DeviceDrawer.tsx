@@ -10,6 +10,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { formatClock, formatDateTime, RelativeTime } from '../../components/time.tsx';
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
+import { RecoverActions } from './RecoverActions.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
@@ -250,6 +251,7 @@ export function DeviceDrawer({
               </h3>
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
+            <RecoverActions device={detail} onChanged={load} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title">Attributes</h3>
