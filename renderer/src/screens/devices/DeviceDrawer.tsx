@@ -14,11 +14,19 @@ import { SharedAttributesEditor } from '../attributes/SharedAttributesEditor.tsx
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
 import { LatestTelemetry } from './LatestTelemetry.tsx';
+import { RecoverActions } from './RecoverActions.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
 
-const eventTitles: Record<string, string> = { 'device.added': 'Added', 'device.installed': 'Installed' };
+const eventTitles: Record<string, string> = {
+  'device.added': 'Added',
+  'device.installed': 'Installed',
+  'device.reset': 'Reset to pending',
+  'tokens.allowed-more': 'One more redemption',
+  handover: 'Hand-over',
+  rpc: 'Command',
+};
 
 const protectionLabel = { derived: 'Secret on the label', pin: 'PIN', password: 'Password' } as const;
 
@@ -253,6 +261,7 @@ export function DeviceDrawer({
               </h3>
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
+            <RecoverActions device={detail} onChanged={load} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title">Attributes</h3>
