@@ -55,7 +55,8 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'attributes.authored': (rng) => ({ level: rng.pick(['profile', 'batch', 'device']), name: rng.pick([f.profile, f.batch, f.device]) }),
   'rpc.send': (rng) => ({ device: f.device, method: 'blink', params: { n: rng.int(3) }, timeoutMs: rng.range(1, 200) }),
   'devices.markInstalled': () => ({ name: f.device, note: 'rack 3' }),
-  'devices.reset': (rng) => ({ name: f.device, keepCredentials: rng.chance(0.5) }),
+  // Never the sentinel device: dropping its credentials would make the fuzzer's own valid telemetry fail.
+  'devices.reset': (rng) => ({ name: `fz-d-${n(rng)}`, keepCredentials: rng.chance(0.5) }),
   'provisioning.summary': () => ({ since: '2020-01-01T00:00:00Z' }),
   'provisioning.attempts': (rng) => ({ limit: rng.range(1, 100) }),
   'sync.targets.list': () => ({}),

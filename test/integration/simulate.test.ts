@@ -70,18 +70,24 @@ describe('fieldstation simulate', () => {
     // Progress went to stderr, so stdout stayed one JSON document.
     expect(stderr).toContain(`provisioning over ${protocol}: ${devices}/${devices} (100%)`);
 
-    const stored = await devicesNamed(prefix);
-    expect(stored).toHaveLength(devices);
-    // Each was heard from; an MQTT device that hung up after its message is offline again (presence.ts).
+    // Each was heard from; an MQTT device that hung up after its message ends offline (presence.ts records the
+    // session's end a moment after the simulator has exited).
     const heard = protocol === 'mqtt' ? 'offline' : 'online';
-    expect(stored.filter((d) => d.state === heard && d.provisionedVia === protocol && d.lastSeenAt !== null)).toHaveLength(devices);
+    await expect
+      .poll(async () => (await devicesNamed(prefix)).filter((d) => d.state === heard && d.provisionedVia === protocol && d.lastSeenAt !== null).length, {
+        timeout: 5000,
+        interval: 50,
+      })
+      .toBe(devices);
   });
 
   it('MQTT_BASIC devices log in with the credentials they asked for; X.509 devices provision over CoAP', async () => {
     const basic = await simulate('mqtt', ['--secret', secret, '--devices', '10', '--credentials', 'mqtt-basic', '--telemetry', '--name-prefix', 'basic']);
     expect(basic.status).toBe(0);
     expect(basic.summary).toMatchObject({ succeeded: 10, telemetry: { acknowledged: 10 } });
-    expect((await devicesNamed('basic')).map((d) => [d.credentialsType, d.state])).toEqual(Array(10).fill(['MQTT_BASIC', 'offline']));
+    await expect
+      .poll(async () => (await devicesNamed('basic')).map((d) => [d.credentialsType, d.state]), { timeout: 5000, interval: 50 })
+      .toEqual(Array(10).fill(['MQTT_BASIC', 'offline']));
 
     const x509 = await simulate('coap', ['--secret', secret, '--devices', '5', '--credentials', 'x509', '--name-prefix', 'cert']);
     expect(x509.status).toBe(0);
