@@ -79,7 +79,7 @@ export function openEngine(options: EngineOptions): Engine {
   const dataDir = prepareDataDir(options.dataDir);
   const db = openDatabase(join(dataDir, 'station.db'));
   const bus = createEventBus();
-  const runtime: Runtime = { startedAt: null, listeners: [], control: null };
+  const runtime: Runtime = { startedAt: null, listeners: [], control: null, limits: null };
   const log = options.log ?? (() => {});
   const deps: EngineDeps = { db, bus, runtime, dataDir, log };
   let masterKey: Buffer;
