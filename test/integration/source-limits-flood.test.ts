@@ -72,9 +72,14 @@ describe('a connection flood from one address', () => {
   it("does not stop another address's devices from provisioning over HTTP and MQTT; the refusals are counted", { timeout: 180_000 }, async () => {
     // The devices start once both floods are under way (their first batch went through), and run alongside them.
     let started = 0;
-    let underWay!: () => void;
-    const bothStarted = new Promise<void>((resolve) => (underWay = resolve));
-    const first = () => void (++started === 2 && underWay());
+    let underWay = () => {};
+    const bothStarted = new Promise<void>((resolve) => {
+      underWay = resolve;
+    });
+    const first = () => {
+      started++;
+      if (started === 2) underWay();
+    };
     const progress = () => {
       let seen = false;
       return () => {

@@ -5,7 +5,12 @@ import { createSourceLimits } from '../../electron/station/net/source-limits.ts'
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
 }
 
 describe('source limits', () => {
