@@ -22,7 +22,7 @@ await Promise.all([
   esbuild({
     ...node,
     format: 'esm',
-    entryPoints: { cli: 'electron/cli/main.ts', bench: 'bench/index.ts', fuzz: 'fuzz/index.ts' },
+    entryPoints: { cli: 'electron/cli/main.ts', bench: 'bench/index.ts', fuzz: 'fuzz/index.ts', soak: 'soak/index.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
   }),

@@ -60,3 +60,15 @@ export const RpcResult = z.object({
   response: z.unknown(),
 });
 export type RpcResult = z.infer<typeof RpcResult>;
+
+/**
+ * A value typed by a technician (CLI `KEY=VALUE`, the UI's attribute editor): JSON when it parses (numbers, booleans,
+ * objects, null), else the text as a string.
+ */
+export function parseAttributeValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

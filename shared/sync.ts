@@ -175,23 +175,42 @@ export const SyncProgress = z.object({
 });
 export type SyncProgress = z.infer<typeof SyncProgress>;
 
+/** Whom a bundle is encrypted to: a passphrase (scrypt) or an X25519 public key, PEM or base64 (sync/bundle-seal.ts). */
+export const BundleEncryption = z.union([
+  z.object({ passphrase: z.string().min(1) }).strict(),
+  z.object({ recipient: z.string().min(1) }).strict(),
+]);
+
+export const BundleExportParams = z.object({
+  batch: z.string().optional(),
+  /** Absent: the signed bundle in clear (it holds every device's credentials). */
+  encryptTo: BundleEncryption.optional(),
+});
+
 /** A signed file bundle of devices with credentials, for sites that never get online (see sync/bundle.ts). */
 export const BundleExport = z.object({
-  /** The bundle file's text (JSON); it holds device credentials in clear. */
+  /** The bundle file's text (JSON): encrypted when asked, else it holds device credentials in clear. */
   text: z.string(),
   devices: z.number().int(),
   /** Of the station's bundle-signing key: give it to whoever imports the bundle, to check it. */
   fingerprint: z.string(),
+  encryption: z.enum(['none', 'passphrase', 'recipient']),
 });
 
 export const BundleImportParams = z.object({
   text: z.string().min(1),
   /** Refuse the bundle unless it is signed by the key with this fingerprint. */
   fingerprint: z.string().optional(),
+  /** For a bundle encrypted with a passphrase. */
+  passphrase: z.string().optional(),
+  /** For a bundle encrypted to a recipient key: that key's X25519 private key, PEM or base64. */
+  identity: z.string().optional(),
 });
 
 export const BundleImportResult = z.object({
   fingerprint: z.string(),
+  /** How the file was protected at rest. */
+  encryption: z.enum(['none', 'passphrase', 'recipient']),
   createdAt: z.string(),
   imported: z.number().int(),
   present: z.number().int(),

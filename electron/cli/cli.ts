@@ -18,9 +18,10 @@ import { serve } from './commands/serve.ts';
 import { simulate } from './commands/simulate.ts';
 import { sync } from './commands/sync.ts';
 import { tokens } from './commands/tokens.ts';
+import { uiUrl } from './commands/ui-url.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca, 'ui-url': uiUrl };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,6 +34,25 @@ export function prepareDataDir(dir: string): string {
     throw new DataDirError(path, reasons[code] ?? (err as Error).message);
   }
   return path;
+}
+
+/**
+ * The database holds every device's credentials: user-only, like the master key. SQLite creates a new database file
+ * 0644 (SQLITE_DEFAULT_FILE_PERMISSIONS, less the umask) and gives its -wal and -shm files the database file's mode
+ * (os_unix.c, findCreateFileMode), so creating the file 0600 first protects all three; files left looser by an
+ * older version are tightened (they are ours: created by the station in its own data directory).
+ */
+export function protectDatabaseFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = statSync(path).mode;
+    } catch {
+      continue; // no -wal/-shm yet: SQLite will create them with the database's mode
+    }
+    if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o700);
+  }
 }
 
 /** Where a station keeps its data when no --data is given: the OS's conventional per-user place. */

@@ -3,13 +3,14 @@ import { type ApiTokens, createApiTokens } from './api/api-tokens.ts';
 import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
+import { recoveryHandlers } from './api/handlers/recovery.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { tlsHandlers } from './api/handlers/tls.ts';
 import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
-import { prepareDataDir } from './data-dir.ts';
+import { prepareDataDir, protectDatabaseFile } from './data-dir.ts';
 import { createAttributeAuthoring } from './device-api/authoring.ts';
 import { createDeviceApi, type DeviceApi } from './device-api/service.ts';
 import { createEventBus, type EventBus } from './event-bus.ts';
@@ -23,6 +24,7 @@ import { createDevices } from './provisioning/devices.ts';
 import { createDeviceImport } from './provisioning/import-devices.ts';
 import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
+import { createRecovery } from './provisioning/recovery.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { Presence } from './provisioning/presence.ts';
@@ -77,7 +79,9 @@ export interface EngineOptions {
 
 export function openEngine(options: EngineOptions): Engine {
   const dataDir = prepareDataDir(options.dataDir);
-  const db = openDatabase(join(dataDir, 'station.db'));
+  const dbFile = join(dataDir, 'station.db');
+  protectDatabaseFile(dbFile);
+  const db = openDatabase(dbFile);
   const bus = createEventBus();
   const runtime: Runtime = { startedAt: null, listeners: [], control: null, limits: null };
   const log = options.log ?? (() => {});
@@ -125,6 +129,7 @@ export function openEngine(options: EngineOptions): Engine {
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
+    ...recoveryHandlers({ recovery: createRecovery(db, reader, audit), bus }),
     ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;

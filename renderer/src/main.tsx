@@ -12,6 +12,7 @@ import './styles/devices.css';
 import './styles/profiles.css';
 import './styles/batches.css';
 import './styles/labels.css';
+import './styles/attributes.css';
 
 applyTheme();
 

@@ -10,6 +10,7 @@ import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '..
 import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
   BundleExport,
+  BundleExportParams,
   BundleImportParams,
   BundleImportResult,
   SyncDevice,
@@ -96,6 +97,12 @@ export const adminApi = {
   'tokens.revoke': method({ params: TokenRevoke, result: z.object({ revoked: z.number().int() }), action: 'ManageToken' }),
   /** Revokes a token and issues a replacement with the same settings (lost or damaged label). */
   'tokens.reissue': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'ManageToken' }),
+  /** One more redemption (or `uses` more) for a token that is used up; its own device gets the same credentials again. */
+  'tokens.allowMore': method({
+    params: z.object({ id: z.number().int(), uses: z.number().int().min(1).max(10_000).default(1) }),
+    result: z.object({ id: z.number().int(), maxUses: z.number().int(), uses: z.number().int() }),
+    action: 'ManageToken',
+  }),
   /** A token's printable form again (key, derived secret, payload) for reprinting its label. */
   'tokens.printable': method({ params: z.object({ id: z.number().int() }), result: IssuedToken, action: 'PrintLabels' }),
 
@@ -132,6 +139,16 @@ export const adminApi = {
   'devices.markInstalled': method({
     params: z.object({ name: z.string(), note: z.string().max(500).default('') }),
     result: Device,
+    action: 'ManageDevice',
+  }),
+  /**
+   * A stuck device (its provisioning answer was lost, its retry refused) back to pending, audited: the tokens that
+   * onboarded it get that use back. Credentials are kept unless `keepCredentials` is false (its next provisioning
+   * then takes the ones it sends).
+   */
+  'devices.reset': method({
+    params: z.object({ name: z.string(), keepCredentials: z.boolean().default(true) }),
+    result: z.object({ device: Device, tokensFreed: z.array(z.number().int()) }),
     action: 'ManageDevice',
   }),
   /**
@@ -199,7 +216,7 @@ export const adminApi = {
   'sync.retry': method({ params: SyncRetry, result: z.object({ retried: z.number().int() }), action: 'RunSync' }),
   /** A signed bundle of devices with credentials (`export`); it carries every credential, hence ManageSyncTargets. */
   'sync.bundle.export': method({
-    params: z.object({ batch: z.string().optional() }),
+    params: BundleExportParams,
     result: BundleExport,
     action: 'ManageSyncTargets',
   }),

@@ -238,9 +238,9 @@ describe('batch screens: import, tokens, labels, scanner, listeners', () => {
 
   it('switches a listener off and on, and shows an endpoint as a QR code', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Server', exact: true }).click();
-    const http = page.getByRole('switch', { name: 'HTTP' });
+    const http = page.getByRole('switch', { name: 'HTTP', exact: true });
     await until(() => http.getAttribute('aria-checked'), 'true');
-    await until(() => page.getByRole('switch', { name: 'CoAP' }).getAttribute('aria-checked'), 'false');
+    await until(() => page.getByRole('switch', { name: 'CoAP', exact: true }).getAttribute('aria-checked'), 'false');
     await until(() => page.getByRole('combobox', { name: 'Devices reach the station on' }).inputValue(), '127.0.0.1');
     const endpoint = page.getByRole('list', { name: 'Provisioning endpoints' }).locator('[data-endpoint="http"]');
     await endpoint.getByRole('button', { name: /as a QR code/ }).click();

@@ -219,7 +219,7 @@ describe('the technician story, through the UI alone', () => {
       ['mqtt', 'MQTT broker'],
       ['coap', 'CoAP'],
     ] as const) {
-      const toggle = page.getByRole('switch', { name: title });
+      const toggle = page.getByRole('switch', { name: title, exact: true });
       await until(() => toggle.getAttribute('aria-checked'), 'false');
       await toggle.click();
       await until(() => toggle.getAttribute('aria-checked'), 'true');
@@ -365,7 +365,7 @@ describe('the technician story, through the UI alone', () => {
     await add.getByRole('textbox', { name: 'User name' }).fill('tenant@thingsboard.org');
     await add.getByLabel('Password').fill('tenant');
     await add.getByRole('button', { name: 'Add target' }).click();
-    await visible(page.getByRole('listitem', { name: 'Sync target cloud' }));
+    await visible(page.getByRole('listitem', { name: 'Sync target cloud', exact: true }));
 
     await nav('Batches');
     await page.getByRole('link', { name: batch, exact: true }).click();

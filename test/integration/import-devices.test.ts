@@ -22,7 +22,7 @@ describe('device import into the station', () => {
     const d = await t.call('devices.get', { name: 'meter-2' });
     expect(d).toMatchObject({ batch: 'site-a', serial: 'S;2', mac: 'AA:BB:CC:DD:EE:02', state: 'pending', credentialsType: 'ACCESS_TOKEN' });
     expect(d.attributes.server).toEqual({ Floor: '4\nnorth' });
-    expect((await t.call('batches.get', { batch: 'site-a' })).counts).toEqual({ total: 2, pending: 2, provisioned: 0, online: 0 });
+    expect((await t.call('batches.get', { batch: 'site-a' })).counts).toEqual({ total: 2, pending: 2, provisioned: 0, online: 0, offline: 0, handedOver: 0 });
   });
 
   it('re-importing the same file is idempotent; a changed row is an update', async () => {

@@ -8,7 +8,7 @@ import { openTestEngine, type TestEngine } from './engine.ts';
 
 export const provisionKey = 'testProvisionKey';
 export const provisionSecret = 'testProvisionSecret';
-const pahoScript = fileURLToPath(new URL('./paho_client.py', import.meta.url));
+export const pahoScript = fileURLToPath(new URL('./paho_client.py', import.meta.url));
 
 export interface MqttStation {
   t: TestEngine;

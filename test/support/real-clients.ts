@@ -12,9 +12,13 @@ interface Run {
   stderr: string;
 }
 
-function run(command: string, args: string[], input: string | Buffer | undefined, killAfterMs: number): Promise<Run> {
+/** A network namespace to run the client in (`ip netns exec NS …`), as a device on another host of the LAN. */
+export type InNamespace = { netns?: string };
+
+function run(command: string, args: string[], input: string | Buffer | undefined, killAfterMs: number, netns?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [cmd, argv] = netns === undefined ? [command, args] : ['ip', ['netns', 'exec', netns, command, ...args]];
+    const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -49,7 +53,7 @@ const marker = '\n--curl-write-out--';
 /** `curl -X METHOD [--data-binary @-] URL`, as a device's HTTP stack would send it (content-type application/json). */
 export async function curl(
   url: string,
-  options: { method?: string; body?: string | Buffer; headers?: Record<string, string>; timeoutSec?: number } = {},
+  options: { method?: string; body?: string | Buffer; headers?: Record<string, string>; timeoutSec?: number } & InNamespace = {},
 ): Promise<CurlReply> {
   const timeoutSec = options.timeoutSec ?? 10;
   const args = ['-sS', '--max-time', String(timeoutSec), '-X', options.method ?? 'POST'];
@@ -57,7 +61,7 @@ export async function curl(
   // `Name:` with no value makes curl drop a header it would add itself (e.g. Expect).
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', value === '' ? `${name}:` : `${name}: ${value}`);
   args.push('--write-out', `${marker}%{http_code} %{content_type}`, url);
-  const r = await run('curl', args, options.body, (timeoutSec + 5) * 1000);
+  const r = await run('curl', args, options.body, (timeoutSec + 5) * 1000, options.netns);
   const at = r.stdout.lastIndexOf(marker);
   if (at === -1) throw new Error(`curl produced no status (exit ${r.code}): ${r.stderr}`);
   const [status, contentType = ''] = r.stdout.slice(at + marker.length).split(' ');
@@ -82,20 +86,22 @@ export interface CoapClientReply {
  */
 export async function coapClient(
   uri: string,
-  options: { method?: string; payload?: string | Buffer; timeoutSec?: number } = {},
+  options: { method?: string; payload?: string | Buffer; timeoutSec?: number; observe?: boolean } & InNamespace = {},
 ): Promise<CoapClientReply> {
   const timeoutSec = options.timeoutSec ?? 5;
   const dir = mkdtempSync(join(tmpdir(), 'coap-client-'));
   const outFile = join(dir, 'payload');
   try {
     const args = ['-v', '6', '-B', String(timeoutSec), '-m', options.method ?? 'post', '-o', outFile];
+    // -s: the Observe option (subscribe) on the request, for as long as the wait lasts.
+    if (options.observe === true) args.push('-s', String(timeoutSec));
     if (options.payload !== undefined) {
       const inFile = join(dir, 'request');
       writeFileSync(inFile, options.payload);
       args.push('-f', inFile);
     }
     args.push(uri);
-    const r = await run('coap-client-notls', args, undefined, (timeoutSec + 5) * 1000);
+    const r = await run('coap-client-notls', args, undefined, (timeoutSec + 5) * 1000, options.netns);
     const log = `${r.stdout}\n${r.stderr}`;
     // The request is printed with its method name (c:POST), replies with a code; 0.00 is an empty ACK and 2.31 asks
     // for the next block of a blockwise request: neither is the answer.

@@ -23,6 +23,8 @@ export interface ServeOptions {
   args?: readonly string[];
   /** Added to the environment (e.g. `FIELDSTATION_UI_SECRET`). */
   env?: Record<string, string>;
+  /** Runs the station through this command, e.g. `['ip', 'netns', 'exec', NS]` (which execs it: same pid). */
+  prefix?: readonly string[];
   /** How long to wait for the UI line; default 20 s. */
   readyTimeoutMs?: number;
 }
@@ -80,7 +82,8 @@ export function startServe(options: ServeOptions): Promise<ServeProcess> {
     port(options.mqttsPort),
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, {
+  const [command, ...argv] = [...(options.prefix ?? []), process.execPath, ...args];
+  const child = spawn(command!, argv, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-import type { AttributeLevel } from '../../../shared/attributes.ts';
+import { type AttributeLevel, parseAttributeValue } from '../../../shared/attributes.ts';
 import { type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
 import { printJson, withEngine } from '../engine-call.ts';
 import { callStation, servingStation } from '../station-call.ts';
@@ -11,14 +11,7 @@ export function parseAssignments(items: string[]): Record<string, unknown> {
   for (const item of items) {
     const at = item.indexOf('=');
     if (at <= 0) throw new UsageError(`'${item}' is not KEY=VALUE`);
-    const text = item.slice(at + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    values[item.slice(0, at)] = value;
+    values[item.slice(0, at)] = parseAttributeValue(item.slice(at + 1));
   }
   return values;
 }

@@ -33,7 +33,27 @@ const add: Command = {
     }),
 };
 
-export const device = group('device', 'manage single devices', { add });
+const reset: Command = {
+  summary: 'put a stuck device back to pending (its answer was lost): its tokens get their use back; credentials kept unless --drop-credentials',
+  usage: 'fieldstation device reset --name NAME [--drop-credentials] [--json]',
+  options: { ...dataOption, name: { type: 'string' }, 'drop-credentials': { type: 'boolean' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const keepCredentials = args.values['drop-credentials'] !== true;
+      const result = await call('devices.reset', { name: requiredOption(args, 'name'), keepCredentials });
+      if (args.values.json) printJson(result);
+      else {
+        const freed = result.tokensFreed.length;
+        console.log(
+          `device '${result.device.name}' is pending again (credentials ${keepCredentials ? 'kept' : 'dropped'}); ` +
+            `${freed} token${freed === 1 ? '' : 's'} usable again`,
+        );
+      }
+      return 0;
+    }),
+};
+
+export const device = group('device', 'manage single devices', { add, reset });
 
 export const devices: Command = {
   summary: 'list devices with their state',

@@ -89,4 +89,29 @@ const reissue: Command = {
     }),
 };
 
-export const tokens = group('tokens', 'issue, list, revoke and reissue onboarding tokens', { issue, list, revoke, reissue });
+const allowMore: Command = {
+  summary: "allow a used-up token one more redemption (or --uses N more): its device's retry gets the same credentials",
+  usage: 'fieldstation tokens allow-more --id ID [--uses N] [--json]',
+  options: { ...dataOption, id: { type: 'string' }, uses: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const idText = requiredOption(args, 'id');
+      const id = Number(idText);
+      if (!Number.isInteger(id)) throw new UsageError(`--id must be a token id, not '${idText}'`);
+      const usesText = stringOption(args, 'uses') ?? '1';
+      const uses = Number(usesText);
+      if (!Number.isInteger(uses) || uses < 1) throw new UsageError(`--uses must be a whole number of at least 1, not '${usesText}'`);
+      const result = await call('tokens.allowMore', { id, uses });
+      if (args.values.json) printJson(result);
+      else console.log(`token ${result.id}: ${result.uses} of ${result.maxUses} uses taken`);
+      return 0;
+    }),
+};
+
+export const tokens = group('tokens', 'issue, list, revoke, reissue onboarding tokens, or allow one more use', {
+  issue,
+  list,
+  revoke,
+  reissue,
+  'allow-more': allowMore,
+});

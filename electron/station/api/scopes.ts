@@ -6,7 +6,7 @@ type Scoped = Extract<Principal, { kind: 'api-token' }>;
 type Item = Record<string, unknown>;
 
 /** Methods whose `name` param is a device name (others use `name` for profiles, targets...); `device` always is. */
-const deviceNameMethods = new Set(['devices.get', 'devices.events', 'devices.markInstalled']);
+const deviceNameMethods = new Set(['devices.get', 'devices.events', 'devices.markInstalled', 'devices.reset']);
 
 /**
  * Batch and profile limits of scoped API tokens. Params naming a batch, profile or device outside the token's

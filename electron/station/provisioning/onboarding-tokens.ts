@@ -187,10 +187,10 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
         if (!old) throw new ApiError('not_found', `no token with id ${id}`);
         const now = Date.now();
         if (old.device_id !== null && (deviceStateById.get(old.device_id) as string | undefined) !== 'pending') {
-          throw new ApiError('conflict', 'device already onboarded');
+          throw new ApiError('conflict', 'device already onboarded; reset it to pending first');
         }
-        const remaining = old.max_uses - old.uses;
-        if (remaining < 1) throw new ApiError('conflict', 'this token is used up; issue a new one instead');
+        // A used-up token (its device reset, or a group label spent) is replaced by one good for one redemption.
+        const remaining = Math.max(old.max_uses - old.uses, 1);
         revokeOne.run(now, id);
         const key = newTokenKey();
         const newId = Number(

@@ -16,6 +16,8 @@ export interface Redemption {
   tokenLocked: boolean;
 }
 
+type OwnDevice = { id: number; name: string; state: string; type: StoredCredentials['type'] | null; value: string | null };
+
 export const maxWrongSecrets = 5;
 const baseLockMs = 60_000;
 const maxLockMs = 24 * 3_600_000;
@@ -32,12 +34,19 @@ export function createTokenRedeemer(
   const device = db.prepare(`SELECT d.id, d.name, d.state, c.type, c.value FROM devices d
     LEFT JOIN credentials c ON c.device_id = d.id WHERE d.id = ?`);
   const nameTaken = db.prepare('SELECT 1 FROM devices WHERE name = ?').pluck();
+  // The device of this name that this group token onboarded before (a retry after a lost answer, or a reset).
+  const redeemedByName = db.prepare(`SELECT d.id, d.name, d.state, c.type, c.value FROM devices d
+    LEFT JOIN credentials c ON c.device_id = d.id
+    WHERE d.name = ? AND EXISTS (SELECT 1 FROM token_redemptions r WHERE r.token_id = ? AND r.device_id = d.id)`);
+  const reprovisionOf = db.prepare('SELECT reprovision FROM profiles WHERE id = ?').pluck();
   const credentialsTaken = db.prepare('SELECT 1 FROM credentials WHERE credentials_id = ?').pluck();
   const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, batch_id, is_gateway, created_at)
     VALUES (?, ?, ?, ?, ?)`);
   const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
   const consume = db.prepare('UPDATE onboarding_tokens SET uses = uses + 1, failed_attempts = 0 WHERE id = ?');
-  const recordRedemption = db.prepare('INSERT INTO token_redemptions (token_id, device_id, at) VALUES (?, ?, ?)');
+  // One row per token and device, its latest time: a device redeems its token again after a reset or "one more".
+  const recordRedemption = db.prepare(`INSERT INTO token_redemptions (token_id, device_id, at) VALUES (?, ?, ?)
+    ON CONFLICT (token_id, device_id) DO UPDATE SET at = excluded.at`);
   const wrongSecret = db.prepare('UPDATE onboarding_tokens SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts, lock_count');
   const lock = db.prepare('UPDATE onboarding_tokens SET locked_until = ?, lock_count = lock_count + 1, failed_attempts = 0 WHERE id = ?');
   const setAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (?, 'server', ?, ?, ?)
@@ -80,30 +89,53 @@ export function createTokenRedeemer(
       }
       const state = tokenState(token, now);
       if (state === 'revoked') return out(failure, 'onboarding token revoked');
-      if (state === 'used') return out(failure, 'onboarding token used up');
       if (state === 'expired') return out(failure, 'onboarding token expired');
 
+      // The token's own device: the one it is bound to, or the one of the requested name it created before.
+      const given = request.deviceName?.trim();
+      let own: OwnDevice | undefined;
       if (token.device_id !== null) {
-        const bound = device.get(token.device_id) as { id: number; name: string; state: string; type: StoredCredentials['type'] | null; value: string | null } | undefined;
-        if (!bound) return out(failure, 'the device of this token was removed');
-        if (bound.state !== 'pending') return out(failure, 'device already onboarded', bound.id, bound.name);
-        let credentials = bound.type && bound.value ? { type: bound.type, value: bound.value } : null;
+        own = device.get(token.device_id) as OwnDevice | undefined;
+        if (!own) return out(failure, 'the device of this token was removed');
+      } else if (given) {
+        own = redeemedByName.get(given, token.id) as OwnDevice | undefined;
+      }
+
+      if (own && own.state !== 'pending' && own.type && own.value) {
+        const same = { type: own.type, value: own.value };
+        // The profile's "give the same credentials again" covers its tokens too: a device whose answer was lost
+        // (Wi-Fi dropped before it subscribed) asks again with its label and gets what it was given, using no use.
+        if (reprovisionOf.get(token.profile_id) === 'reissue-same') {
+          return out(success(same), 'already provisioned: same credentials reissued', own.id, own.name);
+        }
+        // A use the technician allowed again ("allow one more redemption") answers the same credentials once more.
+        if (state !== 'used') {
+          consume.run(token.id);
+          recordRedemption.run(token.id, own.id, now);
+          return { ...out(success(same), 'onboarding token redeemed again: same credentials', own.id, own.name), changed: true };
+        }
+      }
+      if (state === 'used') return out(failure, 'onboarding token used up', own?.id ?? null, own?.name ?? null);
+      if (own && own.state !== 'pending') return out(failure, 'device already onboarded', own.id, own.name);
+
+      if (own) {
+        // Pending: never provisioned, or reset to pending by the technician (credentials kept unless dropped).
+        let credentials = own.type && own.value ? { type: own.type, value: own.value } : null;
         if (!credentials) {
           const requested = credentialsFromRequest(request);
-          if (!requested) return out(failure, 'credentials are incomplete', bound.id, bound.name);
-          if (credentialsTaken.get(requested.credentialsId)) return out(failure, 'these credentials belong to another device', bound.id, bound.name);
-          insertCredentials.run(bound.id, requested.type, requested.credentialsId, requested.value);
+          if (!requested) return out(failure, 'credentials are incomplete', own.id, own.name);
+          if (credentialsTaken.get(requested.credentialsId)) return out(failure, 'these credentials belong to another device', own.id, own.name);
+          insertCredentials.run(own.id, requested.type, requested.credentialsId, requested.value);
           credentials = requested;
         }
         consume.run(token.id);
-        recordRedemption.run(token.id, bound.id, now);
-        applyAssignment(token, bound.id, now);
-        provisionDevice(bound.id, bound.name, origin, now);
-        return { ...out(success(credentials), 'onboarding token redeemed', bound.id, bound.name), changed: true };
+        recordRedemption.run(token.id, own.id, now);
+        applyAssignment(token, own.id, now);
+        provisionDevice(own.id, own.name, origin, now);
+        return { ...out(success(credentials), 'onboarding token redeemed', own.id, own.name), changed: true };
       }
 
       // A group token creates a new device in the token's batch and profile.
-      const given = request.deviceName?.trim();
       const name = given ? given : `device-${randomAlphanumeric(10).toLowerCase()}`;
       if (nameTaken.get(name)) return out(failure, 'a device of this name already exists', null, name);
       const credentials = credentialsFromRequest(request);

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { listenError } from '../net/listen.ts';
 import type { RequestOrigin, TransportServer } from '../provisioning/types.ts';
 import { type Blockwise, createBlockwise } from './coap-blockwise.ts';
+import { routeErrorRepliesToSender } from './coap-error-route.ts';
 import { createCoapDeviceApi, type Reply } from './coap-device-api.ts';
 import type { DeviceTransportOptions } from './options.ts';
 import { peerAddress } from '../net/peer-address.ts';
@@ -34,6 +35,7 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
   const deviceApi = createCoapDeviceApi(options.deviceApi, log);
   const type = isIPv6(options.host) ? 'udp6' : 'udp4';
   const server = createServer({ type, piggybackReplyMs });
+  routeErrorRepliesToSender(server);
   let socket: Socket | null = null;
   let blockwise: Blockwise<Reply> | null = null;
   let closing: Promise<void> | null = null;

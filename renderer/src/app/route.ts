@@ -3,12 +3,12 @@ import { useCallback, useSyncExternalStore } from 'react';
 export type ScreenId = 'server' | 'batches' | 'devices' | 'labels' | 'sync' | 'profiles';
 export const screenIds: readonly ScreenId[] = ['server', 'batches', 'devices', 'labels', 'sync', 'profiles'];
 
-export type BatchTab = 'devices' | 'tokens' | 'import' | 'handover';
-const batchTabs: readonly BatchTab[] = ['devices', 'tokens', 'import', 'handover'];
+export type BatchTab = 'devices' | 'tokens' | 'import' | 'attributes' | 'handover';
+const batchTabs: readonly BatchTab[] = ['devices', 'tokens', 'import', 'attributes', 'handover'];
 
 /**
  * Where the UI is, as the address bar shows it, so Back closes a drawer and a place can be named on screen:
- * `#/devices/<name>` a device's drawer; `#/batches/<batch>[/tokens|/import]` a batch; `#/batches/<batch>/devices/<name>`
+ * `#/devices/<name>` a device's drawer; `#/batches/<batch>[/tokens|/import|/attributes|/handover]` a batch; `#/batches/<batch>/devices/<name>`
  * a device's drawer within its batch; `#/labels/<batch>` the label sheet of a batch.
  */
 export interface Route {

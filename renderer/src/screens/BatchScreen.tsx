@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon.tsx';
 import { formatCount, formatDateTime } from '../components/time.tsx';
 import { setLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
+import { SharedAttributesEditor } from './attributes/SharedAttributesEditor.tsx';
 import { BatchDevices } from './batches/BatchDevices.tsx';
 import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
@@ -18,6 +19,7 @@ const tabs: { id: BatchTab; title: string }[] = [
   { id: 'devices', title: 'Devices' },
   { id: 'tokens', title: 'Tokens' },
   { id: 'import', title: 'Import' },
+  { id: 'attributes', title: 'Attributes' },
   { id: 'handover', title: 'Hand-over' },
 ];
 
@@ -145,6 +147,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
         />
       )}
       {tab === 'tokens' && <TokensPanel batch={name} batchInfo={batch} snapshot={tokens} reload={() => void tokensQuery.load()} navigate={navigate} />}
+      {tab === 'attributes' && <SharedAttributesEditor level="batch" name={name} />}
       {tab === 'handover' && <HandoverPanel batch={name} batchInfo={batch} />}
       {tab === 'import' && (
         <ImportWizard

@@ -5,6 +5,8 @@ import { type Explained, explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { SharedAttributesEditor } from './attributes/SharedAttributesEditor.tsx';
+import { HandoverSettingsForm } from './profiles/HandoverSettingsForm.tsx';
 import { ProfileForm } from './profiles/ProfileForm.tsx';
 import { ProfileList } from './profiles/ProfileList.tsx';
 import { RemoveProfileDialog } from './profiles/RemoveProfileDialog.tsx';
@@ -96,7 +98,11 @@ export function ProfilesScreen() {
           <ProfileForm key="new" profile={null} onSaved={onSaved} onCancel={profiles?.length ? () => setEditing({ mode: 'edit', name: profiles[0]!.name }) : undefined} />
         )}
         {selected && (
-          <ProfileForm key={`edit-${selected.id}`} profile={selected} onSaved={onSaved} onRemove={() => setRemoving(selected)} />
+          <div className="profile-sections">
+            <ProfileForm key={`edit-${selected.id}`} profile={selected} onSaved={onSaved} onRemove={() => setRemoving(selected)} />
+            <SharedAttributesEditor key={`attrs-${selected.id}`} level="profile" name={selected.name} />
+            <HandoverSettingsForm key={`handover-${selected.id}`} profile={selected.name} />
+          </div>
         )}
       </div>
       {removing && (

@@ -59,7 +59,7 @@ interface LiveRule {
 }
 
 /** mulberry32: tiny, seedable, good enough to pick faults. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

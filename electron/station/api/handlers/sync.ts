@@ -3,6 +3,7 @@ import type { StationKeys } from '../../keys.ts';
 import type { Db } from '../../store/database.ts';
 import { BundleError, exportBundle, verifyBundle } from '../../sync/bundle.ts';
 import { importBundle } from '../../sync/bundle-import.ts';
+import { openBundle, sealBundle, sealedWith } from '../../sync/bundle-seal.ts';
 import { syncDevices, syncStatus, targetView } from '../../sync/status.ts';
 import type { SyncService } from '../../sync/worker.ts';
 import type { Handlers } from '../router.ts';
@@ -41,21 +42,31 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       sync.wake();
       return { retried };
     },
-    'sync.bundle.export': (p) => {
+    'sync.bundle.export': async (p) => {
       let bundle: ReturnType<typeof exportBundle>;
       try {
         bundle = exportBundle(db, keys, p.batch ?? null);
       } catch (e) {
         throw new ApiError('not_found', (e as Error).message);
       }
-      return { text: `${JSON.stringify(bundle, null, 2)}\n`, devices: bundle.payload.devices.length, fingerprint: bundle.signature.fingerprint };
-    },
-    'sync.bundle.import': (p) => {
+      const signed = `${JSON.stringify(bundle, null, 2)}\n`;
+      let text = signed;
       try {
-        const bundle = verifyBundle(p.text, p.fingerprint);
+        if (p.encryptTo !== undefined) text = await sealBundle(signed, p.encryptTo);
+      } catch (e) {
+        throw new ApiError('bad_request', (e as Error).message);
+      }
+      const encryption = p.encryptTo === undefined ? 'none' : 'passphrase' in p.encryptTo ? 'passphrase' : 'recipient';
+      return { text, devices: bundle.payload.devices.length, fingerprint: bundle.signature.fingerprint, encryption };
+    },
+    'sync.bundle.import': async (p) => {
+      try {
+        const encryption = sealedWith(p.text);
+        const opened = await openBundle(p.text, { passphrase: p.passphrase, identity: p.identity });
+        const bundle = verifyBundle(opened, p.fingerprint);
         const result = importBundle(db, bundle);
         sync.wake();
-        return { fingerprint: bundle.fingerprint, createdAt: bundle.payload.createdAt, ...result };
+        return { fingerprint: bundle.fingerprint, createdAt: bundle.payload.createdAt, encryption, ...result };
       } catch (e) {
         throw new ApiError(e instanceof BundleError ? 'bad_request' : 'conflict', (e as Error).message);
       }

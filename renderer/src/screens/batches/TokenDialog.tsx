@@ -32,7 +32,7 @@ export function TokenDialog({
   const [token, setToken] = useState<IssuedToken | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [revealed, setRevealed] = useState(false);
-  const [confirm, setConfirm] = useState<'reissue' | 'revoke' | null>(null);
+  const [confirm, setConfirm] = useState<'reissue' | 'revoke' | 'allow-more' | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -42,7 +42,9 @@ export function TokenDialog({
   }, [api, id]);
 
   const usable = view?.state === 'active' || view?.state === 'locked';
-  const act = async (what: 'reissue' | 'revoke') => {
+  // A used token is where a device that missed its answer gets stuck: it can be revoked, reissued or used once more.
+  const used = view?.state === 'used';
+  const act = async (what: 'reissue' | 'revoke' | 'allow-more') => {
     setBusy(true);
     setError(null);
     try {
@@ -51,6 +53,10 @@ export function TokenDialog({
         announce(`Reissued: new code ${next.shortCode}`);
         setConfirm(null);
         onReissued(next.id);
+      } else if (what === 'allow-more') {
+        await api['tokens.allowMore']({ id, uses: 1 });
+        announce('The token can be redeemed once more');
+        setConfirm(null);
       } else {
         await api['tokens.revoke']({ id });
         announce('Token revoked');
@@ -132,28 +138,38 @@ export function TokenDialog({
         <div className="confirm-inline" role="alert">
           <p>
             {confirm === 'reissue'
-              ? 'Reissue: this label stops working and the device gets a new token with the same settings. Print the new label and stick it over the old one.'
-              : 'Revoke: this label stops working at once. A device that already provisioned keeps its credentials.'}
+              ? used && view?.device
+                ? `Reissue: this label stops working and ${view.device} gets a new token good for one redemption. It must be pending (reset it in its device panel first); print the new label and stick it over the old one.`
+                : 'Reissue: this label stops working and the device gets a new token with the same settings. Print the new label and stick it over the old one.'
+              : confirm === 'allow-more'
+                ? `Allow one more redemption: this label works once more. ${view?.device ? `${view.device}'s next provisioning gets the same credentials it was given.` : 'One more device can provision with it.'}`
+                : 'Revoke: this label stops working at once. A device that already provisioned keeps its credentials.'}
           </p>
           <div className="form-actions">
             <button type="button" className="btn" onClick={() => setConfirm(null)}>
               Cancel
             </button>
             <button type="button" className={confirm === 'revoke' ? 'btn btn-danger' : 'btn btn-primary'} onClick={() => void act(confirm)} disabled={busy}>
-              {confirm === 'reissue' ? 'Reissue token' : 'Revoke token'}
+              {confirm === 'reissue' ? 'Reissue token' : confirm === 'allow-more' ? 'Allow one more' : 'Revoke token'}
             </button>
           </div>
         </div>
       )}
       {!confirm && (
         <div className="form-actions">
-          {usable && (
+          {(usable || used) && (
             <button type="button" className="btn btn-ghost btn-danger-text push-start" onClick={() => setConfirm('revoke')}>
               <Icon name="ban" />
               Revoke…
             </button>
           )}
-          {view && view.uses < view.maxUses && view.state !== 'used' && (
+          {used && (
+            <button type="button" className="btn" onClick={() => setConfirm('allow-more')}>
+              <Icon name="ticket" />
+              Allow one more…
+            </button>
+          )}
+          {view && (used || view.uses < view.maxUses) && (
             <button type="button" className="btn" onClick={() => setConfirm('reissue')}>
               <Icon name="refresh" />
               Reissue…

@@ -8,19 +8,32 @@ import { OutcomeBadge, StateBadge, TokenStateBadge } from '../../components/Badg
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatClock, formatDateTime, RelativeTime } from '../../components/time.tsx';
+import { DeviceAttributes } from '../attributes/DeviceAttributes.tsx';
+import { RunCommand } from '../attributes/RunCommand.tsx';
+import { SharedAttributesEditor } from '../attributes/SharedAttributesEditor.tsx';
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
+import { LatestTelemetry } from './LatestTelemetry.tsx';
+import { RecoverActions } from './RecoverActions.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
 
-const eventTitles: Record<string, string> = { 'device.added': 'Added', 'device.installed': 'Installed' };
+const eventTitles: Record<string, string> = {
+  'device.added': 'Added',
+  'device.installed': 'Installed',
+  'device.reset': 'Reset to pending',
+  'tokens.allowed-more': 'One more redemption',
+  handover: 'Hand-over',
+  rpc: 'Command',
+};
 
 const protectionLabel = { derived: 'Secret on the label', pin: 'PIN', password: 'Password' } as const;
 
 /**
  * One device in full: facts, installation, its onboarding token and printed labels, its provisioning attempts,
- * credentials (hidden until asked for), attributes and latest telemetry. `focusOnOpen: false` leaves the focus where
+ * credentials (hidden until asked for), attributes by scope with its own shared ones to edit, a command to run, and
+ * latest telemetry. `focusOnOpen: false` leaves the focus where
  * it is (the scanner field); `token` is the device's current token when the caller knows it (undefined: look it up).
  */
 export function DeviceDrawer({
@@ -117,8 +130,6 @@ export function DeviceDrawer({
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const attributes = detail ? Object.entries(detail.attributes).flatMap(([scope, values]) => Object.entries(values).map(([key, value]) => ({ scope, key, value }))) : [];
-  const telemetry = detail ? Object.entries(detail.telemetry) : [];
 
   return (
     <aside className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
@@ -250,71 +261,23 @@ export function DeviceDrawer({
               </h3>
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
+            <RecoverActions device={detail} onChanged={load} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title">Attributes</h3>
-              {attributes.length === 0 ? (
-                <p className="muted">No attributes yet.</p>
-              ) : (
-                <table className="table compact kv" aria-labelledby="attr-title">
-                  <thead>
-                    <tr>
-                      <th scope="col">Key</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Scope</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {attributes.map((a) => (
-                      <tr key={`${a.scope}/${a.key}`}>
-                        <th scope="row">{a.key}</th>
-                        <td>
-                          <code className="wrap">{show(a.value)}</code>
-                        </td>
-                        <td className="muted">{a.scope}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+              <DeviceAttributes device={detail.name} profile={detail.profile} batch={detail.batch} />
+              <SharedAttributesEditor level="device" name={detail.name} title="This device’s own shared attributes" headingLevel={4} />
             </section>
 
-            <section aria-labelledby="tele-title" className="drawer-section">
-              <h3 id="tele-title">Latest telemetry</h3>
-              {telemetry.length === 0 ? (
-                <p className="muted">Nothing received yet. Values show here as soon as the device sends telemetry.</p>
-              ) : (
-                <table className="table compact kv" aria-labelledby="tele-title">
-                  <thead>
-                    <tr>
-                      <th scope="col">Key</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">When</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {telemetry.map(([key, t]) => (
-                      <tr key={key}>
-                        <th scope="row">{key}</th>
-                        <td>
-                          <code className="wrap">{show(t.value)}</code>
-                        </td>
-                        <td>
-                          <RelativeTime iso={t.ts} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+            <section aria-labelledby="rpc-title" className="drawer-section">
+              <h3 id="rpc-title">Run a command</h3>
+              <RunCommand device={detail.name} />
             </section>
+
+            <LatestTelemetry telemetry={detail.telemetry} />
           </>
         )}
       </div>
     </aside>
   );
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -12,7 +12,8 @@ const wildcardHosts = new Set(['0.0.0.0', '[::]', '::']);
 const how: Record<Exclude<ListenerName, 'ui'>, string> = {
   http: 'POST the JSON request to this URL',
   coap: 'POST (confirmable) to this URI',
-  mqtt: 'Connect with user name “provision”, publish to /provision/request; the answer comes on /provision/response',
+  // A device that publishes first can miss its answer and be stuck with a used-up token (issue 15).
+  mqtt: 'Connect with user name “provision”, subscribe to /provision/response first, then publish to /provision/request: the answer comes only once',
   https: 'POST the JSON request to this URL; trust the station’s CA certificate (below)',
   mqtts: 'As MQTT, over TLS; a device provisioned with an X.509 certificate connects with it, no user name needed',
 };

@@ -1,0 +1,23 @@
+import type { EventBus } from '../../event-bus.ts';
+import type { Recovery } from '../../provisioning/recovery.ts';
+import { withoutSecret } from '../../store/devices.ts';
+import type { Handlers } from '../router.ts';
+
+/** The way back for stuck devices (provisioning/recovery.ts): the UI's device drawer and token dialog, the CLI. */
+export function recoveryHandlers({ recovery, bus }: { recovery: Recovery; bus: EventBus }) {
+  return {
+    'devices.reset': (p) => {
+      const { device, tokensFreed } = recovery.reset(p.name, p.keepCredentials);
+      const shown = withoutSecret(device);
+      bus.publish({ type: 'device', device: shown });
+      bus.publish({ type: 'changed', entity: 'devices', batch: device.batch });
+      if (tokensFreed.length > 0) bus.publish({ type: 'changed', entity: 'tokens', batch: device.batch });
+      return { device: shown, tokensFreed };
+    },
+    'tokens.allowMore': (p) => {
+      const result = recovery.allowMore(p.id, p.uses);
+      bus.publish({ type: 'changed', entity: 'tokens', batch: null });
+      return result;
+    },
+  } satisfies Partial<Handlers>;
+}

@@ -1,0 +1,82 @@
+import type { Device } from '../../../shared/devices.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import type { AuditLog } from '../store/audit.ts';
+import type { Db } from '../store/database.ts';
+import type { DeviceReader } from '../store/devices.ts';
+
+// A way back for a device that is stuck: it provisioned, but its answer was lost (it published to /provision/request
+// before subscribing to /provision/response, or its Wi-Fi dropped), and its retry is refused ("onboarding token used
+// up", "device already provisioned"). ThingsBoard's own answer is to delete the device and provision again; here the
+// technician resets it to pending, or gives its token one more use, and every step is in the audit log.
+
+/** Who did it, in the audit log: the technician at this station (the admin UI, the CLI or an API token). */
+const actor = 'the station';
+
+export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog) {
+  const unprovision = db.prepare(`UPDATE devices SET state = 'pending', provisioned_at = NULL, provisioned_via = NULL
+    WHERE id = ?`);
+  const dropProvisionState = db.prepare(`DELETE FROM attributes WHERE device_id = ? AND scope = 'server' AND key = 'provisionState'`);
+  const dropCredentials = db.prepare('DELETE FROM credentials WHERE device_id = ?');
+  // Every token that onboarded the device (its own label token, or the group token it used) gets that use back.
+  const giveUseBack = db.prepare(`UPDATE onboarding_tokens SET uses = uses - 1
+    WHERE uses > 0 AND revoked_at IS NULL AND id IN (SELECT token_id FROM token_redemptions WHERE device_id = ?)
+    RETURNING id`).pluck();
+  const tokenById = db.prepare(`SELECT t.id, t.revoked_at, t.max_uses, t.uses, t.device_id, d.name AS device_name, d.state AS device_state
+    FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id WHERE t.id = ?`);
+  const addUses = db.prepare('UPDATE onboarding_tokens SET max_uses = max_uses + ? WHERE id = ?');
+
+  return {
+    /**
+     * Back to pending, so the device can provision again. Credentials are kept by default: the device may well have
+     * received them (the feed showed SUCCESS) and be using them, the cloud may already know them, and its next
+     * provisioning answers those same credentials, as ThingsBoard's check-pre-provisioned strategy does.
+     */
+    reset(name: string, keepCredentials: boolean): { device: Device; tokensFreed: number[] } {
+      const found = reader.getByName(name);
+      if (!found) throw new ApiError('not_found', `no device named '${name}'`);
+      return db.transaction(() => {
+        const device = reader.get(found.id)!;
+        if (device.state === 'pending') throw new ApiError('conflict', `device '${name}' is already pending`);
+        if (device.state === 'handed-over') {
+          throw new ApiError('conflict', `device '${name}' was handed over to the cloud; it no longer provisions here`);
+        }
+        unprovision.run(device.id);
+        dropProvisionState.run(device.id);
+        if (!keepCredentials) dropCredentials.run(device.id);
+        const tokensFreed = giveUseBack.all(device.id) as number[];
+        audit.append({
+          kind: 'device.reset',
+          deviceId: device.id,
+          deviceName: name,
+          reason: keepCredentials ? 'reset to pending; credentials kept' : 'reset to pending; credentials dropped',
+          details: { actor, from: device.state, credentials: keepCredentials ? 'kept' : 'dropped', tokensFreed },
+        });
+        return { device: reader.get(device.id)!, tokensFreed };
+      })();
+    },
+
+    /**
+     * One more redemption (or `uses` more) for a token: a group token that ran out, or a device's label token after
+     * its answer was lost (its next redemption answers the same credentials).
+     */
+    allowMore(id: number, uses: number): { id: number; maxUses: number; uses: number } {
+      return db.transaction(() => {
+        const token = tokenById.get(id) as
+          | { id: number; revoked_at: number | null; max_uses: number; uses: number; device_id: number | null; device_name: string | null; device_state: string | null }
+          | undefined;
+        if (!token) throw new ApiError('not_found', `no token with id ${id}`);
+        if (token.revoked_at !== null) throw new ApiError('conflict', 'this token is revoked; reissue it instead');
+        addUses.run(uses, id);
+        audit.append({
+          kind: 'tokens.allowed-more',
+          deviceId: token.device_id,
+          deviceName: token.device_name,
+          reason: `${uses} more redemption${uses === 1 ? '' : 's'} allowed`,
+          details: { actor, id, uses, maxUses: token.max_uses + uses },
+        });
+        return { id, maxUses: token.max_uses + uses, uses: token.uses };
+      })();
+    },
+  };
+}
+export type Recovery = ReturnType<typeof createRecovery>;

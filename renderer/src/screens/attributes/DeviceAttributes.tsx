@@ -1,0 +1,109 @@
+import type { AttributeLevel, DeviceAttributes as Scopes } from '../../../../shared/attributes.ts';
+import { useStation } from '../../app/station.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useLiveQuery } from '../../data/use-live-query.ts';
+import { displayValue } from './attribute-rows.ts';
+
+interface Seen {
+  scopes: Scopes;
+  /** The keys each level authors, for telling where a received value comes from. */
+  authored: Partial<Record<AttributeLevel, Record<string, unknown>>>;
+}
+
+const scopeTitles = [
+  { scope: 'client', title: 'Reported by the device', empty: 'The device has reported no client attributes.' },
+  { scope: 'shared', title: 'Received by the device', empty: 'No shared attributes: set some below, on its batch or on its profile.' },
+  { scope: 'server', title: 'Kept by the station', empty: 'No server attributes.' },
+] as const;
+
+const levelTitles: Record<AttributeLevel, string> = { device: 'this device', batch: 'batch', profile: 'profile' };
+
+/** Which level a received value comes from: the device's own beats its batch's, which beats its profile's. */
+function sourceOf(key: string, authored: Seen['authored']): AttributeLevel | null {
+  for (const level of ['device', 'batch', 'profile'] as const) if (authored[level] && key in authored[level]) return level;
+  return null;
+}
+
+/** A device's attributes by ThingsBoard scope, live: what it reported, what it receives (and from where), the server's. */
+export function DeviceAttributes({ device, profile, batch }: { device: string; profile: string; batch: string | null }) {
+  const { api, hub } = useStation();
+  const [seen, query] = useLiveQuery<Seen>(
+    async () => {
+      const authoredOf = (level: AttributeLevel, name: string) => api['attributes.authored']({ level, name }).then((a) => a.values);
+      const [scopes, own, ofProfile, ofBatch] = await Promise.all([
+        api['attributes.list']({ device }),
+        authoredOf('device', device),
+        authoredOf('profile', profile),
+        batch === null ? Promise.resolve(undefined) : authoredOf('batch', batch),
+      ]);
+      return { scopes, authored: { device: own, profile: ofProfile, batch: ofBatch } };
+    },
+    (schedule) => {
+      const offs = [
+        hub.on('changed', (e) => {
+          if (e.entity === 'attributes' || e.entity === 'handovers') schedule();
+        }),
+        // Client attributes arrive with the device's own messages.
+        hub.on('device', (e) => {
+          if (e.device.name === device) schedule();
+        }),
+      ];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    `${device}/${profile}/${batch ?? ''}`,
+  );
+
+  if (seen.error && !seen.value) return <ErrorNotice error={seen.error} onRetry={() => void query.load()} />;
+  if (!seen.value) return <p className="muted">Loading…</p>;
+  const { scopes, authored } = seen.value;
+
+  return (
+    <div className="device-attributes">
+      {scopeTitles.map(({ scope, title, empty }) => {
+        const entries = Object.entries(scopes[scope]).sort(([a], [b]) => a.localeCompare(b));
+        const headingId = `attr-${scope}-title`;
+        return (
+          <div key={scope} className="attribute-scope" data-scope={scope}>
+            <h4 id={headingId}>
+              {title} <span className="muted">· {scope}</span>
+            </h4>
+            {entries.length === 0 ? (
+              <p className="muted">{empty}</p>
+            ) : (
+              <table className="table compact kv" aria-labelledby={headingId}>
+                <thead>
+                  <tr>
+                    <th scope="col">Key</th>
+                    <th scope="col">Value</th>
+                    {scope === 'shared' && <th scope="col">From</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.map(([key, value]) => {
+                    const source = scope === 'shared' ? sourceOf(key, authored) : null;
+                    return (
+                      <tr key={key} data-attribute={key}>
+                        <th scope="row">{key}</th>
+                        <td>
+                          <code className="wrap">{displayValue(value)}</code>
+                        </td>
+                        {scope === 'shared' && (
+                          <td data-source={source ?? 'station'}>
+                            <span className={`badge attribute-source-${source ?? 'station'}`}>{source ? levelTitles[source] : 'station'}</span>
+                          </td>
+                        )}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </div>
+        );
+      })}
+      {seen.error && <ErrorNotice error={seen.error} onRetry={() => void query.load()} />}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { DeviceDetail } from '../../../../shared/devices.ts';
+import type { TokenView } from '../../../../shared/tokens.ts';
+import { useStation } from '../../app/station.tsx';
+import { type Explained, explain } from '../../api/errors.ts';
+import { announce } from '../../components/Announcer.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Icon } from '../../components/Icon.tsx';
+
+type Action = 'reset' | 'allow-more';
+
+/**
+ * The way back for a stuck device: it provisioned, but its answer was lost (it published before subscribing to
+ * /provision/response, or its Wi-Fi dropped), and its retry is refused. Reset it to pending, or let its used-up label
+ * token be redeemed once more; both are in the station's audit log.
+ */
+export function RecoverActions({ device, onChanged }: { device: DeviceDetail; onChanged: () => void }) {
+  const { api } = useStation();
+  const [token, setToken] = useState<TokenView | null>(null);
+  const [confirm, setConfirm] = useState<Action | null>(null);
+  const [dropCredentials, setDropCredentials] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Explained | null>(null);
+
+  const { name, batch, state } = device;
+  const loadToken = useCallback(() => {
+    if (batch === null) return;
+    api['tokens.list']({ batch }).then(
+      (list) => setToken(list.filter((t) => t.device === name).sort((a, b) => b.id - a.id)[0] ?? null),
+      () => setToken(null),
+    );
+  }, [api, batch, name]);
+  useEffect(loadToken, [loadToken]);
+
+  const canReset = state !== 'pending' && state !== 'handed-over';
+  const canAllowMore = token?.state === 'used';
+  if (!canReset && !canAllowMore) return null;
+
+  const act = async (what: Action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (what === 'reset') {
+        const { tokensFreed } = await api['devices.reset']({ name, keepCredentials: !dropCredentials });
+        announce(`${name} is pending again${tokensFreed.length ? '; its token can be redeemed again' : ''}`);
+      } else if (token) {
+        await api['tokens.allowMore']({ id: token.id, uses: 1 });
+        announce(`${name}'s token can be redeemed once more`);
+      }
+      setConfirm(null);
+      setDropCredentials(false);
+      loadToken();
+      onChanged();
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="recover-title" className="drawer-section" data-recover-actions>
+      <h3 id="recover-title">Stuck?</h3>
+      <p className="field-hint">
+        If the device missed its answer (the feed says Success but it keeps asking and is refused), bring it back here.
+      </p>
+      {error && <ErrorNotice error={error} />}
+      {confirm ? (
+        <div className="confirm-inline" role="alert">
+          {confirm === 'reset' ? (
+            <>
+              <p>
+                Reset to pending: the station forgets that {name} provisioned and its label token can be redeemed again.{' '}
+                {dropCredentials
+                  ? 'Its credentials are deleted: it must send new ones when it provisions, and credentials it already uses stop working.'
+                  : 'It keeps its credentials: its next provisioning answers the same ones, so a device that did get them keeps working.'}
+              </p>
+              <label className="check">
+                <input type="checkbox" checked={dropCredentials} onChange={(e) => setDropCredentials(e.target.checked)} /> Also drop its
+                credentials
+              </label>
+            </>
+          ) : (
+            <p>
+              Allow one more redemption: the label's used-up token works once more, and {name}'s next provisioning gets the same
+              credentials it was given.
+            </p>
+          )}
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={() => setConfirm(null)}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => void act(confirm)} disabled={busy}>
+              {confirm === 'reset' ? 'Reset to pending' : 'Allow one more'}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="form-actions">
+          {canAllowMore && (
+            <button type="button" className="btn" onClick={() => setConfirm('allow-more')}>
+              <Icon name="ticket" />
+              Allow one more redemption…
+            </button>
+          )}
+          {canReset && (
+            <button type="button" className="btn" onClick={() => setConfirm('reset')}>
+              <Icon name="refresh" />
+              Reset to pending…
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
