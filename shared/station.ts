@@ -36,6 +36,27 @@ export const LanInterface = z.object({ name: z.string(), address: z.string() });
 export const DeviceState = z.enum(['pending', 'provisioned', 'online', 'offline', 'handed-over']);
 export type DeviceState = z.infer<typeof DeviceState>;
 
+/**
+ * Why a device listener turned a peer away before it was heard (net/source-limits.ts): one address holding too many
+ * connections, opening them (CoAP: sending datagrams) too fast, the listener full, or a packet/body over its size limit.
+ */
+export const RefusalReason = z.enum(['address-connections', 'address-rate', 'listener-connections', 'too-large']);
+export type RefusalReason = z.infer<typeof RefusalReason>;
+
+export const Refusals = z.object({
+  total: z.number().int(),
+  byReason: z.array(z.object({ transport: DeviceListenerName, reason: RefusalReason, count: z.number().int() })),
+  /** The addresses refused most often (the noisy ones), most first. */
+  topAddresses: z.array(z.object({ address: z.string(), count: z.number().int() })),
+  /** The limits in force (`fieldstation serve --max-connections-per-address` etc.). */
+  limits: z.object({
+    connectionsPerAddress: z.number().int(),
+    connectionRatePerAddress: z.number(),
+    connectionsPerListener: z.number().int(),
+  }),
+});
+export type Refusals = z.infer<typeof Refusals>;
+
 export const StationStatus = z.object({
   version: z.string(),
   startedAt: z.string().nullable(),
@@ -48,5 +69,7 @@ export const StationStatus = z.object({
     events: z.number().int(),
     outbox: z.number().int(),
   }),
+  /** Peers the device listeners turned away since the station started; null when not serving. */
+  refused: Refusals.nullable(),
 });
 export type StationStatus = z.infer<typeof StationStatus>;

@@ -72,3 +72,15 @@ export function portOption(args: ParsedArgs, name: string): number | undefined {
   if (!/^\d+$/.test(raw) || port > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not '${raw}'`);
   return port;
 }
+
+/** A count flag: a whole number from 1 to `max`; `fallback` when not given (required when there is none). */
+export function positiveInteger(args: ParsedArgs, name: string, fallback: number | undefined, max: number): number {
+  const raw = stringOption(args, name);
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    return fallback;
+  }
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${raw}'`);
+  return n;
+}

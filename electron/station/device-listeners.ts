@@ -2,6 +2,7 @@ import type { ListenerInfo } from '../../shared/station.ts';
 import { isWildcard, lanInterfaces } from './net/lan-addresses.ts';
 import { ListenError, listenError } from './net/listen.ts';
 import type { DeviceApi } from './device-api/service.ts';
+import type { ListenerLimits, SourceLimits } from './net/source-limits.ts';
 import type { ProvisioningService, TlsCertificates, TransportServer } from './provisioning/types.ts';
 import { createCoapTransport } from './transports/coap.ts';
 import { createHttpTransport } from './transports/http.ts';
@@ -17,6 +18,7 @@ interface KindOptions {
   deviceApi: DeviceApi;
   log: (line: string) => void;
   tls: TlsCertificates;
+  limits?: ListenerLimits;
 }
 
 interface Kind {
@@ -56,6 +58,8 @@ export function createDeviceListeners(options: {
   deviceApi: DeviceApi;
   log: (line: string) => void;
   tls: TlsCertificates;
+  /** What each listener admits per source address; counted across rebinds and restarts of a listener. */
+  limits?: SourceLimits;
 }) {
   let bind = options.bind;
   const slots = new Map<DeviceListenerName, Slot>(deviceListenerNames.map((n) => [n, { server: null, port: options.ports[n], info: null }]));
@@ -68,7 +72,15 @@ export function createDeviceListeners(options: {
   async function open(name: DeviceListenerName): Promise<void> {
     const slot = slots.get(name)!;
     if (slot.server) return;
-    const server = kinds[name].create({ host: bind, port: slot.port, service: options.service, deviceApi: options.deviceApi, log: options.log, tls: options.tls });
+    const server = kinds[name].create({
+      host: bind,
+      port: slot.port,
+      service: options.service,
+      deviceApi: options.deviceApi,
+      log: options.log,
+      tls: options.tls,
+      limits: options.limits?.forListener(name),
+    });
     try {
       const { address, port } = await server.listen();
       slot.server = server;

@@ -83,7 +83,7 @@ export function openEngine(options: EngineOptions): Engine {
   protectDatabaseFile(dbFile);
   const db = openDatabase(dbFile);
   const bus = createEventBus();
-  const runtime: Runtime = { startedAt: null, listeners: [], control: null };
+  const runtime: Runtime = { startedAt: null, listeners: [], control: null, limits: null };
   const log = options.log ?? (() => {});
   const deps: EngineDeps = { db, bus, runtime, dataDir, log };
   let masterKey: Buffer;

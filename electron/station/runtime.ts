@@ -1,5 +1,6 @@
 import type { DeviceListenerName, ListenerInfo } from '../../shared/station.ts';
 import type { EventBus } from './event-bus.ts';
+import type { SourceLimits } from './net/source-limits.ts';
 import type { Db } from './store/database.ts';
 
 /** What the station is running right now; empty when the engine is used by a CLI command without serving. */
@@ -8,6 +9,8 @@ export interface Runtime {
   listeners: ListenerInfo[];
   /** Present while serving: what the Server screen can switch. */
   control: StationControl | null;
+  /** Present while serving: what the device listeners admit, and whom they refused. */
+  limits: SourceLimits | null;
 }
 
 export interface StationControl {

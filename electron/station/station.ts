@@ -9,6 +9,7 @@ import { builtUiDir } from './paths.ts';
 import { startHandoverDriver } from './handover/driver.ts';
 import { createDeviceReader } from './store/devices.ts';
 import { removeServingFile, writeServingFile } from './serving-file.ts';
+import { createSourceLimits, type SourceLimitSettings } from './net/source-limits.ts';
 import { startSyncWorker } from './sync/worker.ts';
 
 export interface StationOptions {
@@ -28,6 +29,8 @@ export interface StationOptions {
   masterKey?: Buffer;
   /** Device listeners to switch on at start (default all); the others can be switched on from the UI. */
   deviceListeners?: readonly DeviceListenerName[];
+  /** Per-address connection limits of the device listeners (net/source-limits.ts); defaults suit a site LAN. */
+  limits?: Partial<SourceLimitSettings>;
   log?: (line: string) => void;
 }
 
@@ -50,6 +53,8 @@ export interface Station {
 export const defaultPorts = { ui: 4780, http: 8080, mqtt: 1883, coap: 5683, https: 8443, mqtts: 8883 } as const;
 
 const tlsRecheckMs = 60_000;
+// Refusals carry no event of their own: the Server screen hears of new ones at most this often.
+const refusalsReportMs = 2000;
 
 /** Composition root: opens the engine and its listeners; start() and stop() are idempotent. */
 export function createStation(options: StationOptions): Station {
@@ -74,6 +79,8 @@ export function createStation(options: StationOptions): Station {
       hello: () => ({ type: 'status', status: readStatus(opened) }),
       log: opened.log,
     });
+    const limits = createSourceLimits(options.limits);
+    opened.runtime.limits = limits;
     const devices = createDeviceListeners({
       bind: options.bind ?? '0.0.0.0',
       ports: {
@@ -87,6 +94,7 @@ export function createStation(options: StationOptions): Station {
       deviceApi: opened.deviceApi,
       log: opened.log,
       tls: opened.tls,
+      limits,
     });
     let ui: ListenerInfo | null = null;
     const publishStatus = () => {
@@ -137,7 +145,15 @@ export function createStation(options: StationOptions): Station {
         opened.tls.refresh().catch((err: unknown) => opened.log(`tls: ${(err as Error).message}`));
       }, tlsRecheckMs);
       tlsWatch.unref();
+      let refusalsReported = limits.generation;
+      const refusalsWatch = setInterval(() => {
+        if (limits.generation === refusalsReported) return;
+        refusalsReported = limits.generation;
+        publishStatus();
+      }, refusalsReportMs);
+      refusalsWatch.unref();
       closers = [
+        async () => clearInterval(refusalsWatch),
         async () => removeServingFile(dataDir),
         async () => clearInterval(tlsWatch),
         async () => presence.stop(),

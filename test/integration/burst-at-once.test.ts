@@ -11,7 +11,8 @@ const secret = 'burst-secret';
 let s: TestStation;
 
 beforeAll(async () => {
-  s = await startTestStation();
+  // One address stands for a whole batch here: over the per-address limits a site's devices never meet (each has its own).
+  s = await startTestStation({ limits: { connectionsPerAddress: 10_000, connectionRatePerAddress: 100_000 } });
   await s.call('profiles.add', { name: 'burst', provisionDeviceKey: key, provisionDeviceSecret: secret, strategy: 'allow-create' });
 });
 

@@ -1,4 +1,4 @@
-import { createStation, type Station, type StationInfo } from '../../electron/station/station.ts';
+import { createStation, type Station, type StationInfo, type StationOptions } from '../../electron/station/station.ts';
 import type { Transport } from '../../shared/provisioning.ts';
 import { callAsOwner, type TestEngine, tempDir } from './engine.ts';
 
@@ -14,8 +14,8 @@ export interface TestStation {
   call: TestEngine['call'];
 }
 
-export async function startTestStation(): Promise<TestStation> {
-  const station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 } });
+export async function startTestStation(options: Pick<StationOptions, 'limits'> = {}): Promise<TestStation> {
+  const station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, ...options });
   const info = await station.start();
   const port = (name: Transport) => info.listeners.find((l) => l.name === name)!.port;
   return { station, info, ports: { http: port('http'), mqtt: port('mqtt'), coap: port('coap') }, call: callAsOwner(station.engine!) };

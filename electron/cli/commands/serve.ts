@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { defaultDataDir } from '../../station/data-dir.ts';
 import { type DeviceListenerName, deviceListenerNames } from '../../station/device-listeners.ts';
 import { createStation, defaultPorts } from '../../station/station.ts';
-import { type Command, dataOption, portOption, stringOption, UsageError } from '../command.ts';
+import { type Command, dataOption, portOption, positiveInteger, stringOption, UsageError } from '../command.ts';
+import { defaultSourceLimits } from '../../station/net/source-limits.ts';
 
 // Exit promptly after a signal even if a peer keeps a socket half-open.
 const forcedExitMs = 1800;
@@ -10,7 +11,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -21,6 +22,9 @@ export const serve: Command = {
     'https-port': { type: 'string' },
     'mqtts-port': { type: 'string' },
     listeners: { type: 'string' },
+    'max-connections-per-address': { type: 'string' },
+    'max-connection-rate': { type: 'string' },
+    'max-connections': { type: 'string' },
   },
   async run(args) {
     const bind = stringOption(args, 'bind') ?? '0.0.0.0';
@@ -47,6 +51,12 @@ export const serve: Command = {
       },
       // A supervisor that restarts the station (or a test) may keep the UI link valid across restarts.
       secret: process.env.FIELDSTATION_UI_SECRET || undefined,
+      // Per device listener: a site behind one NAT, or a simulator on one laptop, may need more per address.
+      limits: {
+        connectionsPerAddress: positiveInteger(args, 'max-connections-per-address', defaultSourceLimits.connectionsPerAddress, 1_000_000),
+        connectionRatePerAddress: positiveInteger(args, 'max-connection-rate', defaultSourceLimits.connectionRatePerAddress, 1_000_000),
+        connectionsPerListener: positiveInteger(args, 'max-connections', defaultSourceLimits.connectionsPerListener, 1_000_000),
+      },
       log: (line) => console.error(line),
     });
     const info = await station.start();

@@ -1,4 +1,4 @@
-import { choiceOption, type Command, dataOption, type ParsedArgs, portOption, requiredChoice, requiredOption, stringOption, UsageError } from '../command.ts';
+import { choiceOption, type Command, dataOption, type ParsedArgs, portOption, positiveInteger, requiredChoice, requiredOption, stringOption, UsageError } from '../command.ts';
 import { defaultFollowNames } from '../simulate/follow-handover.ts';
 import { defaultConcurrency, defaultTimeoutMs, handoverProblem, runSimulation, telemetryProblem } from '../simulate/run.ts';
 import {
@@ -86,17 +86,6 @@ export const simulate: Command = {
     return summary.ok ? 0 : 1;
   },
 };
-
-function positiveInteger(args: ParsedArgs, name: string, fallback: number | undefined, max: number): number {
-  const raw = stringOption(args, name);
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required`);
-    return fallback;
-  }
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${raw}'`);
-  return n;
-}
 
 function stringOrThrow(args: ParsedArgs, name: string): string {
   const value = stringOption(args, name);

@@ -1,4 +1,4 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { listenError } from '../net/listen.ts';
@@ -8,6 +8,7 @@ import { routeErrorRepliesToSender } from './coap-error-route.ts';
 import { createCoapDeviceApi, type Reply } from './coap-device-api.ts';
 import type { DeviceTransportOptions } from './options.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import type { ListenerLimits } from '../net/source-limits.ts';
 
 /**
  * ThingsBoard's device API over CoAP (RFC 7252) on node-coap: decode, call the provisioning service, encode.
@@ -76,6 +77,7 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
 
     if (target.kind === 'provision') {
       if (body.length > coapBodyLimit) {
+        options.limits?.refused('too-large', req.rsinfo.address);
         service.rejectMalformed(`request body larger than ${coapBodyLimit} bytes`, origin);
         return { code: '4.13' };
       }
@@ -99,7 +101,10 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
     if (target.resource === 'rpc') return { code: '5.01' };
     const device = service.authenticateToken(target.token);
     if (device === null) return { code: '4.01' };
-    if (body.length > coapBodyLimit) return { code: '4.13' };
+    if (body.length > coapBodyLimit) {
+      options.limits?.refused('too-large', req.rsinfo.address);
+      return { code: '4.13' };
+    }
     if (target.resource === 'rpc-answer') return deviceApi.rpcAnswer(device, target.requestId, body);
     try {
       if (target.resource === 'telemetry') await service.recordTelemetry(device, body, origin);
@@ -153,6 +158,7 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
           blockwise = createBlockwise<Reply>(server, sock, coapBodyLimit);
           // Handed over, node-coap reads and answers on our socket but leaves binding and closing to us.
           server.listen(sock);
+          if (options.limits) admitDatagrams(sock, options.limits);
           const { address, port } = sock.address();
           resolve({ address, port });
         });
@@ -196,6 +202,19 @@ function route(url: string): Route {
   if (path[4] === 'provision') return { kind: 'provision' };
   if (path[4] === 'telemetry' || path[4] === 'attributes' || path[4] === 'rpc') return { kind: 'device', token: path[3]!, resource: path[4] };
   return null;
+}
+
+/**
+ * Drops, unanswered, every datagram from an address over its rate, before node-coap parses it or arms a timer for it:
+ * node-coap reads the socket with its own 'message' listener, which is moved behind this gate.
+ */
+function admitDatagrams(sock: Socket, limits: ListenerLimits): void {
+  const handlers = sock.listeners('message') as ((msg: Buffer, rinfo: RemoteInfo) => void)[];
+  sock.removeAllListeners('message');
+  sock.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    if (!limits.admitDatagram(rinfo.address)) return;
+    for (const handle of handlers) handle.call(sock, msg, rinfo);
+  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { DeviceIdentity, RequestOrigin, TransportServer } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { admitConnections } from '../net/source-limits.ts';
 import { createHttpDeviceApi, type HttpDeviceResource } from './http-device-api.ts';
 import { onboardPage, onboardPagePolicy } from './onboard-page.ts';
 import type { DeviceTransportOptions } from './options.ts';
@@ -96,6 +97,8 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   const server = secure ?? createServer(serverOptions);
   let closing: Promise<void> | null = null;
   const inFlight = new Set<Promise<void>>();
+  // Raw TCP connections, before a TLS handshake is spent on them: one address over its limits is cut here.
+  if (options.limits) admitConnections(server, options.limits);
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (closing) {
@@ -233,6 +236,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   function refuseTooLarge(req: IncomingMessage, res: ServerResponse, target: EndpointRoute): void {
     // Every provisioning attempt is audited, this one too (types.ts rejectMalformed).
     if (target.kind === 'provision') service.rejectMalformed(`request body larger than ${httpBodyLimit} bytes`, originOf(req));
+    options.limits?.refused('too-large', req.socket.remoteAddress);
     res.setHeader('connection', 'close');
     sendError(res, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${httpBodyLimit} bytes`);
   }

@@ -7,6 +7,7 @@ import { createMqttSessions } from './mqtt-sessions.ts';
 import type { DeviceTransportOptions } from './options.ts';
 import { guardPacketSizes } from './mqtt-packet-guard.ts';
 import { peerAddress } from '../net/peer-address.ts';
+import { admitConnections } from '../net/source-limits.ts';
 
 export interface MqttTransportOptions extends DeviceTransportOptions {
   /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
@@ -38,16 +39,19 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   let closing: Promise<void> | null = null;
 
   const onConnection = (socket: Socket) => {
+    // Already cut by the limits (admitConnections) on accept.
+    if (socket.destroyed) return;
     if (!broker || broker.closed || closing) return void socket.destroy();
     // Topic names may add up to 64 KiB to a publish (MQTT 3.1.1 §1.5.3) on top of the payload limit.
     const packetLimit = maxPayloadBytes + 65_600;
-    guardPacketSizes(socket, packetLimit, (declared) =>
+    guardPacketSizes(socket, packetLimit, (declared) => {
+      options.limits?.refused('too-large', socket.remoteAddress);
       // Most likely a provisioning request; either way it is an attempt, and audited (throttled per address).
       options.service.rejectMalformed(
         declared === null ? 'an MQTT packet with a malformed length' : `an MQTT packet of ${declared} bytes, over the ${packetLimit} allowed`,
         { transport: 'mqtt', remoteAddress: peerAddress(socket.remoteAddress) },
-      ),
-    );
+      );
+    });
     broker.handle(socket);
   };
   // Without noDelay every QoS 1 round trip waits ~40 ms for Nagle's algorithm and delayed ACKs.
@@ -57,6 +61,7 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
   const secure = options.tls ? createTlsServer({ noDelay: true, requestCert: true, rejectUnauthorized: false }, onConnection) : null;
   const server = secure ?? createServer({ noDelay: true }, onConnection);
   // Raw sockets, so that a TLS handshake still under way is cut at close too.
+  if (options.limits) admitConnections(server, options.limits);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -5,6 +5,7 @@ import { Certificate } from './server/Certificate.tsx';
 import { DeviceCounters } from './server/DeviceCounters.tsx';
 import { Endpoints } from './server/Endpoints.tsx';
 import { ProvisionFeed } from './server/ProvisionFeed.tsx';
+import { Refused } from './server/Refused.tsx';
 
 /** The default screen: is the station up, where do devices go, and what are they doing right now. */
 export function ServerScreen({ status }: { status: StationStatus }) {
@@ -29,6 +30,7 @@ export function ServerScreen({ status }: { status: StationStatus }) {
       <DeviceCounters status={status} />
       <Endpoints listeners={status.listeners} />
       <ProvisionFeed />
+      {status.refused && <Refused refused={status.refused} />}
       <Certificate />
     </section>
   );

@@ -26,6 +26,7 @@ export function readStatus({ db, runtime, dataDir }: EngineDeps): StationStatus 
       events: count('SELECT count(*) FROM events'),
       outbox: count('SELECT count(*) FROM outbox'),
     },
+    refused: runtime.limits?.refusals() ?? null,
   };
 }
 
