@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './net/process-alive.ts';
 
 // How a CLI process finds the station serving the same data directory (Jupyter's runtime file, jpserver-PID.json):
 // while serving, the station keeps `serving.json` with its pid, its admin API URL (127.0.0.1) and the run's secret,
@@ -33,14 +34,6 @@ export function readServingFile(dataDir: string): ServingStation | null {
     return null;
   }
   if (typeof station.pid !== 'number' || typeof station.url !== 'string' || typeof station.secret !== 'string') return null;
-  return alive(station.pid) ? station : null;
+  return processAlive(station.pid) ? station : null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../store/database.ts';
+import { processAlive } from '../net/process-alive.ts';
 
 // One process drains a target at a time: `serve` may run its background worker while someone types
 // `fieldstation sync --once` on the same data directory. Two drains of one target would each form their own
@@ -19,15 +20,6 @@ export interface Lease {
   holder(targetId: number): string | null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function createLease(db: Db): Lease {
   const host = hostname();
@@ -39,7 +31,7 @@ export function createLease(db: Db): Lease {
   const free = (holder: string | null, until: number, now: number): boolean => {
     if (holder === null || holder === owner || until <= now) return true;
     const [h, pid] = holder.split(':');
-    return h === host && Number(pid) !== process.pid && !alive(Number(pid));
+    return h === host && Number(pid) !== process.pid && !processAlive(Number(pid));
   };
 
   // IMMEDIATE: the read and the write must not interleave with another process doing the same.
