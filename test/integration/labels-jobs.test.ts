@@ -73,7 +73,7 @@ describe('label jobs: a batch becomes labels carrying each device its own token'
       const tile = join(dir, `tile-${slot}`);
       const crop = ['-x', px(at.xMm), '-y', px(at.yMm), '-W', px(template.labelMm.width), '-H', px(template.labelMm.height)].map(String);
       await run('pdftoppm', ['-r', '300', '-f', '1', '-l', '1', '-gray', '-singlefile', ...crop, file, tile]);
-      const { stdout } = await run('zbarimg', ['--raw', '-q', `${tile}.pgm`]);
+      const { stdout } = await run('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', `${tile}.pgm`]);
       expect(stdout.trim()).toBe(labels[slot]!.payload);
     }
     rmSync(dir, { recursive: true, force: true });

@@ -96,7 +96,7 @@ async function decode(files: string[]): Promise<string[]> {
     halves.map(async (part) => {
       if (part.length === 0) return '';
       // zbarimg exits 4 when some image holds no code; the assertion on the output says which.
-      const result = await run('zbarimg', ['--raw', '-q', ...part], { maxBuffer: 16 << 20 }).catch((error) => error);
+      const result = await run('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', ...part], { maxBuffer: 16 << 20 }).catch((error) => error);
       return String(result.stdout);
     }),
   );

@@ -45,12 +45,19 @@ describe('sync migration and lease', () => {
     const db = oldStation();
     const receiver = await startWebhookReceiver('lease-secret-12345');
     cleanups.push(() => receiver.close());
-    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 9)), log: () => {} });
+    // `sync --once` waits a while for the holder's round: a clock that jumps when it sleeps makes that wait free.
+    let skew = 0;
+    const now = () => Date.now() + skew;
+    const sleep = async (ms: number) => {
+      skew += ms;
+      await new Promise((r) => setImmediate(r));
+    };
+    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 9)), log: () => {} }, { now, sleep });
     const { target } = sync.targets.add({ name: 'hook', type: 'webhook', url: receiver.url, secret: 'lease-secret-12345' });
     const hold = db.prepare('UPDATE sync_targets SET lease_owner = ?, lease_until = ? WHERE id = ?');
 
     // A live process on this machine (our parent) holds it: we stay out.
-    hold.run(`${hostname()}:${process.ppid}:abcd`, Date.now() + 60_000, target.id);
+    hold.run(`${hostname()}:${process.ppid}:abcd`, now() + 600_000, target.id);
     const blocked = await sync.runOnce();
     expect(blocked.ok).toBe(false);
     expect(blocked.targets[0]!.message).toMatch(/another Fieldstation process .* is syncing hook/);

@@ -21,6 +21,9 @@ import { createWebhookChannel } from './webhook.ts';
 // `sync.run` API method) or in the background while the station serves. One drain per target at a time in this
 // process (rounds are chained) and across processes (a lease in the database).
 
+/** How long `sync --once` waits for another process's drain of the same target before saying so. */
+const LEASE_WAIT_MS = 30_000;
+
 export interface SyncOptions {
   /** Deliveries in flight per target (ThingsBoard devices, webhook batches). */
   concurrency?: number;
@@ -163,6 +166,9 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
       const fresh = targets.byId(row.id);
       if (!fresh) return { synced: 0, status: 'idle', message: 'the target was removed', nextAt: null } as RoundResult;
       if (fresh.stopped_reason !== null) return { synced: 0, status: 'stopped', message: fresh.stopped_reason, nextAt: null };
+      // `sync --once` while a serving station drains the same target: wait for its round (bounded), then run ours.
+      const waitUntil = mode === 'once' ? o.now() + LEASE_WAIT_MS : 0;
+      while (!lease.acquire(fresh.id, o.now()) && o.now() < waitUntil && !signal?.aborted) await o.sleep(250, signal);
       if (!lease.acquire(fresh.id, o.now())) {
         const holder = lease.holder(fresh.id) ?? 'another process';
         return { synced: 0, status: 'idle', message: `another Fieldstation process (${holder}) is syncing ${fresh.name} right now`, nextAt: o.now() + o.pollMs };
