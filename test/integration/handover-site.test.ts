@@ -51,11 +51,20 @@ describe('a site rehearsed end to end with a hand-over', () => {
     const data = tempDir();
     const cloud = await startThingsBoardCloud({ profiles: ['meters'], deviceApi: true });
     clouds.push(cloud);
-    const mqttPort = await freePort();
+    let mqttPort = await freePort();
     // Every simulated device connects from 127.0.0.1: a whole site behind one address needs the limits raised (README).
     const serve = () =>
       startServe({ dataDir: data, mqttPort, args: ['--bind', '127.0.0.1', '--max-connections-per-address', '1000', '--max-connection-rate', '5000'] });
-    let station = await serve();
+    // The port was free a moment ago; an outgoing connection may take it meanwhile: pick another then (bounded).
+    let station: ServeProcess | undefined;
+    for (let attempt = 0; station === undefined; attempt++) {
+      try {
+        station = await serve();
+      } catch (err) {
+        if (attempt >= 3 || !/already in use/.test(String(err))) throw err;
+        mqttPort = await freePort();
+      }
+    }
     servers.push(station);
 
     await cli(data, 'profile', 'add', '--name', 'meters', '--key', 'meters-key', '--secret', 'meters-secret', '--strategy', 'allow-create');

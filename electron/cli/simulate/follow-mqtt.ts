@@ -1,6 +1,6 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { endpointIn, type Follower, type FollowOptions, pause } from './follow-handover.ts';
-import { deviceLogin } from './mqtt.ts';
+import { connectDevice, deviceLogin } from './mqtt.ts';
 import type { DeviceCredentials, SimTarget } from './types.ts';
 
 // ThingsBoard's MqttTopics.
@@ -8,17 +8,7 @@ const attributesTopic = 'v1/devices/me/attributes';
 const responsePrefix = 'v1/devices/me/attributes/response/';
 
 function connect(target: SimTarget, credentials: DeviceCredentials): MqttClient {
-  return mqtt.connect({
-    host: target.host,
-    port: target.port,
-    protocol: 'mqtt',
-    protocolVersion: 4,
-    clean: true,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    keepalive: 30,
-    ...deviceLogin(credentials),
-  });
+  return connectDevice(target, { connectTimeout: 5000, keepalive: 30, ...deviceLogin(credentials) });
 }
 
 /**
@@ -45,9 +35,13 @@ function awaitEndpoint(station: SimTarget, credentials: DeviceCredentials, o: Fo
     };
     const timer = setTimeout(() => finish(null), Math.max(0, o.deadline - Date.now()));
     client.on('connect', () => {
-      client.subscribe([attributesTopic, `${responsePrefix}+`], { qos: 1 });
-      const keys = [o.names.host, o.names.mqttPort].join(',');
-      client.publish('v1/devices/me/attributes/request/1', JSON.stringify({ sharedKeys: keys }), { qos: 1 });
+      // Ask only once subscribed (as ThingsBoard's docs advise): a change between an early answer and the
+      // subscription taking effect would otherwise reach the device by neither.
+      client.subscribe([attributesTopic, `${responsePrefix}+`], { qos: 1 }, (err) => {
+        if (err) return finish(null);
+        const keys = [o.names.host, o.names.mqttPort].join(',');
+        client.publish('v1/devices/me/attributes/request/1', JSON.stringify({ sharedKeys: keys }), { qos: 1 });
+      });
     });
     client.on('message', (topic, payload) => {
       let json: Record<string, unknown>;

@@ -13,17 +13,7 @@ const telemetryTopic = 'v1/devices/me/telemetry';
  * the device's own connection, opened and closed around it.
  */
 export function mqttClient(target: SimTarget): ProtocolClient {
-  const connect = (options: IClientOptions): MqttClient =>
-    mqtt.connect({
-      host: target.host,
-      port: target.port,
-      protocol: 'mqtt',
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 0,
-      keepalive: 60,
-      ...options,
-    });
+  const connect = (options: IClientOptions): MqttClient => connectDevice(target, options);
 
   return {
     provision(body, timeoutMs) {
@@ -60,6 +50,20 @@ export function mqttClient(target: SimTarget): ProtocolClient {
       });
     },
   };
+}
+
+/** A simulated device's own MQTT 3.1.1 connection (as the station's aedes speaks it), never reconnecting by itself. */
+export function connectDevice(target: SimTarget, options: IClientOptions): MqttClient {
+  return mqtt.connect({
+    host: target.host,
+    port: target.port,
+    protocol: 'mqtt',
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 0,
+    keepalive: 60,
+    ...options,
+  });
 }
 
 /** First-contact login: the access token as user name, or MQTT_BASIC's three fields (PROVISIONING.md). */

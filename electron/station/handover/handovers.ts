@@ -3,6 +3,7 @@ import {
   confirms,
   endpointFor,
   type HandoverDevice,
+  type HandoverSettings,
   HandoverEndpoint,
   type HandoverStart,
   HandoverState,
@@ -68,6 +69,19 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
     JOIN devices d ON d.id = h.device_id LEFT JOIN profile_handover ph ON ph.profile_id = d.profile_id
     WHERE h.device_id = ? AND h.state = 'waiting'`).pluck();
 
+  /** Settings per profile for one pass: a pass may look at thousands of devices of a handful of profiles. */
+  function settingsOfPass(): (profileId: number) => HandoverSettings {
+    const seen = new Map<number, HandoverSettings>();
+    return (profileId) => {
+      let found = seen.get(profileId);
+      if (!found) {
+        found = settings.of(profileId);
+        seen.set(profileId, found);
+      }
+      return found;
+    };
+  }
+
   function target(name: string): TargetRow {
     const row = targetByName.get(name) as TargetRow | undefined;
     if (!row) throw new ApiError('not_found', `there is no sync target named '${name}'`);
@@ -112,8 +126,9 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
     /** syncing → waiting for every device the cloud now holds: sets its hand-over attributes. Inside a transaction. */
     release(now: number): number[] {
       const rows = releasable.all() as { id: number; profile: number; endpoint: string }[];
+      const settingsOf = settingsOfPass();
       for (const r of rows) {
-        const values = handoverAttributes(settings.of(r.profile), HandoverEndpoint.parse(JSON.parse(r.endpoint)));
+        const values = handoverAttributes(settingsOf(r.profile), HandoverEndpoint.parse(JSON.parse(r.endpoint)));
         attributes.setShared('device', r.id, values, now);
         // The cloud keeps the same shared attributes, so the device reads the same values once it is there.
         appendOutbox(r.id, OutboxKind.updated, { handover: true }, now);
@@ -126,6 +141,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
     settle(now: number): { confirmed: number[]; changed: number } {
       let changed = orphaned.run(now).changes;
       const confirmed: number[] = [];
+      const settingsOf = settingsOfPass();
       const rows = pending.all() as { id: number; told_at: number; profile: number; ack: string | null; acked_at: number | null }[];
       for (const r of rows) {
         if (r.ack !== null && r.acked_at !== null && r.acked_at >= r.told_at && confirms(JSON.parse(r.ack))) {
@@ -134,7 +150,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
           audit.append({ kind: 'handover', deviceId: r.id, outcome: 'confirmed' });
           confirmed.push(r.id);
           changed++;
-        } else if (now - r.told_at > settings.of(r.profile).timeoutMs) {
+        } else if (now - r.told_at > settingsOf(r.profile).timeoutMs) {
           settle.run('timed-out', 'no confirmation from the device in time', now, r.id);
           audit.append({ kind: 'handover', deviceId: r.id, outcome: 'timed-out' });
           changed++;
