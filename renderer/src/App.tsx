@@ -12,6 +12,7 @@ import { Icon, type IconName } from './components/Icon.tsx';
 import { BatchesScreen } from './screens/BatchesScreen.tsx';
 import { DevicesScreen } from './screens/DevicesScreen.tsx';
 import { ProfilesScreen } from './screens/ProfilesScreen.tsx';
+import { I18nProvider } from './i18n/I18nProvider.tsx';
 import { ServerScreen } from './screens/ServerScreen.tsx';
 
 // The work screens load on first use (from this computer's disk: at once), keeping the first paint small.
@@ -30,9 +31,11 @@ const screens: { id: ScreenId; title: string; icon: IconName; key: string }[] = 
 
 export function App() {
   return (
-    <StationProvider>
-      <Shell />
-    </StationProvider>
+    <I18nProvider>
+      <StationProvider>
+        <Shell />
+      </StationProvider>
+    </I18nProvider>
   );
 }
 
