@@ -131,7 +131,6 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
 
   /** Decides and writes the audit entry in the same transaction: the log never misses an attempt. */
   return {
-    findToken: redeemer.find,
     decideAndAudit(request: ProvisionRequest, origin: RequestOrigin, secret?: SecretCheck): Decision & { eventId: number; at: number } {
     const decision = decide(request, origin, secret);
     const logged = audit.append({
