@@ -3,6 +3,7 @@ import { isTokenKey } from '../../../shared/label-payload.ts';
 import { failure } from '../../../shared/provisioning.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { StationKeys } from '../keys.ts';
+import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
@@ -53,6 +54,7 @@ export function createProvisioningService(
   const { db, bus } = options;
   const committer = options.committer ?? createGroupCommitter(db);
   const writer = options.writer ?? createProvisioningWriter(db);
+  const audit = createAuditLog(db);
   const devices = createDeviceReader(db);
   const profiles = createProfileStore(db);
   const findToken = createTokenLookup(db);
@@ -83,7 +85,9 @@ export function createProvisioningService(
   /** Audits an attempt that never reached a decision (malformed, throttled), then tells the live feed. */
   async function auditRejected(outcome: 'BAD_REQUEST' | 'FAILURE', reason: string, origin: RequestOrigin): Promise<void> {
     const entry = { transport: origin.transport, outcome, reason, remoteAddress: origin.remoteAddress };
-    const logged = await writer.run('audit', { kind: 'provision', ...entry });
+    // On the main connection's group commit, as before the writer thread: rare (throttled per source), and
+    // the attempt needs no decision.
+    const logged = await committer.run(() => audit.append({ kind: 'provision', ...entry }));
     publishAttempt({ id: logged.id, at: new Date(logged.at).toISOString(), deviceName: null, ...entry });
   }
 

@@ -1,5 +1,5 @@
 import type { Device } from '../../../shared/devices.ts';
-import { type AuditEntry, createAuditLog } from '../store/audit.ts';
+import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createProfileStore } from '../store/profiles.ts';
@@ -11,10 +11,9 @@ import type { ProvisionRequest, RequestOrigin } from './types.ts';
 /** A decision as committed, with what the UI is told about it: the device as stored, when it changed. */
 export type CommittedDecision = Decision & { eventId: number; at: number; device: Device | null };
 
-/** The writes the writer thread makes (writer-worker.ts): provisioning decisions, and audits of rejected attempts. */
+/** The writes the writer thread makes (writer-worker.ts): provisioning decisions (audited in the same transaction). */
 export type ProvisioningJobs = {
   provision: { input: { request: ProvisionRequest; origin: RequestOrigin; secret: SecretCheck | undefined }; result: CommittedDecision };
-  audit: { input: AuditEntry; result: { id: number; at: number } };
 };
 
 /**
@@ -33,6 +32,5 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
       const stored = decision.changed && decision.deviceId !== null ? devices.get(decision.deviceId) : null;
       return { ...decision, device: stored ? withoutSecret(stored) : null };
     },
-    audit: (entry) => audit.append(entry),
   };
 }
