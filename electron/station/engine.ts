@@ -150,7 +150,8 @@ export function openEngine(options: EngineOptions): Engine {
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
       deviceApi.close();
-      closing ??= service.committer.flush().finally(() => db.close());
+      // The writer thread closes its own connection; the main one closes once both are done.
+      closing ??= Promise.allSettled([service.committer.flush(), service.writer.close()]).then(() => void db.close());
       return closing;
     },
   };
