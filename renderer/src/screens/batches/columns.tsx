@@ -7,10 +7,7 @@ import { deviceColumns } from '../devices/columns.tsx';
 
 const none = <span className="muted">—</span>;
 // The Devices table's columns, a little narrower: here they share the width with a checkbox, a token and an install column.
-const byId = (id: string, width?: string) => {
-  const column = deviceColumns.find((c) => c.id === id)!;
-  return width ? { ...column, width } : column;
-};
+const byId = (id: string, width: string, priority?: number) => ({ ...deviceColumns.find((c) => c.id === id)!, width, priority });
 
 export interface SelectionColumns {
   isSelected: (d: Device) => boolean;
@@ -49,22 +46,24 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
       ),
     },
     byId('name', 'minmax(9rem, 1.3fr)'),
-    byId('ids', 'minmax(11rem, 1.4fr)'),
+    byId('ids', 'minmax(11rem, 1.4fr)', 2),
     byId('state', '8rem'),
     {
       id: 'token',
       header: 'Token',
       width: '6.5rem',
+      priority: 3,
       cell: (d) => {
         const t = s.tokenOf(d);
         return t ? <TokenStateBadge state={t.state} /> : none;
       },
     },
-    { ...byId('provisionedVia', '6.5rem'), header: 'Via' },
+    { ...byId('provisionedVia', '6.5rem', 5), header: 'Via' },
     {
       id: 'installed',
       header: 'Installed',
       width: 'minmax(9rem, 1fr)',
+      priority: 4,
       cell: (d) =>
         d.installedAt ? (
           <span className="ellipsis" title={d.locationNote ?? undefined}>
@@ -75,6 +74,6 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
           none
         ),
     },
-    byId('lastSeenAt', '7rem'),
+    byId('lastSeenAt', '7rem', 6),
   ];
 }
