@@ -185,6 +185,9 @@ describe('layout from phone to laptop, and axe-core on every screen', () => {
       for (const screen of screens) {
         await open(screen);
         await check(screen.name);
+        if (screen.name === 'batch-devices' || screen.name === 'server') {
+          await page.screenshot({ path: join(shots, `theme-${theme}-${screen.name}.png`), animations: 'disabled' });
+        }
       }
       // The main dialogs: a new batch, issuing tokens, a sync target, the shortcuts.
       await open(screens.find((s) => s.name === 'batches')!);

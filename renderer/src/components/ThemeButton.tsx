@@ -3,9 +3,9 @@ import { nextTheme, type Theme, useTheme } from '../app/theme.ts';
 import { Icon, type IconName } from './Icon.tsx';
 
 const names = defineMessages<Theme>({
-  light: { id: 'theme.light', defaultMessage: 'Light' },
-  dark: { id: 'theme.dark', defaultMessage: 'Dark' },
-  contrast: { id: 'theme.contrast', defaultMessage: 'High contrast' },
+  light: { id: 'theme.light', defaultMessage: 'light' },
+  dark: { id: 'theme.dark', defaultMessage: 'dark' },
+  contrast: { id: 'theme.contrast', defaultMessage: 'high contrast' },
 });
 
 const icons: Record<Theme, IconName> = { light: 'sun', dark: 'moon', contrast: 'contrast' };
@@ -18,7 +18,7 @@ export function ThemeButton() {
   const intl = useIntl();
   const { theme, cycle } = useTheme();
   const label = intl.formatMessage(
-    { id: 'theme.button', defaultMessage: 'Theme: {current}. Switch to {next}' },
+    { id: 'theme.button', defaultMessage: 'Switch to {next} theme (now {current})' },
     { current: intl.formatMessage(names[theme]), next: intl.formatMessage(names[nextTheme(theme)]) },
   );
   return (
