@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedToken } from '../../shared/tokens.ts';
+import { openBrowser } from '../support/browser.ts';
 import { findOverflow, seriousAxeViolations } from '../support/layout-probe.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsboard-cloud.ts';
@@ -119,7 +120,8 @@ describe('layout from phone to laptop, and axe-core on every screen', () => {
       for (const screen of shown) {
         await open(screen);
         await expectNoOverflow(`${screen.name} at ${label}`);
-        await page.screenshot({ path: join(shots, `${label}-${screen.name}.png`), animations: 'disabled' });
+        // On a phone the whole page, top to bottom: what a thumb scrolls through.
+        await page.screenshot({ path: join(shots, `${label}-${screen.name}.png`), animations: 'disabled', fullPage: size.width < 768 });
       }
     }, 120_000);
   }
@@ -169,6 +171,42 @@ describe('layout from phone to laptop, and axe-core on every screen', () => {
     await page.keyboard.press('Escape');
     await until(() => help.count(), 0);
   });
+
+  it('gives every control a 44 px target on a touch screen (the check-in flows on a phone)', async () => {
+    const touch = await openBrowser({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    try {
+      const phone = touch.page;
+      await phone.goto(ui!.station.uiUrl);
+      await phone.locator('[data-app-state="ready"]').waitFor();
+      expect(await phone.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
+      const small: Record<string, string[]> = {};
+      for (const screen of screens.filter((s) => s.checkIn)) {
+        await phone.evaluate((hash) => {
+          window.location.hash = hash;
+        }, screen.hash);
+        await visible(screen.ready(phone));
+        const found = await phone.evaluate(() => {
+          // Controls a finger presses; links inside running text are exempt (WCAG 2.5.5's inline exception).
+          const controls = document.querySelectorAll<HTMLElement>(
+            'button, a[href]:not(p a), input:not([type="hidden"]), select, textarea, .vtable-body [role="row"]',
+          );
+          const out: string[] = [];
+          for (const el of controls) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || el.closest('.visually-hidden, .skip-link')) continue;
+            const box = el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') ?? el.parentElement!).getBoundingClientRect() : r;
+            if (box.height < 43.5 || box.width < 43.5) out.push(`${el.outerHTML.slice(0, 90)} “${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}” ${Math.round(box.width)}×${Math.round(box.height)}`);
+          }
+          return out;
+        });
+        if (found.length > 0) small[screen.name] = found;
+        await phone.screenshot({ path: join(shots, `390x844-touch-${screen.name}.png`), animations: 'disabled' });
+      }
+      expect(small).toEqual({});
+    } finally {
+      await touch.close();
+    }
+  }, 60_000);
 
   for (const theme of ['light', 'dark', 'contrast'] as const) {
     it(`axe-core finds no serious or critical violation on any screen or main dialog (${theme} theme)`, async () => {

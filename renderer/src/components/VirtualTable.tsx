@@ -51,8 +51,8 @@ interface Props<T> {
 }
 
 const headerHeight = 38;
-/** Touch targets: at least 44 px where the pointer is a finger (WCAG 2.5.5), rows included. */
-const touchRowHeight = 44;
+/** Touch targets: at least 44 px where the pointer is a finger (WCAG 2.5.5), rows included (plus their 1 px rule). */
+const touchRowHeight = 45;
 const coarseQuery = '(pointer: coarse)';
 const subscribeCoarse = (listener: () => void) => {
   const media = window.matchMedia(coarseQuery);
