@@ -90,9 +90,18 @@ describe('the technician story, with the keyboard alone', () => {
   });
 
   it('imports the device list: the file picker opens from its button', async () => {
+    // The batch's own data arrives after its first paint (the Devices tab then shows its count, 0); wait for it, so
+    // the button Tab reaches is the one that stays.
+    await visible(page.getByRole('navigation', { name: 'Batch sections' }).locator('.tab-count').first());
     const choose = page.getByRole('button', { name: 'Choose file…' });
     await tabTo(choose);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await until(() => isFocused(choose), true);
+    // Listening for the chooser switches on its interception in Chromium, asynchronously; one round trip to the page
+    // (after that command, on the same connection) makes sure it is on before Enter opens the picker.
+    const chooserEvent = page.waitForEvent('filechooser', { timeout: 10_000 });
+    await page.evaluate(() => document.readyState);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserEvent;
     await chooser.setFiles({ name: 'kb.csv', mimeType: 'text/csv', buffer: Buffer.from(deviceList) });
     await visible(page.locator('[data-check="ok"]'));
     await tabTo(page.getByRole('button', { name: 'Import 3 devices' }));
