@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
 import { type Route, type ScreenId, useRoute } from './app/route.ts';
 import { ScanPanel } from './app/ScanPanel.tsx';
 import { type Shortcut, useShortcuts } from './app/shortcuts.ts';
@@ -9,6 +10,8 @@ import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { Icon, type IconName } from './components/Icon.tsx';
+import { MainNav } from './components/MainNav.tsx';
+import { ThemeButton } from './components/ThemeButton.tsx';
 import { BatchesScreen } from './screens/BatchesScreen.tsx';
 import { DevicesScreen } from './screens/DevicesScreen.tsx';
 import { ProfilesScreen } from './screens/ProfilesScreen.tsx';
@@ -62,7 +65,8 @@ function signal(name: string, tries = 60) {
 function Shell() {
   const { status, statusError, retryStatus, live } = useStation();
   const [route, navigate] = useRoute();
-  const { theme, toggle } = useTheme();
+  const { cycle: cycleTheme } = useTheme();
+  const intl = useIntl();
   const [helpOpen, setHelpOpen] = useState(false);
   const go = useCallback((screen: ScreenId) => navigate({ screen, device: null } satisfies Route), [navigate]);
   const inBatch = route.screen === 'batches' && route.batch ? route.batch : null;
@@ -118,10 +122,14 @@ function Shell() {
           signal('new-profile');
         },
       },
-      { keys: 't', description: 'Switch light / dark theme', run: toggle },
+      {
+        keys: 't',
+        description: intl.formatMessage({ id: 'shortcuts.theme', defaultMessage: 'Switch theme: light, dark, high contrast' }),
+        run: cycleTheme,
+      },
       { keys: '?', description: 'Show keyboard shortcuts', run: () => setHelpOpen(true) },
     ],
-    [go, toggle, navigate, inBatch],
+    [go, cycleTheme, navigate, inBatch, intl],
   );
   useShortcuts(shortcuts);
 
@@ -146,33 +154,12 @@ function Shell() {
               <circle cx="17" cy="15.5" r="2" fill="var(--brand-ink)" />
             </svg>
           </span>
-          Fieldstation
+          <span className="brand-name">Fieldstation</span>
         </a>
-        <nav aria-label="Main" className="nav">
-          {screens.map((s) => (
-            <a
-              key={s.id}
-              href={`#/${s.id}`}
-              className="nav-link"
-              aria-current={route.screen === s.id ? 'page' : undefined}
-              title={`${s.title} (${s.key})`}
-            >
-              <Icon name={s.icon} />
-              {s.title}
-            </a>
-          ))}
-        </nav>
+        <MainNav items={screens} current={route.screen} />
         <div className="topbar-end">
           <ConnectionIndicator connection={live.connection} />
-          <button
-            type="button"
-            className="btn btn-icon btn-ghost"
-            onClick={toggle}
-            aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
-            title={theme === 'dark' ? 'Switch to light theme (t)' : 'Switch to dark theme (t)'}
-          >
-            <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
-          </button>
+          <ThemeButton />
           <button
             type="button"
             className="btn btn-icon btn-ghost"

@@ -38,6 +38,8 @@ export interface BrowserOptions {
   colorScheme?: 'light' | 'dark';
   /** e.g. `['clipboard-read', 'clipboard-write']` to check what a copy button copied. */
   permissions?: string[];
+  /** A touch screen: Chromium then matches `(pointer: coarse)`, as on a tablet. */
+  hasTouch?: boolean;
 }
 
 export async function openBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
@@ -50,6 +52,7 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<TestBro
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
     permissions: options.permissions ?? [],
+    hasTouch: options.hasTouch ?? false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: BrowserProblems = { all: [] };

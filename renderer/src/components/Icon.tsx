@@ -37,6 +37,8 @@ const paths = {
   chevronLeft: 'M15 18l-6-6 6-6',
   plug: 'M9 2v6 M15 2v6 M6 8h12v4a6 6 0 0 1-12 0z M12 18v4',
   minus: 'M5 12h14',
+  menu: 'M4 6h16 M4 12h16 M4 18h16',
+  contrast: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M12 3v18 M12 7h5 M12 11h8 M12 15h7',
   qr: 'M4 4h6v6H4z M14 4h6v6h-6z M4 14h6v6H4z M14 14h2v2h-2z M18 18h2v2h-2z M18 14h2 M14 18v2',
 } as const;
 

@@ -245,6 +245,8 @@ export function ImportWizard({
               className="visually-hidden"
               onChange={onPick}
               aria-label="Device list file"
+              // The button beside it opens the picker; a second, invisible tab stop would lose keyboard users.
+              tabIndex={-1}
             />
             <button type="button" className={source ? 'btn' : 'btn btn-primary'} onClick={() => fileInput.current?.click()}>
               <Icon name="upload" />

@@ -30,6 +30,7 @@ const columns: Column<TokenView>[] = [
     id: 'uses',
     header: 'Uses',
     width: '6rem',
+    priority: 3,
     align: 'end',
     cell: (t) => (
       <span className="num">
@@ -37,14 +38,15 @@ const columns: Column<TokenView>[] = [
       </span>
     ),
   },
-  { id: 'protection', header: 'Protection', width: '7rem', cell: (t) => protectionShort[t.protection] },
+  { id: 'protection', header: 'Protection', width: '7rem', priority: 5, cell: (t) => protectionShort[t.protection] },
   {
     id: 'expires',
     header: 'Expires',
     width: 'minmax(9rem, 1fr)',
+    priority: 4,
     cell: (t) => (t.expiresAt ? <span title={formatDateTime(t.expiresAt)}>{formatDateTime(t.expiresAt)}</span> : <span className="muted">never</span>),
   },
-  { id: 'issued', header: 'Issued', width: '8rem', cell: (t) => <RelativeTime iso={t.createdAt} /> },
+  { id: 'issued', header: 'Issued', width: '8rem', priority: 6, cell: (t) => <RelativeTime iso={t.createdAt} /> },
 ];
 
 /** A batch's onboarding tokens with their states; issue, revoke and reissue them; a row shows the token's code. */

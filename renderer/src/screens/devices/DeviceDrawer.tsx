@@ -122,6 +122,21 @@ export function DeviceDrawer({
     };
   }, [hub, name, load]);
 
+  // Closing gives the focus back to what opened the drawer (a table row, a scan result), as a dialog does; unless the
+  // user has moved it elsewhere meanwhile (clicked a link), which a closing drawer must not take away.
+  // Read during the first render: by the first effect the heading has taken the focus.
+  const drawerRef = useRef<HTMLElement>(null);
+  const openerRef = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  useEffect(() => {
+    const opener = openerRef.current;
+    const drawer = drawerRef.current;
+    return () => {
+      const now = document.activeElement;
+      const lost = !now || now === document.body || !now.isConnected || (drawer?.contains(now) ?? false);
+      if (lost && opener?.isConnected) opener.focus({ preventScroll: true });
+    };
+  }, []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]:modal')) onClose();
@@ -132,7 +147,7 @@ export function DeviceDrawer({
 
 
   return (
-    <aside className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
+    <aside ref={drawerRef} className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
       <header className="drawer-header">
         <div>
           <p className="eyebrow">Device</p>

@@ -28,10 +28,10 @@ const columns: Column<ProvisionAttempt>[] = [
     width: 'minmax(10rem, 1.4fr)',
     cell: (a) => (a.deviceName ? <span className="strong ellipsis">{a.deviceName}</span> : <span className="muted">unknown</span>),
   },
-  { id: 'transport', header: 'Transport', width: '6rem', cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—') },
+  { id: 'transport', header: 'Transport', width: '6rem', priority: 4, cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—') },
   { id: 'outcome', header: 'Outcome', width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
-  { id: 'reason', header: 'Reason', width: 'minmax(12rem, 2fr)', cell: (a) => <span className="ellipsis" title={a.reason ?? undefined}>{a.reason ?? '—'}</span> },
-  { id: 'from', header: 'From', width: 'minmax(8rem, 1fr)', cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
+  { id: 'reason', header: 'Reason', width: 'minmax(12rem, 2fr)', priority: 2, cell: (a) => <span className="ellipsis" title={a.reason ?? undefined}>{a.reason ?? '—'}</span> },
+  { id: 'from', header: 'From', width: 'minmax(8rem, 1fr)', priority: 3, cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
 ];
 
 /** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
