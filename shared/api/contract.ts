@@ -142,7 +142,7 @@ export const adminApi = {
   }),
   /**
    * Opens a token locked after wrong secrets, for a person who knows its PIN, password or printed secret; a wrong one
-   * is refused (invalid_params) and audited, and the token stays locked.
+   * is refused (bad_request) and audited, and the token stays locked.
    */
   'tokens.unlock': method({
     params: z.object({ id: z.number().int(), secret: z.string().min(1).max(128) }),

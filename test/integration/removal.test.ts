@@ -130,7 +130,7 @@ describe('removing devices, batches and imports', () => {
     }
     expect((await t.call('tokens.list', {}))[0]!.state).toBe('locked');
     const wrong = await refusal(t.call('tokens.unlock', { id: token.id, secret: '1234' }));
-    expect([wrong.code, wrong.message]).toEqual(['invalid_params', "that is not this token's PIN; it stays locked"]);
+    expect([wrong.code, wrong.message]).toEqual(['bad_request', "that is not this token's PIN; it stays locked"]);
     expect(await t.call('tokens.unlock', { id: token.id, secret: '4711' })).toEqual({ id: token.id, unlocked: true });
     expect((await t.call('tokens.list', {}))[0]).toMatchObject({ state: 'active', failedAttempts: 0, lockedUntil: null });
     const d = t.service.decode({ provisionDeviceKey: token.key, provisionDeviceSecret: '4711' });

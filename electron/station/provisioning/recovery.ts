@@ -56,7 +56,7 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
           reason: right ? `unlocked with its ${word}` : `wrong ${word}; still locked`,
           details: { actor, id },
         });
-        if (!right) throw new ApiError('invalid_params', `that is not this token's ${word}; it stays locked`);
+        if (!right) throw new ApiError('bad_request', `that is not this token's ${word}; it stays locked`);
         unlock.run(id);
         return { id, unlocked: true };
       })();
