@@ -6,6 +6,7 @@ import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, H
 import { ImportFormat, ImportReport } from '../import.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
 import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
+import { DeviceRemoval, DeviceSelection, ImportRecord, ProvisionedChoice, RemovalPreview, RemovalResult } from '../removal.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
 import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
@@ -83,14 +84,50 @@ export const adminApi = {
       text: z.string(),
       format: ImportFormat.default('auto'),
       dryRun: z.boolean().default(false),
+      /** The file's name, kept with the import record (the batch's list of imports). */
+      fileName: z.string().max(255).optional(),
     }),
     result: ImportReport,
     action: 'ImportDevices',
+  }),
+  /** The imports of a batch (or all), newest first, with how many of the devices each created are still here. */
+  'imports.list': method({
+    params: z.object({ batch: z.string().optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+    result: z.array(ImportRecord),
+    action: 'GetDevice',
+  }),
+  /**
+   * "Undo this import": removes the devices it created as a unit (devices it only updated keep their new values).
+   * Provisioned devices among them are refused unless `provisioned` is keep or remove (shared/removal.ts).
+   */
+  'imports.undo': method({
+    params: z.object({ id: z.number().int(), provisioned: ProvisionedChoice.default('refuse') }),
+    result: RemovalResult,
+    action: 'ManageDevice',
+  }),
+  /** What removing devices, a batch or an import's devices would take away, in numbers (the confirmation). */
+  'devices.removal.preview': method({ params: DeviceSelection, result: RemovalPreview, action: 'GetDevice' }),
+  /** Removes devices (by name), a batch's devices or an import's; audited per device; the cloud keeps its copies. */
+  'devices.remove': method({ params: DeviceRemoval, result: RemovalResult, action: 'ManageDevice' }),
+  /**
+   * Moves devices that never provisioned to another profile; their credentials and tokens go with them. A
+   * provisioned device is refused (conflict): reset it first.
+   */
+  'devices.setProfile': method({
+    params: z.object({ names: z.array(z.string().min(1)).min(1).max(200_000), profile: z.string().min(1) }),
+    result: z.object({ moved: z.number().int() }),
+    action: 'ManageDevice',
   }),
   'batches.list': method({ params: z.object({}), result: z.array(Batch), action: 'GetDevice' }),
   'batches.get': method({ params: z.object({ batch: z.string() }), result: Batch, action: 'GetDevice' }),
   'batches.create': method({ params: BatchInput, result: Batch, action: 'ManageDevice' }),
   'batches.update': method({ params: BatchUpdate, result: Batch, action: 'ManageDevice' }),
+  /** Removes a batch with all its devices and tokens; refused while it holds provisioned devices unless `remove`. */
+  'batches.remove': method({
+    params: z.object({ batch: z.string().min(1), provisioned: ProvisionedChoice.exclude(['keep']).default('refuse') }),
+    result: RemovalResult,
+    action: 'ManageDevice',
+  }),
 
   'tokens.issue': method({ params: TokenIssue, result: IssueResult, action: 'IssueTokens' }),
   'tokens.list': method({ params: z.object({ batch: z.string().optional() }), result: z.array(TokenView), action: 'ManageToken' }),
@@ -101,6 +138,15 @@ export const adminApi = {
   'tokens.allowMore': method({
     params: z.object({ id: z.number().int(), uses: z.number().int().min(1).max(10_000).default(1) }),
     result: z.object({ id: z.number().int(), maxUses: z.number().int(), uses: z.number().int() }),
+    action: 'ManageToken',
+  }),
+  /**
+   * Opens a token locked after wrong secrets, for a person who knows its PIN, password or printed secret; a wrong one
+   * is refused (bad_request) and audited, and the token stays locked.
+   */
+  'tokens.unlock': method({
+    params: z.object({ id: z.number().int(), secret: z.string().min(1).max(128) }),
+    result: z.object({ id: z.number().int(), unlocked: z.boolean() }),
     action: 'ManageToken',
   }),
   /** A token's printable form again (key, derived secret, payload) for reprinting its label. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ImportReport } from '../../../shared/import.ts';
 import { decodeDeviceList } from '../../station/import/index.ts';
 import { ADMIN } from '../../station/api/router.ts';
@@ -32,7 +33,7 @@ export const importCommand: Command = {
       let lastShown = 0;
       const reply = await engine.router.call(
         'devices.import',
-        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text: decoded.text, dryRun: args.values['dry-run'] === true },
+        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text: decoded.text, dryRun: args.values['dry-run'] === true, fileName: basename(file) },
         {
           ...ADMIN,
           onProgress: (done, total) => {
@@ -50,7 +51,10 @@ export const importCommand: Command = {
         console.error(`${file}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}; nothing was imported\n${describeProblems(report)}`);
       } else {
         const verb = report.dryRun ? 'would import' : 'imported';
-        console.log(`${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged`);
+        console.log(
+          `${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged` +
+            (report.importId === undefined ? '' : ` (import ${report.importId}; undo: fieldstation imports undo --id ${report.importId})`),
+        );
       }
       return report.problems.length ? 1 : 0;
     }),

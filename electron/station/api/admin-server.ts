@@ -34,7 +34,8 @@ export interface AdminServer {
 // Imports of 100,000-row files (and label jobs naming every device) travel through here; the API only listens on
 // loopback behind the secret.
 const bodyLimit = 64 * 1024 * 1024;
-const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'labels.check', 'labels.sendToPrinter']);
+// A selection of devices to remove or move names them all (10,000 names are ~200 KB).
+const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'labels.check', 'labels.sendToPrinter', 'devices.remove', 'devices.removal.preview', 'devices.setProfile']);
 // Every other call's params are a few fields. JSON.parse of tens of MB costs seconds of a blocked loop and a GB of
 // heap that the process then keeps (found by npm run fuzz: 32 MB of `[[[…` held /healthz for 3 s, RSS 1.1 GB).
 const smallBodyLimit = 1024 * 1024;

@@ -10,7 +10,9 @@ import { formatCount, formatDateTime } from '../components/time.tsx';
 import { setLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { SharedAttributesEditor } from './attributes/SharedAttributesEditor.tsx';
+import { BatchActions } from './batches/BatchActions.tsx';
 import { BatchDevices } from './batches/BatchDevices.tsx';
+import { ImportHistory } from './batches/ImportHistory.tsx';
 import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
 import { TokensPanel } from './batches/TokensPanel.tsx';
@@ -117,6 +119,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
             <BatchProgress counts={batch.counts} />
           </div>
         )}
+        <BatchActions batch={name} info={batch} navigate={navigate} />
       </header>
       {snap.error && <ErrorNotice error={snap.error} onRetry={() => void batches.load()} />}
       <nav className="tabs" aria-label="Batch sections">
@@ -149,6 +152,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
       {tab === 'tokens' && <TokensPanel batch={name} batchInfo={batch} snapshot={tokens} reload={() => void tokensQuery.load()} navigate={navigate} />}
       {tab === 'attributes' && <SharedAttributesEditor level="batch" name={name} />}
       {tab === 'handover' && <HandoverPanel batch={name} batchInfo={batch} />}
+      {tab === 'import' && <ImportHistory batch={name} />}
       {tab === 'import' && (
         <ImportWizard
           batch={name}

@@ -125,7 +125,7 @@ export function ImportWizard({
     setImporting({ done: 0, total: report?.rows ?? null });
     setImportError(null);
     try {
-      const final = await api['devices.import']({ profile, batch, text: source.text, dryRun: false });
+      const final = await api['devices.import']({ profile, batch, text: source.text, dryRun: false, fileName: source.name });
       if (final.problems.length > 0) {
         setCheck({ state: 'done', report: final });
       } else {

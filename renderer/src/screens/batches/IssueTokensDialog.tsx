@@ -1,3 +1,4 @@
+import { useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import type { IssuedToken } from '../../../../shared/tokens.ts';
@@ -19,6 +20,18 @@ const expiries = [
   { value: '30d', title: '30 days' },
   { value: 'custom', title: 'Other…' },
 ] as const;
+
+/** 30 days ahead at 18:00: the end of a working day, a month of site visits away. */
+function defaultExpiry(now: Date): Date {
+  const at = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 30, 18, 0);
+  return at;
+}
+
+/** A Date as `<input type="datetime-local">` wants it: local time, to the minute. */
+function localDateTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+}
 
 export interface IssueOutcome {
   tokens: IssuedToken[];
@@ -53,7 +66,9 @@ export function IssueTokensDialog({
   const [kind, setKind] = useState<Kind>('perDevice');
   const [uses, setUses] = useState('10');
   const [expiry, setExpiry] = useState<string>('');
-  const [customExpiry, setCustomExpiry] = useState('');
+  // A real date and time (the browser's picker), never in the past: 30 days from now at 18:00 to start from.
+  const [customExpiry, setCustomExpiry] = useState(() => localDateTime(defaultExpiry(new Date())));
+  const intl = useIntl();
   const [protection, setProtection] = useState<Protection>('none');
   const [secret, setSecret] = useState('');
   const [fieldError, setFieldError] = useState<{ field: 'uses' | 'expiry' | 'secret'; message: string } | null>(null);
@@ -67,7 +82,12 @@ export function IssueTokensDialog({
 
   const check = (): typeof fieldError => {
     if (kind === 'group' && !/^\d+$/.test(uses.trim())) return { field: 'uses', message: 'Enter how many devices the label may provision, e.g. 50.' };
-    if (expiry === 'custom' && !customExpiry.trim()) return { field: 'expiry', message: 'Enter a duration like 12h or 14d, or a date and time.' };
+    if (expiry === 'custom' && !(new Date(customExpiry).getTime() > Date.now())) {
+      return {
+        field: 'expiry',
+        message: intl.formatMessage({ id: 'issueTokens.expiry.past', defaultMessage: 'Choose a date and time in the future.' }),
+      };
+    }
     if (protection === 'pin' && !/^\d{4,16}$/.test(secret)) return { field: 'secret', message: 'A PIN is 4 to 16 digits, nothing else.' };
     if (protection === 'password' && secret.length < 8) return { field: 'secret', message: 'A password needs at least 8 characters.' };
     return null;
@@ -84,7 +104,8 @@ export function IssueTokensDialog({
     }
     const common = {
       batch,
-      ...(expiry === '' ? {} : { expires: expiry === 'custom' ? customExpiry.trim() : expiry }),
+      // datetime-local is the station's local time; the API takes an ISO-8601 instant.
+      ...(expiry === '' ? {} : { expires: expiry === 'custom' ? new Date(customExpiry).toISOString() : expiry }),
       ...(protection === 'pin' ? { pin: secret } : protection === 'password' ? { password: secret } : {}),
     };
     try {
@@ -236,15 +257,17 @@ export function IssueTokensDialog({
             <select id={`${id}-expiry-select`} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
               {expiries.map((x) => (
                 <option key={x.value} value={x.value}>
-                  {x.title}
+                  {x.value === 'custom' ? intl.formatMessage({ id: 'issueTokens.expiry.onDate', defaultMessage: 'On a date…' }) : x.title}
                 </option>
               ))}
             </select>
             {expiry === 'custom' && (
               <input
                 id={`${id}-expiry`}
-                aria-label="Expires after"
-                placeholder="12h, 14d or 2025-06-30T18:00"
+                type="datetime-local"
+                aria-label={intl.formatMessage({ id: 'issueTokens.expiry.date', defaultMessage: 'Expires on' })}
+                min={localDateTime(new Date())}
+                required
                 value={customExpiry}
                 onChange={(e) => setCustomExpiry(e.target.value)}
                 aria-invalid={fieldError?.field === 'expiry' || undefined}

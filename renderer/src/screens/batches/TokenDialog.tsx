@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { UnlockToken } from './UnlockToken.tsx';
 import type { IssuedToken, TokenView } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -81,6 +82,7 @@ export function TokenDialog({
           </span>
         </p>
       )}
+      {view?.state === 'locked' && <UnlockToken token={view} />}
       {error && <ErrorNotice error={error} />}
       {!token && !error && <p className="muted">Loading…</p>}
       {token && (

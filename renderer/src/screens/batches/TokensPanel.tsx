@@ -1,4 +1,5 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
 import type { Batch } from '../../../../shared/batches.ts';
 import type { TokenState, TokenView } from '../../../../shared/tokens.ts';
 import type { Route } from '../../app/route.ts';
@@ -49,6 +50,16 @@ const columns: Column<TokenView>[] = [
   { id: 'issued', header: 'Issued', width: '8rem', priority: 6, cell: (t) => <RelativeTime iso={t.createdAt} /> },
 ];
 
+const compact = (text: string) => text.toLowerCase().replace(/[\s-]/g, '');
+
+/** Tokens whose device name contains the query, or whose short code does (dashes and spaces ignored). */
+function filterTokens(tokens: readonly TokenView[], query: string): readonly TokenView[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return tokens;
+  const code = compact(q);
+  return tokens.filter((t) => t.device?.toLowerCase().includes(q) || (code !== "" && compact(t.shortCode).includes(code)));
+}
+
 /** A batch's onboarding tokens with their states; issue, revoke and reissue them; a row shows the token's code. */
 export function TokensPanel({
   batch,
@@ -63,7 +74,12 @@ export function TokensPanel({
   reload: () => void;
   navigate: (r: Route) => void;
 }) {
+  const intl = useIntl();
   const [only, setOnly] = useState<TokenState | null>(null);
+  // Search by device name or short code (what is printed on the label, with or without its dash): 10,000 tokens
+  // are otherwise a long scroll. The filtering render trails the keystroke.
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
   const [dialog, setDialog] = useState<'issue' | 'revoke' | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const all = snapshot.value ?? [];
@@ -75,11 +91,11 @@ export function TokensPanel({
   // Group tokens first, then by device name as people count (dev-2 before dev-10), the newest token of a device first.
   const shown = useMemo(
     () =>
-      (only ? all.filter((t) => t.state === only) : all)
+      filterTokens(only ? all.filter((t) => t.state === only) : all, deferredQuery)
         .map((t) => ({ t, key: t.device === null ? '' : naturalKey(t.device) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.t.id - a.t.id))
         .map((x) => x.t),
-    [all, only],
+    [all, only, deferredQuery],
   );
   const onRow = useCallback((t: TokenView) => setOpenId(t.id), []);
   const revocable = all.filter((t) => t.state === 'active' || t.state === 'locked');
@@ -87,6 +103,24 @@ export function TokensPanel({
   return (
     <section className="tokens-panel" aria-label="Onboarding tokens">
       <div className="toolbar">
+        <div className="search-field">
+          <Icon name="search" />
+          <input
+            type="search"
+            aria-label={intl.formatMessage({ id: 'tokens.search', defaultMessage: 'Search tokens' })}
+            placeholder={intl.formatMessage({ id: 'tokens.search.placeholder', defaultMessage: 'Device name or short code' })}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </div>
+        <output className="result-count" data-token-result-count={shown.length}>
+          {intl.formatMessage(
+            { id: 'tokens.shown', defaultMessage: '{shown, number} of {total, number} shown' },
+            { shown: shown.length, total: all.length },
+          )}
+        </output>
         <fieldset className="segmented">
           <legend className="visually-hidden">Show tokens by state</legend>
           <button type="button" aria-pressed={only === null} onClick={() => setOnly(null)}>

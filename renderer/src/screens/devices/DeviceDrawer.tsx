@@ -14,6 +14,7 @@ import { SharedAttributesEditor } from '../attributes/SharedAttributesEditor.tsx
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
 import { LatestTelemetry } from './LatestTelemetry.tsx';
+import { DeviceManage } from './DeviceManage.tsx';
 import { RecoverActions } from './RecoverActions.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
@@ -277,6 +278,7 @@ export function DeviceDrawer({
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
             <RecoverActions device={detail} onChanged={load} />
+            <DeviceManage device={detail} onChanged={load} onRemoved={onClose} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title">Attributes</h3>

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProvisionAttempt } from '../../../../shared/devices.ts';
+import { navigateTo } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
 import { OutcomeBadge, outcomeLabel } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -37,6 +38,11 @@ const columns: Column<ProvisionAttempt>[] = [
 /** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
 export function ProvisionFeed() {
   const { feed, live, api, hub } = useStation();
+  // A row opens its device: its panel shows the attempts under its name and the ways back. An attempt without a
+  // name has nothing to open; one under a name the station does not hold opens a panel that says so.
+  const openDevice = useCallback((a: ProvisionAttempt) => {
+    if (a.deviceName !== null) navigateTo({ screen: 'devices', device: a.deviceName });
+  }, []);
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   // Exact totals since the station's data began (the feed itself keeps only the latest attempts).
   const [summary] = useLiveQuery(
@@ -124,6 +130,7 @@ export function ProvisionFeed() {
           keyAt={(i) => shown[i]!.id}
           rowHeight={38}
           maxHeight={460}
+          onRowClick={openDevice}
           empty={
             snap.phase === 'loading' ? (
               <span className="muted">Loading recent attempts…</span>
