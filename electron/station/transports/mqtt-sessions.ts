@@ -169,6 +169,8 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   };
 
   const authorizePublish: SessionHooks['authorizePublish'] = (client, packet, done) => {
+    // Cut already (the packet-size guard, a limit): a packet read in the same chunk as the cut is not consumed.
+    if ((client?.conn as { destroyed?: boolean } | undefined)?.destroyed) return done(new Error('the connection was closed'));
     const session = client ? sessions.get(client) : undefined;
     const admitted = session?.exactlyOnce.admit(packet, done) ?? { done };
     if ('duplicateOf' in admitted) {
