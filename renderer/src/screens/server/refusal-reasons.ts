@@ -6,14 +6,14 @@ export type NewReason = 'idle' | 'slow-request' | 'blockwise';
 export const newReasonMessages = defineMessages({
   idle: {
     id: 'server.refused.reason.idle',
-    defaultMessage: 'MQTT: silent past its keep-alive, or never sent CONNECT',
+    defaultMessage: 'silent past its keep-alive, or no CONNECT in time',
   },
   'slow-request': {
     id: 'server.refused.reason.slowRequest',
-    defaultMessage: 'HTTP: headers or body too slow (timed out)',
+    defaultMessage: 'request too slow (header or body timeout)',
   },
   blockwise: {
     id: 'server.refused.reason.blockwise',
-    defaultMessage: 'CoAP: too many blockwise transfers from one address',
+    defaultMessage: 'too many blockwise transfers from one address',
   },
 } satisfies Record<NewReason, { id: string; defaultMessage: string }>);
