@@ -48,8 +48,8 @@ interface Session {
   /** ThingsBoard answers a provision request at QoS 1 unless /provision/response was subscribed with less. */
   responseQos: 0 | 1;
   closeTimer: NodeJS.Timeout | null;
-  /** QoS 2 publishes consumed and awaiting their PUBREL (mqtt-qos.ts). */
-  exactlyOnce: ReturnType<typeof createExactlyOnce>;
+  /** QoS 2 publishes consumed and awaiting their PUBREL (mqtt-qos.ts); null if PUBREL cannot be seen. */
+  exactlyOnce: ReturnType<typeof createExactlyOnce> | null;
 }
 
 export type SessionHooks = Required<
@@ -98,8 +98,9 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   const preConnect: SessionHooks['preConnect'] = (client, packet, done) => {
     const serial = (++serials).toString(36);
     const conn = client.conn as { remoteAddress?: string };
-    const exactlyOnce = createExactlyOnce();
-    watchPackets(client, exactlyOnce);
+    const watched = createExactlyOnce();
+    // Without seeing PUBREL a reused packet id would pass for a duplicate and be dropped: then no deduplication at all.
+    const exactlyOnce = watchPackets(client, watched) ? watched : null;
     sessions.set(client, {
       // MqttTransportHandler.processConnect: exact, case-sensitive, and no password is checked.
       kind: packet.username === 'provision' || packet.clientId === 'provision' ? 'provision' : 'device',
@@ -172,7 +173,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     // Cut already (the packet-size guard, a limit): a packet read in the same chunk as the cut is not consumed.
     if ((client?.conn as { destroyed?: boolean } | undefined)?.destroyed) return done(new Error('the connection was closed'));
     const session = client ? sessions.get(client) : undefined;
-    const admitted = session?.exactlyOnce.admit(packet, done) ?? { done };
+    const admitted = session?.exactlyOnce?.admit(packet, done) ?? { done };
     if ('duplicateOf' in admitted) {
       // The same QoS 2 message again before its PUBREL: acknowledged as the first copy was, never consumed twice.
       packet.topic = consumedTopic;
