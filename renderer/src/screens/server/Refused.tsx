@@ -1,8 +1,10 @@
+import { FormattedMessage } from 'react-intl';
 import type { RefusalReason, Refusals } from '../../../../shared/station.ts';
 import { formatCount } from '../../components/time.tsx';
+import { newReasonMessages, type NewReason } from './refusal-reasons.ts';
 import { listenerTitles } from './titles.ts';
 
-const reasonText: Record<RefusalReason, string> = {
+const reasonText: Record<Exclude<RefusalReason, NewReason>, string> = {
   'address-connections': 'too many open connections from one address',
   'address-rate': 'connecting (CoAP: sending) too fast from one address',
   'listener-connections': 'listener full',
@@ -32,6 +34,12 @@ export function Refused({ refused }: { refused: Refusals }) {
         {formatCount(limits.connectionsPerListener)} in all. Raise them with <code>fieldstation serve --max-connections-per-address</code>,{' '}
         <code>--max-connection-rate</code> and <code>--max-connections</code>.
       </p>
+      <p className="muted">
+        <FormattedMessage
+          id="server.refused.protocolLimits"
+          defaultMessage="Each protocol has its own bounds too: MQTT keep-alive and packet size, HTTP header and request timeouts, CoAP message size and blockwise transfers per address (see fieldstation serve --help)."
+        />
+      </p>
       {refused.total > 0 && (
         <>
           <table className="table compact" aria-label="Refused by listener and reason">
@@ -48,7 +56,7 @@ export function Refused({ refused }: { refused: Refusals }) {
               {refused.byReason.map((r) => (
                 <tr key={`${r.transport} ${r.reason}`}>
                   <td>{listenerTitles[r.transport].title}</td>
-                  <td>{reasonText[r.reason]}</td>
+                  <td>{r.reason in newReasonMessages ? <FormattedMessage {...newReasonMessages[r.reason as NewReason]} /> : reasonText[r.reason as Exclude<RefusalReason, NewReason>]}</td>
                   <td className="num">{formatCount(r.count)}</td>
                 </tr>
               ))}
