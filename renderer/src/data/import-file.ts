@@ -1,3 +1,4 @@
+import { encodeCsvValue } from '../../../shared/csv-text.ts';
 import { attributeColumnPrefix, type CsvDelimiter, type DeviceColumn, deviceColumns } from '../../../shared/import.ts';
 
 /*
@@ -274,10 +275,6 @@ export function parseJsonList(text: string): ParsedList {
   return { ...base, headers, rows };
 }
 
-/** A value written back into a CSV field: quoted when it holds the delimiter, a quote, a line break or edge spaces. */
-export function encodeCsvValue(value: string, delimiter: string): string {
-  return value.includes(delimiter) || /["\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function splice(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);
