@@ -16,13 +16,13 @@ export type DeviceListFile =
   /** Something else: its type as file-type names it, and what kind of thing that is, to say so in words. */
   | { kind: 'wrong'; ext: string; mime: string; category: WrongFileCategory };
 
-export type WrongFileCategory = 'image' | 'document' | 'archive' | 'old-excel' | 'audio' | 'video' | 'other';
+export type WrongFileCategory = 'image' | 'document' | 'archive' | 'oldExcel' | 'audio' | 'video' | 'other';
 
 const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function categoryOf(ext: string, mime: string): WrongFileCategory {
   // file-type names the old binary Excel format by its container (Compound File Binary).
-  if (ext === 'xls' || ext === 'cfb') return 'old-excel';
+  if (ext === 'xls' || ext === 'cfb') return 'oldExcel';
   if (mime.startsWith('image/')) return 'image';
   if (mime.startsWith('audio/')) return 'audio';
   if (mime.startsWith('video/')) return 'video';
@@ -42,7 +42,7 @@ const nouns: Record<WrongFileCategory, string> = {
   image: 'image',
   document: 'document',
   archive: 'archive',
-  'old-excel': 'Excel 97–2003 workbook',
+  'oldExcel': 'Excel 97–2003 workbook',
   audio: 'audio file',
   video: 'video',
   other: 'file',
@@ -50,8 +50,8 @@ const nouns: Record<WrongFileCategory, string> = {
 
 /** The CLI's (English) sentence for a wrong file: "photo.png: this is a PNG image (image/png), not a device list; …". */
 export function wrongFileMessage(fileName: string, file: Extract<DeviceListFile, { kind: 'wrong' }>): string {
-  const what = file.category === 'old-excel' ? 'an Excel 97–2003 workbook (.xls)' : `a ${file.ext.toUpperCase()} ${nouns[file.category]} (${file.mime})`;
-  const fix = file.category === 'old-excel' ? 'save it as an Excel workbook (.xlsx) or as CSV UTF-8' : 'choose a CSV, JSON or Excel (.xlsx) file';
+  const what = file.category === 'oldExcel' ? 'an Excel 97–2003 workbook (.xls)' : `a ${file.ext.toUpperCase()} ${nouns[file.category]} (${file.mime})`;
+  const fix = file.category === 'oldExcel' ? 'save it as an Excel workbook (.xlsx) or as CSV UTF-8' : 'choose a CSV, JSON or Excel (.xlsx) file';
   return `${fileName}: this is ${what}, not a device list; ${fix}`;
 }
 
