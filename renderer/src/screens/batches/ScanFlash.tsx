@@ -12,7 +12,7 @@ export interface Flash {
 
 /**
  * What the last scan did, in a banner big enough to read from a ladder: colour, icon and words together (never
- * colour alone). Failures are announced at once (role alert); the rest politely.
+ * colour alone). Announced politely: a failure's reason comes with the scanner's error notice, which is the alert.
  */
 export function ScanFlash({ flash }: { flash: Flash }) {
   const icon = flash.tone === 'ok' ? 'check' : 'alert';
@@ -20,7 +20,7 @@ export function ScanFlash({ flash }: { flash: Flash }) {
     <div
       key={flash.key}
       className={`scan-flash is-${flash.tone}`}
-      role={flash.tone === 'fail' ? 'alert' : 'status'}
+      role="status"
       data-scan-flash={flash.tone}
     >
       <Icon name={icon} size={36} />

@@ -85,7 +85,8 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
       );
     } catch (err) {
       setError(explain(err));
-      signal('fail', intl.formatMessage({ id: 'scanner.flash.checkInFailed', defaultMessage: '{name} was not checked in' }, { name: device.name }), explain(err).message);
+      // The error notice below says why (an alert); the banner says that it failed.
+      signal('fail', intl.formatMessage({ id: 'scanner.flash.checkInFailed', defaultMessage: '{name} was not checked in' }, { name: device.name }));
     } finally {
       setBusy(false);
       refocus();
@@ -115,7 +116,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
         setFound(null);
         const explained = notFound(message ?? 'nothing on this station has that code');
         setError(explained);
-        signal('fail', intl.formatMessage({ id: 'scanner.flash.notFound', defaultMessage: 'Not found: {code}' }, { code: scanned.trim() }), explained.message);
+        signal('fail', intl.formatMessage({ id: 'scanner.flash.notFound', defaultMessage: 'Not found: {code}' }, { code: scanned.trim() }));
         return;
       }
       setFound(device);
@@ -136,7 +137,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     } catch (err) {
       setFound(null);
       setError(explain(err));
-      signal('fail', intl.formatMessage({ id: 'scanner.flash.lookupFailed', defaultMessage: 'The scan could not be looked up' }), explain(err).message);
+      signal('fail', intl.formatMessage({ id: 'scanner.flash.lookupFailed', defaultMessage: 'The scan could not be looked up' }));
     } finally {
       setBusy(false);
       refocus();
