@@ -40,6 +40,8 @@ export interface BrowserOptions {
   permissions?: string[];
   /** A touch screen: Chromium then matches `(pointer: coarse)`, as on a tablet. */
   hasTouch?: boolean;
+  /** Extra Chromium switches, e.g. a fake camera (`--use-file-for-fake-video-capture=FILE`). */
+  args?: string[];
 }
 
 export async function openBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
@@ -47,7 +49,7 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<TestBro
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args,
+    args: [...args, ...(options.args ?? [])],
     viewport: options.viewport ?? { width: 1440, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',

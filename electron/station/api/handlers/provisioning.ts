@@ -59,9 +59,10 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
     'devices.locate': (p) => withoutSecret(installation.locate(p.scanned)),
     'devices.lookup': (p) => {
       try {
-        return { device: withoutSecret(installation.locate(p.scanned)), message: null };
+        const { device, via } = installation.find(p.scanned);
+        return { device: withoutSecret(device), message: null, matched: via };
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'not_found') return { device: null, message: err.message };
+        if (err instanceof ApiError && err.code === 'not_found') return { device: null, message: err.message, matched: null };
         throw err;
       }
     },
