@@ -15,6 +15,11 @@ export function formatReport(r: FuzzReport): string {
     lines.push(`${name.padEnd(16)} ${String(t.inputs).padStart(7)} ${String(t.findings).padStart(8)}  ${classes}`);
   }
   lines.push('');
+  lines.push('slowest inputs per target (ms; the exchange waits ~150 ms for a first answer before it half-closes):');
+  for (const [name, t] of Object.entries(r.totals)) {
+    lines.push(`  ${name}: ${t.slowest.map((s) => `#${s.index} ${s.ms.toFixed(0)} (${s.summary.slice(0, 60)})`).join(', ')}`);
+  }
+  lines.push('');
   const h = r.healthz;
   lines.push(`/healthz: ${h.probes} probes during the run, max ${h.maxMs.toFixed(1)} ms, p99 ${h.p99Ms.toFixed(1)} ms, ${h.failures} failed`);
   lines.push(`  ${h.overLimit} over ${h.limitMs} ms, of which ${h.blocked} while a bare control server answered within ${h.limitMs / 2} ms (control max ${h.controlMaxMs.toFixed(1)} ms)`);

@@ -31,6 +31,8 @@ export interface FuzzOptions {
   rssGrowthLimitMb?: number;
   /** ... and never exceed this. */
   rssPeakLimitMb?: number;
+  /** Writes a CPU profile of the station for the whole run here (Chrome DevTools opens it). */
+  cpuProfile?: string;
   log?: (line: string) => void;
 }
 
@@ -48,6 +50,18 @@ export interface TargetTotals {
   inputs: number;
   findings: number;
   classes: Record<string, number>;
+  /** The inputs that took longest to be answered (or closed), slowest first: where to look when /healthz is slow. */
+  slowest: { index: number; ms: number; summary: string }[];
+}
+
+const slowestKept = 5;
+
+/** One input's exchange, in ms since the epoch: matched against slow /healthz probes. */
+interface Span {
+  index: number;
+  start: number;
+  end: number;
+  summary: string;
 }
 
 export interface FuzzReport {
@@ -84,11 +98,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   if (targets.length === 0) throw new Error(`no such target; targets are ${allTargets.map((t) => t.name).join(', ')}`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-fuzz-'));
-  const station = await startFuzzStation(dataDir);
+  const station = await startFuzzStation(dataDir, { cpuProfile: options.cpuProfile });
   const probe = await startHealthProbe(station.ctx.ports.ui);
   const started = performance.now();
   const findings: Finding[] = [];
-  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {} }]));
+  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {}, slowest: [] }]));
   const next: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]));
   const rss = { start: station.rss(), warm: 0, peak: 0, end: 0 };
   rss.peak = rss.start;
@@ -115,13 +129,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const count = Math.min(perRound, total - done);
       const first = options.replay ? options.replay.index : next[target.name]!;
       next[target.name] = first + count;
-      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed);
+      const spans: Span[] = [];
+      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed, spans);
       done += count;
       // Whole-station checks after every round.
       const taken = probe.take();
       let slowest = 0;
       let blocked = 0;
-      for (const { ms, controlMs } of taken.samples) {
+      const suspects = new Map<number, { span: Span; times: number }>();
+      for (const { ms, controlMs, at } of taken.samples) {
         health.probes++;
         health.all.push(ms);
         health.max = Math.max(health.max, ms);
@@ -129,19 +145,32 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         slowest = Math.max(slowest, ms);
         if (ms > healthzLimitMs) health.over++;
         // Over the limit while a bare server on the same machine answered fast: the station's loop was blocked.
-        if (ms > healthzLimitMs && controlMs < healthzLimitMs / 2) blocked++;
+        if (ms > healthzLimitMs && controlMs < healthzLimitMs / 2) {
+          blocked++;
+          // The inputs in flight while the probe waited: with --concurrency 1, the one that blocked the loop.
+          for (const span of spans) {
+            if (span.start < at + ms && span.end > at) suspects.set(span.index, { span, times: (suspects.get(span.index)?.times ?? 0) + 1 });
+          }
+        }
       }
+      const inFlight = [...suspects.values()]
+        .sort((a, b) => b.times - a.times || b.span.end - b.span.start - (a.span.end - a.span.start))
+        .slice(0, 6)
+        .map(({ span }) => `#${span.index} ${(span.end - span.start).toFixed(0)} ms ${span.summary.slice(0, 70)}`);
       health.blocked += blocked;
       health.failures += taken.failures.length;
       if (blocked || taken.failures.length) {
-        record({ kind: 'healthz', target: target.name, index: -1, summary: `round ${rounds}: /healthz over ${healthzLimitMs} ms ${blocked} times while the control answered fast (slowest ${slowest.toFixed(0)} ms), ${taken.failures.length} failed`, detail: taken.failures.slice(0, 3).join('; ') || 'the station event loop was blocked', input: '' });
+        record({ kind: 'healthz', target: target.name, index: -1, summary: `round ${rounds}: /healthz over ${healthzLimitMs} ms ${blocked} times while the control answered fast (slowest ${slowest.toFixed(0)} ms), ${taken.failures.length} failed`, detail: `${taken.failures.slice(0, 3).join('; ') || 'the station event loop was blocked'}${inFlight.length ? `; in flight then: ${inFlight.join('; ')}` : ''}`, input: '' });
       }
       if (!station.alive()) {
         crashed = true;
         break;
       }
-      const now = station.rss();
-      rss.peak = Math.max(rss.peak, now);
+      rss.peak = Math.max(rss.peak, station.rss());
+      await probe.pause(); // the forced collection below is the fuzzer's own pause, not the station's
+      const after = await station.memoryAfterGc();
+      probe.resume();
+      const now = after?.rss ?? station.rss();
       if (rounds === targets.length - 1) rss.warm = now;
       await station.restore();
       for (const s of await checkSentinels(station.ctx, rounds)) {
@@ -152,12 +181,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           record({ kind: 'sentinel', target: target.name, index: -1, summary: `after round ${rounds} (${target.name}), a valid ${s.transport} device`, detail: s.detail, input: '' });
         }
       }
-      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, RSS ${mb(now)} MB, /healthz max ${slowest.toFixed(1)} ms`);
+      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, after GC RSS ${mb(now)} MB heap ${after ? mb(after.heapUsed) : '?'} MB external ${after ? mb(after.external) : '?'} MB, /healthz max ${slowest.toFixed(1)} ms, station loop late ${after ? `max ${after.loop.maxLagMs} ms${after.loop.blocks.length ? ` (over 100 ms: ${after.loop.blocks.map((b) => `${b.ms} ms with ${b.cpuMs} ms CPU`).join(', ')})` : ''}` : '?'}`);
     }
   } finally {
     clearInterval(rssTimer);
     await probe.stop();
-    rss.end = station.alive() ? station.rss() : 0;
+    rss.end = station.alive() ? ((await station.memoryAfterGc())?.rss ?? station.rss()) : 0;
     if (crashed) {
       record({ kind: 'crash', target: '-', index: -1, summary: `the station exited (code ${station.serve.process.exitCode}, signal ${station.serve.process.signalCode})`, detail: station.serve.output().slice(-3000), input: '' });
     }
@@ -202,9 +231,10 @@ async function runRound(
   count: number,
   concurrency: number,
   inputOf: (target: Target, index: number) => FuzzInput,
-  totals: { inputs: number; classes: Record<string, number> },
+  totals: TargetTotals,
   record: (f: Finding) => void,
   seed: number,
+  spans: Span[],
 ): Promise<boolean> {
   let cursor = first;
   const end = first + count;
@@ -218,12 +248,20 @@ async function runRound(
       recent.push({ index, input });
       if (recent.length > concurrency * 2) recent.shift();
       let verdict: Verdict;
+      const started = performance.now();
       try {
         verdict = await input.run(station.ctx);
       } catch (err) {
         verdict = { kind: 'wrong', detail: `the fuzzer's own exchange failed: ${err instanceof Error ? err.message : String(err)}` };
       }
+      const ms = performance.now() - started;
+      spans.push({ index, start: performance.timeOrigin + started, end: performance.timeOrigin + started + ms, summary: input.summary });
       totals.inputs++;
+      if (totals.slowest.length < slowestKept || ms > totals.slowest.at(-1)!.ms) {
+        totals.slowest.push({ index, ms, summary: input.summary });
+        totals.slowest.sort((a, b) => b.ms - a.ms);
+        totals.slowest.length = Math.min(totals.slowest.length, slowestKept);
+      }
       if (!station.alive()) {
         if (!dead) {
           dead = true;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ListenerInfo } from '../../shared/station.ts';
-import { createAdminServer } from './api/admin-server.ts';
+import { type AdminTimeouts, createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
 import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
@@ -31,6 +31,8 @@ export interface StationOptions {
   deviceListeners?: readonly DeviceListenerName[];
   /** Per-address connection limits of the device listeners (net/source-limits.ts); defaults suit a site LAN. */
   limits?: Partial<SourceLimitSettings>;
+  /** How long the admin UI/API waits for a request's headers and for the whole request (api/admin-server.ts). */
+  adminTimeouts?: Partial<AdminTimeouts>;
   log?: (line: string) => void;
 }
 
@@ -77,6 +79,7 @@ export function createStation(options: StationOptions): Station {
       bus: opened.bus,
       uiDir: options.uiDir ?? builtUiDir,
       hello: () => ({ type: 'status', status: readStatus(opened) }),
+      timeouts: options.adminTimeouts,
       log: opened.log,
     });
     const limits = createSourceLimits(options.limits);

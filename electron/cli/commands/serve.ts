@@ -4,6 +4,7 @@ import { type DeviceListenerName, deviceListenerNames } from '../../station/devi
 import { createStation, defaultPorts } from '../../station/station.ts';
 import { type Command, dataOption, portOption, positiveInteger, stringOption, UsageError } from '../command.ts';
 import { defaultSourceLimits } from '../../station/net/source-limits.ts';
+import { adminTimeouts } from '../../station/api/admin-server.ts';
 
 // Exit promptly after a signal even if a peer keeps a socket half-open.
 const forcedExitMs = 1800;
@@ -11,7 +12,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N] [--ui-headers-timeout SECONDS] [--ui-request-timeout SECONDS]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -25,6 +26,8 @@ export const serve: Command = {
     'max-connections-per-address': { type: 'string' },
     'max-connection-rate': { type: 'string' },
     'max-connections': { type: 'string' },
+    'ui-headers-timeout': { type: 'string' },
+    'ui-request-timeout': { type: 'string' },
   },
   async run(args) {
     const bind = stringOption(args, 'bind') ?? '0.0.0.0';
@@ -56,6 +59,11 @@ export const serve: Command = {
         connectionsPerAddress: positiveInteger(args, 'max-connections-per-address', defaultSourceLimits.connectionsPerAddress, 1_000_000),
         connectionRatePerAddress: positiveInteger(args, 'max-connection-rate', defaultSourceLimits.connectionRatePerAddress, 1_000_000),
         connectionsPerListener: positiveInteger(args, 'max-connections', defaultSourceLimits.connectionsPerListener, 1_000_000),
+      },
+      // The admin UI/API closes a request that stalls (headers, or a body that stops arriving) after these.
+      adminTimeouts: {
+        headersMs: positiveInteger(args, 'ui-headers-timeout', adminTimeouts.headersMs / 1000, 3600) * 1000,
+        requestMs: positiveInteger(args, 'ui-request-timeout', adminTimeouts.requestMs / 1000, 3600) * 1000,
       },
       log: (line) => console.error(line),
     });
