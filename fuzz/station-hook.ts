@@ -30,7 +30,10 @@ setInterval(() => {
   const cpu = process.cpuUsage();
   const lag = now - last - 20;
   if (lag > maxLagMs) maxLagMs = lag;
-  if (lag > 100 && blocks.length < 20) blocks.push({ at: performance.timeOrigin + last, ms: Math.round(lag), cpuMs: Math.round((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000) });
+  if (lag > 100) {
+    blocks.push({ at: performance.timeOrigin + last, ms: Math.round(lag), cpuMs: Math.round((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000) });
+    if (blocks.length > 20) blocks = blocks.sort((a, b) => b.ms - a.ms).slice(0, 10); // the largest hold-ups
+  }
   last = now;
   lastCpu = cpu;
 }, 20).unref();
