@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { nestsDeeperThan } from '../../electron/station/net/json-depth.ts';
 import { adminApi, type MethodName } from '../../shared/api/contract.ts';
 import { bodyOf, classOf, encodeRequest, hangAfterMs, statusOf } from '../http-request.ts';
 import { mutatedJson } from '../mutate-json.ts';
@@ -89,6 +90,10 @@ const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'label
  */
 function keepOnLoopback(method: string, text: string, ctx: FuzzContext): string {
   if (method !== 'sync.targets.add' && method !== 'labels.sendToPrinter' && method !== 'station.bind.set') return text;
+  // Megabytes of `[[[…` are refused by the station before it parses them (admin-server.ts); JSON.parse here would
+  // build millions of arrays and block the fuzzer's own loop for seconds, so that every answer in flight was judged
+  // a hang (44 "hangs" of an earlier seed-7 run).
+  if (nestsDeeperThan(Buffer.from(text, 'utf8'), 64)) return text;
   let params: unknown;
   try {
     params = JSON.parse(text);
@@ -166,7 +171,7 @@ function adminTarget(name: string, auths: readonly (readonly [number, Auth])[]):
           chunks ??= build(ctx);
           const events = kind === 'events';
           const outcome = await tcpExchange({ port: ctx.ports.ui, chunks, mode: events ? 'linger' : 'answer', graceMs: 150, quietMs: events ? 50 : 20, deadlineMs: hangAfterMs, keep: 4096 });
-          if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms` };
+          if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms (${outcome.trace})` };
           const status = statusOf(outcome.reply);
           const body = bodyOf(outcome.reply);
           if (status === 500 || /"code":"internal"/.test(body)) return { kind: 'internal', detail: `${status}: ${body.slice(0, 400)}` };

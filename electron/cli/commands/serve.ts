@@ -8,6 +8,7 @@ import { defaultBlockwiseLimits } from '../../station/transports/coap-blockwise-
 import { coapDefaults } from '../../station/transports/coap.ts';
 import { defaultHttpTimeouts } from '../../station/transports/http.ts';
 import { mqttDefaults } from '../../station/transports/mqtt.ts';
+import { adminTimeouts } from '../../station/api/admin-server.ts';
 
 // Exit promptly after a signal even if a peer keeps a socket half-open.
 const forcedExitMs = 1800;
@@ -15,7 +16,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N] [--mqtt-max-keep-alive SECONDS] [--mqtt-max-packet-size BYTES] [--http-headers-timeout SECONDS] [--http-request-timeout SECONDS] [--coap-max-message-size BYTES] [--coap-max-blockwise-per-address N] [--coap-max-blockwise-bytes-per-address BYTES] [--coap-blockwise-idle SECONDS]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N] [--mqtt-max-keep-alive SECONDS] [--mqtt-max-packet-size BYTES] [--http-headers-timeout SECONDS] [--http-request-timeout SECONDS] [--coap-max-message-size BYTES] [--coap-max-blockwise-per-address N] [--coap-max-blockwise-bytes-per-address BYTES] [--coap-blockwise-idle SECONDS] [--ui-headers-timeout SECONDS] [--ui-request-timeout SECONDS]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -37,6 +38,8 @@ export const serve: Command = {
     'coap-max-blockwise-per-address': { type: 'string' },
     'coap-max-blockwise-bytes-per-address': { type: 'string' },
     'coap-blockwise-idle': { type: 'string' },
+    'ui-headers-timeout': { type: 'string' },
+    'ui-request-timeout': { type: 'string' },
   },
   async run(args) {
     const bind = stringOption(args, 'bind') ?? '0.0.0.0';
@@ -91,6 +94,11 @@ export const serve: Command = {
             idleMs: positiveInteger(args, 'coap-blockwise-idle', defaultBlockwiseLimits.idleMs / 1000, 3600) * 1000,
           },
         },
+      },
+      // The admin UI/API closes a request that stalls (headers, or a body that stops arriving) after these.
+      adminTimeouts: {
+        headersMs: positiveInteger(args, 'ui-headers-timeout', adminTimeouts.headersMs / 1000, 3600) * 1000,
+        requestMs: positiveInteger(args, 'ui-request-timeout', adminTimeouts.requestMs / 1000, 3600) * 1000,
       },
       log: (line) => console.error(line),
     });
