@@ -62,6 +62,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'sync.targets.list': () => ({}),
   'sync.targets.add': (rng) => ({ name: `fz-t-${rng.int(5)}`, type: 'webhook', url: 'http://127.0.0.1/', secret: '0123456789abcdef0123' }),
   'sync.targets.remove': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
+  'sync.targets.update': (rng) => ({ name: `fz-t-${rng.int(5)}`, url: 'http://127.0.0.1/' }),
   'sync.targets.test': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
   'sync.status': () => ({}),
   'sync.devices': () => ({ limit: 10 }),
@@ -80,7 +81,8 @@ const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'label
  * listeners never move off 127.0.0.1. Unparseable text is left alone (the server cannot read it either).
  */
 function keepOnLoopback(method: string, text: string, ctx: FuzzContext): string {
-  if (method !== 'sync.targets.add' && method !== 'labels.sendToPrinter' && method !== 'station.bind.set') return text;
+  const outward = ['sync.targets.add', 'sync.targets.update', 'sync.targets.test', 'labels.sendToPrinter', 'station.bind.set'];
+  if (!outward.includes(method)) return text;
   let params: unknown;
   try {
     params = JSON.parse(text);

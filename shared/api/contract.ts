@@ -19,7 +19,9 @@ import {
   SyncRunSummary,
   SyncStatus,
   SyncTarget,
+  SyncTargetChanges,
   SyncTargetInput,
+  SyncTargetTestResult,
 } from '../sync.ts';
 
 /**
@@ -200,12 +202,14 @@ export const adminApi = {
   'sync.targets.list': method({ params: z.object({}), result: z.array(SyncTarget), action: 'RunSync' }),
   'sync.targets.add': method({ params: SyncTargetInput, result: SyncTarget, action: 'ManageSyncTargets' }),
   'sync.targets.remove': method({ params: z.object({ name: z.string() }), result: z.object({}), action: 'ManageSyncTargets' }),
-  /** Logs in / sends a signed empty batch now; a success resumes a target stopped by refused credentials. */
-  'sync.targets.test': method({
-    params: z.object({ name: z.string() }),
-    result: z.object({ ok: z.boolean(), message: z.string() }),
-    action: 'RunSync',
-  }),
+  /** Changes a stored target's URL, credentials or options; credentials left out stay. Resumes a stopped target. */
+  'sync.targets.update': method({ params: SyncTargetChanges, result: SyncTarget, action: 'ManageSyncTargets' }),
+  /**
+   * Logs in (ThingsBoard: POST /api/auth/login, or the API key on /api/auth/user) or sends a signed ping (webhook)
+   * now. With only `name`: the stored target, and a success resumes one stopped by refused credentials. With
+   * changes (or a name not stored yet, with `type`): those, merged over the stored target, without saving anything.
+   */
+  'sync.targets.test': method({ params: SyncTargetChanges, result: SyncTargetTestResult, action: 'RunSync' }),
   /** Queue size and per-target counts (synced, pending, conflict, error). */
   'sync.status': method({ params: z.object({}), result: SyncStatus, action: 'RunSync' }),
   /** Per-device, per-target sync state with the target's message and, for conflicts, both sides' summaries. */
