@@ -33,6 +33,18 @@ export interface SendRawOptions {
   data: RawData;
   /** Longest silence allowed while connecting, sending or waiting for the printer to close. */
   timeoutMs?: number;
+  /**
+   * Cancels the job: no chunk is written after it aborts, the connection is ended normally (the printer prints
+   * the whole formats it received, as after any job) and the promise resolves with `cancelled: true`.
+   */
+  signal?: AbortSignal;
+}
+
+export interface SendRawResult {
+  bytes: number;
+  /** Chunks written whole (with ZPL from zplLabels: labels). */
+  chunks: number;
+  cancelled: boolean;
 }
 
 async function* chunks(data: RawData): AsyncGenerator<string | Uint8Array> {
@@ -70,12 +82,14 @@ function connectionError(where: string, host: string, error: NodeJS.ErrnoExcepti
 }
 
 /** Sends `data` to a raw TCP printer; resolves once every byte is flushed and the printer has closed the connection. */
-export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
-  const { host, port = 9100, data, timeoutMs = 10_000 } = options;
+export function sendRaw(options: SendRawOptions): Promise<SendRawResult> {
+  const { host, port = 9100, data, timeoutMs = 10_000, signal } = options;
   const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
     let phase: Phase = 'connecting';
     let bytes = 0;
+    let written = 0;
+    let cancelled = false;
     let settled = false;
     const stopWaiting = new AbortController();
     const socket = net.connect({ host, port });
@@ -94,23 +108,36 @@ export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
     socket.on('close', () => {
       if (phase === 'closing' && !settled) {
         settled = true;
-        resolve({ bytes });
+        resolve({ bytes, chunks: written, cancelled });
       } else {
         fail(new PrinterError(`printer at ${where} closed the connection before the whole job was sent`, 'PRINTER_CONNECTION_LOST'));
       }
     });
     socket.once('connect', async () => {
       phase = 'sending';
+      const waiting = signal ? AbortSignal.any([stopWaiting.signal, signal]) : stopWaiting.signal;
       try {
         for await (const chunk of chunks(data)) {
           if (settled) return;
+          if (signal?.aborted) {
+            cancelled = true;
+            break;
+          }
           bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-          if (!socket.write(chunk)) await once(socket, 'drain', { signal: stopWaiting.signal });
+          written += 1;
+          if (!socket.write(chunk)) await once(socket, 'drain', { signal: waiting });
         }
         phase = 'closing';
         socket.end();
       } catch (error) {
         if (settled) return;
+        if (signal?.aborted && !stopWaiting.signal.aborted) {
+          // Cancelled while the printer was slow to take data: end the job like any other.
+          cancelled = true;
+          phase = 'closing';
+          socket.end();
+          return;
+        }
         // The job source failed (say, a label that does not fit): abort instead of ending the job as if complete.
         settled = true;
         socket.destroy();

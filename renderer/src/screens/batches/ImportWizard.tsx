@@ -1,5 +1,6 @@
 import { type ChangeEvent, type DragEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ImportProblem, ImportReport } from '../../../../shared/import.ts';
+import { useDraft } from '../../app/drafts.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
@@ -19,7 +20,15 @@ interface Source {
   text: string;
   /** Changed here (a column renamed, a cell corrected) since the file was read. */
   edited: boolean;
+  /** Imported: nothing left to keep. */
+  imported?: boolean;
 }
+
+// The file, its fixes and column names stay when the technician looks at another tab or screen (per batch).
+const importDraft = {
+  keep: (s: Source | null) => s !== null && !s.imported,
+  unsaved: (s: Source | null) => s?.edited === true && !s.imported,
+};
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; report: ImportReport } | { state: 'failed'; error: Explained };
 
@@ -45,7 +54,7 @@ export function ImportWizard({
   const { api, hub } = useStation();
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [source, setSource] = useState<Source | null>(null);
+  const [source, setSource] = useDraft<Source | null>(`import:${batch}`, null, importDraft);
   const [readError, setReadError] = useState<Explained | null>(null);
   const [check, setCheck] = useState<Check>({ state: 'idle' });
   const [importing, setImporting] = useState<{ done: number; total: number | null } | null>(null);
@@ -59,7 +68,7 @@ export function ImportWizard({
   // The station checks every version of the text; an answer for an older version is dropped.
   const checkSeq = useRef(0);
   useEffect(() => {
-    if (!source || !profile) return;
+    if (!source || !profile || source.imported) return;
     const seq = ++checkSeq.current;
     setCheck({ state: 'checking' });
     api['devices.import']({ profile, batch, text: source.text, dryRun: true }).then(
@@ -130,6 +139,7 @@ export function ImportWizard({
         setCheck({ state: 'done', report: final });
       } else {
         setResult(final);
+        setSource((s) => s && { ...s, edited: false, imported: true });
         announce(`Imported: ${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged`);
         onDone();
       }
