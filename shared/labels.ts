@@ -87,7 +87,7 @@ export const SendToPrinter = LabelJob.extend({
 export const SendToPrinterResult = z.object({
   labels: z.number().int(),
   bytes: z.number().int(),
-  /** Stopped by `labels.cancel`: `labels` went to the printer (and are recorded as printed), the rest did not. */
+  /** Stopped by `labels.cancel`: `labels` were sent before the reset (the printer may have read fewer); none is recorded as printed. */
   cancelled: z.boolean(),
   /** Labels the job had. */
   total: z.number().int(),

@@ -201,20 +201,10 @@ describe('labels over the admin API: download route, printer, scopes', () => {
     const before = printed();
     await test.close();
 
-    // A printer that takes nothing until the job is cancelled: the station blocks on a full socket, as with a slow printer.
-    let received!: Promise<Buffer>;
-    let reading!: () => void;
-    const slow = await fakePrinter({
-      pauseOnConnect: true,
-      onConnection: (socket) => {
-        const chunks: Buffer[] = [];
-        received = new Promise((resolve) => socket.on('close', () => resolve(Buffer.concat(chunks))));
-        reading = () => {
-          socket.on('data', (c: Buffer) => chunks.push(c));
-          socket.resume();
-        };
-      },
-    });
+    // A printer that takes nothing: the station blocks on a full socket, as with a slow printer; cancelled meanwhile.
+    // (How much of the job sits in loopback's buffers is the kernel's business; the station's answer is what counts.)
+    const held: net.Socket[] = [];
+    const slow = await fakePrinter({ pauseOnConnect: true, onConnection: (socket) => void held.push(socket) });
     let progressed!: () => void;
     const started = new Promise<void>((resolve) => (progressed = resolve));
     const off = station.engine!.bus.subscribe((e) => {
@@ -225,16 +215,14 @@ describe('labels over the admin API: download route, printer, scopes', () => {
     await started;
     off();
     expect(await call('labels.cancel', { job })).toEqual({ cancelled: true });
-    reading();
     const sent = (await sending) as { labels: number; cancelled: boolean; total: number };
-    expect(sent.cancelled).toBe(true);
-    expect(sent.total).toBe(10_000);
+    expect(sent).toMatchObject({ cancelled: true, total: 10_000 });
     expect(sent.labels).toBeGreaterThanOrEqual(200);
-    expect(sent.labels).toBeLessThan(10_000);
-    // What the printer got is exactly what is recorded as printed: whole labels, nothing after the cancel.
-    expect((await received).toString().match(/\^XA/g)).toHaveLength(sent.labels);
-    expect(printed() - before).toBe(sent.labels);
+    // How much of it printed is unknown: nothing is recorded as printed, so those labels are offered again.
+    expect(printed()).toBe(before);
     expect(await call('labels.cancel', { job })).toEqual({ cancelled: false });
+    for (const socket of held) socket.destroy();
+    await slow.close();
   });
 
   it('lists templates with sizes, labels per page, kind and dpis', async () => {

@@ -34,15 +34,15 @@ export interface SendRawOptions {
   /** Longest silence allowed while connecting, sending or waiting for the printer to close. */
   timeoutMs?: number;
   /**
-   * Cancels the job: no chunk is written after it aborts, the connection is ended normally (the printer prints
-   * the whole formats it received, as after any job) and the promise resolves with `cancelled: true`.
+   * Cancels the job: the connection is reset at once, so bytes still in the network buffers never reach the
+   * printer (a raw port has no other "stop"), and the promise resolves with `cancelled: true`.
    */
   signal?: AbortSignal;
 }
 
 export interface SendRawResult {
   bytes: number;
-  /** Chunks written whole (with ZPL from zplLabels: labels). */
+  /** Chunks handed to the network (with ZPL from zplLabels: labels); after a cancel, the printer may have fewer. */
   chunks: number;
   cancelled: boolean;
 }
@@ -100,6 +100,17 @@ export function sendRaw(options: SendRawOptions): Promise<SendRawResult> {
       socket.destroy();
       reject(error);
     };
+    const cancel = () => {
+      if (settled) return;
+      settled = true;
+      cancelled = true;
+      stopWaiting.abort();
+      // A reset, not an end: what the printer has not read yet is dropped instead of printed.
+      socket.resetAndDestroy();
+      resolve({ bytes, chunks: written, cancelled });
+    };
+    if (signal?.aborted) queueMicrotask(cancel);
+    else signal?.addEventListener('abort', cancel, { once: true });
     socket.setTimeout(timeoutMs);
     socket.on('timeout', () => fail(timeoutError(where, phase, timeoutMs)));
     socket.on('error', (error) => fail(connectionError(where, host, error)));
@@ -115,29 +126,17 @@ export function sendRaw(options: SendRawOptions): Promise<SendRawResult> {
     });
     socket.once('connect', async () => {
       phase = 'sending';
-      const waiting = signal ? AbortSignal.any([stopWaiting.signal, signal]) : stopWaiting.signal;
       try {
         for await (const chunk of chunks(data)) {
           if (settled) return;
-          if (signal?.aborted) {
-            cancelled = true;
-            break;
-          }
           bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
           written += 1;
-          if (!socket.write(chunk)) await once(socket, 'drain', { signal: waiting });
+          if (!socket.write(chunk)) await once(socket, 'drain', { signal: stopWaiting.signal });
         }
         phase = 'closing';
         socket.end();
       } catch (error) {
         if (settled) return;
-        if (signal?.aborted && !stopWaiting.signal.aborted) {
-          // Cancelled while the printer was slow to take data: end the job like any other.
-          cancelled = true;
-          phase = 'closing';
-          socket.end();
-          return;
-        }
         // The job source failed (say, a label that does not fit): abort instead of ending the job as if complete.
         settled = true;
         socket.destroy();

@@ -158,8 +158,10 @@ export function createLabelRuns(deps: { history: LabelHistoryStore; bus: EventBu
       const run = track(plan, 'printer', { ...options, printed: true });
       const data = zplLabels(plan.template, run.labels(), zplOptions(plan));
       const sent = await sendRaw({ host, port, data, ...(options.signal ? { signal: options.signal } : {}) }).catch(rethrow);
-      // One ZPL format per label: the formats written whole are the labels the printer took.
-      return { labels: run.finish(sent.chunks), bytes: sent.bytes, cancelled: sent.cancelled, total: plan.total };
+      // Cancelled: how many of the labels sent the printer read before the reset is unknown, so none is recorded
+      // as printed; "only labels never printed" offers them again (a duplicate label is harmless, a missing one not).
+      const labels = sent.cancelled ? (run.finish(0), sent.chunks) : run.finish();
+      return { labels, bytes: sent.bytes, cancelled: sent.cancelled, total: plan.total };
     },
   };
 }

@@ -181,9 +181,10 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
           return intl.formatMessage(
             {
               id: 'labels.print.cancelled',
-              defaultMessage: 'Cancelled: {sent} of {total} went to {printer} and count as printed; the rest were not sent.',
+              defaultMessage:
+                'Cancelled after sending {sent} of {total, plural, one {# label} other {# labels}} to {printer}. Labels it had received may still come out; none is marked printed, so “Only labels never printed before” includes them again.',
             },
-            { sent: labelsWord(r.labels), total: intl.formatNumber(r.total), printer: to },
+            { sent: intl.formatNumber(r.labels), total: r.total, printer: to },
           );
         }
         return intl.formatMessage({ id: 'labels.print.sentTo', defaultMessage: 'Sent {labels} to {printer}.' }, { labels: labelsWord(r.labels), printer: to });
