@@ -160,8 +160,8 @@ export function createLabelRuns(deps: { history: LabelHistoryStore; bus: EventBu
       const sent = await sendRaw({ host, port, data, ...(options.signal ? { signal: options.signal } : {}) }).catch(rethrow);
       // Cancelled: how many of the labels sent the printer read before the reset is unknown, so none is recorded
       // as printed; "only labels never printed" offers them again (a duplicate label is harmless, a missing one not).
-      const labels = sent.cancelled ? (run.finish(0), sent.chunks) : run.finish();
-      return { labels, bytes: sent.bytes, cancelled: sent.cancelled, total: plan.total };
+      const recorded = run.finish(sent.cancelled ? 0 : undefined);
+      return { labels: sent.cancelled ? sent.chunks : recorded, bytes: sent.bytes, cancelled: sent.cancelled, total: plan.total };
     },
   };
 }
