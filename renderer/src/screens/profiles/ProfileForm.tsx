@@ -286,7 +286,15 @@ export function ProfileForm({
           </button>
         )}
         {onCancel && !profile && (
-          <button type="button" className="btn" onClick={onCancel}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              // Cancel means: throw this draft away (leaving the screen keeps it).
+              discardDraft();
+              onCancel();
+            }}
+          >
             Cancel
           </button>
         )}
