@@ -63,7 +63,7 @@ describe('fieldstation labels', () => {
     ok('labels', '--batch', 'B', '--template', 'avery-5160', '--devices', 'm-1', '--printed', '--out', out);
     expect(JSON.parse(ok('labels', 'history', '--device', 'm-1', '--json'))).toMatchObject({ count: 1, downloads: 2, lastTemplate: 'avery-5160' });
     expect(ok('labels', '--batch', 'B', '--template', 'avery-5160', '--unprinted-only', '--out', out)).toBe(`wrote 44 labels on 2 pages to ${out}\n`);
-  });
+  }, 90_000);
 
   it('writes ZPL as one ^XA…^XZ format per label, each with its device token', () => {
     const out = join(work, 'x.zpl');
