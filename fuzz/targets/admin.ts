@@ -23,6 +23,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'profiles.list': () => ({}),
   'profiles.add': (rng) => ({ name: `fz-p-${n(rng)}`, provisionDeviceKey: `fz-k-${n(rng)}`, provisionDeviceSecret: 's', strategy: rng.pick(['allow-create', 'check-pre-provisioned', 'disabled']) }),
   'profiles.update': (rng) => ({ profile: rng.pick([f.profile, `fz-p-${n(rng)}`]), strategy: 'allow-create', reprovision: rng.pick(['deny', 'reissue-same', 'reissue-new']) }),
+  'profiles.usage': (rng) => ({ profile: `fz-p-${n(rng)}` }),
   'profiles.remove': (rng) => ({ profile: `fz-p-${n(rng)}` }),
   'devices.list': (rng) => ({ batch: f.batch, limit: rng.range(1, 50), withCredentials: rng.chance(0.5), search: 'fz' }),
   'devices.get': (rng) => ({ name: rng.pick([f.device, `fz-d-${n(rng)}`]) }),
@@ -52,6 +53,8 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'labels.offsets.set': (rng) => ({ template: rng.pick(['avery-5160', 'zebra-2x1']), x: 0.5, y: -0.5 }),
   'labels.history': () => ({ device: f.device, limit: 5 }),
   'labels.sendToPrinter': () => ({ batch: f.batch, template: 'zebra-2x1', host: '127.0.0.1', port: 9100 }),
+  'labels.cancel': () => ({ job: 'fuzz-job-0001' }),
+  'labels.markPrinted': () => ({ job: 'fuzz-job-0001' }),
   'devices.locate': (rng) => ({ scanned: rng.pick([f.device, 'FS1:ABCDEFGHJK', 'http://127.0.0.1/onboard/ABC\r\n']) }),
   'devices.events': () => ({ name: f.device, limit: 10 }),
   'devices.lookup': (rng) => ({ scanned: rng.pick([f.device, 'FS1:ABCDEFGHJK', 'NOT-A-LABEL']) }),
@@ -71,6 +74,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'sync.targets.list': () => ({}),
   'sync.targets.add': (rng) => ({ name: `fz-t-${rng.int(5)}`, type: 'webhook', url: 'http://127.0.0.1/', secret: '0123456789abcdef0123' }),
   'sync.targets.remove': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
+  'sync.targets.update': (rng) => ({ name: `fz-t-${rng.int(5)}`, url: 'http://127.0.0.1/' }),
   'sync.targets.test': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
   'sync.status': () => ({}),
   'sync.devices': () => ({ limit: 10 }),
@@ -89,7 +93,8 @@ const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'label
  * listeners never move off 127.0.0.1. Unparseable text is left alone (the server cannot read it either).
  */
 function keepOnLoopback(method: string, text: string, ctx: FuzzContext): string {
-  if (method !== 'sync.targets.add' && method !== 'labels.sendToPrinter' && method !== 'station.bind.set') return text;
+  const outward = ['sync.targets.add', 'sync.targets.update', 'sync.targets.test', 'labels.sendToPrinter', 'station.bind.set'];
+  if (!outward.includes(method)) return text;
   // Megabytes of `[[[…` are refused by the station before it parses them (admin-server.ts); JSON.parse here would
   // build millions of arrays and block the fuzzer's own loop for seconds, so that every answer in flight was judged
   // a hang (44 "hangs" of an earlier seed-7 run).

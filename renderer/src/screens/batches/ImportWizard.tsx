@@ -2,6 +2,7 @@ import { type ChangeEvent, type DragEvent, useEffect, useId, useMemo, useRef, us
 import { FormattedMessage, useIntl } from 'react-intl';
 import { identifyDeviceListFile } from '../../../../shared/device-list-file.ts';
 import type { ImportProblem, ImportReport } from '../../../../shared/import.ts';
+import { useDraft } from '../../app/drafts.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
@@ -23,7 +24,15 @@ interface Source {
   edited: boolean;
   /** Read from an Excel workbook: `text` is its first sheet as CSV, and a corrected copy is saved as CSV. */
   spreadsheet: boolean;
+  /** Imported: nothing left to keep. */
+  imported?: boolean;
 }
+
+// The file, its fixes and column names stay when the technician looks at another tab or screen (per batch).
+const importDraft = {
+  keep: (s: Source | null) => s !== null && !s.imported,
+  unsaved: (s: Source | null) => s?.edited === true && !s.imported,
+};
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; report: ImportReport } | { state: 'failed'; error: Explained };
 
@@ -50,7 +59,7 @@ export function ImportWizard({
   const intl = useIntl();
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [source, setSource] = useState<Source | null>(null);
+  const [source, setSource] = useDraft<Source | null>(`import:${batch}`, null, importDraft);
   const [readError, setReadError] = useState<Explained | null>(null);
   const [check, setCheck] = useState<Check>({ state: 'idle' });
   const [importing, setImporting] = useState<{ done: number; total: number | null } | null>(null);
@@ -64,7 +73,7 @@ export function ImportWizard({
   // The station checks every version of the text; an answer for an older version is dropped.
   const checkSeq = useRef(0);
   useEffect(() => {
-    if (!source || !profile) return;
+    if (!source || !profile || source.imported) return;
     const seq = ++checkSeq.current;
     setCheck({ state: 'checking' });
     api['devices.import']({ profile, batch, text: source.text, dryRun: true }).then(
@@ -188,6 +197,7 @@ export function ImportWizard({
         setCheck({ state: 'done', report: final });
       } else {
         setResult(final);
+        setSource((s) => s && { ...s, edited: false, imported: true });
         announce(`Imported: ${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged`);
         onDone();
       }

@@ -1,3 +1,4 @@
+import { FormattedMessage } from 'react-intl';
 import { useId, useState } from 'react';
 import type { LabelEcc, LabelTemplateInfo, PayloadKind } from '../../../../shared/labels.ts';
 import { useStation } from '../../app/station.tsx';
@@ -95,19 +96,20 @@ export function LabelOptions({
             <input type="checkbox" checked={choices.group} onChange={(e) => onChange({ group: e.target.checked })} />
             The batch’s group token (one label for many devices) instead of a label per device
           </label>
-          {choices.group ? (
-            <div className="field nested-field">
-              <label htmlFor={`${id}-copies`}>Copies</label>
-              <input
-                id={`${id}-copies`}
-                type="number"
-                min={1}
-                max={10000}
-                value={choices.copies}
-                onChange={(e) => onChange({ copies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })}
-              />
-            </div>
-          ) : (
+          <div className="field nested-field">
+            <label htmlFor={`${id}-copies`}>
+              {choices.group ? 'Copies' : <FormattedMessage id="labels.options.copiesEach" defaultMessage="Copies of each label" />}
+            </label>
+            <input
+              id={`${id}-copies`}
+              type="number"
+              min={1}
+              max={10000}
+              value={choices.copies}
+              onChange={(e) => onChange({ copies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })}
+            />
+          </div>
+          {choices.group ? null : (
             <>
               <label className="check">
                 <input type="checkbox" checked={choices.pendingOnly} onChange={(e) => onChange({ pendingOnly: e.target.checked })} />

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import type { SyncTarget } from '../../../../shared/sync.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -17,7 +18,13 @@ const statusText: Record<SyncTarget['status'], { label: string; tone: string; hi
 type Live = { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null };
 
 /** One sync target: where, how it is doing, and what can be done (test, sync now, retry, remove). */
-export function TargetCard({ target, live, onRemove, onChanged }: { target: SyncTarget; live?: Live; onRemove: () => void; onChanged: () => void }) {
+export function TargetCard({
+  target,
+  live,
+  onRemove,
+  onEdit,
+  onChanged,
+}: { target: SyncTarget; live?: Live; onRemove: () => void; onEdit: () => void; onChanged: () => void }) {
   const { api } = useStation();
   const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -141,6 +148,10 @@ export function TargetCard({ target, live, onRemove, onChanged }: { target: Sync
         >
           <Icon name="refresh" size={14} />
           Retry failed
+        </button>
+        <button type="button" className="btn btn-small" onClick={onEdit}>
+          <Icon name="pencil" size={14} />
+          <FormattedMessage id="sync.target.edit" defaultMessage="Edit…" />
         </button>
         <button type="button" className="btn btn-small btn-ghost btn-danger-text push-end" onClick={onRemove}>
           <Icon name="trash" size={14} />
