@@ -55,7 +55,7 @@ describe('undoing a mistake from the UI: undo an import, remove devices and a ba
   it('undoes the wrong import: the provisioned device is named and kept, the others go', async () => {
     await page.goto(`${station.baseUrl}/#/batches/plant/import`);
     const history = page.getByRole('region', { name: 'Earlier imports' });
-    await history.getByRole('button', { name: 'Undo the import of other-site.csv' }).click();
+    await history.getByRole('button', { name: 'Undo this import (other-site.csv)' }).click();
     const dialog = page.getByRole('dialog', { name: 'Undo this import?' });
     await dialog.locator('[data-removal-preview="ready"]').waitFor();
     await expect.poll(() => dialog.textContent()).toMatch(/The 3 devices this import \(other-site\.csv\) created/);

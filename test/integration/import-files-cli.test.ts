@@ -47,7 +47,7 @@ describe('fieldstation import FILE', () => {
     ]);
     const ok = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', xlsx]);
     expect(ok.stderr).toBe('');
-    expect(ok.stdout.trim()).toBe('imported 2 rows: 2 new, 0 updated, 0 unchanged');
+    expect(ok.stdout.trim()).toMatch(/^imported 2 rows: 2 new, 0 updated, 0 unchanged \(import \d+; undo: fieldstation imports undo --id \d+\)$/);
     expect(devicesOf(data).map(({ name, serial, mac }) => ({ name, serial, mac }))).toEqual([
       { name: 'meter-1', serial: '40012', mac: 'AA:BB:CC:DD:EE:01' },
       { name: 'meter-2', serial: 'S-2', mac: null },

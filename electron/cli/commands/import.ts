@@ -61,7 +61,8 @@ export const importCommand: Command = {
         const verb = report.dryRun ? 'would import' : 'imported';
         console.log(
           `${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged` +
-            (report.importId === undefined ? '' : ` (import ${report.importId}; undo: fieldstation imports undo --id ${report.importId})`),
+            // Undo removes what the import created: an import that created nothing has nothing to offer.
+            (report.importId === undefined || report.created === 0 ? '' : ` (import ${report.importId}; undo: fieldstation imports undo --id ${report.importId})`),
         );
       }
       return report.problems.length ? 1 : 0;

@@ -73,7 +73,8 @@ export function ImportHistory({ batch }: { batch: string }) {
                     className="btn btn-small"
                     onClick={() => setUndoing(i)}
                     aria-label={intl.formatMessage(
-                      { id: 'imports.undo.label', defaultMessage: 'Undo the import of {file}' },
+                      // The visible words first, so speech input ("click Undo this import") finds it (WCAG 2.5.3).
+                      { id: 'imports.undo.label', defaultMessage: 'Undo this import ({file})' },
                       { file: i.fileName ?? intl.formatDate(i.at, { dateStyle: 'medium', timeStyle: 'short' }) },
                     )}
                   >
