@@ -73,7 +73,7 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
             <div className="empty-state">
               <strong>
                 No device matches{searching ? ` “${deferredQuery.trim()}”` : ''}
-                {state ? ` in ${stateLabel[state].toLowerCase()}` : ''}.
+                {state ? ` in ${stateLabel(state).toLowerCase()}` : ''}.
               </strong>
               <button type="button" className="btn" onClick={filters.clear}>
                 Clear search and filter

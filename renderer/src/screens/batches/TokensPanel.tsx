@@ -92,7 +92,7 @@ export function TokensPanel({
           </button>
           {tokenStates.map((s) => (
             <button type="button" key={s} aria-pressed={only === s} onClick={() => setOnly(only === s ? null : s)} data-token-count={s}>
-              {tokenStateLabel[s]} <span className="num count">{formatCount(counts[s])}</span>
+              {tokenStateLabel(s)} <span className="num count">{formatCount(counts[s])}</span>
             </button>
           ))}
         </fieldset>
@@ -135,7 +135,7 @@ export function TokensPanel({
               </button>
             </div>
           ) : (
-            <span className="muted">No {only ? tokenStateLabel[only].toLowerCase() : ''} tokens.</span>
+            <span className="muted">No {only ? tokenStateLabel(only).toLowerCase() : ''} tokens.</span>
           )
         }
       />

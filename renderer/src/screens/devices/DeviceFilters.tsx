@@ -117,7 +117,7 @@ export function DeviceFilterBar({
         {deviceStates.map((s) => (
           <button type="button" key={s} aria-pressed={state === s} onClick={() => setState(state === s ? null : s)} className={`seg-${s}`}>
             <span className="badge-dot" aria-hidden="true" />
-            {stateLabel[s]} <span className="num count">{formatCount(filtered.byState[s])}</span>
+            {stateLabel(s)} <span className="num count">{formatCount(filtered.byState[s])}</span>
           </button>
         ))}
       </fieldset>

@@ -51,7 +51,7 @@ export function DeviceCounters({ status }: { status: StationStatus }) {
           <li key={s} className={`stat stat-${s}`}>
             <span className="stat-label">
               <span className="badge-dot" aria-hidden="true" />
-              {stateLabel[s]}
+              {stateLabel(s)}
             </span>
             <strong className="stat-value num" data-state-count={s}>
               {formatCount(counts[s] ?? 0)}

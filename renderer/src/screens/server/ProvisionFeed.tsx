@@ -107,7 +107,7 @@ export function ProvisionFeed() {
             onClick={() => setOnly(only === o ? null : o)}
             data-outcome-count={o}
           >
-            <span className="outcome-chip-label">{outcomeLabel[o]}</span>
+            <span className="outcome-chip-label">{outcomeLabel(o)}</span>
             <strong className="num">{formatCount(counts[o])}</strong>
           </button>
         ))}
@@ -128,7 +128,7 @@ export function ProvisionFeed() {
             snap.phase === 'loading' ? (
               <span className="muted">Loading recent attempts…</span>
             ) : only ? (
-              <span className="muted">No {outcomeLabel[only].toLowerCase()} attempts among the latest {feedCap}.</span>
+              <span className="muted">No {outcomeLabel(only).toLowerCase()} attempts among the latest {feedCap}.</span>
             ) : (
               <div className="empty-state">
                 <strong>No device has tried to provision yet.</strong>
