@@ -1,4 +1,4 @@
-import { defineMessages, type MessageDescriptor } from 'react-intl';
+import { defineMessages, type MessageDescriptor, useIntl } from 'react-intl';
 import type { ProvisionAttempt } from '../../../shared/devices.ts';
 import type { DeviceState } from '../../../shared/station.ts';
 import type { TokenState } from '../../../shared/tokens.ts';
@@ -16,10 +16,11 @@ const stateMessages = defineMessages({
 export const stateLabel = (state: DeviceState): string => getIntl().formatMessage(stateMessages[state]);
 
 export function StateBadge({ state }: { state: DeviceState }) {
+  const intl = useIntl();
   return (
     <span className={`badge badge-${state}`}>
       <span className="badge-dot" aria-hidden="true" />
-      {stateLabel(state)}
+      {intl.formatMessage(stateMessages[state])}
     </span>
   );
 }
@@ -42,9 +43,10 @@ const outcomeMessages = defineMessages({
 export const outcomeLabel = (outcome: ProvisionAttempt['outcome']): string => getIntl().formatMessage(outcomeMessages[outcome]);
 
 export function OutcomeBadge({ outcome }: { outcome: ProvisionAttempt['outcome'] }) {
+  const intl = useIntl();
   return (
     <span className={`badge badge-${outcomeTone[outcome]}`} title={outcome}>
-      {outcomeLabel(outcome)}
+      {intl.formatMessage(outcomeMessages[outcome])}
     </span>
   );
 }
@@ -69,5 +71,6 @@ const tokenTone: Record<TokenState, string> = {
 
 /** active: can still be redeemed; used: its device provisioned with it; locked: wrong secrets, waits before trying again. */
 export function TokenStateBadge({ state }: { state: TokenState }) {
-  return <span className={`badge badge-${tokenTone[state]} token-${state}`}>{tokenStateLabel(state)}</span>;
+  const intl = useIntl();
+  return <span className={`badge badge-${tokenTone[state]} token-${state}`}>{intl.formatMessage(tokenStateMessages[state])}</span>;
 }
