@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { type ChangeEvent, type DragEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ImportProblem, ImportReport } from '../../../../shared/import.ts';
 import { useStation } from '../../app/station.tsx';
@@ -6,7 +7,6 @@ import { announce } from '../../components/Announcer.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { formatCount } from '../../components/time.tsx';
 import { decodeFile, delimiterName, editCell, type ParsedList, parseList, renameColumn } from '../../data/import-file.ts';
 import { ColumnMapping } from './import/ColumnMapping.tsx';
 import { ImportPreview } from './import/ImportPreview.tsx';
@@ -53,6 +53,7 @@ export function ImportWizard({
   const [importError, setImportError] = useState<Explained | null>(null);
   const [editing, setEditing] = useState<CellRef | null>(null);
   const [dragging, setDragging] = useState(false);
+  const intl = useIntl();
 
   const parsed: ParsedList | null = useMemo(() => (source ? parseList(source.text) : null), [source]);
 
@@ -92,7 +93,7 @@ export function ImportWizard({
       return;
     }
     setSource({ name: file.name, size: file.size, encoding: decoded.encoding, text: decoded.text, edited: false });
-    announce(`Read ${file.name}; checking it`);
+    announce(intl.formatMessage({ id: 'import.read', defaultMessage: 'Read {file}; checking it' }, { file: file.name }));
   };
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -130,7 +131,9 @@ export function ImportWizard({
         setCheck({ state: 'done', report: final });
       } else {
         setResult(final);
-        announce(`Imported: ${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged`);
+        announce(
+          intl.formatMessage({ id: 'import.announceDone', defaultMessage: 'Imported: {created, number} created, {updated, number} updated, {unchanged, number} unchanged' }, { created: final.created, updated: final.updated, unchanged: final.unchanged }),
+        );
         onDone();
       }
     } catch (err) {
@@ -150,8 +153,7 @@ export function ImportWizard({
     return (
       <div className="card">
         <p>
-          This batch has no profile, so the station would not know how its devices provision. Create the batch again with a
-          profile, then import the list into it.
+<FormattedMessage id="import.noProfile" defaultMessage="This batch has no profile, so the station would not know how its devices provision. Create the batch again with a profile, then import the list into it." />
         </p>
       </div>
     );
@@ -162,32 +164,29 @@ export function ImportWizard({
       <section className="card import-result" aria-labelledby={`${id}-done`}>
         <h2 id={`${id}-done`}>
           <Icon name="check" size={18} />
-          Imported {source?.name}
+<FormattedMessage id="import.doneTitle" defaultMessage="Imported {file}" values={{ file: source?.name ?? '' }} />
         </h2>
-        <ul className="result-counts" aria-label="Import result">
+        <ul className="result-counts" aria-label={intl.formatMessage({ id: 'import.result', defaultMessage: 'Import result' })}>
           <li>
-            <strong className="num" data-import-created>
-              {formatCount(result.created)}
-            </strong>{' '}
-            created
+            <FormattedMessage id="import.created" defaultMessage="<strong>{count, number}</strong> created" values={{ count: result.created, strong: (text) => (<strong className="num" data-import-created>{text}</strong>) }} />
           </li>
           <li>
-            <strong className="num">{formatCount(result.updated)}</strong> updated
+            <FormattedMessage id="import.updated" defaultMessage="<strong>{count, number}</strong> updated" values={{ count: result.updated, strong: (text) => <strong className="num">{text}</strong> }} />
           </li>
           <li>
-            <strong className="num">{formatCount(result.unchanged)}</strong> unchanged
+            <FormattedMessage id="import.unchanged" defaultMessage="<strong>{count, number}</strong> unchanged" values={{ count: result.unchanged, strong: (text) => <strong className="num">{text}</strong> }} />
           </li>
         </ul>
         <p className="muted">
-          Importing the same file again changes nothing; a file with changed rows updates those devices only.
+<FormattedMessage id="import.idempotent" defaultMessage="Importing the same file again changes nothing; a file with changed rows updates those devices only." />
         </p>
         <div className="form-actions start">
           <button type="button" className="btn btn-primary" onClick={onIssueTokens}>
             <Icon name="ticket" />
-            Issue tokens next
+            <FormattedMessage id="import.issueNext" defaultMessage="Issue tokens next" />
           </button>
           <button type="button" className="btn" onClick={onShowDevices}>
-            Show the devices
+<FormattedMessage id="import.showDevices" defaultMessage="Show the devices" />
           </button>
           <button
             type="button"
@@ -198,7 +197,7 @@ export function ImportWizard({
               setCheck({ state: 'idle' });
             }}
           >
-            Import another file
+<FormattedMessage id="import.another" defaultMessage="Import another file" />
           </button>
         </div>
       </section>
@@ -207,14 +206,14 @@ export function ImportWizard({
 
   return (
     <div className="import-wizard">
-      <ol className="steps" aria-label="Import steps">
+      <ol className="steps" aria-label={intl.formatMessage({ id: 'import.steps', defaultMessage: 'Import steps' })}>
         <li aria-current={!source ? 'step' : undefined} className={source ? 'is-done' : ''}>
-          Choose the file
+          <FormattedMessage id="import.step.choose" defaultMessage="Choose the file" />
         </li>
         <li aria-current={source && !ready ? 'step' : undefined} className={ready ? 'is-done' : ''}>
-          Check and fix
+          <FormattedMessage id="import.step.check" defaultMessage="Check and fix" />
         </li>
-        <li aria-current={ready ? 'step' : undefined}>Import</li>
+        <li aria-current={ready ? 'step' : undefined}><FormattedMessage id="import.step.import" defaultMessage="Import" /></li>
       </ol>
 
       <section
@@ -229,11 +228,9 @@ export function ImportWizard({
       >
         <div className="card-header">
           <div>
-            <h2 id={`${id}-pick`}>Device list</h2>
+            <h2 id={`${id}-pick`}><FormattedMessage id="import.listTitle" defaultMessage="Device list" /></h2>
             <p className="card-subtitle">
-              CSV (comma, semicolon or tab) or JSON, with a <code>name</code> column. Known columns: name, token, clientId,
-              username, password, certificate, serial, mac, label; anything else becomes an attribute as{' '}
-              <code>attr:&lt;key&gt;</code>.
+<FormattedMessage id="import.listHint" defaultMessage="CSV (comma, semicolon or tab) or JSON, with a <code>name</code> column. Known columns: name, token, clientId, username, password, certificate, serial, mac, label; anything else becomes an attribute as <code>attr:'<'key'>'</code>." values={{ code: (text) => <code>{text}</code> }} />
             </p>
           </div>
           <div className="pick">
@@ -244,31 +241,31 @@ export function ImportWizard({
               accept=".csv,.tsv,.txt,.json,text/csv,application/json"
               className="visually-hidden"
               onChange={onPick}
-              aria-label="Device list file"
+              aria-label={intl.formatMessage({ id: 'import.file', defaultMessage: 'Device list file' })}
             />
             <button type="button" className={source ? 'btn' : 'btn btn-primary'} onClick={() => fileInput.current?.click()}>
               <Icon name="upload" />
-              {source ? 'Choose another file…' : 'Choose file…'}
+              {source ? <FormattedMessage id="import.chooseAnother" defaultMessage="Choose another file…" /> : <FormattedMessage id="import.choose" defaultMessage="Choose file…" />}
             </button>
           </div>
         </div>
         {source && parsed && (
           <p className="file-facts" data-file-name={source.name}>
-            <strong>{source.name}</strong> · {formatCount(parsed.rows.length)} {parsed.rows.length === 1 ? 'row' : 'rows'} ·{' '}
-            {parsed.format === 'json' ? 'JSON' : `CSV, ${delimiterName[parsed.delimiter ?? ',']}-separated`} · {source.encoding}
+            <strong>{source.name}</strong> · <FormattedMessage id="import.rows" defaultMessage="{count, plural, one {# row} other {# rows}}" values={{ count: parsed.rows.length }} /> ·{' '}
+            {parsed.format === 'json' ? 'JSON' : intl.formatMessage({ id: 'import.csvKind', defaultMessage: 'CSV, {delimiter}-separated' }, { delimiter: delimiterName(parsed.delimiter ?? ',') })} · {source.encoding}
             {source.edited && (
               <>
                 {' '}
-                · <span className="badge badge-warning">changed here</span>{' '}
+                · <span className="badge badge-warning"><FormattedMessage id="import.changedHere" defaultMessage="changed here" /></span>{' '}
                 <button type="button" className="btn btn-small btn-ghost" onClick={downloadEdited}>
                   <Icon name="download" size={14} />
-                  Save the corrected file
+<FormattedMessage id="import.saveFixed" defaultMessage="Save the corrected file" />
                 </button>
               </>
             )}
           </p>
         )}
-        {!source && !readError && <p className="drop-hint muted">…or drop the file here.</p>}
+        {!source && !readError && <p className="drop-hint muted"><FormattedMessage id="import.drop" defaultMessage="…or drop the file here." /></p>}
         {readError && <ErrorNotice error={readError} />}
       </section>
 
@@ -277,8 +274,8 @@ export function ImportWizard({
           {parsed.error && (
             <ErrorNotice
               error={{
-                message: `Line ${parsed.error.line}: ${parsed.error.message}`,
-                next: 'Fix it in the spreadsheet or text editor, save, and choose the file again.',
+                message: intl.formatMessage({ id: 'import.lineError', defaultMessage: 'Line {line}: {message}' }, { line: parsed.error.line, message: parsed.error.message }),
+                next: intl.formatMessage({ id: 'import.lineErrorNext', defaultMessage: 'Fix it in the spreadsheet or text editor, save, and choose the file again.' }),
                 code: 'bad_request',
               }}
             />
@@ -286,7 +283,7 @@ export function ImportWizard({
           <ColumnMapping parsed={parsed} onRename={rename} problems={problems} />
           <section className="card" aria-labelledby={`${id}-check`}>
             <div className="card-header">
-              <h2 id={`${id}-check`}>Check</h2>
+              <h2 id={`${id}-check`}><FormattedMessage id="import.check" defaultMessage="Check" /></h2>
               <CheckStatus check={check} />
             </div>
             {check.state === 'failed' && <ErrorNotice error={check.error} />}
@@ -312,12 +309,14 @@ export function ImportWizard({
               <div className="import-progress">
                 <progress
                   className="load-progress"
-                  aria-label="Importing devices"
+                  aria-label={intl.formatMessage({ id: 'import.importing', defaultMessage: 'Importing devices' })}
                   max={Math.max(importing.total ?? 1, 1)}
                   value={importing.total ? importing.done : undefined}
                 />
                 <span className="muted num">
-                  {importing.total ? `${formatCount(importing.done)} of ${formatCount(importing.total)}` : 'Importing…'}
+                  {importing.total
+                    ? intl.formatMessage({ id: 'import.progress', defaultMessage: '{done, number} of {total, number}' }, { done: importing.done, total: importing.total })
+                    : intl.formatMessage({ id: 'import.busy', defaultMessage: 'Importing…' })}
                 </span>
               </div>
             )}
@@ -325,12 +324,12 @@ export function ImportWizard({
             <button type="button" className="btn btn-primary btn-large" disabled={!ready} onClick={() => void runImport()}>
               <Icon name="upload" />
               {importing
-                ? 'Importing…'
+                ? intl.formatMessage({ id: 'import.busy', defaultMessage: 'Importing…' })
                 : ready
-                  ? `Import ${formatCount(report.rows)} ${report.rows === 1 ? 'device' : 'devices'}`
+                  ? intl.formatMessage({ id: 'import.submit', defaultMessage: 'Import {count, plural, one {# device} other {# devices}}' }, { count: report.rows })
                   : problems.length > 0
-                    ? 'Import (fix the problems first)'
-                    : 'Import'}
+                    ? intl.formatMessage({ id: 'import.submitBlocked', defaultMessage: 'Import (fix the problems first)' })
+                    : intl.formatMessage({ id: 'import.step.import', defaultMessage: 'Import' })}
             </button>
           </div>
         </>
@@ -343,7 +342,7 @@ function CheckStatus({ check }: { check: Check }) {
   if (check.state === 'checking') {
     return (
       <output className="check-status" aria-busy="true">
-        <span className="spinner" aria-hidden="true" /> The station is checking the file…
+        <span className="spinner" aria-hidden="true" /> <FormattedMessage id="import.checking" defaultMessage="The station is checking the file…" />
       </output>
     );
   }
@@ -353,17 +352,15 @@ function CheckStatus({ check }: { check: Check }) {
     return (
       <output className="check-status is-bad" data-check="problems">
         <Icon name="alert" />
-        {formatCount(report.problems.length)} {report.problems.length === 1 ? 'problem' : 'problems'} to fix; nothing is imported until
-        the whole file is right
+<FormattedMessage id="import.problems" defaultMessage="{count, plural, one {# problem} other {# problems}} to fix; nothing is imported until the whole file is right" values={{ count: report.problems.length }} />
       </output>
     );
   }
-  if (report.rows === 0) return <output className="check-status is-bad">The file has no device rows.</output>;
+  if (report.rows === 0) return <output className="check-status is-bad"><FormattedMessage id="import.noRows" defaultMessage="The file has no device rows." /></output>;
   return (
     <output className="check-status is-good" data-check="ok">
       <Icon name="check" />
-      All {formatCount(report.rows)} rows are fine: {formatCount(report.created)} new, {formatCount(report.updated)} to update,{' '}
-      {formatCount(report.unchanged)} unchanged
+<FormattedMessage id="import.allFine" defaultMessage="All {rows, number} rows are fine: {created, number} new, {updated, number} to update, {unchanged, number} unchanged" values={{ rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged }} />
     </output>
   );
 }
