@@ -25,6 +25,8 @@ function stored(): Locale | null {
 
 /** The browser's first language we have, else English. */
 function fromBrowser(): Locale {
+  // Outside a browser (unit tests under Node) there is no navigator: English.
+  if (typeof navigator === 'undefined') return 'en';
   for (const tag of navigator.languages ?? [navigator.language]) {
     const base = tag.toLowerCase().split('-')[0];
     if (base === 'de') return 'de';
