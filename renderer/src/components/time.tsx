@@ -50,3 +50,19 @@ export function RelativeTime({ iso, empty }: { iso: string | null; empty?: strin
     </time>
   );
 }
+
+const spanUnits: [number, 'day' | 'hour' | 'minute' | 'second'][] = [
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+  [1000, 'second'],
+];
+
+/** A duration in the largest whole-ish unit, in the chosen language: “1.5 hr”, “1,5 Std.”. */
+export function formatSpan(ms: number): string {
+  const intl = getIntl();
+  for (const [size, unit] of spanUnits) {
+    if (ms >= size) return intl.formatNumber(ms / size, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 });
+  }
+  return intl.formatNumber(ms, { style: 'unit', unit: 'millisecond', unitDisplay: 'short' });
+}

@@ -1,4 +1,4 @@
-import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
+import { defineMessage, defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import type { AttributeLevel, DeviceAttributes as Scopes } from '../../../../shared/attributes.ts';
 import { useStation } from '../../app/station.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -14,15 +14,15 @@ interface Seen {
 const scopeTitles = [
   {
     scope: 'client',
-    title: { id: 'attributes.scope.client', defaultMessage: 'Reported by the device' },
-    empty: { id: 'attributes.scope.clientEmpty', defaultMessage: 'The device has reported no client attributes.' },
+    title: defineMessage({ id: 'attributes.scope.client', defaultMessage: 'Reported by the device' }),
+    empty: defineMessage({ id: 'attributes.scope.clientEmpty', defaultMessage: 'The device has reported no client attributes.' }),
   },
   {
     scope: 'shared',
-    title: { id: 'attributes.scope.shared', defaultMessage: 'Received by the device' },
-    empty: { id: 'attributes.scope.sharedEmpty', defaultMessage: 'No shared attributes: set some below, on its batch or on its profile.' },
+    title: defineMessage({ id: 'attributes.scope.shared', defaultMessage: 'Received by the device' }),
+    empty: defineMessage({ id: 'attributes.scope.sharedEmpty', defaultMessage: 'No shared attributes: set some below, on its batch or on its profile.' }),
   },
-  { scope: 'server', title: { id: 'attributes.scope.server', defaultMessage: 'Kept by the station' }, empty: { id: 'attributes.scope.serverEmpty', defaultMessage: 'No server attributes.' } },
+  { scope: 'server', title: defineMessage({ id: 'attributes.scope.server', defaultMessage: 'Kept by the station' }), empty: defineMessage({ id: 'attributes.scope.serverEmpty', defaultMessage: 'No server attributes.' }) },
 ] as const;
 
 const levelTitles = defineMessages({

@@ -1,4 +1,4 @@
-import { FormattedMessage, useIntl } from 'react-intl';
+import { defineMessage, FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import type { IssuedToken } from '../../../../shared/tokens.ts';
@@ -13,11 +13,11 @@ type Kind = 'perDevice' | 'group';
 type Protection = 'none' | 'pin' | 'password';
 
 const expiries = [
-  { value: '', title: { id: 'issue.expiry.never', defaultMessage: 'Never' } },
-  { value: '1d', title: { id: 'issue.expiry.1d', defaultMessage: '1 day' } },
-  { value: '7d', title: { id: 'issue.expiry.7d', defaultMessage: '7 days' } },
-  { value: '30d', title: { id: 'issue.expiry.30d', defaultMessage: '30 days' } },
-  { value: 'custom', title: { id: 'issue.expiry.custom', defaultMessage: 'Other…' } },
+  { value: '', title: defineMessage({ id: 'issue.expiry.never', defaultMessage: 'Never' }) },
+  { value: '1d', title: defineMessage({ id: 'issue.expiry.1d', defaultMessage: '1 day' }) },
+  { value: '7d', title: defineMessage({ id: 'issue.expiry.7d', defaultMessage: '7 days' }) },
+  { value: '30d', title: defineMessage({ id: 'issue.expiry.30d', defaultMessage: '30 days' }) },
+  { value: 'custom', title: defineMessage({ id: 'issue.expiry.custom', defaultMessage: 'Other…' }) },
 ] as const;
 
 export interface IssueOutcome {

@@ -1,4 +1,4 @@
-import { FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
+import { defineMessage, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { endpointFor, type HandoverEndpoint } from '../../../../../shared/handover.ts';
 import type { SyncTarget } from '../../../../../shared/sync.ts';
@@ -10,9 +10,9 @@ import { Modal } from '../../../components/Modal.tsx';
 
 type Ports = 'mqttPort' | 'httpPort' | 'coapPort';
 const portFields: { key: Ports; label: MessageDescriptor }[] = [
-  { key: 'mqttPort', label: { id: 'handover.mqttPort', defaultMessage: 'MQTT port' } },
-  { key: 'httpPort', label: { id: 'handover.httpPort', defaultMessage: 'HTTP port' } },
-  { key: 'coapPort', label: { id: 'handover.coapPort', defaultMessage: 'CoAP port' } },
+  { key: 'mqttPort', label: defineMessage({ id: 'handover.mqttPort', defaultMessage: 'MQTT port' }) },
+  { key: 'httpPort', label: defineMessage({ id: 'handover.httpPort', defaultMessage: 'HTTP port' }) },
+  { key: 'coapPort', label: defineMessage({ id: 'handover.coapPort', defaultMessage: 'CoAP port' }) },
 ];
 
 /** Chooses the cloud (a sync target) and where its devices connect, says what will happen, and starts the hand-over. */

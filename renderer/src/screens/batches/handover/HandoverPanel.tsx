@@ -1,4 +1,4 @@
-import { FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
+import { defineMessage, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { useState } from 'react';
 import type { Batch } from '../../../../../shared/batches.ts';
 import type { HandoverState } from '../../../../../shared/handover.ts';
@@ -12,33 +12,33 @@ import { HandoverDialog } from './HandoverDialog.tsx';
 export const handoverSteps: { state: HandoverState; title: MessageDescriptor; hint: MessageDescriptor }[] = [
   {
     state: 'syncing',
-    title: { id: 'handover.step.syncing', defaultMessage: 'Waiting for the cloud' },
-    hint: { id: 'handover.step.syncingHint', defaultMessage: 'sync has not delivered the device yet; it is told nothing until the cloud knows it' },
+    title: defineMessage({ id: 'handover.step.syncing', defaultMessage: 'Waiting for the cloud' }),
+    hint: defineMessage({ id: 'handover.step.syncingHint', defaultMessage: 'sync has not delivered the device yet; it is told nothing until the cloud knows it' }),
   },
   {
     state: 'waiting',
-    title: { id: 'handover.step.waiting', defaultMessage: 'Told, not yet received' },
-    hint: { id: 'handover.step.waitingHint', defaultMessage: 'its new server is set; the device has not read it yet (it may be off)' },
+    title: defineMessage({ id: 'handover.step.waiting', defaultMessage: 'Told, not yet received' }),
+    hint: defineMessage({ id: 'handover.step.waitingHint', defaultMessage: 'its new server is set; the device has not read it yet (it may be off)' }),
   },
   {
     state: 'delivered',
-    title: { id: 'handover.step.delivered', defaultMessage: 'Received' },
-    hint: { id: 'handover.step.deliveredHint', defaultMessage: 'the device read its new server and has not confirmed yet' },
+    title: defineMessage({ id: 'handover.step.delivered', defaultMessage: 'Received' }),
+    hint: defineMessage({ id: 'handover.step.deliveredHint', defaultMessage: 'the device read its new server and has not confirmed yet' }),
   },
   {
     state: 'confirmed',
-    title: { id: 'handover.step.confirmed', defaultMessage: 'Handed over' },
-    hint: { id: 'handover.step.confirmedHint', defaultMessage: 'the device confirmed; it lives on its cloud now' },
+    title: defineMessage({ id: 'handover.step.confirmed', defaultMessage: 'Handed over' }),
+    hint: defineMessage({ id: 'handover.step.confirmedHint', defaultMessage: 'the device confirmed; it lives on its cloud now' }),
   },
   {
     state: 'timed-out',
-    title: { id: 'handover.step.timedOut', defaultMessage: 'Timed out' },
-    hint: { id: 'handover.step.timedOutHint', defaultMessage: 'no confirmation in time: check the device, then hand it over again' },
+    title: defineMessage({ id: 'handover.step.timedOut', defaultMessage: 'Timed out' }),
+    hint: defineMessage({ id: 'handover.step.timedOutHint', defaultMessage: 'no confirmation in time: check the device, then hand it over again' }),
   },
   {
     state: 'failed',
-    title: { id: 'handover.step.failed', defaultMessage: 'Failed' },
-    hint: { id: 'handover.step.failedHint', defaultMessage: 'the hand-over cannot go on; the reason is on its row' },
+    title: defineMessage({ id: 'handover.step.failed', defaultMessage: 'Failed' }),
+    hint: defineMessage({ id: 'handover.step.failedHint', defaultMessage: 'the hand-over cannot go on; the reason is on its row' }),
   },
 ];
 
