@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import type { SyncTargetType } from '../../../../shared/sync.ts';
 import { useStation } from '../../app/station.tsx';
@@ -18,6 +19,7 @@ export function AddTargetDialog({ onClose, onAdded }: { onClose: () => void; onA
   const [allowCreateProfiles, setAllowCreateProfiles] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState(false);
+  const intl = useIntl();
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [k]: e.target.value }));
 
   const submit = async (event: FormEvent) => {
@@ -32,7 +34,7 @@ export function AddTargetDialog({ onClose, onAdded }: { onClose: () => void; onA
             ? { name: v.name.trim(), type, url: v.url.trim(), username: v.username, password: v.password, allowCreateProfiles }
             : { name: v.name.trim(), type, url: v.url.trim(), apiKey: v.apiKey, allowCreateProfiles };
       const added = await api['sync.targets.add'](input);
-      announce(`Added sync target ${added.name}`);
+      announce(intl.formatMessage({ id: 'sync.add.added', defaultMessage: 'Added sync target {name}' }, { name: added.name }));
       onAdded();
     } catch (err) {
       setError(explain(err));
@@ -41,85 +43,85 @@ export function AddTargetDialog({ onClose, onAdded }: { onClose: () => void; onA
   };
 
   return (
-    <Modal title="Add a sync target" onClose={onClose} className="modal-wide">
-      <form className="form-stack" onSubmit={submit} noValidate aria-label="Add a sync target">
+    <Modal title={intl.formatMessage({ id: 'sync.add.title', defaultMessage: 'Add a sync target' })} onClose={onClose} className="modal-wide">
+      <form className="form-stack" onSubmit={submit} noValidate aria-label={intl.formatMessage({ id: 'sync.add.title', defaultMessage: 'Add a sync target' })}>
         <fieldset className="field choice-group inline-choices">
-          <legend>Kind</legend>
+          <legend><FormattedMessage id="sync.add.kind" defaultMessage="Kind" /></legend>
           <label className={`choice${type === 'thingsboard' ? ' is-checked' : ''}`}>
             <input type="radio" name={`${id}-type`} checked={type === 'thingsboard'} onChange={() => setType('thingsboard')} />
             <span className="choice-text">
-              <span className="choice-title">ThingsBoard</span>
-              <span className="choice-description">Creates each device with its credentials and attributes.</span>
+              <span className="choice-title"><FormattedMessage id="sync.add.thingsboard" defaultMessage="ThingsBoard" /></span>
+              <span className="choice-description"><FormattedMessage id="sync.add.thingsboardText" defaultMessage="Creates each device with its credentials and attributes." /></span>
             </span>
           </label>
           <label className={`choice${type === 'webhook' ? ' is-checked' : ''}`}>
             <input type="radio" name={`${id}-type`} checked={type === 'webhook'} onChange={() => setType('webhook')} />
             <span className="choice-text">
-              <span className="choice-title">Webhook</span>
-              <span className="choice-description">Signed JSON batches to your own service.</span>
+              <span className="choice-title"><FormattedMessage id="sync.add.webhook" defaultMessage="Webhook" /></span>
+              <span className="choice-description"><FormattedMessage id="sync.add.webhookText" defaultMessage="Signed JSON batches to your own service." /></span>
             </span>
           </label>
         </fieldset>
         <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} value={v.name} onChange={set('name')} autoComplete="off" placeholder="cloud" />
+          <label htmlFor={`${id}-name`}>{intl.formatMessage({ id: 'sync.add.name', defaultMessage: 'Name' })}</label>
+          <input id={`${id}-name`} value={v.name} onChange={set('name')} autoComplete="off" placeholder={intl.formatMessage({ id: 'sync.add.namePlaceholder', defaultMessage: 'cloud' })} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-url`}>URL</label>
+          <label htmlFor={`${id}-url`}>{intl.formatMessage({ id: 'sync.add.url', defaultMessage: 'URL' })}</label>
           <input id={`${id}-url`} value={v.url} onChange={set('url')} autoComplete="off" placeholder={type === 'thingsboard' ? 'https://thingsboard.example.com' : 'https://hooks.example.com/fieldstation'} />
         </div>
         {type === 'thingsboard' ? (
           <>
             <fieldset className="field segmented-field">
-              <legend>Sign in with</legend>
+              <legend><FormattedMessage id="sync.add.signIn" defaultMessage="Sign in with" /></legend>
               <div className="segmented">
                 <button type="button" aria-pressed={auth === 'password'} onClick={() => setAuth('password')}>
-                  User name and password
+                  <FormattedMessage id="sync.add.password" defaultMessage="User name and password" />
                 </button>
                 <button type="button" aria-pressed={auth === 'api-key'} onClick={() => setAuth('api-key')}>
-                  API key
+                  <FormattedMessage id="sync.add.apiKey" defaultMessage="API key" />
                 </button>
               </div>
             </fieldset>
             {auth === 'password' ? (
               <div className="field-pair">
                 <div className="field">
-                  <label htmlFor={`${id}-user`}>User name</label>
+                  <label htmlFor={`${id}-user`}>{intl.formatMessage({ id: 'sync.add.user', defaultMessage: 'User name' })}</label>
                   <input id={`${id}-user`} value={v.username} onChange={set('username')} autoComplete="off" />
                 </div>
                 <div className="field">
-                  <label htmlFor={`${id}-password`}>Password</label>
+                  <label htmlFor={`${id}-password`}>{intl.formatMessage({ id: 'sync.add.passwordField', defaultMessage: 'Password' })}</label>
                   <input id={`${id}-password`} type="password" value={v.password} onChange={set('password')} autoComplete="off" />
                 </div>
               </div>
             ) : (
               <div className="field">
-                <label htmlFor={`${id}-key`}>API key</label>
+                <label htmlFor={`${id}-key`}>{intl.formatMessage({ id: 'sync.add.apiKey', defaultMessage: 'API key' })}</label>
                 <input id={`${id}-key`} className="mono" value={v.apiKey} onChange={set('apiKey')} autoComplete="off" />
               </div>
             )}
             <label className="check">
               <input type="checkbox" checked={allowCreateProfiles} onChange={(e) => setAllowCreateProfiles(e.target.checked)} />
-              Create device profiles that ThingsBoard does not have yet (otherwise such devices wait with an error)
+<FormattedMessage id="sync.add.createProfiles" defaultMessage="Create device profiles that ThingsBoard does not have yet (otherwise such devices wait with an error)" />
             </label>
           </>
         ) : (
           <div className="field">
-            <label htmlFor={`${id}-secret`}>Signing secret</label>
+            <label htmlFor={`${id}-secret`}>{intl.formatMessage({ id: 'sync.add.secret', defaultMessage: 'Signing secret' })}</label>
             <input id={`${id}-secret`} className="mono" value={v.secret} onChange={set('secret')} autoComplete="off" aria-describedby={`${id}-secret-hint`} />
             <p className="field-hint" id={`${id}-secret-hint`}>
-              At least 16 characters; your service checks each batch’s signature with it.
+<FormattedMessage id="sync.add.secretHint" defaultMessage="At least 16 characters; your service checks each batch’s signature with it." />
             </p>
           </div>
         )}
-        <p className="field-hint">The station keeps the credentials; this window never shows them again.</p>
+        <p className="field-hint"><FormattedMessage id="sync.add.keeps" defaultMessage="The station keeps the credentials; this window never shows them again." /></p>
         {error && <ErrorNotice error={error} />}
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose}>
-            Cancel
+            <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add target'}
+            {busy ? <FormattedMessage id="sync.add.adding" defaultMessage="Adding…" /> : <FormattedMessage id="sync.addTarget" defaultMessage="Add target" />}
           </button>
         </div>
       </form>
