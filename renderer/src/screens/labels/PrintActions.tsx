@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useId, useState } from 'react';
 import type { DesktopBridge, SystemPrinter } from '../../../../shared/desktop-bridge.ts';
 import { ApiError, ApiReply } from '../../../../shared/errors.ts';
@@ -8,7 +9,6 @@ import { announce } from '../../components/Announcer.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { formatCount } from '../../components/time.tsx';
 import { type LabelChoices, jobOf, jobQuery, maxUrlLength } from './job.ts';
 
 const bridge = (): DesktopBridge | undefined => (window as { fieldstation?: DesktopBridge }).fieldstation;
@@ -76,7 +76,8 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
     setDone(null);
     setError(null);
   }, [queryText]);
-  const labelsWord = (n: number) => `${formatCount(n)} ${n === 1 ? 'label' : 'labels'}`;
+  const intl = useIntl();
+  const labelsWord = (n: number) => intl.formatMessage({ id: 'labels.count', defaultMessage: '{count, plural, one {# label} other {# labels}}' }, { count: n });
   const tooLong = `/api/labels.pdf?${query}`.length > maxUrlLength;
   const blocked = !check?.ok || tooLong || busy !== null;
   const count = check?.labels ?? 0;
@@ -102,43 +103,43 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
       const url = `${window.location.origin}/api/labels.pdf?${jobQuery(choices, { inline: '1' })}`;
       const result = await desktop!.printLabels({ url, pageMm: template.pageMm, ...(printer ? { printer, silent: true } : {}) });
       if (!result.ok) throw new ApiError('internal', result.error.message);
-      if (!result.value.printed) throw new ApiError('bad_request', result.value.reason ?? 'Nothing was printed.');
-      return `Sent ${labelsWord(count)} to the printer.`;
+      if (!result.value.printed) throw new ApiError('bad_request', result.value.reason ?? intl.formatMessage({ id: 'labels.nothingPrinted', defaultMessage: 'Nothing was printed.' }));
+      return intl.formatMessage({ id: 'labels.sent', defaultMessage: 'Sent {labels} to the printer.' }, { labels: labelsWord(count) });
     });
   const pdf = () =>
     run('pdf', async () => {
       const file = await fetchFile(`/api/labels.pdf?${query}`, `${base}.pdf`);
-      return `Saved ${file.name} (${labelsWord(file.labels || count)}). Print it at 100% (“actual size”), not “fit to page”.`;
+      return intl.formatMessage({ id: 'labels.savedPdf', defaultMessage: 'Saved {file} ({labels}). Print it at 100% (“actual size”), not “fit to page”.' }, { file: file.name, labels: labelsWord(file.labels || count) });
     });
   const zpl = () =>
     run('zpl', async () => {
       const file = await fetchFile(`/api/labels.zpl?${query}`, `${base}.zpl`);
-      return `Saved ${file.name} (${labelsWord(file.labels || count)}) for the label printer.`;
+      return intl.formatMessage({ id: 'labels.savedZpl', defaultMessage: 'Saved {file} ({labels}) for the label printer.' }, { file: file.name, labels: labelsWord(file.labels || count) });
     });
   const send = () =>
     run('send', async () => {
       const r = await api['labels.sendToPrinter']({ ...jobOf(choices), host: host.trim(), port: Number(port) || 9100 });
-      return `Sent ${labelsWord(r.labels)} to ${host.trim()}.`;
+      return intl.formatMessage({ id: 'labels.sentTo', defaultMessage: 'Sent {labels} to {host}.' }, { labels: labelsWord(r.labels), host: host.trim() });
     });
 
   return (
     <section className="card print-card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Print</h2>
+      <h2 id={`${id}-title`}><FormattedMessage id="labels.print" defaultMessage="Print" /></h2>
       {tooLong && (
         <p className="field-error">
           <Icon name="alert" size={14} />
-          Too many devices are selected to reprint them by name. Print the whole batch, or use “Only labels never printed before”.
+<FormattedMessage id="labels.tooMany" defaultMessage="Too many devices are selected to reprint them by name. Print the whole batch, or use “Only labels never printed before”." />
         </p>
       )}
       {desktop && printers.length > 0 && (
         <div className="field">
-          <label htmlFor={`${id}-printer`}>Printer</label>
+          <label htmlFor={`${id}-printer`}>{intl.formatMessage({ id: 'labels.printer', defaultMessage: 'Printer' })}</label>
           <select id={`${id}-printer`} value={printer} onChange={(e) => setPrinter(e.target.value)}>
-            <option value="">Ask in the print dialog</option>
+            <option value="">{intl.formatMessage({ id: 'labels.askDialog', defaultMessage: 'Ask in the print dialog' })}</option>
             {printers.map((p) => (
               <option key={p.name} value={p.name}>
                 {p.displayName}
-                {p.isDefault ? ' (default)' : ''}
+                {p.isDefault ? ` ${intl.formatMessage({ id: 'labels.default', defaultMessage: '(default)' })}` : ''}
               </option>
             ))}
           </select>
@@ -148,17 +149,17 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
         {desktop && (
           <button type="button" className="btn btn-primary btn-large" onClick={() => void print()} disabled={blocked}>
             <Icon name="printer" />
-            {busy === 'print' ? 'Printing…' : `Print ${labelsWord(count)}`}
+            {busy === 'print' ? intl.formatMessage({ id: 'labels.printing', defaultMessage: 'Printing…' }) : intl.formatMessage({ id: 'labels.printCount', defaultMessage: 'Print {labels}' }, { labels: labelsWord(count) })}
           </button>
         )}
         <button type="button" className={desktop ? 'btn' : 'btn btn-primary btn-large'} onClick={() => void pdf()} disabled={blocked}>
           <Icon name="download" />
-          {busy === 'pdf' ? 'Rendering…' : `Download PDF (${labelsWord(count)})`}
+          {busy === 'pdf' ? intl.formatMessage({ id: 'labels.rendering', defaultMessage: 'Rendering…' }) : intl.formatMessage({ id: 'labels.pdf', defaultMessage: 'Download PDF ({labels})' }, { labels: labelsWord(count) })}
         </button>
         {template.kind === 'roll' && (
           <button type="button" className="btn" onClick={() => void zpl()} disabled={blocked}>
             <Icon name="download" />
-            {busy === 'zpl' ? 'Rendering…' : 'Download ZPL'}
+            {busy === 'zpl' ? intl.formatMessage({ id: 'labels.rendering', defaultMessage: 'Rendering…' }) : intl.formatMessage({ id: 'labels.zpl', defaultMessage: 'Download ZPL' })}
           </button>
         )}
       </div>
@@ -171,15 +172,15 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
           }}
         >
           <div className="field">
-            <label htmlFor={`${id}-host`}>Network label printer</label>
+            <label htmlFor={`${id}-host`}>{intl.formatMessage({ id: 'labels.network', defaultMessage: 'Network label printer' })}</label>
             <div className="input-group">
               <input id={`${id}-host`} value={host} onChange={(e) => setHost(e.target.value)} placeholder="192.168.1.50" autoComplete="off" />
-              <input aria-label="Port" className="port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
+              <input aria-label={intl.formatMessage({ id: 'labels.port', defaultMessage: 'Port' })} className="port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
               <button type="submit" className="btn" disabled={blocked || !host.trim()}>
-                {busy === 'send' ? 'Sending…' : 'Send'}
+                {busy === 'send' ? intl.formatMessage({ id: 'labels.sending', defaultMessage: 'Sending…' }) : intl.formatMessage({ id: 'labels.send', defaultMessage: 'Send' })}
               </button>
             </div>
-            <p className="field-hint">Zebra and compatible printers take ZPL on port 9100.</p>
+            <p className="field-hint"><FormattedMessage id="labels.zebra" defaultMessage="Zebra and compatible printers take ZPL on port {port}." values={{ port: '9100' }} /></p>
           </div>
         </form>
       )}
