@@ -260,7 +260,9 @@ export function DeviceDrawer({
                       </time>
                       {e.kind === 'provision' && e.outcome ? <OutcomeBadge outcome={e.outcome as ProvisionAttempt['outcome']} /> : <span className="badge">{eventTitles[e.kind] ? intl.formatMessage(eventTitles[e.kind]!) : e.kind}</span>}
                       {e.transport && <span className={`transport transport-${e.transport}`}>{e.transport.toUpperCase()}</span>}
-                      <span className="muted ellipsis">{e.reason ?? ''}</span>
+                      <span className="muted ellipsis" data-station-words>
+                        {e.reason ?? ''}
+                      </span>
                     </li>
                   ))}
                 </ol>

@@ -36,7 +36,12 @@ export function TemplatePicker({
                 <span className="choice-text">
                   <span className="choice-title">{t.title}</span>
                   <span className="choice-description">
-                    {mm(t.labelMm.width)} × {mm(t.labelMm.height)} mm ·{' '}
+                    <FormattedMessage
+                      id="labels.stock.size"
+                      defaultMessage="{width} × {height} mm"
+                      values={{ width: mm(t.labelMm.width), height: mm(t.labelMm.height) }}
+                    />{' '}
+                    ·{' '}
                     {t.kind === 'sheet'
                       ? intl.formatMessage({ id: 'labels.stock.perSheet', defaultMessage: '{count, number} per sheet' }, { count: t.labelsPerPage })
                       : intl.formatMessage({ id: 'labels.stock.roll', defaultMessage: 'roll, {dpis} dpi' }, { dpis: intl.formatList(t.dpis.map(String), { type: 'disjunction' }) })}{' '}

@@ -42,7 +42,7 @@ const columns: Column<ProvisionAttempt>[] = [
   { id: 'outcome', header: <FormattedMessage id="server.feed.colOutcome" defaultMessage="Outcome" />, width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
   {
     id: 'reason',
-    header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />, width: 'minmax(12rem, 2fr)', cell: (a) => <span className="ellipsis" title={a.reason ?? undefined}>{a.reason ?? '—'}</span> },
+    header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />, width: 'minmax(12rem, 2fr)', cell: (a) => <span className="ellipsis" title={a.reason ?? undefined} data-station-words>{a.reason ?? '—'}</span> },
   { id: 'from', header: <FormattedMessage id="server.feed.colFrom" defaultMessage="From" />, width: 'minmax(8rem, 1fr)', cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
 ];
 

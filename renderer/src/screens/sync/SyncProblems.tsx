@@ -97,7 +97,7 @@ function ProblemGroup({ problem, onChanged }: { problem: SyncProblem; onChanged:
         </span>
         <div>
           <p id={`${id}-what`}>
-            <strong>{problem.message}</strong>{' '}
+            <strong data-station-words>{problem.message}</strong>{' '}
             <span className="muted"><FormattedMessage id="sync.problems.onTarget" defaultMessage="{count, plural, one {# device} other {# devices}} on {target}" values={{ count, target }} /></span>
           </p>
           <p>

@@ -64,7 +64,11 @@ export function TargetCard({ target, live, onRemove, onChanged }: { target: Sync
           {intl.formatMessage(s.label)}
         </span>
       </div>
-      {message && <p className={state === 'stopped' ? 'field-error' : 'muted'}>{message}</p>}
+      {message && (
+        <p className={state === 'stopped' ? 'field-error' : 'muted'} data-station-words>
+          {message}
+        </p>
+      )}
       <div className="state-bar" role="img" aria-label={intl.formatMessage({ id: 'sync.target.bar', defaultMessage: '{synced, number} of {total, plural, one {# device} other {# devices}} synced' }, { synced: counts.synced, total })}
       >
         {total > 0 && (

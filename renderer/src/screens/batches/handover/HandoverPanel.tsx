@@ -141,7 +141,9 @@ export function HandoverPanel({ batch, batchInfo }: { batch: string; batchInfo: 
                 <td>
                   <RelativeTime iso={d.updatedAt} />
                 </td>
-                <td className="muted">{d.reason ?? ''}</td>
+                <td className="muted" data-station-words>
+                  {d.reason ?? ''}
+                </td>
               </tr>
             ))}
           </tbody>

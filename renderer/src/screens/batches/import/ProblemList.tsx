@@ -41,7 +41,7 @@ export function ProblemList({
                       : intl.formatMessage({ id: 'import.lineN', defaultMessage: 'Line {line, number}' }, { line: p.line })}
                 {p.column && <code className="problem-column">{p.column}</code>}
               </span>
-              <span className="problem-message">{sentence(p.message)}</span>
+              <span className="problem-message" data-station-words>{sentence(p.message)}</span>
               {fixable ? (
                 <button type="button" className="btn btn-small" onClick={() => onFix({ row: place.row, column: place.column })}>
                   <Icon name="pencil" size={13} />
