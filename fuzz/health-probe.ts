@@ -13,11 +13,16 @@ export interface ProbeSample {
   ms: number;
   /** The control's, measured right after. */
   controlMs: number;
+  /** When the station probe was sent (ms since the epoch, performance.timeOrigin + now: comparable across threads). */
+  at: number;
 }
 
 export interface HealthProbe {
   /** Samples answered since the last call, and failures; resets them. */
   take(): { samples: ProbeSample[]; failures: string[] };
+  /** Stops probing until `resume()`; resolves once no probe is in flight. */
+  pause(): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -28,7 +33,13 @@ const http = require('node:http');
 const { port, controlPort, everyMs, timeoutMs } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 let stopped = false;
-parentPort.on('message', (m) => { if (m === 'stop') stopped = true; });
+let paused = null; // while paused: the function that resumes the loop
+let pausing = false;
+parentPort.on('message', (m) => {
+  if (m === 'stop') { stopped = true; pausing = false; if (paused) paused(); }
+  else if (m === 'pause') pausing = true;
+  else if (m === 'resume') { pausing = false; if (paused) paused(); }
+});
 function get(p) {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -37,17 +48,22 @@ function get(p) {
     const timer = setTimeout(() => { req.destroy(); settle({ fail: 'no answer within ' + timeoutMs + ' ms' }); }, timeoutMs);
     const req = http.get({ host: '127.0.0.1', port: p, path: '/healthz', agent }, (res) => {
       res.resume();
-      res.on('end', () => settle(res.statusCode === 200 ? { ms: performance.now() - started } : { fail: 'status ' + res.statusCode }));
+      res.on('end', () => settle(res.statusCode === 200 ? { ms: performance.now() - started, at: performance.timeOrigin + started } : { fail: 'status ' + res.statusCode }));
     });
     req.on('error', (err) => settle({ fail: err.message }));
   });
 }
 async function loop() {
   while (!stopped) {
+    if (pausing) {
+      await new Promise((r) => { paused = r; parentPort.postMessage({ paused: true }); });
+      paused = null;
+      continue;
+    }
     const station = await get(port);
     const control = await get(controlPort);
     if (station.fail) parentPort.postMessage({ fail: station.fail });
-    else parentPort.postMessage({ ms: station.ms, controlMs: control.ms ?? timeoutMs });
+    else parentPort.postMessage({ ms: station.ms, at: station.at, controlMs: control.ms ?? timeoutMs });
     await new Promise((r) => setTimeout(r, everyMs));
   }
   agent.destroy();
@@ -70,10 +86,12 @@ export async function startHealthProbe(port: number, everyMs = 20, timeoutMs = 5
   const worker = new Worker(probeSource, { eval: true, workerData: { port, controlPort, everyMs, timeoutMs } });
   let samples: ProbeSample[] = [];
   let failures: string[] = [];
+  let onPaused: (() => void) | null = null;
   const done = new Promise<void>((resolve) => {
-    worker.on('message', (m: { ms?: number; controlMs?: number; fail?: string; done?: boolean }) => {
+    worker.on('message', (m: { ms?: number; at?: number; controlMs?: number; fail?: string; done?: boolean; paused?: boolean }) => {
       if (m.done) resolve();
-      else if (m.ms !== undefined) samples.push({ ms: m.ms, controlMs: m.controlMs ?? 0 });
+      else if (m.paused) onPaused?.();
+      else if (m.ms !== undefined) samples.push({ ms: m.ms, controlMs: m.controlMs ?? 0, at: m.at ?? 0 });
       else if (m.fail) failures.push(m.fail);
     });
     worker.on('exit', () => resolve());
@@ -84,6 +102,16 @@ export async function startHealthProbe(port: number, everyMs = 20, timeoutMs = 5
       samples = [];
       failures = [];
       return out;
+    },
+    pause() {
+      return new Promise<void>((resolve) => {
+        onPaused = resolve;
+        worker.postMessage('pause');
+      });
+    },
+    resume() {
+      onPaused = null;
+      worker.postMessage('resume');
     },
     async stop() {
       worker.postMessage('stop');

@@ -14,6 +14,7 @@ const { values } = parseArgs({
     targets: { type: 'string' },
     replay: { type: 'string' },
     'healthz-limit': { type: 'string', default: '100' },
+    'cpu-profile': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     show: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -21,8 +22,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run fuzz -- [--seed N] [--inputs N] [--per-round N] [--concurrency N] [--targets a,b] [--replay target:index] [--healthz-limit MS] [--show]
+  console.log(`npm run fuzz -- [--seed N] [--inputs N] [--per-round N] [--concurrency N] [--targets a,b] [--replay target:index] [--healthz-limit MS] [--cpu-profile FILE] [--show]
 --replay target:index --show prints that input without running it
+--cpu-profile FILE writes the station's CPU profile of the run to FILE (open it in Chrome DevTools)
 targets: ${allTargets.map((t) => t.name).join(', ')}`);
   process.exit(0);
 }
@@ -66,6 +68,7 @@ const report = await runFuzz({
   targets: values.targets?.split(','),
   replay,
   healthzLimitMs: int('healthz-limit', values['healthz-limit']),
+  cpuProfile: values['cpu-profile'],
   log: values.quiet ? undefined : (line) => console.error(line),
 });
 console.log(formatReport(report));

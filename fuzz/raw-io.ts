@@ -11,6 +11,8 @@ export interface TcpOutcome {
   hung: boolean;
   /** The connection was refused: the listener is gone. */
   refused: boolean;
+  /** For a hang: what we know of it, e.g. `connected, request written, FIN sent, 0 bytes back`. */
+  trace?: string;
 }
 
 export interface TcpPlan {
@@ -49,7 +51,18 @@ export function tcpExchange(plan: TcpPlan): Promise<TcpOutcome> {
       socket.destroy();
       resolve({ reply: Buffer.concat(parts), ...outcome });
     };
-    const deadline = setTimeout(() => finish({ closedByServer: false, hung: true, refused: false }), plan.deadlineMs);
+    // Judged after one more pass of the event loop: if the fuzzer's own loop was busy past the deadline, an answer
+    // that arrived meanwhile is read first (timers run before I/O), instead of being taken for a hang.
+    const started = performance.now();
+    let connected = false;
+    let halfClosed = false;
+    const deadline = setTimeout(() => {
+      const late = performance.now() - started - plan.deadlineMs;
+      setImmediate(() => {
+        const trace = `${connected ? 'connected' : 'never connected'}, ${halfClosed ? 'our FIN sent' : 'no FIN sent'}, ${size} bytes back, the fuzzer's timer ${late.toFixed(0)} ms late`;
+        finish({ closedByServer: false, hung: true, refused: false, trace });
+      });
+    }, plan.deadlineMs);
     let grace: NodeJS.Timeout | null = null;
     const armQuiet = () => {
       if (grace) clearTimeout(grace);
@@ -67,10 +80,18 @@ export function tcpExchange(plan: TcpPlan): Promise<TcpOutcome> {
     });
     socket.on('close', () => finish({ closedByServer: true, hung: false, refused: false }));
     socket.on('connect', () => {
+      connected = true;
       for (const chunk of plan.chunks) if (!socket.destroyed) socket.write(chunk);
-      if (plan.mode === 'end') socket.end();
-      else if (plan.mode === 'linger') armQuiet();
-      else grace = setTimeout(() => socket.end(), plan.graceMs ?? 150);
+      if (plan.mode === 'end') {
+        socket.end();
+        halfClosed = true;
+      } else if (plan.mode === 'linger') armQuiet();
+      else {
+        grace = setTimeout(() => {
+          socket.end();
+          halfClosed = true;
+        }, plan.graceMs ?? 150);
+      }
     });
   });
 }

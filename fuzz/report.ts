@@ -15,10 +15,18 @@ export function formatReport(r: FuzzReport): string {
     lines.push(`${name.padEnd(16)} ${String(t.inputs).padStart(7)} ${String(t.findings).padStart(8)}  ${classes}`);
   }
   lines.push('');
+  lines.push('slowest inputs per target (ms; the exchange waits ~150 ms for a first answer before it half-closes):');
+  for (const [name, t] of Object.entries(r.totals)) {
+    lines.push(`  ${name}: ${t.slowest.map((s) => `#${s.index} ${s.ms.toFixed(0)} (${s.summary.slice(0, 60)})`).join(', ')}`);
+  }
+  lines.push('');
   const h = r.healthz;
   lines.push(`/healthz: ${h.probes} probes during the run, max ${h.maxMs.toFixed(1)} ms, p99 ${h.p99Ms.toFixed(1)} ms, ${h.failures} failed`);
   lines.push(`  ${h.overLimit} over ${h.limitMs} ms, of which ${h.blocked} while a bare control server answered within ${h.limitMs / 2} ms (control max ${h.controlMaxMs.toFixed(1)} ms)`);
-  lines.push(`station RSS: start ${r.rss.startMb} MB, after first pass ${r.rss.warmMb} MB, peak ${r.rss.peakMb} MB, end ${r.rss.endMb} MB (bounds: +${r.rss.growthLimitMb} MB after the first pass, ${r.rss.peakLimitMb} MB peak)`);
+  const m = r.rss;
+  lines.push(`station memory after a forced GC: RSS ${m.warmMb} MB after the first pass over every target, ${m.endMb} MB at the end (+${(m.endMb - m.warmMb).toFixed(1)} MB, bound +${m.growthLimitMb} MB);`);
+  lines.push(`  JavaScript (heap used + external) ${m.jsWarmMb} MB, then ${m.jsEndMb} MB (+${(m.jsEndMb - m.jsWarmMb).toFixed(1)} MB, bound +${m.jsGrowthLimitMb} MB: 170 bytes kept per input over 100,000 inputs would break it);`);
+  lines.push(`  RSS at start ${m.startMb} MB, peak ${m.peakMb} MB sampled with garbage (bound ${m.peakLimitMb} MB)`);
   lines.push(`valid devices after each round: ${r.sentinels.checks - r.sentinels.failures}/${r.sentinels.checks} SUCCESS + telemetry (HTTP, MQTT, CoAP), slowest ${r.sentinels.maxMs.toFixed(0)} ms`);
   const crashes = r.findings.filter((f) => f.kind === 'crash').length;
   const hangs = r.findings.filter((f) => f.kind === 'hang').length;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHealthProbe } from './health-probe.ts';
@@ -27,10 +27,16 @@ export interface FuzzOptions {
   replay?: { target: string; index: number };
   /** /healthz must answer within this, every probe of the run. */
   healthzLimitMs?: number;
-  /** The station's RSS may grow at most this much from the end of the first pass over every target to the end. */
+  /**
+   * The station's RSS after a forced GC may grow at most this much from the end of the first pass over every target
+   * to the end of the run; its JavaScript memory (heap used + external, after GC) at most `jsGrowthLimitMb`.
+   */
   rssGrowthLimitMb?: number;
+  jsGrowthLimitMb?: number;
   /** ... and never exceed this. */
   rssPeakLimitMb?: number;
+  /** Writes a CPU profile of the station for the whole run here (Chrome DevTools opens it). */
+  cpuProfile?: string;
   log?: (line: string) => void;
 }
 
@@ -48,6 +54,18 @@ export interface TargetTotals {
   inputs: number;
   findings: number;
   classes: Record<string, number>;
+  /** The inputs that took longest to be answered (or closed), slowest first: where to look when /healthz is slow. */
+  slowest: { index: number; ms: number; summary: string }[];
+}
+
+const slowestKept = 5;
+
+/** One input's exchange, in ms since the epoch: matched against slow /healthz probes. */
+interface Span {
+  index: number;
+  start: number;
+  end: number;
+  summary: string;
 }
 
 export interface FuzzReport {
@@ -58,7 +76,8 @@ export interface FuzzReport {
   totals: Record<string, TargetTotals>;
   findings: Finding[];
   healthz: { probes: number; maxMs: number; p99Ms: number; controlMaxMs: number; overLimit: number; blocked: number; failures: number; limitMs: number };
-  rss: { startMb: number; warmMb: number; peakMb: number; endMb: number; growthLimitMb: number; peakLimitMb: number };
+  /** After-GC figures, except the peak, which is the largest RSS sampled every 250 ms (garbage included). */
+  rss: { startMb: number; warmMb: number; peakMb: number; endMb: number; growthLimitMb: number; peakLimitMb: number; jsWarmMb: number; jsEndMb: number; jsGrowthLimitMb: number };
   sentinels: { checks: number; failures: number; maxMs: number };
   ok: boolean;
 }
@@ -80,17 +99,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const healthzLimitMs = options.healthzLimitMs ?? 100;
   const growthLimitMb = options.rssGrowthLimitMb ?? 64;
   const peakLimitMb = options.rssPeakLimitMb ?? 400;
+  const jsGrowthLimitMb = options.jsGrowthLimitMb ?? 16;
   const targets = allTargets.filter((t) => (options.replay ? t.name === options.replay.target : !options.targets || options.targets.includes(t.name)));
   if (targets.length === 0) throw new Error(`no such target; targets are ${allTargets.map((t) => t.name).join(', ')}`);
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-fuzz-'));
-  const station = await startFuzzStation(dataDir);
+  // On tmpfs where there is one: every admin write and provision is an fsync'd SQLite commit on the station's event
+  // loop (synchronous = FULL, by design), and on a disk shared with other work one fsync took 10-20 ms and, under
+  // load, seconds: /healthz then measured the disk, not how the station handles its inputs. Commit cost on a real
+  // disk is what `npm run bench` measures.
+  const dataDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'fieldstation-fuzz-'));
+  const station = await startFuzzStation(dataDir, { cpuProfile: options.cpuProfile });
   const probe = await startHealthProbe(station.ctx.ports.ui);
   const started = performance.now();
   const findings: Finding[] = [];
-  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {} }]));
+  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {}, slowest: [] }]));
   const next: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]));
-  const rss = { start: station.rss(), warm: 0, peak: 0, end: 0 };
+  const rss = { start: station.rss(), warm: 0, peak: 0, end: 0, jsWarm: 0, jsEnd: 0 };
   rss.peak = rss.start;
   const rssTimer = setInterval(() => {
     if (station.alive()) rss.peak = Math.max(rss.peak, station.rss());
@@ -115,13 +139,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const count = Math.min(perRound, total - done);
       const first = options.replay ? options.replay.index : next[target.name]!;
       next[target.name] = first + count;
-      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed);
+      const spans: Span[] = [];
+      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed, spans);
       done += count;
       // Whole-station checks after every round.
       const taken = probe.take();
       let slowest = 0;
       let blocked = 0;
-      for (const { ms, controlMs } of taken.samples) {
+      const suspects = new Map<number, { span: Span; times: number }>();
+      for (const { ms, controlMs, at } of taken.samples) {
         health.probes++;
         health.all.push(ms);
         health.max = Math.max(health.max, ms);
@@ -129,20 +155,36 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         slowest = Math.max(slowest, ms);
         if (ms > healthzLimitMs) health.over++;
         // Over the limit while a bare server on the same machine answered fast: the station's loop was blocked.
-        if (ms > healthzLimitMs && controlMs < healthzLimitMs / 2) blocked++;
+        if (ms > healthzLimitMs && controlMs < healthzLimitMs / 2) {
+          blocked++;
+          // The inputs in flight while the probe waited: with --concurrency 1, the one that blocked the loop.
+          for (const span of spans) {
+            if (span.start < at + ms && span.end > at) suspects.set(span.index, { span, times: (suspects.get(span.index)?.times ?? 0) + 1 });
+          }
+        }
       }
+      const inFlight = [...suspects.values()]
+        .sort((a, b) => b.times - a.times || b.span.end - b.span.start - (a.span.end - a.span.start))
+        .slice(0, 6)
+        .map(({ span }) => `#${span.index} ${(span.end - span.start).toFixed(0)} ms ${span.summary.slice(0, 70)}`);
       health.blocked += blocked;
       health.failures += taken.failures.length;
       if (blocked || taken.failures.length) {
-        record({ kind: 'healthz', target: target.name, index: -1, summary: `round ${rounds}: /healthz over ${healthzLimitMs} ms ${blocked} times while the control answered fast (slowest ${slowest.toFixed(0)} ms), ${taken.failures.length} failed`, detail: taken.failures.slice(0, 3).join('; ') || 'the station event loop was blocked', input: '' });
+        record({ kind: 'healthz', target: target.name, index: -1, summary: `round ${rounds}: /healthz over ${healthzLimitMs} ms ${blocked} times while the control answered fast (slowest ${slowest.toFixed(0)} ms), ${taken.failures.length} failed`, detail: `${taken.failures.slice(0, 3).join('; ') || 'the station event loop was blocked'}${inFlight.length ? `; in flight then: ${inFlight.join('; ')}` : ''}`, input: '' });
       }
       if (!station.alive()) {
         crashed = true;
         break;
       }
-      const now = station.rss();
-      rss.peak = Math.max(rss.peak, now);
-      if (rounds === targets.length - 1) rss.warm = now;
+      rss.peak = Math.max(rss.peak, station.rss());
+      await probe.pause(); // the forced collection below is the fuzzer's own pause, not the station's
+      const after = await station.memoryAfterGc();
+      probe.resume();
+      const now = after?.rss ?? station.rss();
+      if (rounds === targets.length - 1) {
+        rss.warm = now;
+        rss.jsWarm = after ? after.heapUsed + after.external : 0;
+      }
       await station.restore();
       for (const s of await checkSentinels(station.ctx, rounds)) {
         sentinels.checks++;
@@ -152,20 +194,23 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           record({ kind: 'sentinel', target: target.name, index: -1, summary: `after round ${rounds} (${target.name}), a valid ${s.transport} device`, detail: s.detail, input: '' });
         }
       }
-      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, RSS ${mb(now)} MB, /healthz max ${slowest.toFixed(1)} ms`);
+      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, after GC RSS ${mb(now)} MB heap ${after ? mb(after.heapUsed) : '?'} MB external ${after ? mb(after.external) : '?'} MB, /healthz max ${slowest.toFixed(1)} ms, station loop late ${after ? `max ${after.loop.maxLagMs} ms${after.loop.blocks.length ? ` (over 100 ms: ${after.loop.blocks.map((b) => `${b.ms} ms with ${b.cpuMs} ms CPU`).join(', ')})` : ''}` : '?'}`);
     }
   } finally {
     clearInterval(rssTimer);
     await probe.stop();
-    rss.end = station.alive() ? station.rss() : 0;
+    const last = station.alive() ? await station.memoryAfterGc() : null;
+    rss.end = last?.rss ?? (station.alive() ? station.rss() : 0);
+    rss.jsEnd = last ? last.heapUsed + last.external : 0;
     if (crashed) {
       record({ kind: 'crash', target: '-', index: -1, summary: `the station exited (code ${station.serve.process.exitCode}, signal ${station.serve.process.signalCode})`, detail: station.serve.output().slice(-3000), input: '' });
     }
     await station.stop();
   }
   if (rss.warm === 0) rss.warm = rss.end;
-  if (rss.end - rss.warm > growthLimitMb * 2 ** 20 || rss.peak > peakLimitMb * 2 ** 20) {
-    record({ kind: 'memory', target: '-', index: -1, summary: `RSS start ${mb(rss.start)} MB, after the first pass ${mb(rss.warm)} MB, peak ${mb(rss.peak)} MB, end ${mb(rss.end)} MB`, detail: `limits: growth ${growthLimitMb} MB after the first pass, peak ${peakLimitMb} MB`, input: '' });
+  if (rss.jsWarm === 0) rss.jsWarm = rss.jsEnd;
+  if (rss.end - rss.warm > growthLimitMb * 2 ** 20 || rss.peak > peakLimitMb * 2 ** 20 || rss.jsEnd - rss.jsWarm > jsGrowthLimitMb * 2 ** 20) {
+    record({ kind: 'memory', target: '-', index: -1, summary: `after GC: RSS ${mb(rss.warm)} MB after the first pass, ${mb(rss.end)} MB at the end; JavaScript ${mb(rss.jsWarm)} MB, then ${mb(rss.jsEnd)} MB; RSS peak ${mb(rss.peak)} MB`, detail: `limits: RSS +${growthLimitMb} MB, JavaScript +${jsGrowthLimitMb} MB after the first pass; peak ${peakLimitMb} MB`, input: '' });
   }
   const sorted = health.all.sort((a, b) => a - b);
   const report: FuzzReport = {
@@ -185,7 +230,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       failures: health.failures,
       limitMs: healthzLimitMs,
     },
-    rss: { startMb: mb(rss.start), warmMb: mb(rss.warm), peakMb: mb(rss.peak), endMb: mb(rss.end), growthLimitMb, peakLimitMb },
+    rss: { startMb: mb(rss.start), warmMb: mb(rss.warm), peakMb: mb(rss.peak), endMb: mb(rss.end), growthLimitMb, peakLimitMb, jsWarmMb: mb(rss.jsWarm), jsEndMb: mb(rss.jsEnd), jsGrowthLimitMb },
     sentinels,
     ok: findingCount === 0,
   };
@@ -202,9 +247,10 @@ async function runRound(
   count: number,
   concurrency: number,
   inputOf: (target: Target, index: number) => FuzzInput,
-  totals: { inputs: number; classes: Record<string, number> },
+  totals: TargetTotals,
   record: (f: Finding) => void,
   seed: number,
+  spans: Span[],
 ): Promise<boolean> {
   let cursor = first;
   const end = first + count;
@@ -218,12 +264,20 @@ async function runRound(
       recent.push({ index, input });
       if (recent.length > concurrency * 2) recent.shift();
       let verdict: Verdict;
+      const started = performance.now();
       try {
         verdict = await input.run(station.ctx);
       } catch (err) {
         verdict = { kind: 'wrong', detail: `the fuzzer's own exchange failed: ${err instanceof Error ? err.message : String(err)}` };
       }
+      const ms = performance.now() - started;
+      spans.push({ index, start: performance.timeOrigin + started, end: performance.timeOrigin + started + ms, summary: input.summary });
       totals.inputs++;
+      if (totals.slowest.length < slowestKept || ms > totals.slowest.at(-1)!.ms) {
+        totals.slowest.push({ index, ms, summary: input.summary });
+        totals.slowest.sort((a, b) => b.ms - a.ms);
+        totals.slowest.length = Math.min(totals.slowest.length, slowestKept);
+      }
       if (!station.alive()) {
         if (!dead) {
           dead = true;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { type ServeProcess, startServe } from '../test/support/serve-process.ts';
+import { type MemoryAfterGc, stationHook } from './station-hook.ts';
 import { type FuzzContext, fixtures, sentinel } from './types.ts';
 
 /** The station under fuzz: `fieldstation serve` as a child process on loopback, and what the fuzzer needs of it. */
@@ -9,8 +10,10 @@ export interface FuzzStation {
   pid: number;
   serve: ServeProcess;
   alive(): boolean;
-  /** Resident set size of the station process in bytes (VmRSS from /proc/PID/status). */
+  /** Resident set size of the station process in bytes (VmRSS from /proc/PID/status), garbage included. */
   rss(): number;
+  /** The station's memory right after two full garbage collections (station-hook.ts); null if it did not answer. */
+  memoryAfterGc(): Promise<MemoryAfterGc | null>;
   /** An admin API call with the run's secret; throws on a refusal. */
   call(method: string, params: object): Promise<unknown>;
   /** Puts back what mutated admin calls may have changed: listeners on, on 127.0.0.1, the two profiles. */
@@ -18,9 +21,14 @@ export interface FuzzStation {
   stop(): Promise<void>;
 }
 
-export async function startFuzzStation(dataDir: string): Promise<FuzzStation> {
+// Every fuzz input comes from 127.0.0.1, hundreds a second: the per-address limits (net/source-limits.ts, tested on
+// their own) would turn valid inputs away and hide what the fuzzer is after, so they are raised here.
+const sourceLimitArgs = ['--max-connections-per-address', '100000', '--max-connection-rate', '1000000', '--max-connections', '100000'];
+
+export async function startFuzzStation(dataDir: string, options: { cpuProfile?: string } = {}): Promise<FuzzStation> {
   const sink = await startSink();
-  const serve = await startServe({ dataDir, args: ['--bind', '127.0.0.1'] });
+  const hook = stationHook(dataDir, options.cpuProfile);
+  const serve = await startServe({ dataDir, args: ['--bind', '127.0.0.1', ...sourceLimitArgs], env: hook.env });
   const { http, mqtt, coap, ui } = serve.ports;
   if (!http || !mqtt || !coap || !ui) throw new Error(`the station did not print every listener:\n${serve.output()}`);
   const ctx: FuzzContext = { ports: { http, mqtt, coap, ui }, secret: serve.secret, sinkPort: (sink.address() as { port: number }).port };
@@ -70,6 +78,7 @@ export async function startFuzzStation(dataDir: string): Promise<FuzzStation> {
       const kb = /VmRSS:\s+(\d+) kB/.exec(status);
       return kb ? Number(kb[1]) * 1024 : 0;
     },
+    memoryAfterGc: () => hook.measure(pid, serve.process.stderr!),
     call,
     restore,
     async stop() {

@@ -23,14 +23,21 @@ await Promise.all([
   esbuild({
     ...node,
     format: 'esm',
-    entryPoints: { cli: 'electron/cli/main.ts', bench: 'bench/index.ts', fuzz: 'fuzz/index.ts', soak: 'soak/index.ts' },
+    // writer: the database writer thread (provisioning/writer-worker.ts), found beside the bundle that starts it.
+    entryPoints: {
+      cli: 'electron/cli/main.ts',
+      bench: 'bench/index.ts',
+      fuzz: 'fuzz/index.ts',
+      soak: 'soak/index.ts',
+      writer: 'electron/station/provisioning/writer-worker.ts',
+    },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
   }),
   esbuild({
     ...node,
     format: 'esm',
-    entryPoints: { 'station-process': 'electron/desktop/station-process.ts' },
+    entryPoints: { 'station-process': 'electron/desktop/station-process.ts', writer: 'electron/station/provisioning/writer-worker.ts' },
     outdir: 'dist/electron',
     outExtension: { '.js': '.mjs' },
   }),

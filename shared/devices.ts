@@ -36,7 +36,12 @@ export type Device = z.infer<typeof Device>;
  * What a scan found, for the UI: an unknown code is an ordinary answer there (the technician scanned something
  * else), not a failed request. `message` says why nothing was found, in plain words.
  */
-export const ScanLookup = z.object({ device: Device.nullable(), message: z.string().nullable() });
+export const ScanLookup = z.object({
+  device: Device.nullable(),
+  message: z.string().nullable(),
+  /** What the code matched: a Fieldstation label, a device name, or the manufacturer's serial or MAC barcode. */
+  matched: z.enum(['label', 'name', 'serial', 'mac']).nullable().optional(),
+});
 export type ScanLookup = z.infer<typeof ScanLookup>;
 
 export const DeviceDetail = Device.extend({

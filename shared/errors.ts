@@ -39,6 +39,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
 };
 
 /** Thrown by handlers and by the client; crosses the wire as `{ok:false, error}`. */
+const maxMessage = 1000;
+
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -50,9 +52,9 @@ export class ApiError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    // Messages quote what the caller sent ("no device named '…'"); a 1 MB name must not come back as a 1 MB error.
+    const message = this.message.length > maxMessage ? `${this.message.slice(0, maxMessage)}…` : this.message;
+    return this.details === undefined ? { code: this.code, message } : { code: this.code, message, details: this.details };
   }
 }
 

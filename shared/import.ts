@@ -89,6 +89,8 @@ export const ImportReport = z.object({
   updated: z.number().int().nonnegative(),
   unchanged: z.number().int().nonnegative(),
   problems: z.array(ImportProblem),
+  /** The recorded import (for "undo this import"); absent on a dry run or when nothing was imported. */
+  importId: z.number().int().optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 

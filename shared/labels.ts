@@ -57,7 +57,7 @@ export const LabelJob = z.object({
   selection: LabelSelection.prefault({}),
   /** Print the batch's group token instead of per-device tokens (automatic for a batch without devices). */
   group: z.boolean().default(false),
-  /** Labels per group token. */
+  /** Labels per group token; with per-device tokens, copies of each device's label (one after the other). */
   copies: z.number().int().min(1).max(10_000).default(1),
   station: StationAddress.prefault({}),
   /** Overrides the template's remembered offset for this job. */
@@ -71,13 +71,27 @@ export type LabelJob = z.infer<typeof LabelJob>;
 export type LabelJobInput = z.input<typeof LabelJob>;
 
 /** `labels.sendToPrinter`: the job as ZPL over raw TCP (port 9100) to a label printer. */
+/** A client-chosen id for one print job: `labels.cancel` and `labels.markPrinted` name the job by it. */
+export const LabelJobId = z.string().regex(/^[\w-]{8,64}$/, 'a job id is 8 to 64 letters, digits, - or _');
+
 export const SendToPrinter = LabelJob.extend({
   /** The printer's address (not the station's: that is `station.host`). */
   host: z.string().trim().min(1).max(255),
   port: Port.default(9100),
+  /** Print the job's first label only, to check position and scan; not recorded as printed. */
+  test: z.boolean().default(false),
+  /** Names the job for `labels.cancel` while it is sending. */
+  job: LabelJobId.optional(),
 });
 
-export const SendToPrinterResult = z.object({ labels: z.number().int(), bytes: z.number().int() });
+export const SendToPrinterResult = z.object({
+  labels: z.number().int(),
+  bytes: z.number().int(),
+  /** Stopped by `labels.cancel`: `labels` were sent before the reset (the printer may have read fewer); none is recorded as printed. */
+  cancelled: z.boolean(),
+  /** Labels the job had. */
+  total: z.number().int(),
+});
 
 const point = z.object({ x: z.number(), y: z.number() });
 
@@ -129,14 +143,20 @@ export const LabelPrint = z.object({
   template: z.string(),
   payload: PayloadKind,
   output: LabelOutput,
+  /** When it was printed, or downloaded (then `printed` is false). */
   printedAt: z.string(),
+  /** A printer took it; false for a downloaded file nobody has said was printed. */
+  printed: z.boolean(),
 });
 export type LabelPrint = z.infer<typeof LabelPrint>;
 
 /** A device's label history, for the device drawer: "printed 2× — last on …, avery-5160". */
 export const LabelHistory = z.object({
   device: z.string(),
+  /** Labels printed (a printer took them); downloads are counted apart. */
   count: z.number().int(),
+  /** Label files downloaded and not known to be printed. */
+  downloads: z.number().int(),
   lastPrintedAt: z.string().nullable(),
   lastTemplate: z.string().nullable(),
   /** Newest first, at most `limit`. */

@@ -51,3 +51,16 @@ export const ProfileUpdate = z.object({
   reprovision: ReprovisionPolicy.optional(),
   inactivityTimeoutMs: InactivityTimeoutMs.optional(),
 });
+
+/**
+ * Who depends on a profile's provision key and secret: its devices and how many still have to provision with them
+ * (a changed secret leaves those with firmware that no longer provisions). Asked before saving such a change.
+ */
+export const ProfileUsage = z.object({
+  profile: z.string(),
+  devices: z.number().int(),
+  /** Not provisioned yet: these need the new secret in their firmware to provision. */
+  pending: z.number().int(),
+  batches: z.number().int(),
+});
+export type ProfileUsage = z.infer<typeof ProfileUsage>;

@@ -38,9 +38,20 @@ export type DeviceState = z.infer<typeof DeviceState>;
 
 /**
  * Why a device listener turned a peer away before it was heard (net/source-limits.ts): one address holding too many
- * connections, opening them (CoAP: sending datagrams) too fast, the listener full, or a packet/body over its size limit.
+ * connections, opening them (CoAP: sending datagrams) too fast, the listener full, or a packet/body over its size limit;
+ * `idle`: an MQTT session silent past 1.5 × its keep-alive, or a socket that never sent CONNECT; `slow-request`: an HTTP
+ * request whose headers or body did not arrive in time (slowloris); `blockwise`: a CoAP peer over its share of
+ * blockwise transfers in progress.
  */
-export const RefusalReason = z.enum(['address-connections', 'address-rate', 'listener-connections', 'too-large']);
+export const RefusalReason = z.enum([
+  'address-connections',
+  'address-rate',
+  'listener-connections',
+  'too-large',
+  'idle',
+  'slow-request',
+  'blockwise',
+]);
 export type RefusalReason = z.infer<typeof RefusalReason>;
 
 export const Refusals = z.object({

@@ -53,6 +53,31 @@ function credentialProblem(t: { type: SyncTargetType; username?: string; passwor
   return null;
 }
 
+/**
+ * What a person changes on a stored target (`sync.targets.update`), or tries before saving (`sync.targets.test`).
+ * A credential left out keeps the stored one, so editing the URL needs no password typed again.
+ */
+export const SyncTargetChanges = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** Only for a target not stored yet (a test before adding it). */
+  type: SyncTargetType.optional(),
+  url: z.url({ protocol: /^https?$/, error: 'the URL must start with http:// or https://' }).optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  secret: z.string().min(16, 'a webhook secret needs at least 16 characters').optional(),
+  allowCreateProfiles: z.boolean().optional(),
+});
+export type SyncTargetChanges = z.infer<typeof SyncTargetChanges>;
+
+export const SyncTargetTestResult = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  /** True when what was tested is not what is stored (a draft before saving). */
+  draft: z.boolean(),
+});
+export type SyncTargetTestResult = z.infer<typeof SyncTargetTestResult>;
+
 export const SyncTarget = z.object({
   name: z.string(),
   type: SyncTargetType,
@@ -285,3 +310,10 @@ export const WebhookBatch = z.object({
   telemetry: z.array(WebhookTelemetry).optional(),
 });
 export type WebhookBatch = z.infer<typeof WebhookBatch>;
+
+/**
+ * "Test connection": signed and sent like a batch, with its own type and no events, so a receiver can prove its
+ * signature check and answer 2xx without storing anything.
+ */
+export const WebhookPing = z.object({ type: z.literal('fieldstation.test'), batch: z.string(), events: z.array(z.never()).max(0) });
+export type WebhookPing = z.infer<typeof WebhookPing>;

@@ -5,6 +5,7 @@ import { type Command, UsageError } from './command.ts';
 import { apiToken } from './commands/api-token.ts';
 import { attributes } from './commands/attributes.ts';
 import { batch } from './commands/batch.ts';
+import { imports } from './commands/imports.ts';
 import { ca } from './commands/ca.ts';
 import { device, devices } from './commands/devices.ts';
 import { exportCommand, importBundleCommand } from './commands/export.ts';
@@ -21,7 +22,7 @@ import { tokens } from './commands/tokens.ts';
 import { uiUrl } from './commands/ui-url.ts';
 import { CommandError } from './engine-call.ts';
 
-const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca, 'ui-url': uiUrl };
+const commands: Record<string, Command> = { serve, profile, batch, device, devices, import: importCommand, imports, tokens, labels, 'api-token': apiToken, simulate, sync, export: exportCommand, 'import-bundle': importBundleCommand, handover, attributes, rpc, ca, 'ui-url': uiUrl };
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

@@ -19,6 +19,23 @@ export interface RunnerDeps {
   readonly log: (line: string) => void;
 }
 
+/**
+ * How the desktop app starts its station. Device listeners stay off until the technician switches them on on the
+ * Server screen (issue 15): opening the app must not open ports on the site's LAN by itself. Headless `serve` keeps
+ * its flags (`--listeners`, default all), since a person starting it asked for them.
+ */
+export function desktopStationOptions(message: StartMessage, deps: Pick<RunnerDeps, 'uiDir' | 'log'>): StationOptions {
+  return {
+    dataDir: message.dataDir,
+    ports: { ui: message.uiPort },
+    secret: message.secret,
+    masterKey: message.masterKey === undefined ? undefined : Buffer.from(message.masterKey, 'base64'),
+    uiDir: deps.uiDir,
+    deviceListeners: [],
+    log: deps.log,
+  };
+}
+
 export function runStationProcess(deps: RunnerDeps): void {
   let station: Station | null = null;
   let starting: Promise<void> | null = null;
@@ -32,14 +49,7 @@ export function runStationProcess(deps: RunnerDeps): void {
 
   async function start(message: StartMessage): Promise<void> {
     try {
-      station = deps.createStation({
-        dataDir: message.dataDir,
-        ports: { ui: message.uiPort },
-        secret: message.secret,
-        masterKey: message.masterKey === undefined ? undefined : Buffer.from(message.masterKey, 'base64'),
-        uiDir: deps.uiDir,
-        log: deps.log,
-      });
+      station = deps.createStation(desktopStationOptions(message, deps));
       const info = await station.start();
       if (!stopping) deps.port.postMessage({ type: 'ready', uiUrl: info.uiUrl, info });
     } catch (err) {

@@ -4,12 +4,20 @@ import { ListenError, listenError } from './net/listen.ts';
 import type { DeviceApi } from './device-api/service.ts';
 import type { ListenerLimits, SourceLimits } from './net/source-limits.ts';
 import type { ProvisioningService, TlsCertificates, TransportServer } from './provisioning/types.ts';
+import type { BlockwiseLimits } from './transports/coap-blockwise-peers.ts';
 import { createCoapTransport } from './transports/coap.ts';
-import { createHttpTransport } from './transports/http.ts';
+import { createHttpTransport, type HttpTimeouts } from './transports/http.ts';
 import { createMqttTransport } from './transports/mqtt.ts';
 
 export type DeviceListenerName = 'http' | 'mqtt' | 'coap' | 'https' | 'mqtts';
 export const deviceListenerNames: readonly DeviceListenerName[] = ['http', 'mqtt', 'coap', 'https', 'mqtts'];
+
+/** Each protocol's own bounds (`fieldstation serve --mqtt-max-keep-alive` etc.); unset ones keep the defaults. */
+export interface TransportLimitSettings {
+  http?: Partial<Pick<HttpTimeouts, 'headersMs' | 'requestMs'>>;
+  mqtt?: { maxKeepAliveS?: number; maxPacketBytes?: number };
+  coap?: { maxMessageBytes?: number; blockwise?: Partial<BlockwiseLimits> };
+}
 
 interface KindOptions {
   host: string;
@@ -19,6 +27,7 @@ interface KindOptions {
   log: (line: string) => void;
   tls: TlsCertificates;
   limits?: ListenerLimits;
+  settings: TransportLimitSettings;
 }
 
 interface Kind {
@@ -29,11 +38,11 @@ interface Kind {
 // HTTPS and MQTTS are the same transports with the station's certificate (tls/station-tls.ts). CoAP has no DTLS
 // twin: no maintained Node DTLS server exists to build one on (see the README's security section).
 const kinds: Record<DeviceListenerName, Kind> = {
-  http: { create: ({ tls: _, ...o }) => createHttpTransport(o), url: (h, p) => `http://${h}:${p}/api/v1/provision` },
-  mqtt: { create: ({ tls: _, ...o }) => createMqttTransport(o), url: (h, p) => `mqtt://${h}:${p}` },
-  coap: { create: ({ tls: _, ...o }) => createCoapTransport(o), url: (h, p) => `coap://${h}:${p}/api/v1/provision` },
-  https: { create: createHttpTransport, url: (h, p) => `https://${hostOf(h)}:${p}/api/v1/provision` },
-  mqtts: { create: createMqttTransport, url: (h, p) => `mqtts://${hostOf(h)}:${p}` },
+  http: { create: ({ tls: _, settings, ...o }) => createHttpTransport({ ...o, timeouts: settings.http }), url: (h, p) => `http://${h}:${p}/api/v1/provision` },
+  mqtt: { create: ({ tls: _, settings, ...o }) => createMqttTransport({ ...o, ...settings.mqtt }), url: (h, p) => `mqtt://${h}:${p}` },
+  coap: { create: ({ tls: _, settings, ...o }) => createCoapTransport({ ...o, ...settings.coap }), url: (h, p) => `coap://${h}:${p}/api/v1/provision` },
+  https: { create: ({ settings, ...o }) => createHttpTransport({ ...o, timeouts: settings.http }), url: (h, p) => `https://${hostOf(h)}:${p}/api/v1/provision` },
+  mqtts: { create: ({ settings, ...o }) => createMqttTransport({ ...o, ...settings.mqtt }), url: (h, p) => `mqtts://${hostOf(h)}:${p}` },
 };
 
 function hostOf(host: string): string {
@@ -60,6 +69,8 @@ export function createDeviceListeners(options: {
   tls: TlsCertificates;
   /** What each listener admits per source address; counted across rebinds and restarts of a listener. */
   limits?: SourceLimits;
+  /** Each protocol's own bounds: keep-alive, packet and message sizes, request timeouts, blockwise state. */
+  transportLimits?: TransportLimitSettings;
 }) {
   let bind = options.bind;
   const slots = new Map<DeviceListenerName, Slot>(deviceListenerNames.map((n) => [n, { server: null, port: options.ports[n], info: null }]));
@@ -80,6 +91,7 @@ export function createDeviceListeners(options: {
       log: options.log,
       tls: options.tls,
       limits: options.limits?.forListener(name),
+      settings: options.transportLimits ?? {},
     });
     try {
       const { address, port } = await server.listen();

@@ -4,6 +4,7 @@ import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { recoveryHandlers } from './api/handlers/recovery.ts';
+import { removalHandlers } from './api/handlers/removal.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { tlsHandlers } from './api/handlers/tls.ts';
@@ -25,6 +26,9 @@ import { createDeviceImport } from './provisioning/import-devices.ts';
 import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createRecovery } from './provisioning/recovery.ts';
+import { createRemoval } from './provisioning/removal.ts';
+import { createImportLog } from './provisioning/imports.ts';
+import { createDeviceProfile } from './provisioning/device-profile.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { Presence } from './provisioning/presence.ts';
@@ -129,7 +133,13 @@ export function openEngine(options: EngineOptions): Engine {
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
     ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
-    ...recoveryHandlers({ recovery: createRecovery(db, reader, audit), bus }),
+    ...recoveryHandlers({ recovery: createRecovery(db, reader, audit, keys), bus }),
+    ...removalHandlers({
+      removal: createRemoval(db, audit),
+      imports: createImportLog(db),
+      deviceProfile: createDeviceProfile(db, profiles, audit),
+      bus,
+    }),
     ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
   } satisfies Handlers;
   let closing: Promise<void> | null = null;
@@ -150,7 +160,8 @@ export function openEngine(options: EngineOptions): Engine {
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.
       deviceApi.close();
-      closing ??= service.committer.flush().finally(() => db.close());
+      // The writer thread closes its own connection; the main one closes once both are done.
+      closing ??= Promise.allSettled([service.committer.flush(), service.writer.close()]).then(() => void db.close());
       return closing;
     },
   };

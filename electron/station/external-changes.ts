@@ -19,6 +19,9 @@ export interface ExternalChangesWatch {
 
 /** More audit entries than this in one look: the UI reloads its lists instead of receiving each device. */
 const maxDeviceEvents = 500;
+const pageSize = 1000;
+
+type EventRow = { id: number; kind: string; deviceId: number | null; details: string | null };
 
 type Fingerprints = { profiles: string; batches: string; sync: string };
 
@@ -38,7 +41,7 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
   const reader = createDeviceReader(db);
   const dataVersion = () => db.pragma('data_version', { simple: true }) as number;
   const newestEvent = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
-  const eventsAfter = db.prepare(`SELECT id, kind, device_id AS deviceId, details FROM events WHERE id > ? ORDER BY id LIMIT ${maxDeviceEvents + 1}`);
+  const eventsAfter = db.prepare(`SELECT id, kind, device_id AS deviceId, details FROM events WHERE id > ? ORDER BY id LIMIT ${pageSize}`);
   const profiles = db.prepare(`SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), 0) FROM profiles`).pluck();
   const batches = db
     .prepare(`SELECT count(*) || ':' || coalesce(group_concat(id || '/' || name || '/' || site || '/' || coalesce(profile_id, '') || '/' || notes, '|'), '') FROM batches`)
@@ -65,9 +68,32 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
   // by another process is not blamed for them. Sync progress of our own worker is left out: re-reading it costs a
   // scan of sync_devices, and at worst the UI re-reads the sync status once more than needed.
   const stale = new Set<'profiles' | 'batches'>();
+  // Audit entries the station's own writer thread committed (its own connection, so data_version moves for them
+  // too): the service published them already, after their commit, as 'provision' events carrying the entry's id.
+  const own = new Set<number>();
   const unsubscribe = bus.subscribe((e) => {
     if (e.type === 'changed' && (e.entity === 'profiles' || e.entity === 'batches')) stale.add(e.entity);
+    else if (e.type === 'provision') own.add(e.attempt.id);
   });
+
+  /** Entries after `seen` that another process wrote, up to one more than are published one by one. */
+  function othersEvents(): EventRow[] {
+    const out: EventRow[] = [];
+    for (;;) {
+      const page = eventsAfter.all(seen) as EventRow[];
+      for (const row of page) {
+        if (out.length > maxDeviceEvents) return out;
+        seen = row.id;
+        if (!own.delete(row.id)) out.push(row);
+      }
+      if (page.length < pageSize) return out;
+    }
+  }
+
+  /** An own entry the watcher never met (it was past `seen` already) must not stay in the set. */
+  function forgetOwnUpTo(id: number): void {
+    for (const ownId of own) if (ownId <= id) own.delete(ownId);
+  }
 
   function publishChanges(): void {
     const events: StationEvent[] = [];
@@ -76,10 +102,9 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
         events.push({ type: 'changed', entity, batch });
       }
     };
-    const rows = eventsAfter.all(seen) as { id: number; kind: string; deviceId: number | null; details: string | null }[];
+    const rows = othersEvents();
     const deviceIds = new Set<number>();
     for (const row of rows.slice(0, maxDeviceEvents)) {
-      seen = row.id;
       const details = row.details === null ? {} : (JSON.parse(row.details) as { batch?: unknown });
       const batch = typeof details.batch === 'string' ? details.batch : null;
       if (row.kind === 'devices.imported') changed('devices', batch);
@@ -89,6 +114,7 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
     if (rows.length > maxDeviceEvents) {
       // A long stretch of changes: one reload of each list is cheaper than one event per device.
       seen = newestEvent.get() as number;
+      forgetOwnUpTo(seen);
       deviceIds.clear();
       changed('devices', null);
       changed('tokens', null);
@@ -112,6 +138,7 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
     const current = dataVersion();
     if (current === version) {
       seen = newest;
+      forgetOwnUpTo(seen);
       for (const [entity, fingerprint] of refreshed) {
         known[entity] = fingerprint;
         stale.delete(entity);

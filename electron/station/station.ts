@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ListenerInfo } from '../../shared/station.ts';
-import { createAdminServer } from './api/admin-server.ts';
+import { type AdminTimeouts, createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
-import { createDeviceListeners, type DeviceListenerName, deviceListenerNames } from './device-listeners.ts';
+import { createDeviceListeners, type DeviceListenerName, deviceListenerNames, type TransportLimitSettings } from './device-listeners.ts';
 import { type Engine, openEngine } from './engine.ts';
 import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
@@ -31,6 +31,10 @@ export interface StationOptions {
   deviceListeners?: readonly DeviceListenerName[];
   /** Per-address connection limits of the device listeners (net/source-limits.ts); defaults suit a site LAN. */
   limits?: Partial<SourceLimitSettings>;
+  /** Each protocol's own bounds (MQTT keep-alive and packet size, HTTP timeouts, CoAP message size and blockwise). */
+  transportLimits?: TransportLimitSettings;
+  /** How long the admin UI/API waits for a request's headers and for the whole request (api/admin-server.ts). */
+  adminTimeouts?: Partial<AdminTimeouts>;
   log?: (line: string) => void;
 }
 
@@ -77,6 +81,7 @@ export function createStation(options: StationOptions): Station {
       bus: opened.bus,
       uiDir: options.uiDir ?? builtUiDir,
       hello: () => ({ type: 'status', status: readStatus(opened) }),
+      timeouts: options.adminTimeouts,
       log: opened.log,
     });
     const limits = createSourceLimits(options.limits);
@@ -95,6 +100,7 @@ export function createStation(options: StationOptions): Station {
       log: opened.log,
       tls: opened.tls,
       limits,
+      transportLimits: options.transportLimits,
     });
     let ui: ListenerInfo | null = null;
     const publishStatus = () => {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { nestsDeeperThan } from '../../electron/station/net/json-depth.ts';
 import { adminApi, type MethodName } from '../../shared/api/contract.ts';
 import { bodyOf, classOf, encodeRequest, hangAfterMs, statusOf } from '../http-request.ts';
 import { mutatedJson } from '../mutate-json.ts';
@@ -22,6 +23,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'profiles.list': () => ({}),
   'profiles.add': (rng) => ({ name: `fz-p-${n(rng)}`, provisionDeviceKey: `fz-k-${n(rng)}`, provisionDeviceSecret: 's', strategy: rng.pick(['allow-create', 'check-pre-provisioned', 'disabled']) }),
   'profiles.update': (rng) => ({ profile: rng.pick([f.profile, `fz-p-${n(rng)}`]), strategy: 'allow-create', reprovision: rng.pick(['deny', 'reissue-same', 'reissue-new']) }),
+  'profiles.usage': (rng) => ({ profile: `fz-p-${n(rng)}` }),
   'profiles.remove': (rng) => ({ profile: `fz-p-${n(rng)}` }),
   'devices.list': (rng) => ({ batch: f.batch, limit: rng.range(1, 50), withCredentials: rng.chance(0.5), search: 'fz' }),
   'devices.get': (rng) => ({ name: rng.pick([f.device, `fz-d-${n(rng)}`]) }),
@@ -31,11 +33,19 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'batches.get': () => ({ batch: f.batch }),
   'batches.create': (rng) => ({ name: `fz-b-${n(rng)}`, profile: f.profile, site: 'site', notes: '' }),
   'batches.update': (rng) => ({ batch: rng.pick([f.batch, `fz-b-${n(rng)}`]), notes: 'n', site: 's' }),
+  // Removals name fuzz-made batches and devices only, so the fixtures every other method uses stay.
+  'batches.remove': (rng) => ({ batch: `fz-b-${n(rng)}`, provisioned: rng.pick(['refuse', 'remove']) }),
+  'imports.list': (rng) => ({ batch: rng.pick([f.batch, `fz-b-${n(rng)}`]), limit: rng.range(1, 20) }),
+  'imports.undo': (rng) => ({ id: rng.range(1, 50), provisioned: rng.pick(['refuse', 'keep', 'remove']) }),
+  'devices.removal.preview': (rng) => (rng.chance(0.5) ? { names: [f.device] } : { batch: f.batch }),
+  'devices.remove': (rng) => ({ names: [`fz-d-${n(rng)}`, `fz-i-${n(rng)}`], provisioned: rng.pick(['refuse', 'keep', 'remove']) }),
+  'devices.setProfile': (rng) => ({ names: [`fz-d-${n(rng)}`], profile: f.profile }),
   'tokens.issue': (rng) => ({ batch: f.batch, perDevice: rng.chance(0.3), uses: rng.range(1, 10), expires: rng.pick(['1d', '30m', '2030-01-01T00:00:00Z']), ...(rng.chance(0.1) ? { pin: '1234' } : {}) }),
   'tokens.list': () => ({ batch: f.batch }),
   'tokens.revoke': (rng) => (rng.chance(0.5) ? { id: rng.range(1, 50) } : { batch: `fz-b-${n(rng)}` }),
   'tokens.reissue': (rng) => ({ id: rng.range(1, 50) }),
   'tokens.allowMore': (rng) => ({ id: rng.range(1, 50), uses: rng.range(1, 3) }),
+  'tokens.unlock': (rng) => ({ id: rng.range(1, 50), secret: rng.pick(['1234', 'wrong-secret']) }),
   'tokens.printable': (rng) => ({ id: rng.range(1, 50) }),
   'labels.templates': () => ({}),
   'labels.check': (rng) => ({ batch: f.batch, template: rng.pick(['avery-5160', 'zebra-2x1', 'nope']), payload: rng.pick(['token', 'url', 'json']) }),
@@ -43,6 +53,8 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'labels.offsets.set': (rng) => ({ template: rng.pick(['avery-5160', 'zebra-2x1']), x: 0.5, y: -0.5 }),
   'labels.history': () => ({ device: f.device, limit: 5 }),
   'labels.sendToPrinter': () => ({ batch: f.batch, template: 'zebra-2x1', host: '127.0.0.1', port: 9100 }),
+  'labels.cancel': () => ({ job: 'fuzz-job-0001' }),
+  'labels.markPrinted': () => ({ job: 'fuzz-job-0001' }),
   'devices.locate': (rng) => ({ scanned: rng.pick([f.device, 'FS1:ABCDEFGHJK', 'http://127.0.0.1/onboard/ABC\r\n']) }),
   'devices.events': () => ({ name: f.device, limit: 10 }),
   'devices.lookup': (rng) => ({ scanned: rng.pick([f.device, 'FS1:ABCDEFGHJK', 'NOT-A-LABEL']) }),
@@ -62,6 +74,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'sync.targets.list': () => ({}),
   'sync.targets.add': (rng) => ({ name: `fz-t-${rng.int(5)}`, type: 'webhook', url: 'http://127.0.0.1/', secret: '0123456789abcdef0123' }),
   'sync.targets.remove': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
+  'sync.targets.update': (rng) => ({ name: `fz-t-${rng.int(5)}`, url: 'http://127.0.0.1/' }),
   'sync.targets.test': (rng) => ({ name: `fz-t-${rng.int(5)}` }),
   'sync.status': () => ({}),
   'sync.devices': () => ({ limit: 10 }),
@@ -80,7 +93,12 @@ const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'label
  * listeners never move off 127.0.0.1. Unparseable text is left alone (the server cannot read it either).
  */
 function keepOnLoopback(method: string, text: string, ctx: FuzzContext): string {
-  if (method !== 'sync.targets.add' && method !== 'labels.sendToPrinter' && method !== 'station.bind.set') return text;
+  const outward = ['sync.targets.add', 'sync.targets.update', 'sync.targets.test', 'labels.sendToPrinter', 'station.bind.set'];
+  if (!outward.includes(method)) return text;
+  // Megabytes of `[[[…` are refused by the station before it parses them (admin-server.ts); JSON.parse here would
+  // build millions of arrays and block the fuzzer's own loop for seconds, so that every answer in flight was judged
+  // a hang (44 "hangs" of an earlier seed-7 run).
+  if (nestsDeeperThan(Buffer.from(text, 'utf8'), 64)) return text;
   let params: unknown;
   try {
     params = JSON.parse(text);
@@ -158,7 +176,7 @@ function adminTarget(name: string, auths: readonly (readonly [number, Auth])[]):
           chunks ??= build(ctx);
           const events = kind === 'events';
           const outcome = await tcpExchange({ port: ctx.ports.ui, chunks, mode: events ? 'linger' : 'answer', graceMs: 150, quietMs: events ? 50 : 20, deadlineMs: hangAfterMs, keep: 4096 });
-          if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms` };
+          if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms (${outcome.trace})` };
           const status = statusOf(outcome.reply);
           const body = bodyOf(outcome.reply);
           if (status === 500 || /"code":"internal"/.test(body)) return { kind: 'internal', detail: `${status}: ${body.slice(0, 400)}` };

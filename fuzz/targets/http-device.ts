@@ -66,7 +66,7 @@ export const httpDevice: Target = {
       show: () => printable(bytes),
       async run(ctx) {
         const outcome = await tcpExchange({ port: ctx.ports.http, chunks, mode: 'answer', graceMs: 150, quietMs: 20, deadlineMs: hangAfterMs, keep: 2048 });
-        if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms` };
+        if (outcome.hung) return { kind: 'hang', detail: `no answer and no close within ${hangAfterMs} ms (${outcome.trace})` };
         if (statusOf(outcome.reply) === 500) return { kind: 'internal', detail: `500: ${bodyOf(outcome.reply).slice(0, 300)}` };
         return { kind: 'ok', class: classOf(outcome) };
       },
@@ -88,7 +88,7 @@ function validInput(rng: Rng): FuzzInput {
     show: () => printable(bytes),
     async run(ctx) {
       const outcome = await tcpExchange({ port: ctx.ports.http, chunks: [bytes], mode: 'answer', graceMs: hangAfterMs, quietMs: 20, deadlineMs: hangAfterMs });
-      if (outcome.hung) return { kind: 'hang', detail: `no answer within ${hangAfterMs} ms` };
+      if (outcome.hung) return { kind: 'hang', detail: `no answer within ${hangAfterMs} ms (${outcome.trace})` };
       const status = statusOf(outcome.reply);
       const answer = bodyOf(outcome.reply);
       if (status !== 200) return { kind: 'wrong', detail: `expected 200, got ${status ?? 'no HTTP answer'}: ${answer.slice(0, 200)}` };

@@ -144,7 +144,7 @@ function mqttTarget(session: 'provision' | 'device'): Target {
         show: () => printable(stream),
         async run(ctx) {
           const outcome = await tcpExchange({ port: ctx.ports.mqtt, chunks, mode, quietMs, deadlineMs: hangAfterMs, keep: 64 });
-          if (outcome.hung) return { kind: 'hang', detail: mode === 'end' ? `not closed within ${hangAfterMs} ms of our FIN` : 'the server never went quiet' };
+          if (outcome.hung) return { kind: 'hang', detail: `${mode === 'end' ? `not closed within ${hangAfterMs} ms of our FIN` : 'the server never went quiet'} (${outcome.trace})` };
           const first = outcome.reply[0];
           const cls = outcome.refused ? 'refused' : first === 0x20 ? `connack-${outcome.reply[3] ?? '?'}` : outcome.reply.length ? 'other' : 'closed';
           return { kind: 'ok', class: cls };

@@ -11,6 +11,8 @@ import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { Icon, type IconName } from './components/Icon.tsx';
 import { LanguagePicker } from './components/LanguagePicker.tsx';
+import { MainNav } from './components/MainNav.tsx';
+import { ThemeButton } from './components/ThemeButton.tsx';
 import { BatchesScreen } from './screens/BatchesScreen.tsx';
 import { DevicesScreen } from './screens/DevicesScreen.tsx';
 import { ProfilesScreen } from './screens/ProfilesScreen.tsx';
@@ -73,7 +75,7 @@ function signal(name: string, tries = 60) {
 function Shell() {
   const { status, statusError, retryStatus, live } = useStation();
   const [route, navigate] = useRoute();
-  const { theme, toggle } = useTheme();
+  const { cycle: cycleTheme } = useTheme();
   const intl = useIntl();
   const titleOf = useCallback((id: ScreenId) => intl.formatMessage(screenTitles[id]), [intl]);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -141,14 +143,18 @@ function Shell() {
           signal('new-profile');
         },
       },
-      { keys: 't', description: intl.formatMessage({ id: 'app.shortcut.theme', defaultMessage: 'Switch light / dark theme' }), run: toggle },
+      {
+        keys: 't',
+        description: intl.formatMessage({ id: 'shortcuts.theme', defaultMessage: 'Switch theme: light, dark, high contrast' }),
+        run: cycleTheme,
+      },
       {
         keys: '?',
         description: intl.formatMessage({ id: 'app.shortcut.help', defaultMessage: 'Show keyboard shortcuts' }),
         run: () => setHelpOpen(true),
       },
     ],
-    [go, toggle, navigate, inBatch, intl, titleOf],
+    [go, cycleTheme, navigate, inBatch, intl, titleOf],
   );
   useShortcuts(shortcuts);
 
@@ -173,42 +179,13 @@ function Shell() {
               <circle cx="17" cy="15.5" r="2" fill="var(--brand-ink)" />
             </svg>
           </span>
-          Fieldstation
+          <span className="brand-name">Fieldstation</span>
         </a>
-        <nav aria-label={intl.formatMessage({ id: 'app.nav', defaultMessage: 'Main' })} className="nav">
-          {screens.map((s) => (
-            <a
-              key={s.id}
-              href={`#/${s.id}`}
-              className="nav-link"
-              aria-current={route.screen === s.id ? 'page' : undefined}
-              title={`${titleOf(s.id)} (${s.key})`}
-            >
-              <Icon name={s.icon} />
-              {titleOf(s.id)}
-            </a>
-          ))}
-        </nav>
+        <MainNav items={screens.map((s) => ({ ...s, title: titleOf(s.id) }))} current={route.screen} />
         <div className="topbar-end">
           <ConnectionIndicator connection={live.connection} />
           <LanguagePicker />
-          <button
-            type="button"
-            className="btn btn-icon btn-ghost"
-            onClick={toggle}
-            aria-label={
-              theme === 'dark'
-                ? intl.formatMessage({ id: 'app.theme.toLight', defaultMessage: 'Switch to light theme' })
-                : intl.formatMessage({ id: 'app.theme.toDark', defaultMessage: 'Switch to dark theme' })
-            }
-            title={
-              theme === 'dark'
-                ? intl.formatMessage({ id: 'app.theme.toLightKey', defaultMessage: 'Switch to light theme (t)' })
-                : intl.formatMessage({ id: 'app.theme.toDarkKey', defaultMessage: 'Switch to dark theme (t)' })
-            }
-          >
-            <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
-          </button>
+          <ThemeButton />
           <button
             type="button"
             className="btn btn-icon btn-ghost"

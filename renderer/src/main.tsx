@@ -13,6 +13,8 @@ import './styles/profiles.css';
 import './styles/batches.css';
 import './styles/labels.css';
 import './styles/attributes.css';
+import './styles/contrast.css';
+import './styles/responsive.css';
 
 applyTheme();
 

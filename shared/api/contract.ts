@@ -4,8 +4,9 @@ import { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes,
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, HandoverStatusQuery } from '../handover.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
-import { LabelCheckResult, LabelHistory, LabelJob, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
-import { Profile, ProfileInput, ProfileUpdate } from '../profiles.ts';
+import { LabelCheckResult, LabelHistory, LabelJob, LabelJobId, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
+import { Profile, ProfileInput, ProfileUpdate, ProfileUsage } from '../profiles.ts';
+import { DeviceRemoval, DeviceSelection, ImportRecord, ProvisionedChoice, RemovalPreview, RemovalResult } from '../removal.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
 import { DeviceListenerName, LanInterface, StationCa, StationStatus } from '../station.ts';
 import {
@@ -19,7 +20,9 @@ import {
   SyncRunSummary,
   SyncStatus,
   SyncTarget,
+  SyncTargetChanges,
   SyncTargetInput,
+  SyncTargetTestResult,
 } from '../sync.ts';
 
 /**
@@ -70,6 +73,8 @@ export const adminApi = {
   'profiles.list': method({ params: z.object({}), result: z.array(Profile), action: 'ManageProfile' }),
   'profiles.add': method({ params: ProfileInput, result: Profile, action: 'ManageProfile' }),
   'profiles.update': method({ params: ProfileUpdate, result: Profile, action: 'ManageProfile' }),
+  /** Devices and batches using a profile, and how many devices are still pending: the cost of changing its secret. */
+  'profiles.usage': method({ params: z.object({ profile: z.string() }), result: ProfileUsage, action: 'ManageProfile' }),
   'profiles.remove': method({ params: z.object({ profile: z.string() }), result: z.object({}), action: 'ManageProfile' }),
 
   'devices.list': method({ params: DeviceQuery, result: z.array(Device), action: 'GetDevice' }),
@@ -83,14 +88,50 @@ export const adminApi = {
       text: z.string(),
       format: ImportFormat.default('auto'),
       dryRun: z.boolean().default(false),
+      /** The file's name, kept with the import record (the batch's list of imports). */
+      fileName: z.string().max(255).optional(),
     }),
     result: ImportReport,
     action: 'ImportDevices',
+  }),
+  /** The imports of a batch (or all), newest first, with how many of the devices each created are still here. */
+  'imports.list': method({
+    params: z.object({ batch: z.string().optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+    result: z.array(ImportRecord),
+    action: 'GetDevice',
+  }),
+  /**
+   * "Undo this import": removes the devices it created as a unit (devices it only updated keep their new values).
+   * Provisioned devices among them are refused unless `provisioned` is keep or remove (shared/removal.ts).
+   */
+  'imports.undo': method({
+    params: z.object({ id: z.number().int(), provisioned: ProvisionedChoice.default('refuse') }),
+    result: RemovalResult,
+    action: 'ManageDevice',
+  }),
+  /** What removing devices, a batch or an import's devices would take away, in numbers (the confirmation). */
+  'devices.removal.preview': method({ params: DeviceSelection, result: RemovalPreview, action: 'GetDevice' }),
+  /** Removes devices (by name), a batch's devices or an import's; audited per device; the cloud keeps its copies. */
+  'devices.remove': method({ params: DeviceRemoval, result: RemovalResult, action: 'ManageDevice' }),
+  /**
+   * Moves devices that never provisioned to another profile; their credentials and tokens go with them. A
+   * provisioned device is refused (conflict): reset it first.
+   */
+  'devices.setProfile': method({
+    params: z.object({ names: z.array(z.string().min(1)).min(1).max(200_000), profile: z.string().min(1) }),
+    result: z.object({ moved: z.number().int() }),
+    action: 'ManageDevice',
   }),
   'batches.list': method({ params: z.object({}), result: z.array(Batch), action: 'GetDevice' }),
   'batches.get': method({ params: z.object({ batch: z.string() }), result: Batch, action: 'GetDevice' }),
   'batches.create': method({ params: BatchInput, result: Batch, action: 'ManageDevice' }),
   'batches.update': method({ params: BatchUpdate, result: Batch, action: 'ManageDevice' }),
+  /** Removes a batch with all its devices and tokens; refused while it holds provisioned devices unless `remove`. */
+  'batches.remove': method({
+    params: z.object({ batch: z.string().min(1), provisioned: ProvisionedChoice.exclude(['keep']).default('refuse') }),
+    result: RemovalResult,
+    action: 'ManageDevice',
+  }),
 
   'tokens.issue': method({ params: TokenIssue, result: IssueResult, action: 'IssueTokens' }),
   'tokens.list': method({ params: z.object({ batch: z.string().optional() }), result: z.array(TokenView), action: 'ManageToken' }),
@@ -101,6 +142,15 @@ export const adminApi = {
   'tokens.allowMore': method({
     params: z.object({ id: z.number().int(), uses: z.number().int().min(1).max(10_000).default(1) }),
     result: z.object({ id: z.number().int(), maxUses: z.number().int(), uses: z.number().int() }),
+    action: 'ManageToken',
+  }),
+  /**
+   * Opens a token locked after wrong secrets, for a person who knows its PIN, password or printed secret; a wrong one
+   * is refused (bad_request) and audited, and the token stays locked.
+   */
+  'tokens.unlock': method({
+    params: z.object({ id: z.number().int(), secret: z.string().min(1).max(128) }),
+    result: z.object({ id: z.number().int(), unlocked: z.boolean() }),
     action: 'ManageToken',
   }),
   /** A token's printable form again (key, derived secret, payload) for reprinting its label. */
@@ -121,6 +171,13 @@ export const adminApi = {
   }),
   /** Streams the job as ZPL to a raw TCP printer (port 9100) and records it; PDFs stream from GET /api/labels.pdf. */
   'labels.sendToPrinter': method({ params: SendToPrinter, result: SendToPrinterResult, action: 'PrintLabels' }),
+  /** Stops a `labels.sendToPrinter` job (named by its `job`) after the label being sent; `cancelled` says whether one was running. */
+  'labels.cancel': method({ params: z.object({ job: LabelJobId }), result: z.object({ cancelled: z.boolean() }), action: 'PrintLabels' }),
+  /**
+   * A downloaded job (`GET /api/labels.pdf?job=ID`) was printed: the desktop's system print finished, or the
+   * technician printed the file. Its labels then count as printed for "only labels never printed before".
+   */
+  'labels.markPrinted': method({ params: z.object({ job: LabelJobId }), result: z.object({ labels: z.number().int() }), action: 'PrintLabels' }),
 
   /**
    * What a USB barcode scanner typed (a label's token/url/json payload or its short code, with CR/LF): the device
@@ -200,12 +257,14 @@ export const adminApi = {
   'sync.targets.list': method({ params: z.object({}), result: z.array(SyncTarget), action: 'RunSync' }),
   'sync.targets.add': method({ params: SyncTargetInput, result: SyncTarget, action: 'ManageSyncTargets' }),
   'sync.targets.remove': method({ params: z.object({ name: z.string() }), result: z.object({}), action: 'ManageSyncTargets' }),
-  /** Logs in / sends a signed empty batch now; a success resumes a target stopped by refused credentials. */
-  'sync.targets.test': method({
-    params: z.object({ name: z.string() }),
-    result: z.object({ ok: z.boolean(), message: z.string() }),
-    action: 'RunSync',
-  }),
+  /** Changes a stored target's URL, credentials or options; credentials left out stay. Resumes a stopped target. */
+  'sync.targets.update': method({ params: SyncTargetChanges, result: SyncTarget, action: 'ManageSyncTargets' }),
+  /**
+   * Logs in (ThingsBoard: POST /api/auth/login, or the API key on /api/auth/user) or sends a signed ping (webhook)
+   * now. With only `name`: the stored target, and a success resumes one stopped by refused credentials. With
+   * changes (or a name not stored yet, with `type`): those, merged over the stored target, without saving anything.
+   */
+  'sync.targets.test': method({ params: SyncTargetChanges, result: SyncTargetTestResult, action: 'RunSync' }),
   /** Queue size and per-target counts (synced, pending, conflict, error). */
   'sync.status': method({ params: z.object({}), result: SyncStatus, action: 'RunSync' }),
   /** Per-device, per-target sync state with the target's message and, for conflicts, both sides' summaries. */

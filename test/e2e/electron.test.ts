@@ -114,4 +114,27 @@ describe.skipIf(skipReason !== null)(skipReason ? `desktop app (${skipReason})` 
     expect(opened).toBe(true);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
   });
+
+  it('denies permission requests (notifications) and checks (geolocation)', async () => {
+    const answers = await page.evaluate(async () => {
+      const page = globalThis as unknown as {
+        Notification: { requestPermission(): Promise<string> };
+        navigator: { permissions: { query(d: { name: string }): Promise<{ state: string }> } };
+      };
+      return [await page.Notification.requestPermission(), (await page.navigator.permissions.query({ name: 'geolocation' })).state];
+    });
+    expect(answers).toEqual(['denied', 'denied']);
+  });
+
+  it('enforces the Content-Security-Policy: no eval, no inline script', async () => {
+    const outcome = await page.evaluate(() => {
+      try {
+        // biome-ignore lint/security/noGlobalEval: the point is that the policy forbids it
+        return String(globalThis.eval('"ran"'));
+      } catch (err) {
+        return (err as Error).name;
+      }
+    });
+    expect(outcome).toBe('EvalError');
+  });
 });

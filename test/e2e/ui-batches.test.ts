@@ -277,6 +277,8 @@ describe('batch screens: import, tokens, labels, scanner, listeners', () => {
     await page.getByRole('button', { name: 'Leave them out' }).click();
     await until(() => page.locator('[data-check-ok]').getAttribute('data-check-ok'), 'true');
     await shot(page, 'dark-labels');
+    await page.getByRole('button', { name: 'Switch to high contrast theme' }).click();
+    // Three themes in a cycle: dark, high contrast, back to light.
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 

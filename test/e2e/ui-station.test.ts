@@ -317,6 +317,8 @@ describe('station UI in a browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
     await expect.poll(() => page.getByRole('grid', { name: 'Devices' }).isVisible()).toBe(true);
     await shot(page, 'devices-dark');
+    await page.getByRole('button', { name: 'Switch to high contrast theme' }).click();
+    // Three themes in a cycle: dark, high contrast, back to light.
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 

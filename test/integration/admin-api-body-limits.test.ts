@@ -46,4 +46,33 @@ describe('admin API request bodies', () => {
     expect(r.status).toBe(200);
     expect(r.reply.ok).toBe(true);
   });
+
+  it('answers a megabyte of bad params with a short error, and validates a big attributes.set in one pass', { timeout: 30_000 }, async () => {
+    s = await startTestStation();
+    // 20,000 keys over ThingsBoard's 255 characters: once 20,000 issues that each echoed their key (MBs of reply).
+    const badKeys = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`${'k'.repeat(300)}${i}`, i]));
+    const bad = await rpc('attributes.set', JSON.stringify({ level: 'device', name: 'd', values: badKeys }));
+    expect(bad.status).toBe(400);
+    const details = (bad.reply.error as { details?: { path: string[] }[] }).details!;
+    expect(details.length).toBe(20);
+    expect(details[0]!.path[1]!.length).toBeLessThanOrEqual(101);
+    expect(JSON.stringify(bad.reply).length).toBeLessThan(20_000);
+
+    // A name of 500,000 characters comes back in a message cut at 1,000.
+    const missing = await rpc('devices.get', JSON.stringify({ name: 'n'.repeat(500_000) }));
+    expect(missing.status).toBe(404);
+    expect(missing.reply.error!.message.length).toBeLessThanOrEqual(1001);
+
+    // Close to a megabyte of valid nested values: accepted (the device exists), as before the faster check.
+    await s.call('profiles.add', { name: 'p', provisionDeviceKey: 'k', provisionDeviceSecret: 's', strategy: 'allow-create' });
+    await s.call('devices.add', { profile: 'p', name: 'd' });
+    const values = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key${i}`, { on: true, at: [i, 1.5, null, 'x'] }]));
+    const big = await rpc('attributes.set', JSON.stringify({ level: 'device', name: 'd', values }));
+    expect(big.status).toBe(200);
+    // 1e400 parses to Infinity, which no JSON value is: refused, as zod's number refused it.
+    const infinite = await rpc('attributes.set', '{"level":"device","name":"d","values":{"a":{"b":[1e400]}}}');
+    expect(infinite.status).toBe(400);
+    expect(infinite.reply.error?.code).toBe('invalid_params');
+  });
 });
+

@@ -18,7 +18,7 @@ describe('device import into the station', () => {
     t.call('devices.import', { profile: 'meters', batch: extra.batch ?? 'site-a', text, dryRun: extra.dryRun });
 
   it('imports a semicolon file with BOM, quoted delimiters and newlines, and gives each device credentials', async () => {
-    expect(await run(file)).toEqual({ dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0, problems: [] });
+    expect(await run(file)).toEqual({ dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0, problems: [], importId: 1 });
     const d = await t.call('devices.get', { name: 'meter-2' });
     expect(d).toMatchObject({ batch: 'site-a', serial: 'S;2', mac: 'AA:BB:CC:DD:EE:02', state: 'pending', credentialsType: 'ACCESS_TOKEN' });
     expect(d.attributes.server).toEqual({ Floor: '4\nnorth' });
@@ -72,7 +72,7 @@ describe('device import into the station', () => {
     expect(dry.stderr).toContain("line 3, column name: name 'm-1' also appears on line 2");
     writeFileSync(csv, 'name,mac\nm-1,AA:BB:CC:DD:EE:01\nm-2,AA:BB:CC:DD:EE:02\n');
     const ok = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', csv]);
-    expect(ok.stdout.trim()).toBe('imported 2 rows: 2 new, 0 updated, 0 unchanged');
+    expect(ok.stdout.trim()).toBe('imported 2 rows: 2 new, 0 updated, 0 unchanged (import 1; undo: fieldstation imports undo --id 1)');
     const again = runCli(['import', '--data', data, '--profile', 'meters', '--batch', 'b1', '--json', csv]);
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, unchanged: 2 });
   });

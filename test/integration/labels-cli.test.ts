@@ -57,8 +57,13 @@ describe('fieldstation labels', () => {
     for (const font of fonts) expect(font).toMatch(/^[A-Z]{6}\+DejaVuSansCondensed(-Bold)?\s.*\byes\s+yes\s+yes\s/);
     // Nothing is left beside it.
     expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([]);
-    expect(JSON.parse(ok('labels', 'history', '--device', 'm-1', '--json'))).toMatchObject({ count: 1, lastTemplate: 'avery-5160', prints: [{ output: 'pdf' }] });
-  });
+    // A file is a download, not a printed label; --printed says the file goes to a printer now.
+    expect(JSON.parse(ok('labels', 'history', '--device', 'm-1', '--json'))).toMatchObject({ count: 0, downloads: 1, prints: [{ output: 'pdf', printed: false }] });
+    expect(ok('labels', '--batch', 'B', '--template', 'avery-5160', '--unprinted-only', '--out', out)).toBe(`wrote 45 labels on 2 pages to ${out}\n`);
+    ok('labels', '--batch', 'B', '--template', 'avery-5160', '--devices', 'm-1', '--printed', '--out', out);
+    expect(JSON.parse(ok('labels', 'history', '--device', 'm-1', '--json'))).toMatchObject({ count: 1, downloads: 2, lastTemplate: 'avery-5160' });
+    expect(ok('labels', '--batch', 'B', '--template', 'avery-5160', '--unprinted-only', '--out', out)).toBe(`wrote 44 labels on 2 pages to ${out}\n`);
+  }, 90_000);
 
   it('writes ZPL as one ^XA…^XZ format per label, each with its device token', () => {
     const out = join(work, 'x.zpl');

@@ -78,17 +78,27 @@ describe('label jobs: a batch becomes labels carrying each device its own token'
     }
     rmSync(dir, { recursive: true, force: true });
 
+    // A file written is a download, not a printed label (issue 15): the history keeps them apart.
     const history = await t.call('labels.history', { device: 'meter-001' });
-    expect(history).toMatchObject({ device: 'meter-001', count: 1, lastTemplate: 'avery-5160', prints: [{ tokenId: ids.get('meter-001'), payload: 'token', output: 'pdf' }] });
+    expect(history).toMatchObject({
+      device: 'meter-001',
+      count: 0,
+      downloads: 1,
+      lastPrintedAt: null,
+      prints: [{ tokenId: ids.get('meter-001'), payload: 'token', output: 'pdf', printed: false }],
+    });
     expect(t.engine.db.prepare('SELECT count(*) FROM label_prints').pluck().get()).toBe(100);
   });
 
   it('reprints exactly the selected devices, in batch order, and the history counts the reprint', async () => {
     const reprint = labelsOf({ selection: { devices: ['meter-050', 'meter-007', 'meter-093'] } });
     expect(reprint.map((l) => l.name)).toEqual(['meter-007', 'meter-050', 'meter-093']);
-    await t.engine.labels.runs.pdf(t.engine.labels.plan(job()), memorySink().sink, { record: true });
+    await t.engine.labels.runs.pdf(t.engine.labels.plan(job()), memorySink().sink, { record: true, printed: true });
     const out = memorySink();
-    const result = await t.engine.labels.runs.pdf(t.engine.labels.plan(job({ selection: { devices: ['meter-050', 'meter-007', 'meter-093'] } })), out.sink, { record: true });
+    const result = await t.engine.labels.runs.pdf(t.engine.labels.plan(job({ selection: { devices: ['meter-050', 'meter-007', 'meter-093'] } })), out.sink, {
+      record: true,
+      printed: true,
+    });
     expect(result).toEqual({ labels: 3, pages: 1 });
     expect(out.bytes().subarray(0, 5).toString()).toBe('%PDF-');
     expect((await t.call('labels.history', { device: 'meter-007' })).count).toBe(2);
@@ -98,7 +108,12 @@ describe('label jobs: a batch becomes labels carrying each device its own token'
   });
 
   it('picks the devices never printed, and those still pending', async () => {
-    await t.engine.labels.runs.pdf(t.engine.labels.plan(job({ selection: { devices: ['meter-001', 'meter-002'] } })), memorySink().sink, { record: true });
+    // Downloaded, not printed: "never printed" still holds for them.
+    const two = job({ selection: { devices: ['meter-001', 'meter-002'] } });
+    await t.engine.labels.runs.pdf(t.engine.labels.plan(two), memorySink().sink, { record: true, job: 'download-0001' });
+    expect(labelsOf({ selection: { unprintedOnly: true } })).toHaveLength(100);
+    // The technician printed the file and says so: now they count as printed.
+    expect(t.engine.labels.history.markPrinted('download-0001')).toBe(2);
     expect(labelsOf({ selection: { unprintedOnly: true } })).toHaveLength(98);
     expect(labelsOf({ selection: { unprintedOnly: true } })[0]!.name).toBe('meter-003');
 

@@ -61,6 +61,43 @@ describe('store migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('at schema 12, devices from before have no import (nothing to undo) and removing one cascades by index', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 11 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO batches (id, name, profile_id, created_at) VALUES (1, 'plant', 1, 1);
+      INSERT INTO devices (id, name, profile_id, batch_id, created_at) VALUES (3, 'm-3', 1, 1, 1);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(db.prepare('SELECT name, import_id FROM devices').all()).toEqual([{ name: 'm-3', import_id: null }]);
+    expect(db.prepare('SELECT count(*) FROM imports').pluck().get()).toBe(0);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT 1 FROM sync_devices WHERE device_id = 3').all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('sync_devices_device');
+  });
+
+  it('at schema 13, only labels a printer took count as printed; earlier downloads stay downloads', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 12 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, created_at) VALUES (3, 'm-3', 1, 1);
+      INSERT INTO onboarding_tokens (id, key, protection, profile_id, device_id, created_at) VALUES (5, 'ABCDEFGHJK', 'derived', 1, 3, 1);
+      INSERT INTO label_prints (device_id, token_id, template, payload_kind, output, printed_at) VALUES
+        (3, 5, 'avery-5160', 'token', 'pdf', 10), (3, 5, 'zebra-2x1', 'token', 'zpl', 20), (3, 5, 'zebra-2x1', 'token', 'printer', 30);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(db.prepare('SELECT output, printed, job FROM label_prints ORDER BY printed_at').all()).toEqual([
+      { output: 'pdf', printed: 0, job: null },
+      { output: 'zpl', printed: 0, job: null },
+      { output: 'printer', printed: 1, job: null },
+    ]);
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);

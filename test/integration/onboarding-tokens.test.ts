@@ -130,7 +130,8 @@ describe('onboarding tokens', () => {
     expect((await t.call('devices.lookup', { scanned: second.payload })).device?.name).toBe('m-2');
     expect(await t.call('devices.lookup', { scanned: 'hello world' })).toEqual({
       device: null,
-      message: "that is not a Fieldstation label, nor a device name; scan the label's QR code",
+      matched: null,
+      message: "that is not a Fieldstation label, nor a device's name, serial number or MAC address on this station; scan the label's QR code",
     });
     const installed = await t.call('devices.markInstalled', { name: 'm-2', note: 'Boiler room, rack 2' });
     expect(installed).toMatchObject({ locationNote: 'Boiler room, rack 2', installedAt: expect.any(String) });

@@ -67,7 +67,7 @@ describe('sync problems grouped by cause', () => {
         target: 'cloud',
         state: 'error',
         message: 'ThingsBoard has no device profile named "boilers".',
-        fix: expect.stringMatching(/^Create the device profile "boilers" in ThingsBoard, or allow Fieldstation to create missing profiles/),
+        fix: expect.stringMatching(/^Create the device profile "boilers" in ThingsBoard, or let Fieldstation create missing profiles/),
         count: 30,
         example: null,
       },

@@ -222,7 +222,7 @@ describe('sync to ThingsBoard', () => {
     expect((await t.engine.sync.runOnce({}, fast())).targets[0]!.status).toBe('stopped');
     expect(cloud.stats.requests.login).toBe(1);
 
-    expect(await t.call('sync.targets.test', { name: 'tb' })).toEqual({ ok: false, message: BAD_LOGIN_MESSAGE });
+    expect(await t.call('sync.targets.test', { name: 'tb' })).toEqual({ ok: false, message: BAD_LOGIN_MESSAGE, draft: false });
 
     await addTarget(t, cloud.url); // same name and URL, right password
     expect(await t.call('sync.targets.test', { name: 'tb' })).toMatchObject({ ok: true });

@@ -38,6 +38,10 @@ export interface BrowserOptions {
   colorScheme?: 'light' | 'dark';
   /** e.g. `['clipboard-read', 'clipboard-write']` to check what a copy button copied. */
   permissions?: string[];
+  /** A touch screen: Chromium then matches `(pointer: coarse)`, as on a tablet. */
+  hasTouch?: boolean;
+  /** Extra Chromium switches, e.g. a fake camera (`--use-file-for-fake-video-capture=FILE`). */
+  args?: string[];
 }
 
 export async function openBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
@@ -45,11 +49,12 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<TestBro
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args,
+    args: [...args, ...(options.args ?? [])],
     viewport: options.viewport ?? { width: 1440, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
     permissions: options.permissions ?? [],
+    hasTouch: options.hasTouch ?? false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: BrowserProblems = { all: [] };

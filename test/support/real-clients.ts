@@ -86,7 +86,7 @@ export interface CoapClientReply {
  */
 export async function coapClient(
   uri: string,
-  options: { method?: string; payload?: string | Buffer; timeoutSec?: number; observe?: boolean } & InNamespace = {},
+  options: { method?: string; payload?: string | Buffer; timeoutSec?: number; observe?: boolean; blockSize?: number } & InNamespace = {},
 ): Promise<CoapClientReply> {
   const timeoutSec = options.timeoutSec ?? 5;
   const dir = mkdtempSync(join(tmpdir(), 'coap-client-'));
@@ -95,6 +95,8 @@ export async function coapClient(
     const args = ['-v', '6', '-B', String(timeoutSec), '-m', options.method ?? 'post', '-o', outFile];
     // -s: the Observe option (subscribe) on the request, for as long as the wait lasts.
     if (options.observe === true) args.push('-s', String(timeoutSec));
+    // -b: send the payload blockwise (Block1) in blocks of this size.
+    if (options.blockSize !== undefined) args.push('-b', String(options.blockSize));
     if (options.payload !== undefined) {
       const inFile = join(dir, 'request');
       writeFileSync(inFile, options.payload);

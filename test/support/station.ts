@@ -14,7 +14,7 @@ export interface TestStation {
   call: TestEngine['call'];
 }
 
-export async function startTestStation(options: Pick<StationOptions, 'limits'> = {}): Promise<TestStation> {
+export async function startTestStation(options: Pick<StationOptions, 'limits' | 'adminTimeouts'> = {}): Promise<TestStation> {
   const station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, ...options });
   const info = await station.start();
   const port = (name: Transport) => info.listeners.find((l) => l.name === name)!.port;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebhookBatch } from '../../shared/sync.ts';
+import { WebhookBatch, WebhookPing } from '../../shared/sync.ts';
 
 // A customer's webhook endpoint, for tests: checks Fieldstation's signature with plain node:crypto (what the docs
 // tell receivers to do), deduplicates by Idempotency-Key, and can be told to fail in the ways real ones do.
@@ -44,6 +44,8 @@ export interface WebhookReceiver {
   telemetryReceived: number;
   /** Next requests misbehave in this order. */
   plan: Misbehaviour[];
+  /** Signed "Test connection" pings acknowledged. */
+  pings: number;
   until(predicate: (r: WebhookReceiver) => boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     telemetry: new Map(),
     telemetryReceived: 0,
     plan: [],
+    pings: 0,
     until(predicate) {
       if (predicate(receiver as WebhookReceiver)) return Promise.resolve();
       return new Promise((resolve) => {
@@ -72,8 +75,15 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
 
   const apply = (body: string) => {
+    const json = JSON.parse(body);
+    // "Test connection" (documented as WebhookPing): acknowledged, nothing stored.
+    if (json?.type === 'fieldstation.test') {
+      WebhookPing.parse(json);
+      receiver.pings += 1;
+      return;
+    }
     // The documented schema is the contract: a body that does not match it fails the test.
-    const batch = WebhookBatch.parse(JSON.parse(body));
+    const batch = WebhookBatch.parse(json);
     for (const e of batch.events) {
       if (receiver.events.has(e.id)) continue;
       receiver.events.set(e.id, { kind: e.kind, device: e.device });

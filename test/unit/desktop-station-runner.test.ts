@@ -56,6 +56,14 @@ describe('station process runner', () => {
     expect(exit).not.toHaveBeenCalled();
   });
 
+  it('starts the desktop station with every device listener off (the technician switches them on)', async () => {
+    const { send, created } = harness();
+    await send(startMessage);
+    expect(created[0]?.deviceListeners).toEqual([]);
+    // The admin UI still listens (on 127.0.0.1): only the LAN side waits for the technician.
+    expect(created[0]?.ports).toEqual({ ui: 4780 });
+  });
+
   it('reports a start error with its code, cleans up and exits 1', async () => {
     const error = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:4780'), { code: 'EADDRINUSE' });
     const { send, posted, exit, fake } = harness({ start: vi.fn(async () => Promise.reject(error)) });

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { parseDeviceList } from '../../electron/station/import/index.ts';
 
 const csv = (text: string) => parseDeviceList(text, 'csv');
-const expected = 'name, token, clientId, username, password, certificate, serial, mac, label, or attr:<key>';
 
 describe('header', () => {
   test('columns in any order and case, trimmed; canonical names in the result', () => {
@@ -29,13 +28,18 @@ describe('header', () => {
     expect(result.rows.map((r) => r.attributes)).toEqual([{ Floor: '3', roomNo: '12b' }, { floor: 'x' }]);
   });
 
-  test('an unknown column is one problem at the header; the rows are still read', () => {
-    const result = csv('name,foo,mac\nA,1,aabbccddeeff\nB,2,\n');
-    expect(result.problems).toEqual([
-      { line: 1, column: 'foo', message: `unknown column 'foo' (expected ${expected})` },
+  test('any other column becomes an attribute under its own name, as the help text says', () => {
+    const result = csv('name,Floor,mac,attr:room\nA,1,aabbccddeeff,12\nB,2,,\n');
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => [r.name, r.attributes])).toEqual([
+      ['A', { Floor: '1', room: '12' }],
+      ['B', { Floor: '2' }],
     ]);
-    expect(result.rows.map((r) => r.name)).toEqual(['A', 'B']);
-    expect(result.columns).toEqual(['name', 'mac']);
+    expect(result.columns).toEqual(['name', 'attr:Floor', 'mac', 'attr:room']);
+    // Written both ways, it is one attribute given twice.
+    expect(csv('name,floor,attr:floor\nA,1,2\n').problems).toEqual([
+      { line: 1, column: 'attr:floor', message: "column 'attr:floor' appears twice (columns 2 and 3)" },
+    ]);
   });
 
   test('a duplicate column, however written, is a problem; the first is read', () => {
@@ -75,8 +79,8 @@ describe('header', () => {
   });
 
   test('the header is found after blank lines and a sep= line, and problems use its line', () => {
-    expect(csv('\n\nname,foo\nA,1\n').problems[0]?.line).toBe(3);
-    expect(csv('sep=;\nname;foo\nA;1\n').problems[0]?.line).toBe(2);
+    expect(csv('\n\nnom,foo\nA,1\n').problems[0]?.line).toBe(3);
+    expect(csv('sep=;\nnom;foo\nA;1\n').problems[0]?.line).toBe(2);
   });
 
   test('an empty file is a problem', () => {
@@ -99,8 +103,15 @@ describe('row width', () => {
     expect(result.rows).toHaveLength(1);
   });
 
-  test('fewer values than columns leaves the rest empty', () => {
-    expect(csv('name,mac,label\nA\n').rows).toEqual([{ line: 2, name: 'A', attributes: {} }]);
+  test('fewer values than columns is a problem at the first missing column, not silently empty', () => {
+    const result = csv('name,mac,label\nA\nB,,\nC,aabbccddeeff\n');
+    expect(result.problems).toEqual([
+      { line: 2, column: 'mac', message: 'this row has 1 value but the header has 3 columns' },
+      { line: 4, column: 'label', message: 'this row has 2 values but the header has 3 columns' },
+    ]);
+    expect(result.rows.map((r) => r.name)).toEqual(['B']);
+    // Blank header cells at the end are padding: rows need not reach them.
+    expect(csv('name,mac,,\nA,aabbccddeeff\n').problems).toEqual([]);
   });
 
   test('a value under a blank header cell is a problem; blank header cells with blank values are not', () => {

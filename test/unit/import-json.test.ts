@@ -2,8 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { parseDeviceList } from '../../electron/station/import/index.ts';
 
 const json = (value: unknown) => parseDeviceList(JSON.stringify(value, null, 2), 'json');
-const expected =
-  'name, token, clientId, username, password, certificate, serial, mac, label, attributes, or attr:<key>';
 
 describe('JSON device lists', () => {
   test('an array of objects with the CSV keys, case-insensitive; attributes nested or as attr: keys', () => {
@@ -131,12 +129,10 @@ describe('JSON device lists', () => {
     ]);
   });
 
-  test('an unknown key is reported once, at the first element that has it; rows are still read', () => {
+  test('any other key becomes an attribute under its own name, as the help text says', () => {
     const result = json([{ name: 'A' }, { name: 'B', colour: 'red' }, { name: 'C', colour: 'blue' }]);
-    expect(result.problems).toEqual([
-      { line: 2, column: 'colour', message: `unknown key 'colour' (expected ${expected})` },
-    ]);
-    expect(result.rows).toHaveLength(3);
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => r.attributes)).toEqual([{}, { colour: 'red' }, { colour: 'blue' }]);
   });
 
   test('JSON that does not parse is one problem on line 0 with the text position', () => {

@@ -1,6 +1,7 @@
 import { type Command, dataOption, requiredOption, stringOption } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
+import { describeRemoval, provisionedChoice, provisionedOptions } from './removal-flags.ts';
 
 const add: Command = {
   summary: 'create a batch of devices for a site',
@@ -33,4 +34,32 @@ const list: Command = {
     }),
 };
 
-export const batch = group('batch', 'manage batches of devices', { add, list });
+const rename: Command = {
+  summary: 'rename a batch (its devices, tokens and labels stay with it)',
+  usage: 'fieldstation batch rename --name NAME --to NEW_NAME [--json]',
+  options: { ...dataOption, name: { type: 'string' }, to: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const batch = await call('batches.update', { batch: requiredOption(args, 'name'), name: requiredOption(args, 'to') });
+      if (args.values.json) printJson(batch);
+      else console.log(`batch '${requiredOption(args, 'name')}' is now '${batch.name}'`);
+      return 0;
+    }),
+};
+
+const remove: Command = {
+  summary: 'remove a batch with its devices and tokens (refused while it has provisioned devices unless --include-provisioned)',
+  usage: 'fieldstation batch remove --name NAME [--include-provisioned] [--json]',
+  options: { ...dataOption, name: { type: 'string' }, ...provisionedOptions },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const name = requiredOption(args, 'name');
+      const provisioned = provisionedChoice(args, false);
+      const result = await call('batches.remove', { batch: name, provisioned: provisioned === 'keep' ? 'refuse' : provisioned });
+      if (args.values.json) printJson(result);
+      else console.log(describeRemoval(result, `batch '${name}' removed`));
+      return 0;
+    }),
+};
+
+export const batch = group('batch', 'manage batches of devices', { add, list, rename, remove });

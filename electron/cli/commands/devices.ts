@@ -1,7 +1,8 @@
 import { DeviceState } from '../../../shared/station.ts';
-import { choiceOption, type Command, dataOption, requiredOption, stringOption } from '../command.ts';
+import { choiceOption, type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
+import { describeRemoval, provisionedChoice, provisionedOptions } from './removal-flags.ts';
 
 const add: Command = {
   summary: 'add a pre-provisioned device (for the check-pre-provisioned strategy)',
@@ -53,7 +54,42 @@ const reset: Command = {
     }),
 };
 
-export const device = group('device', 'manage single devices', { add, reset });
+/** `--name` may be given more than once: `device remove --name a --name b`. */
+const names = (args: Parameters<Command['run']>[0]): string[] => {
+  const v = args.values.name;
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  if (list.length === 0 || list.some((n) => n === '')) throw new UsageError('--name is required (repeat it for several devices)');
+  return list;
+};
+
+const remove: Command = {
+  summary: 'remove devices (provisioned ones refused unless --keep-provisioned or --include-provisioned); the cloud keeps its copies',
+  usage: 'fieldstation device remove --name NAME [--name NAME ...] [--keep-provisioned | --include-provisioned] [--json]',
+  options: { ...dataOption, name: { type: 'string', multiple: true }, ...provisionedOptions },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const result = await call('devices.remove', { names: names(args), provisioned: provisionedChoice(args, true) });
+      if (args.values.json) printJson(result);
+      else console.log(describeRemoval(result, 'removed'));
+      return 0;
+    }),
+};
+
+const setProfile: Command = {
+  summary: 'move devices that never provisioned to another profile (credentials and tokens go with them)',
+  usage: 'fieldstation device set-profile --name NAME [--name NAME ...] --profile PROFILE [--json]',
+  options: { ...dataOption, name: { type: 'string', multiple: true }, profile: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const profile = requiredOption(args, 'profile');
+      const result = await call('devices.setProfile', { names: names(args), profile });
+      if (args.values.json) printJson(result);
+      else console.log(`${result.moved} device${result.moved === 1 ? '' : 's'} moved to profile '${profile}'; credentials kept`);
+      return 0;
+    }),
+};
+
+export const device = group('device', 'manage single devices', { add, reset, remove, 'set-profile': setProfile });
 
 export const devices: Command = {
   summary: 'list devices with their state',

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { identifyDeviceListFile, wrongFileMessage } from '../../../shared/device-list-file.ts';
 import type { ImportReport } from '../../../shared/import.ts';
 import { decodeDeviceList } from '../../station/import/index.ts';
 import { ADMIN } from '../../station/api/router.ts';
@@ -12,8 +14,8 @@ function describeProblems(report: ImportReport): string {
 }
 
 export const importCommand: Command = {
-  summary: 'import a CSV or JSON device list into a batch (all rows or none; --dry-run only checks)',
-  usage: 'fieldstation import --profile NAME --batch NAME [--dry-run] [--json] FILE.csv|FILE.json',
+  summary: 'import a CSV, JSON or Excel (.xlsx, first sheet) device list into a batch (all rows or none; --dry-run only checks)',
+  usage: 'fieldstation import --profile NAME --batch NAME [--dry-run] [--json] FILE.csv|FILE.json|FILE.xlsx',
   options: { ...dataOption, profile: { type: 'string' }, batch: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   positionals: true,
   run: (args) =>
@@ -26,13 +28,20 @@ export const importCommand: Command = {
       } catch (err) {
         throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
-      const decoded = decodeDeviceList(bytes);
-      if (!decoded.ok) throw new CommandError(`${file}: ${decoded.problem.message}`);
+      const kind = await identifyDeviceListFile(bytes);
+      if (kind.kind === 'wrong') throw new CommandError(wrongFileMessage(file, kind));
+      let text: string;
+      if (kind.kind === 'spreadsheet') text = kind.text;
+      else {
+        const decoded = decodeDeviceList(bytes);
+        if (!decoded.ok) throw new CommandError(`${file}: line ${decoded.problem.line}: ${decoded.problem.message}`);
+        text = decoded.text;
+      }
       const json = args.values.json === true;
       let lastShown = 0;
       const reply = await engine.router.call(
         'devices.import',
-        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text: decoded.text, dryRun: args.values['dry-run'] === true },
+        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text, dryRun: args.values['dry-run'] === true, fileName: basename(file) },
         {
           ...ADMIN,
           onProgress: (done, total) => {
@@ -50,7 +59,10 @@ export const importCommand: Command = {
         console.error(`${file}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}; nothing was imported\n${describeProblems(report)}`);
       } else {
         const verb = report.dryRun ? 'would import' : 'imported';
-        console.log(`${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged`);
+        console.log(
+          `${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged` +
+            (report.importId === undefined ? '' : ` (import ${report.importId}; undo: fieldstation imports undo --id ${report.importId})`),
+        );
       }
       return report.problems.length ? 1 : 0;
     }),

@@ -10,15 +10,16 @@ import { printJson, printTable, withEngine } from '../engine-call.ts';
 
 const usage = `fieldstation labels --batch NAME --template NAME [--payload token|url|json] [--dpi 203|300] [--ecc M|Q]
            [--host H] [--http-port N] [--devices a,b] [--pending-only] [--unprinted-only] [--skip-missing]
-           [--group [--copies N]] [--skip N] [--outlines] (--out FILE.pdf|FILE.zpl | --printer HOST[:PORT])
+           [--copies N] [--group] [--skip N] [--outlines] (--out FILE.pdf|FILE.zpl [--printed] | --printer HOST[:PORT] [--test])
        fieldstation labels --list-templates [--json]
        fieldstation labels offset [--template NAME --x MM --y MM] [--json]     (negative: --y=-0.5)
        fieldstation labels history --device NAME [--json]`;
 
 const renderFlags = [
   'batch', 'template', 'payload', 'dpi', 'ecc', 'host', 'http-port', 'mqtt-port', 'coap-port', 'devices', 'pending-only',
-  'unprinted-only', 'skip-missing', 'group', 'copies', 'skip', 'outlines', 'out', 'printer',
+  'unprinted-only', 'skip-missing', 'group', 'copies', 'skip', 'outlines', 'out', 'printer', 'printed', 'test',
 ];
+const booleanFlags = ['pending-only', 'unprinted-only', 'skip-missing', 'group', 'outlines', 'printed', 'test'];
 /** Flags each form accepts besides --data and --json (parseArgs has already rejected unknown ones). */
 const allowed: Record<string, string[]> = {
   render: renderFlags,
@@ -118,7 +119,11 @@ function renderRequest(args: ParsedArgs): RenderRequest {
 
 async function render(args: ParsedArgs, engine: Engine, { job, format, out, target }: RenderRequest): Promise<number> {
   const json = args.values.json === true;
-  const plan = engine.labels.plan(job);
+  // --test: the job's first label alone, to check position and scan; not recorded.
+  const test = args.values.test === true;
+  if (test && !target) throw new UsageError('--test sends one label to --printer; for a file use --devices NAME');
+  if (args.values.printed === true && target) throw new UsageError('--printed is for --out files; a --printer job is recorded as printed by itself');
+  const plan = engine.labels.plan(job, test ? 1 : undefined);
 
   let shown = 0;
   const onProgress = (done: number, total: number) => {
@@ -127,12 +132,13 @@ async function render(args: ParsedArgs, engine: Engine, { job, format, out, targ
     shown = done;
     console.error(`labels: ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`);
   };
-  const options = { record: true, onProgress };
+  // A file is a download until someone prints it: --printed says it goes to a printer now (labels history counts it).
+  const options = { record: !test, printed: args.values.printed === true, onProgress };
 
   if (target) {
     const sent = await engine.labels.runs.printer(plan, target.host, target.port, options);
     if (json) printJson({ ...sent, printer: `${target.host}:${target.port}` });
-    else console.log(`sent ${sent.labels} label${sent.labels === 1 ? '' : 's'} (${sent.bytes.toLocaleString('en')} bytes of ZPL) to ${target.host}:${target.port}`);
+    else console.log(`sent ${test ? 'a test label' : `${sent.labels} label${sent.labels === 1 ? '' : 's'}`} (${sent.bytes.toLocaleString('en')} bytes of ZPL) to ${target.host}:${target.port}`);
     return 0;
   }
   // Written beside the target and renamed at the end, so a failed run never leaves a half PDF that looks complete.
@@ -180,10 +186,11 @@ async function offset(args: ParsedArgs, engine: Engine): Promise<number> {
 async function history(args: ParsedArgs, engine: Engine): Promise<number> {
   const h = engine.labels.history.forDevice(requiredOption(args, 'device'), 50);
   if (args.values.json) printJson(h);
-  else if (h.count === 0) console.log(`${h.device}: no label printed yet`);
   else {
-    console.log(`${h.device}: printed ${h.count}×, last ${h.lastPrintedAt} on ${h.lastTemplate}`);
-    printTable(h.prints, ['printedAt', 'template', 'payload', 'output', 'tokenId'], '');
+    const downloads = h.downloads > 0 ? ` (${h.downloads} label file${h.downloads === 1 ? '' : 's'} downloaded, not known to be printed)` : '';
+    if (h.count === 0) console.log(`${h.device}: no label printed yet${downloads}`);
+    else console.log(`${h.device}: printed ${h.count}×, last ${h.lastPrintedAt} on ${h.lastTemplate}${downloads}`);
+    if (h.prints.length > 0) printTable(h.prints, ['printedAt', 'printed', 'template', 'payload', 'output', 'tokenId'], '');
   }
   return 0;
 }
@@ -194,7 +201,7 @@ export const labels: Command = {
   positionals: true,
   options: {
     ...dataOption,
-    ...Object.fromEntries(renderFlags.map((f) => [f, { type: ['pending-only', 'unprinted-only', 'skip-missing', 'group', 'outlines'].includes(f) ? 'boolean' : 'string' }])),
+    ...Object.fromEntries(renderFlags.map((f) => [f, { type: booleanFlags.includes(f) ? 'boolean' : 'string' }])),
     'list-templates': { type: 'boolean' },
     x: { type: 'string' },
     y: { type: 'string' },

@@ -4,6 +4,11 @@ import { type DeviceListenerName, deviceListenerNames } from '../../station/devi
 import { createStation, defaultPorts } from '../../station/station.ts';
 import { type Command, dataOption, portOption, positiveInteger, stringOption, UsageError } from '../command.ts';
 import { defaultSourceLimits } from '../../station/net/source-limits.ts';
+import { defaultBlockwiseLimits } from '../../station/transports/coap-blockwise-peers.ts';
+import { coapDefaults } from '../../station/transports/coap.ts';
+import { defaultHttpTimeouts } from '../../station/transports/http.ts';
+import { mqttDefaults } from '../../station/transports/mqtt.ts';
+import { adminTimeouts } from '../../station/api/admin-server.ts';
 
 // Exit promptly after a signal even if a peer keeps a socket half-open.
 const forcedExitMs = 1800;
@@ -11,7 +16,7 @@ const forcedExitMs = 1800;
 export const serve: Command = {
   summary: 'run the station headless: device listeners on the LAN, the UI and admin API on 127.0.0.1',
   usage:
-    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N]',
+    'fieldstation serve [--data DIR] [--bind ADDR] [--http-port N] [--mqtt-port N] [--coap-port N] [--ui-port N] [--https-port N] [--mqtts-port N] [--listeners http,mqtt,coap,https,mqtts|none] [--max-connections-per-address N] [--max-connection-rate N] [--max-connections N] [--mqtt-max-keep-alive SECONDS] [--mqtt-max-packet-size BYTES] [--http-headers-timeout SECONDS] [--http-request-timeout SECONDS] [--coap-max-message-size BYTES] [--coap-max-blockwise-per-address N] [--coap-max-blockwise-bytes-per-address BYTES] [--coap-blockwise-idle SECONDS] [--ui-headers-timeout SECONDS] [--ui-request-timeout SECONDS]',
   options: {
     ...dataOption,
     bind: { type: 'string' },
@@ -25,6 +30,16 @@ export const serve: Command = {
     'max-connections-per-address': { type: 'string' },
     'max-connection-rate': { type: 'string' },
     'max-connections': { type: 'string' },
+    'mqtt-max-keep-alive': { type: 'string' },
+    'mqtt-max-packet-size': { type: 'string' },
+    'http-headers-timeout': { type: 'string' },
+    'http-request-timeout': { type: 'string' },
+    'coap-max-message-size': { type: 'string' },
+    'coap-max-blockwise-per-address': { type: 'string' },
+    'coap-max-blockwise-bytes-per-address': { type: 'string' },
+    'coap-blockwise-idle': { type: 'string' },
+    'ui-headers-timeout': { type: 'string' },
+    'ui-request-timeout': { type: 'string' },
   },
   async run(args) {
     const bind = stringOption(args, 'bind') ?? '0.0.0.0';
@@ -36,6 +51,10 @@ export const serve: Command = {
         throw new UsageError(`--listeners takes a list of ${deviceListenerNames.join(', ')}, or none; not '${name}'`);
       }
     }
+    const headersS = positiveInteger(args, 'http-headers-timeout', defaultHttpTimeouts.headersMs / 1000, 3600);
+    const requestS = positiveInteger(args, 'http-request-timeout', Math.max(headersS, defaultHttpTimeouts.requestMs / 1000), 3600);
+    // Node refuses a header timeout longer than the whole request's (http.createServer).
+    if (requestS < headersS) throw new UsageError('--http-request-timeout must be at least --http-headers-timeout');
     const station = createStation({
       deviceListeners: chosen as DeviceListenerName[],
       dataDir: stringOption(args, 'data') ?? defaultDataDir(),
@@ -56,6 +75,30 @@ export const serve: Command = {
         connectionsPerAddress: positiveInteger(args, 'max-connections-per-address', defaultSourceLimits.connectionsPerAddress, 1_000_000),
         connectionRatePerAddress: positiveInteger(args, 'max-connection-rate', defaultSourceLimits.connectionRatePerAddress, 1_000_000),
         connectionsPerListener: positiveInteger(args, 'max-connections', defaultSourceLimits.connectionsPerListener, 1_000_000),
+      },
+      // Each protocol's own bounds; every rejection is counted on the Server screen's Refused panel.
+      transportLimits: {
+        // 65535 s is the largest keep-alive MQTT can express (a 16-bit field, MQTT 3.1.1 §3.1.2.10).
+        mqtt: {
+          maxKeepAliveS: positiveInteger(args, 'mqtt-max-keep-alive', mqttDefaults.maxKeepAliveS, 65_535),
+          // 268435455 is MQTT's largest remaining length (§2.2.3).
+          maxPacketBytes: positiveInteger(args, 'mqtt-max-packet-size', mqttDefaults.maxPacketBytes, 268_435_455),
+        },
+        http: { headersMs: headersS * 1000, requestMs: requestS * 1000 },
+        coap: {
+          // A UDP datagram carries at most 65507 bytes of payload over IPv4.
+          maxMessageBytes: positiveInteger(args, 'coap-max-message-size', coapDefaults.maxMessageBytes, 65_507),
+          blockwise: {
+            transfersPerPeer: positiveInteger(args, 'coap-max-blockwise-per-address', defaultBlockwiseLimits.transfersPerPeer, 100_000),
+            bytesPerPeer: positiveInteger(args, 'coap-max-blockwise-bytes-per-address', defaultBlockwiseLimits.bytesPerPeer, 1 << 30),
+            idleMs: positiveInteger(args, 'coap-blockwise-idle', defaultBlockwiseLimits.idleMs / 1000, 3600) * 1000,
+          },
+        },
+      },
+      // The admin UI/API closes a request that stalls (headers, or a body that stops arriving) after these.
+      adminTimeouts: {
+        headersMs: positiveInteger(args, 'ui-headers-timeout', adminTimeouts.headersMs / 1000, 3600) * 1000,
+        requestMs: positiveInteger(args, 'ui-request-timeout', adminTimeouts.requestMs / 1000, 3600) * 1000,
       },
       log: (line) => console.error(line),
     });

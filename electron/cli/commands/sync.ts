@@ -1,4 +1,4 @@
-import type { SyncProblem, SyncRunSummary, SyncTargetInput } from '../../../shared/sync.ts';
+import type { SyncProblem, SyncRunSummary, SyncTargetChanges, SyncTargetInput } from '../../../shared/sync.ts';
 import { openEngine } from '../../station/engine.ts';
 import { defaultDataDir } from '../../station/data-dir.ts';
 import { startSyncWorker } from '../../station/sync/worker.ts';
@@ -13,7 +13,8 @@ const usage = `fieldstation sync [--once] [--target NAME]
            [--username U --password P | --api-key KEY | --secret HMAC_SECRET] [--create-profiles]
        fieldstation sync target list [--json]
        fieldstation sync target remove --name NAME
-       fieldstation sync target test --name NAME
+       fieldstation sync target edit --name NAME [--url URL] [--username U --password P | --api-key K | --secret S] [--create-profiles|--no-create-profiles]
+       fieldstation sync target test --name NAME [--type T --url URL --username U --password P | --api-key K | --secret S]
        fieldstation sync status [--devices] [--json]      (problems grouped by cause; --devices lists each one's devices)
        fieldstation sync devices [--target NAME] [--state synced|pending|conflict|error] [--problem ID] [--json]
        fieldstation sync retry [--target NAME] [--device NAME] [--problem ID]`;
@@ -24,7 +25,8 @@ const allowed: Record<string, string[]> = {
   'target add': ['name', 'type', 'url', 'username', 'password', 'api-key', 'secret', 'create-profiles'],
   'target list': [],
   'target remove': ['name'],
-  'target test': ['name'],
+  'target edit': ['name', 'url', 'username', 'password', 'api-key', 'secret', 'create-profiles', 'no-create-profiles'],
+  'target test': ['name', 'type', 'url', 'username', 'password', 'api-key', 'secret', 'create-profiles', 'no-create-profiles'],
   status: ['devices'],
   devices: ['target', 'state', 'device', 'problem'],
   retry: ['target', 'device', 'problem'],
@@ -83,7 +85,7 @@ export function printSummary(summary: SyncRunSummary, problems: readonly SyncPro
     console.log(`synced ${summary.synced}, conflicts ${summary.conflicts}, errors ${summary.errors}, waiting ${summary.pending}`);
   }
   for (const t of summary.targets) {
-    if (t.status === 'stopped') console.error(`fieldstation: sync target '${t.target}' stopped: ${t.message} Fix it with: fieldstation sync target add --name ${t.target} ... (same URL, new credentials)`);
+    if (t.status === 'stopped') console.error(`fieldstation: sync target '${t.target}' stopped: ${t.message} Fix it with: fieldstation sync target edit --name ${t.target} --password P (or --api-key K), then fieldstation sync target test --name ${t.target}`);
     else if (t.message) console.error(`fieldstation: sync target '${t.target}': ${t.message}`);
   }
   // Grouped by cause: thirty devices refused for one missing profile are one problem, stated once.
@@ -115,6 +117,25 @@ function targetInput(args: ParsedArgs): SyncTargetInput {
     ...(opt('secret') === undefined ? {} : { secret: opt('secret') }),
     ...(args.values['create-profiles'] ? { allowCreateProfiles: true } : {}),
   } as SyncTargetInput;
+}
+
+/** `target edit` / `target test`: only what was given; the rest stays as stored. */
+function targetChanges(args: ParsedArgs): SyncTargetChanges {
+  const opt = (n: string) => stringOption(args, n);
+  const type = opt('type');
+  if (type !== undefined && type !== 'thingsboard' && type !== 'webhook') throw new UsageError(`--type must be thingsboard or webhook, not '${type}'`);
+  if (args.values['create-profiles'] && args.values['no-create-profiles']) throw new UsageError('give --create-profiles or --no-create-profiles, not both');
+  const allow = args.values['create-profiles'] ? true : args.values['no-create-profiles'] ? false : undefined;
+  return {
+    name: requiredOption(args, 'name'),
+    ...(type === undefined ? {} : { type }),
+    ...(opt('url') === undefined ? {} : { url: opt('url') }),
+    ...(opt('username') === undefined ? {} : { username: opt('username') }),
+    ...(opt('password') === undefined ? {} : { password: opt('password') }),
+    ...(opt('api-key') === undefined ? {} : { apiKey: opt('api-key') }),
+    ...(opt('secret') === undefined ? {} : { secret: opt('secret') }),
+    ...(allow === undefined ? {} : { allowCreateProfiles: allow }),
+  };
 }
 
 /** `fieldstation sync` without --once: keep syncing in the foreground until Ctrl-C. */
@@ -159,6 +180,7 @@ export const sync: Command = {
     'api-key': { type: 'string' },
     secret: { type: 'string' },
     'create-profiles': { type: 'boolean' },
+    'no-create-profiles': { type: 'boolean' },
     state: { type: 'string' },
     device: { type: 'string' },
     problem: { type: 'string' },
@@ -192,8 +214,13 @@ export const sync: Command = {
           await call('sync.targets.remove', { name: requiredOption(args, 'name') });
           console.log(`sync target '${stringOption(args, 'name')}' removed`);
           return 0;
+        case 'target edit': {
+          const t = await call('sync.targets.update', targetChanges(args));
+          console.log(`sync target '${t.name}' (${t.type}, ${t.url}) saved; its credentials are stored encrypted`);
+          return 0;
+        }
         case 'target test': {
-          const r = await call('sync.targets.test', { name: requiredOption(args, 'name') });
+          const r = await call('sync.targets.test', targetChanges(args));
           (r.ok ? console.log : console.error)(r.ok ? r.message : `fieldstation: ${r.message}`);
           return r.ok ? 0 : 1;
         }

@@ -108,10 +108,29 @@ const allowMore: Command = {
     }),
 };
 
+const unlock: Command = {
+  summary: "open a token locked after wrong secrets, with its PIN, password or printed secret",
+  usage: 'fieldstation tokens unlock --id ID (--pin DIGITS | --password TEXT | --secret TEXT) [--json]',
+  options: { ...dataOption, id: { type: 'string' }, pin: { type: 'string' }, password: { type: 'string' }, secret: { type: 'string' } },
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const idText = requiredOption(args, 'id');
+      const id = Number(idText);
+      if (!Number.isInteger(id)) throw new UsageError(`--id must be a token id, not '${idText}'`);
+      const given = ['pin', 'password', 'secret'].map((k) => stringOption(args, k)).filter((v): v is string => v !== undefined);
+      if (given.length !== 1) throw new UsageError('give the token\'s --pin, --password or --secret (one of them)');
+      const result = await call('tokens.unlock', { id, secret: given[0]! });
+      if (args.values.json) printJson(result);
+      else console.log(result.unlocked ? `token ${id} unlocked` : `token ${id} was not locked`);
+      return 0;
+    }),
+};
+
 export const tokens = group('tokens', 'issue, list, revoke, reissue onboarding tokens, or allow one more use', {
   issue,
   list,
   revoke,
   reissue,
   'allow-more': allowMore,
+  unlock,
 });

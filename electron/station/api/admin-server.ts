@@ -3,6 +3,7 @@ import { ApiTokenCreate, ApiTokenRefresh } from '../../../shared/api-tokens.ts';
 import type { StationEvent } from '../../../shared/events.ts';
 import { ApiError, type ApiReply, httpStatusOf } from '../../../shared/errors.ts';
 import type { EventBus } from '../event-bus.ts';
+import { nestsDeeperThan } from '../net/json-depth.ts';
 import { closeTcp, listenTcp } from '../net/listen.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { ApiTokens } from './api-tokens.ts';
@@ -23,8 +24,24 @@ export interface AdminServerOptions {
   labelDownloads?: LabelDownloads;
   /** First event of every live stream, so a (re)connecting UI is current at once. */
   hello: () => StationEvent;
+  /** Bounds on a slow or stalled client (defaults: adminTimeouts). */
+  timeouts?: Partial<AdminTimeouts>;
   log?: (line: string) => void;
 }
+
+/**
+ * How long the admin server waits for a client. A request that announces a body and stops sending (a wrong
+ * Content-Length, a chunked body never ended) is closed with 408 once `requestMs` has passed since it began, and one
+ * whose headers never end after `headersMs`; without these Node waits 300 s. The live event stream is exempt: it is
+ * an answer that goes on, not a request still arriving. Imports of 64 MB from the UI arrive in well under a second on
+ * loopback, so two minutes is generous.
+ */
+export interface AdminTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+export const adminTimeouts: AdminTimeouts = { headersMs: 10_000, requestMs: 120_000 };
 
 export interface AdminServer {
   listen(): Promise<{ address: string; port: number }>;
@@ -34,7 +51,8 @@ export interface AdminServer {
 // Imports of 100,000-row files (and label jobs naming every device) travel through here; the API only listens on
 // loopback behind the secret.
 const bodyLimit = 64 * 1024 * 1024;
-const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'labels.check', 'labels.sendToPrinter']);
+// A selection of devices to remove or move names them all (10,000 names are ~200 KB).
+const largeBodyMethods = new Set(['devices.import', 'sync.bundle.import', 'labels.check', 'labels.sendToPrinter', 'devices.remove', 'devices.removal.preview', 'devices.setProfile']);
 // Every other call's params are a few fields. JSON.parse of tens of MB costs seconds of a blocked loop and a GB of
 // heap that the process then keeps (found by npm run fuzz: 32 MB of `[[[…` held /healthz for 3 s, RSS 1.1 GB).
 const smallBodyLimit = 1024 * 1024;
@@ -47,16 +65,25 @@ const host = '127.0.0.1';
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   let port = options.port;
   const streams = new Set<() => void>();
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      // A caller that hung up mid-body ('aborted'): nobody to answer, nothing went wrong here (as transports/http.ts).
-      if (req.socket.destroyed) return;
-      if (res.headersSent) return void res.destroy();
-      if (err instanceof ApiError) return sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
-      options.log?.(`admin API: ${err instanceof Error ? err.stack : String(err)}`);
-      sendJson(res, 500, { ok: false, error: new ApiError('internal', 'internal error').toBody() });
-    });
-  });
+  const timeouts = { ...adminTimeouts, ...options.timeouts };
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node checks those bounds on this interval (default 30 s): checked often enough that they hold to about a second.
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs, timeouts.requestMs),
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        // A caller that hung up mid-body ('aborted'): nobody to answer, nothing went wrong here (as transports/http.ts).
+        if (req.socket.destroyed) return;
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof ApiError) return sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
+        options.log?.(`admin API: ${err instanceof Error ? err.stack : String(err)}`);
+        sendJson(res, 500, { ok: false, error: new ApiError('internal', 'internal error').toBody() });
+      });
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -150,23 +177,6 @@ async function readJson(req: IncomingMessage, limit = smallBodyLimit): Promise<u
   } catch {
     throw new ApiError('bad_request', 'the request body is not valid JSON');
   }
-}
-
-/** Whether JSON text opens more than `max` arrays/objects at once (brackets inside strings do not count). */
-function nestsDeeperThan(body: Buffer, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
 }
 
 function sendReply(res: ServerResponse, reply: ApiReply): void {

@@ -40,7 +40,8 @@ export function createRouter(handlers: Handlers, scope?: Scope): Router {
         }
         const parsed = def.params.safeParse(rawParams ?? {});
         if (!parsed.success) {
-          throw new ApiError('invalid_params', describeIssues(parsed.error.issues), parsed.error.issues);
+          const issues = parsed.error.issues.slice(0, maxIssues).map((i) => ({ code: i.code, path: i.path.map(shortPathPart), message: short(i.message, maxIssueMessage) }));
+          throw new ApiError('invalid_params', describeIssues(issues), issues);
         }
         scope?.before(method, ctx.principal, parsed.data);
         const handler = handlers[method] as (p: unknown, c: CallContext) => unknown;
@@ -58,6 +59,16 @@ export function toApiError(err: unknown): ApiError {
   // Unexpected failures are logged by the caller; the client gets a plain message, never a stack.
   return new ApiError('internal', err instanceof Error ? err.message : String(err));
 }
+
+// A reply names what was wrong, not everything: 20,000 bad keys in one call made 20,000 issues, each echoing its
+// key (and zod's unrecognized_keys lists every key), megabytes of error for a 1 MB request (found by npm run fuzz).
+// Each issue keeps what the UI shows (code, path, message); ApiError.toBody caps the whole message.
+const maxIssues = 20;
+const maxPathPart = 100;
+const maxIssueMessage = 300;
+
+const short = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+const shortPathPart = (part: PropertyKey): PropertyKey => (typeof part === 'string' ? short(part, maxPathPart) : part);
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues

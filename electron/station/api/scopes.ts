@@ -45,6 +45,11 @@ export function createScopeGuard(db: Db) {
     if (typeof params.profile === 'string' && !allowsProfileName(p, params.profile)) {
       throw new ApiError('forbidden', `this API token may not access profile '${params.profile}'`);
     }
+    // A selection of devices by name (remove, move to another profile): every one must be in scope.
+    if (Array.isArray(params.names)) {
+      const outside = params.names.find((n) => !allowsDevice(p, n));
+      if (outside !== undefined) throw new ApiError('forbidden', `this API token may not access device '${String(outside)}'`);
+    }
     const device = deviceNameMethods.has(method) ? params.name : params.device;
     if (typeof device === 'string' && !allowsDevice(p, device)) {
       throw new ApiError('forbidden', `this API token may not access device '${device}'`);

@@ -45,11 +45,11 @@ export interface DeviceApiOptions {
 
 export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
   const { attributes, audit, committer } = options;
+  const updates = createSharedUpdates((id) => attributes.effectiveShared(id));
   const delivered = (deviceId: number, shared: AttributeMap | undefined) => {
     const keys = shared ? Object.keys(shared) : [];
     if (keys.length > 0) options.onSharedDelivered?.(deviceId, keys);
   };
-  const updates = createSharedUpdates((id) => attributes.effectiveShared(id));
   const rpc = createRpcDispatcher();
   const listeners = { attributes: new Map<number, number>(), rpc: new Map<number, number>() };
   const waiters = new Set<{ deviceId: number; kind: 'attributes' | 'rpc'; resolve: () => void }>();
@@ -77,11 +77,13 @@ export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
   return {
     attributes(device, query) {
       const answer = attributesResponse(attributes.effective(device.id), query);
+      if (answer.shared) updates.told(device.id, answer.shared as AttributeMap);
       delivered(device.id, answer.shared as AttributeMap | undefined);
       return answer;
     },
     sharedState(device) {
       const state = attributes.effectiveShared(device.id);
+      updates.told(device.id, state, true);
       delivered(device.id, state);
       return state;
     },

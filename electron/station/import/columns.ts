@@ -33,14 +33,12 @@ export interface HeaderMap {
 
 const fieldByLowerName = new Map<string, DeviceColumn>(deviceColumns.map((c) => [c.toLowerCase(), c]));
 
-/** For "unknown column" messages; JSON also accepts a nested `attributes` object. */
-export function expectedColumns(format: 'csv' | 'json'): string {
-  const nested = format === 'json' ? ', attributes' : '';
-  return `${deviceColumns.join(', ')}${nested}, or ${attributeColumnPrefix}<key>`;
-}
-
-/** Canonical name of a column or key: case-insensitive for the fixed ones; an attribute key keeps its case. */
-export function resolveColumn(written: string): KnownColumn | { kind: 'unknown' } | { kind: 'emptyKey' } {
+/**
+ * Canonical name of a column or key: case-insensitive for the fixed ones; an attribute key keeps its case. Any other
+ * name is an attribute under that name, as the import's help text has always promised ("anything else becomes an
+ * attribute"): a vendor's list with a "Floor" column imports without renaming it to `attr:Floor` first.
+ */
+export function resolveColumn(written: string): KnownColumn | { kind: 'emptyKey' } {
   const name = written.trim();
   const field = fieldByLowerName.get(name.toLowerCase());
   if (field) return { kind: 'field', field };
@@ -48,7 +46,7 @@ export function resolveColumn(written: string): KnownColumn | { kind: 'unknown' 
     const key = name.slice(attributeColumnPrefix.length).trim();
     return key === '' ? { kind: 'emptyKey' } : { kind: 'attribute', key };
   }
-  return { kind: 'unknown' };
+  return { kind: 'attribute', key: name };
 }
 
 /** Attribute keys become ThingsBoard attribute keys (at most 255 characters, shown in its UI). */
@@ -74,11 +72,8 @@ export function mapHeader(header: CsvRecord): HeaderMap {
       map.targets.push({ kind: 'blank' });
       return;
     }
-    if (resolved.kind === 'unknown' || resolved.kind === 'emptyKey') {
-      const message =
-        resolved.kind === 'unknown'
-          ? `unknown column '${written}' (expected ${expectedColumns('csv')})`
-          : `column '${written}' needs an attribute key after '${attributeColumnPrefix}', e.g. ${attributeColumnPrefix}floor`;
+    if (resolved.kind === 'emptyKey') {
+      const message = `column '${written}' needs an attribute key after '${attributeColumnPrefix}', e.g. ${attributeColumnPrefix}floor`;
       map.problems.push({ line: header.line, column: written, message });
       map.targets.push({ kind: 'ignored' });
       return;
@@ -139,6 +134,17 @@ export function recordToDevice(record: CsvRecord, header: HeaderMap): RawDevice 
         value,
       });
     }
+  }
+  // A row with fewer values than the header lost a separator (or a value) on the way: every value after the gap
+  // would land in the wrong column without a word. Spreadsheets write every row to the header's width.
+  let needed = width;
+  while (needed > 0 && header.targets[needed - 1]!.kind === 'blank') needed--;
+  if (fields.length < needed) {
+    device.problems.push({
+      line: record.line,
+      column: header.names[fields.length] || null,
+      message: `this row has ${fields.length} ${fields.length === 1 ? 'value' : 'values'} but the header has ${width} columns`,
+    });
   }
   // Trailing empty cells beyond the header are padding (Excel keeps them once any cell to the right was touched).
   for (let i = width; i < fields.length; i++) {

@@ -1,5 +1,5 @@
 import { attributeColumnPrefix, type DeviceColumn, type ImportProblem } from '../../../shared/import.ts';
-import { attributeKeyProblem, columnName, expectedColumns, resolveColumn } from './columns.ts';
+import { attributeKeyProblem, columnName, resolveColumn } from './columns.ts';
 import type { RawDevice } from './validate.ts';
 
 /**
@@ -86,9 +86,6 @@ type KeyPlan =
 function planKey(key: string): KeyPlan {
   if (key.trim().toLowerCase() === 'attributes') return { kind: 'attributes' };
   const resolved = resolveColumn(key);
-  if (resolved.kind === 'unknown') {
-    return { kind: 'bad', message: `unknown key '${key}' (expected ${expectedColumns('json')})` };
-  }
   if (resolved.kind === 'emptyKey') {
     const example = `${attributeColumnPrefix}floor`;
     return {

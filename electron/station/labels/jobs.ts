@@ -62,7 +62,7 @@ const SELECTED = `FROM devices d
   WHERE d.batch_id = @batchId
     AND (@pendingOnly = 0 OR d.state = 'pending')
     AND (@names IS NULL OR d.name IN (SELECT value FROM json_each(@names)))
-    AND (@unprintedOnly = 0 OR NOT EXISTS (SELECT 1 FROM label_prints p WHERE p.token_id = t.id))`;
+    AND (@unprintedOnly = 0 OR NOT EXISTS (SELECT 1 FROM label_prints p WHERE p.token_id = t.id AND p.printed = 1))`;
 
 /** A batch name as it must be typed in a shell. */
 const shellWord = (text: string) => (/^[\w.@%+=:,/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
@@ -91,7 +91,8 @@ export function createLabelJobs(deps: LabelJobsDeps) {
     WHERE value NOT IN (SELECT name FROM devices WHERE batch_id = @batchId) LIMIT 6`).pluck();
   const groupToken = db.prepare(`SELECT u.id, u.key, u.protection, u.max_uses AS maxUses FROM onboarding_tokens u
     WHERE u.batch_id = @batchId AND u.device_id IS NULL AND ${USABLE} ORDER BY u.id DESC LIMIT 1`);
-  const printedToken = db.prepare('SELECT 1 FROM label_prints WHERE token_id = ? LIMIT 1').pluck();
+  // Printed means a printer took it: a downloaded file does not count (migration 0012).
+  const printedToken = db.prepare('SELECT 1 FROM label_prints WHERE token_id = ? AND printed = 1 LIMIT 1').pluck();
 
   let catalog: LabelTemplate[] | null = null;
   const templates = () => {
@@ -183,7 +184,9 @@ export function createLabelJobs(deps: LabelJobsDeps) {
       if (missing > 0 && !job.selection.skipMissing) throw new ApiError('conflict', missingMessage(batch.name, selected, missing, provisionedMissing));
       if (ready === 0) throw new ApiError('not_found', `nothing to print: no device of batch '${batch.name}' matches the selection`);
     }
-    const total = Math.min(ready, limit);
+    // Copies of each device's label, one after the other (a label for the device and one for its box).
+    const copies = job.copies;
+    const total = Math.min(ready * copies, limit);
 
     return {
       ...common,
@@ -196,8 +199,7 @@ export function createLabelJobs(deps: LabelJobsDeps) {
           const rows = page.all({ ...params, now: Date.now(), after }) as DeviceRow[];
           if (rows.length === 0) return;
           for (const row of rows) {
-            if (produced++ >= total) return;
-            yield {
+            const label: PlannedLabel = {
               deviceId: row.deviceId,
               tokenId: row.tokenId,
               payload: payloadOf(job, address, row.key, row.protection),
@@ -207,6 +209,10 @@ export function createLabelJobs(deps: LabelJobsDeps) {
               batch: batch.name,
               site,
             };
+            for (let copy = 0; copy < copies; copy++) {
+              if (produced++ >= total) return;
+              yield label;
+            }
           }
           after = rows.at(-1)!.deviceId;
         }

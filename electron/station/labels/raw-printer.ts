@@ -33,6 +33,18 @@ export interface SendRawOptions {
   data: RawData;
   /** Longest silence allowed while connecting, sending or waiting for the printer to close. */
   timeoutMs?: number;
+  /**
+   * Cancels the job: the connection is reset at once, so bytes still in the network buffers never reach the
+   * printer (a raw port has no other "stop"), and the promise resolves with `cancelled: true`.
+   */
+  signal?: AbortSignal;
+}
+
+export interface SendRawResult {
+  bytes: number;
+  /** Chunks handed to the network (with ZPL from zplLabels: labels); after a cancel, the printer may have fewer. */
+  chunks: number;
+  cancelled: boolean;
 }
 
 async function* chunks(data: RawData): AsyncGenerator<string | Uint8Array> {
@@ -70,12 +82,14 @@ function connectionError(where: string, host: string, error: NodeJS.ErrnoExcepti
 }
 
 /** Sends `data` to a raw TCP printer; resolves once every byte is flushed and the printer has closed the connection. */
-export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
-  const { host, port = 9100, data, timeoutMs = 10_000 } = options;
+export function sendRaw(options: SendRawOptions): Promise<SendRawResult> {
+  const { host, port = 9100, data, timeoutMs = 10_000, signal } = options;
   const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
     let phase: Phase = 'connecting';
     let bytes = 0;
+    let written = 0;
+    let cancelled = false;
     let settled = false;
     const stopWaiting = new AbortController();
     const socket = net.connect({ host, port });
@@ -86,6 +100,17 @@ export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
       socket.destroy();
       reject(error);
     };
+    const cancel = () => {
+      if (settled) return;
+      settled = true;
+      cancelled = true;
+      stopWaiting.abort();
+      // A reset, not an end: what the printer has not read yet is dropped instead of printed.
+      socket.resetAndDestroy();
+      resolve({ bytes, chunks: written, cancelled });
+    };
+    if (signal?.aborted) queueMicrotask(cancel);
+    else signal?.addEventListener('abort', cancel, { once: true });
     socket.setTimeout(timeoutMs);
     socket.on('timeout', () => fail(timeoutError(where, phase, timeoutMs)));
     socket.on('error', (error) => fail(connectionError(where, host, error)));
@@ -94,7 +119,7 @@ export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
     socket.on('close', () => {
       if (phase === 'closing' && !settled) {
         settled = true;
-        resolve({ bytes });
+        resolve({ bytes, chunks: written, cancelled });
       } else {
         fail(new PrinterError(`printer at ${where} closed the connection before the whole job was sent`, 'PRINTER_CONNECTION_LOST'));
       }
@@ -105,6 +130,7 @@ export function sendRaw(options: SendRawOptions): Promise<{ bytes: number }> {
         for await (const chunk of chunks(data)) {
           if (settled) return;
           bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+          written += 1;
           if (!socket.write(chunk)) await once(socket, 'drain', { signal: stopWaiting.signal });
         }
         phase = 'closing';

@@ -15,7 +15,13 @@ import { zplLabels } from './zpl.ts';
 export interface RunOptions {
   /** Record the labels in the print history once the job has completed (a preview is not printing). */
   record: boolean;
+  /** Recorded as printed (a printer took them) rather than downloaded; see migration 0012. */
+  printed?: boolean;
+  /** Names the recorded rows, for `labels.markPrinted`. */
+  job?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Printer jobs: cancels sending (labels.cancel). */
+  signal?: AbortSignal;
 }
 
 /** The library's refusals as API errors: plain messages, the template that would fit in `details`. */
@@ -80,9 +86,14 @@ export function createLabelRuns(deps: { history: LabelHistoryStore; bus: EventBu
           if (done % step === 0 && done < plan.total) report(done, plan.total);
         }
       },
-      finish(): number {
-        const count = ids.length / 2;
-        if (options.record && count > 0) deps.history.record({ template: plan.template.name, payload: plan.job.payload, output, ids });
+      /** Records the labels drawn (or only the first `sent`, when a cancelled job took fewer). */
+      finish(sent = ids.length / 2): number {
+        const count = Math.min(sent, ids.length / 2);
+        const taken = ids.slice(0, count * 2);
+        if (options.record && count > 0) {
+          const job = { template: plan.template.name, payload: plan.job.payload, output, ids: taken, printed: options.printed ?? false };
+          deps.history.record(options.job ? { ...job, job: options.job } : job);
+        }
         report(count, count);
         return count;
       },
@@ -137,11 +148,20 @@ export function createLabelRuns(deps: { history: LabelHistoryStore; bus: EventBu
     },
 
     /** Sends the plan as ZPL to a raw (port 9100) printer; resolves once the printer has taken the whole job. */
-    async printer(plan: LabelPlan, host: string, port: number, options: RunOptions): Promise<{ labels: number; bytes: number }> {
+    async printer(
+      plan: LabelPlan,
+      host: string,
+      port: number,
+      options: RunOptions,
+    ): Promise<{ labels: number; bytes: number; cancelled: boolean; total: number }> {
       precheck(plan, 'printer');
-      const run = track(plan, 'printer', options);
-      const { bytes } = await sendRaw({ host, port, data: zplLabels(plan.template, run.labels(), zplOptions(plan)) }).catch(rethrow);
-      return { labels: run.finish(), bytes };
+      const run = track(plan, 'printer', { ...options, printed: true });
+      const data = zplLabels(plan.template, run.labels(), zplOptions(plan));
+      const sent = await sendRaw({ host, port, data, ...(options.signal ? { signal: options.signal } : {}) }).catch(rethrow);
+      // Cancelled: how many of the labels sent the printer read before the reset is unknown, so none is recorded
+      // as printed; "only labels never printed" offers them again (a duplicate label is harmless, a missing one not).
+      const recorded = run.finish(sent.cancelled ? 0 : undefined);
+      return { labels: sent.cancelled ? sent.chunks : recorded, bytes: sent.bytes, cancelled: sent.cancelled, total: plan.total };
     },
   };
 }

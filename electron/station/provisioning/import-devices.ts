@@ -15,6 +15,8 @@ export interface ImportRequest {
   text: string;
   format?: z.infer<typeof ImportFormat>;
   dryRun?: boolean;
+  /** The file's name, shown beside the import in the batch's list (for "undo this import"). */
+  fileName?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -46,7 +48,9 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
   const attributes = db.prepare("SELECT key, value FROM attributes WHERE device_id = ? AND scope = 'server'");
   const batchByName = db.prepare('SELECT id, profile_id FROM batches WHERE name = ?');
   const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, created_at) VALUES (?, ?, ?)');
-  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, batch_id, serial, mac, label, created_at)
+  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, batch_id, serial, mac, label, created_at, import_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertImport = db.prepare(`INSERT INTO imports (batch_id, profile_id, file_name, created, updated, unchanged, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const updateDevice = db.prepare('UPDATE devices SET serial = ?, mac = ?, label = ? WHERE id = ?');
   const upsertCredentials = db.prepare(`INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)
@@ -117,22 +121,29 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
       // All rows or none: a file with one bad row imports nothing, so fixing it and importing again is safe.
       if (report.dryRun || problems.length > 0) return problems.length > 0 ? { ...report, created: 0, updated: 0, unchanged: 0 } : report;
 
-      db.transaction(() => {
+      return db.transaction((): ImportReport => {
         const now = Date.now();
         const batchId = batch?.id ?? Number(insertBatch.run(request.batch, profile.id, now).lastInsertRowid);
+        // Recorded even when nothing changed, so the list of imports shows every run; only created devices carry it.
+        const importId = Number(
+          insertImport.run(batchId, profile.id, request.fileName ?? null, report.created, report.updated, report.unchanged, now).lastInsertRowid,
+        );
         for (const p of plans) {
           if (p.kind === 'unchanged') continue;
           const { row } = p;
-          const id = p.kind === 'create' ? Number(insertDevice.run(row.name, profile.id, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now).lastInsertRowid) : p.existing.id;
+          const id = p.kind === 'create' ? Number(insertDevice.run(row.name, profile.id, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now, importId).lastInsertRowid) : p.existing.id;
           if (p.kind === 'update') updateDevice.run(row.serial ?? null, row.mac ?? null, row.label ?? null, id);
           if (p.credentials) upsertCredentials.run(id, p.credentials.type, p.credentials.credentialsId, p.credentials.value);
           for (const [key, value] of Object.entries(row.attributes)) setAttribute.run(id, key, JSON.stringify(value), now);
           // A device the cloud already has must learn the new serial, label or attributes too.
           if (p.kind === 'update' && p.existing.state !== 'pending') appendOutbox(id, 'device.updated', { name: row.name }, now);
         }
-        audit.append({ kind: 'devices.imported', details: { batch: request.batch, created: report.created, updated: report.updated, unchanged: report.unchanged } });
+        audit.append({
+          kind: 'devices.imported',
+          details: { batch: request.batch, importId, created: report.created, updated: report.updated, unchanged: report.unchanged },
+        });
+        return { ...report, importId };
       })();
-      return report;
     },
   };
 }

@@ -45,8 +45,9 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       c.type, c.value
     FROM devices d LEFT JOIN credentials c ON c.device_id = d.id WHERE d.name = ?`);
   const credentialsTaken = db.prepare('SELECT 1 FROM credentials WHERE credentials_id = ?').pluck();
-  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, is_gateway, created_at)
-    VALUES (?, ?, ?, ?)`);
+  // A device created by its own request is born provisioned: one INSERT instead of an INSERT and an UPDATE.
+  const insertProvisioned = db.prepare(`INSERT INTO devices (name, profile_id, is_gateway, created_at, provisioned_at,
+    provisioned_via, state) VALUES (?, ?, ?, ?, ?, ?, 'provisioned')`);
   const insertCredentials = db.prepare('INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)');
   const markProvisioned = db.prepare(`UPDATE devices SET provisioned_at = ?, provisioned_via = ?,
     state = CASE WHEN state = 'pending' THEN 'provisioned' ELSE state END WHERE id = ?`);
@@ -55,10 +56,15 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
   const appendOutbox = createOutboxAppender(db);
 
-  function provisionDevice(deviceId: number, deviceName: string, origin: RequestOrigin, now: number): void {
-    markProvisioned.run(now, origin.transport, deviceId);
+  /** What every provisioned device has besides its row's state: ThingsBoard's provisionState attribute, and the outbox entry. */
+  function recordProvisioned(deviceId: number, deviceName: string, origin: RequestOrigin, now: number): void {
     setProvisionState.run(deviceId, now);
     appendOutbox(deviceId, 'device.provisioned', { name: deviceName, via: origin.transport }, now);
+  }
+
+  function provisionDevice(deviceId: number, deviceName: string, origin: RequestOrigin, now: number): void {
+    markProvisioned.run(now, origin.transport, deviceId);
+    recordProvisioned(deviceId, deviceName, origin, now);
   }
 
   const redeemer = createTokenRedeemer(db, provisionDevice);
@@ -123,15 +129,14 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     if (!credentials) return out(failure, 'credentials are incomplete', null);
     if (credentialsTaken.get(credentials.credentialsId)) return out(failure, 'these credentials belong to another device', null);
     const deviceName = name ?? randomAlphanumeric();
-    const id = Number(insertDevice.run(deviceName, profile.id, request.gateway ? 1 : 0, now).lastInsertRowid);
+    const id = Number(insertProvisioned.run(deviceName, profile.id, request.gateway ? 1 : 0, now, now, origin.transport).lastInsertRowid);
     insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);
-    provisionDevice(id, deviceName, origin, now);
+    recordProvisioned(id, deviceName, origin, now);
     return { ...out(success(credentials), null, id, true), deviceName };
   }
 
   /** Decides and writes the audit entry in the same transaction: the log never misses an attempt. */
   return {
-    findToken: redeemer.find,
     decideAndAudit(request: ProvisionRequest, origin: RequestOrigin, secret?: SecretCheck): Decision & { eventId: number; at: number } {
     const decision = decide(request, origin, secret);
     const logged = audit.append({

@@ -3,16 +3,18 @@ import { ApiError } from '../../../shared/errors.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import type { DeviceReader } from '../store/devices.ts';
+import type { StationKeys } from '../keys.ts';
+import { stationActor } from './actor.ts';
+import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
 
 // A way back for a device that is stuck: it provisioned, but its answer was lost (it published to /provision/request
 // before subscribing to /provision/response, or its Wi-Fi dropped), and its retry is refused ("onboarding token used
 // up", "device already provisioned"). ThingsBoard's own answer is to delete the device and provision again; here the
 // technician resets it to pending, or gives its token one more use, and every step is in the audit log.
 
-/** Who did it, in the audit log: the technician at this station (the admin UI, the CLI or an API token). */
-const actor = 'the station';
+const actor = stationActor;
 
-export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog) {
+export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, keys: StationKeys) {
   const unprovision = db.prepare(`UPDATE devices SET state = 'pending', provisioned_at = NULL, provisioned_via = NULL
     WHERE id = ?`);
   const dropProvisionState = db.prepare(`DELETE FROM attributes WHERE device_id = ? AND scope = 'server' AND key = 'provisionState'`);
@@ -24,8 +26,42 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog) {
   const tokenById = db.prepare(`SELECT t.id, t.revoked_at, t.max_uses, t.uses, t.device_id, d.name AS device_name, d.state AS device_state
     FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id WHERE t.id = ?`);
   const addUses = db.prepare('UPDATE onboarding_tokens SET max_uses = max_uses + ? WHERE id = ?');
+  const lockOf = db.prepare(`SELECT t.id, t.key, t.protection, t.secret_hash, t.locked_until, t.device_id, d.name AS device_name
+    FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id WHERE t.id = ?`);
+  const unlock = db.prepare('UPDATE onboarding_tokens SET locked_until = NULL, failed_attempts = 0, lock_count = 0 WHERE id = ?');
+
+  type LockRow = { id: number; key: string; protection: 'derived' | 'pin' | 'password'; secret_hash: string | null; locked_until: number | null; device_id: number | null; device_name: string | null };
 
   return {
+    /**
+     * A token locked after wrong secrets (someone guessed, or a technician mistyped the PIN) opened again by a person
+     * who knows its secret: the PIN or password it was issued with, or a derived token's printed secret. The lock and
+     * its growing interval start over. A wrong secret here is refused and audited but does not count towards a lock:
+     * this is the admin side, whose user could revoke and reissue the token anyway.
+     */
+    async unlock(id: number, secret: string): Promise<{ id: number; unlocked: boolean }> {
+      const token = lockOf.get(id) as LockRow | undefined;
+      if (!token) throw new ApiError('not_found', `no token with id ${id}`);
+      const now = Date.now();
+      if (token.locked_until === null || token.locked_until <= now) return { id, unlocked: false };
+      // scrypt takes ~50 ms: verified before the transaction, so the database is not held meanwhile.
+      const right =
+        token.protection === 'derived' ? sameText(secret, derivedSecret(keys, token.key)) : await verifySecret(secret, token.secret_hash!);
+      const word = token.protection === 'pin' ? 'PIN' : token.protection === 'password' ? 'password' : 'secret';
+      return db.transaction(() => {
+        audit.append({
+          kind: right ? 'tokens.unlocked' : 'tokens.unlock-refused',
+          deviceId: token.device_id,
+          deviceName: token.device_name,
+          reason: right ? `unlocked with its ${word}` : `wrong ${word}; still locked`,
+          details: { actor, id },
+        });
+        if (!right) throw new ApiError('bad_request', `that is not this token's ${word}; it stays locked`);
+        unlock.run(id);
+        return { id, unlocked: true };
+      })();
+    },
+
     /**
      * Back to pending, so the device can provision again. Credentials are kept by default: the device may well have
      * received them (the feed showed SUCCESS) and be using them, the cloud may already know them, and its next

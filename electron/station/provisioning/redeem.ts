@@ -22,6 +22,12 @@ export const maxWrongSecrets = 5;
 const baseLockMs = 60_000;
 const maxLockMs = 24 * 3_600_000;
 
+/** The onboarding token a provisionDeviceKey names, if any. */
+export function createTokenLookup(db: Db): (key: string) => TokenRow | undefined {
+  const byKey = db.prepare('SELECT * FROM onboarding_tokens WHERE key = ?');
+  return (key) => byKey.get(key) as TokenRow | undefined;
+}
+
 /**
  * Redeems an onboarding token presented as provisionDeviceKey/provisionDeviceSecret. Runs inside the group-commit
  * transaction, so usage is consumed atomically with the provisioning: a 10-use token never provisions an 11th device.
@@ -30,7 +36,6 @@ export function createTokenRedeemer(
   db: Db,
   provisionDevice: (id: number, name: string, origin: RequestOrigin, now: number) => void,
 ) {
-  const byKey = db.prepare('SELECT * FROM onboarding_tokens WHERE key = ?');
   const device = db.prepare(`SELECT d.id, d.name, d.state, c.type, c.value FROM devices d
     LEFT JOIN credentials c ON c.device_id = d.id WHERE d.id = ?`);
   const nameTaken = db.prepare('SELECT 1 FROM devices WHERE name = ?').pluck();
@@ -66,7 +71,7 @@ export function createTokenRedeemer(
   });
 
   return {
-    find: (key: string) => byKey.get(key) as TokenRow | undefined,
+    find: createTokenLookup(db),
 
     redeem(token: TokenRow, request: ProvisionRequest, origin: RequestOrigin, secret: SecretCheck | undefined, now: number): Redemption {
       const out = (response: ProvisionResponse, reason: string, deviceId: number | null = null, deviceName: string | null = null): Redemption => ({

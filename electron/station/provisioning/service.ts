@@ -8,16 +8,18 @@ import type { Db } from '../store/database.ts';
 import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
 import { createProfileStore } from '../store/profiles.ts';
+import { workerScript } from '../store/worker-script.ts';
+import { createWriter, type Writer } from '../store/writer-thread.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
 import { createPresence, type Presence } from './presence.ts';
-import { createProvisionDecider } from './provision.ts';
-import type { SecretCheck } from './redeem.ts';
+import { createTokenLookup, type SecretCheck } from './redeem.ts';
 import { createSourceThrottle } from './source-throttle.ts';
 import { createOnboardingStatus } from './onboarding-status.ts';
 import { parseAttributes, parseTelemetry } from './telemetry.ts';
 import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
 import type { DeviceIdentity, ProvisioningService, ProvisionRequest, RequestOrigin } from './types.ts';
+import type { ProvisioningJobs } from './writer-jobs.ts';
 
 export interface ProvisioningServiceOptions {
   db: Db;
@@ -25,6 +27,20 @@ export interface ProvisioningServiceOptions {
   keys: StationKeys;
   log?: (line: string) => void;
   committer?: GroupCommitter;
+  /** Where provisioning decisions commit; by default a writer thread on the same database file (writer-worker.ts). */
+  writer?: Writer<ProvisioningJobs>;
+}
+
+/** The writer thread for `db`'s file: its own connection, its fsyncs off this event loop. */
+export function createProvisioningWriter(db: Db): Writer<ProvisioningJobs> {
+  const script = () =>
+    workerScript({
+      source: new URL('./writer-worker.ts', import.meta.url),
+      // Built, this module is inside a bundle (dist/cli.mjs, dist/electron/station-process.mjs, ...): writer.mjs is beside it.
+      bundled: new URL('./writer.mjs', import.meta.url),
+      fromSource: import.meta.url.endsWith('.ts'),
+    });
+  return createWriter<ProvisioningJobs>({ script, workerData: { file: db.name } });
 }
 
 // A device streaming telemetry would otherwise flood the UI with one event per message.
@@ -34,13 +50,14 @@ const manyDeviceEvents = 100;
 /** The protocol-neutral heart of the station: every transport calls this and only this. */
 export function createProvisioningService(
   options: ProvisioningServiceOptions,
-): ProvisioningService & { committer: GroupCommitter; presence: Presence } {
+): ProvisioningService & { committer: GroupCommitter; writer: Writer<ProvisioningJobs>; presence: Presence } {
   const { db, bus } = options;
   const committer = options.committer ?? createGroupCommitter(db);
+  const writer = options.writer ?? createProvisioningWriter(db);
   const audit = createAuditLog(db);
   const devices = createDeviceReader(db);
   const profiles = createProfileStore(db);
-  const decider = createProvisionDecider(db, profiles, audit);
+  const findToken = createTokenLookup(db);
   const contact = createFirstContact(db);
   const throttle = createSourceThrottle();
   // A LAN host spraying garbage must not turn into unbounded audit writes: the first 60 a minute are kept.
@@ -68,6 +85,8 @@ export function createProvisioningService(
   /** Audits an attempt that never reached a decision (malformed, throttled), then tells the live feed. */
   async function auditRejected(outcome: 'BAD_REQUEST' | 'FAILURE', reason: string, origin: RequestOrigin): Promise<void> {
     const entry = { transport: origin.transport, outcome, reason, remoteAddress: origin.remoteAddress };
+    // On the main connection's group commit, as before the writer thread: rare (throttled per source), and
+    // the attempt needs no decision.
     const logged = await committer.run(() => audit.append({ kind: 'provision', ...entry }));
     publishAttempt({ id: logged.id, at: new Date(logged.at).toISOString(), deviceName: null, ...entry });
   }
@@ -76,7 +95,7 @@ export function createProvisioningService(
   async function checkTokenSecret(request: ProvisionRequest, tokenShaped: boolean): Promise<SecretCheck | undefined> {
     // Token keys are 10 Crockford characters: any other key is a profile's, and needs no look-up here.
     if (!tokenShaped || profiles.byKey(request.provisionDeviceKey)) return undefined;
-    const token = decider.findToken(request.provisionDeviceKey);
+    const token = findToken(request.provisionDeviceKey);
     if (!token) return undefined;
     const given = request.provisionDeviceSecret;
     if (token.protection === 'derived') return { tokenId: token.id, ok: sameText(given, derivedSecret(options.keys, token.key)) };
@@ -107,6 +126,7 @@ export function createProvisioningService(
 
   return {
     committer,
+    writer,
     presence,
     decode: decodeProvisionRequest,
 
@@ -118,7 +138,7 @@ export function createProvisioningService(
         return failure;
       }
       const secret = await checkTokenSecret(request, tokenShaped);
-      const decision = await committer.run(() => decider.decideAndAudit(request, origin, secret));
+      const decision = await writer.run('provision', { request, origin, secret });
       if (decision.response.status === 'NOT_FOUND' && (decision.onboardingToken || tokenShaped)) {
         throttle.fail(origin.remoteAddress, Date.now());
       }
@@ -132,7 +152,7 @@ export function createProvisioningService(
         reason: decision.reason,
         remoteAddress: origin.remoteAddress,
       });
-      if (decision.changed && decision.deviceId !== null) publishDevice(decision.deviceId);
+      if (decision.device) bus.publish({ type: 'device', device: decision.device });
       return decision.response;
     },
 

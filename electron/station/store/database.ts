@@ -20,12 +20,26 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     // The CLI may write while `serve` runs on the same file.
     db.pragma('busy_timeout = 5000');
+    immediateTransactions(db);
     migrate(db, options.migrations ?? allMigrations, options.upTo);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Makes `db.transaction(fn)()` begin IMMEDIATE (take the write lock first) instead of DEFERRED. Another connection
+ * writes the same file: the provisioning writer thread, the CLI. A deferred transaction that reads and then writes
+ * fails at once with SQLITE_BUSY_SNAPSHOT ("database is locked", no busy_timeout wait) when that other connection
+ * committed after its read (https://www.sqlite.org/rescode.html#busy_snapshot); an immediate one waits its turn under
+ * busy_timeout and then reads what is current. `.deferred` stays available for read-only snapshots.
+ */
+function immediateTransactions(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  // Each variant carries the others as read-only properties (better-sqlite3 lib/methods/transaction.js).
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => transaction(fn).immediate) as Db['transaction'];
 }
 
 /**

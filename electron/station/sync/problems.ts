@@ -26,7 +26,7 @@ function wording(code: string, detail: string, target: { name: string; type: str
     case 'missing-profile':
       return {
         message: `ThingsBoard has no device profile named "${detail}".`,
-        fix: `Create the device profile "${detail}" in ThingsBoard, or allow Fieldstation to create missing profiles in the settings of the target "${target.name}", ${retry}.`,
+        fix: `Create the device profile "${detail}" in ThingsBoard, or let Fieldstation create missing profiles (Sync screen: Edit on the target "${target.name}", tick “Create device profiles”; or fieldstation sync target edit --name ${target.name} --create-profiles), ${retry}.`,
       };
     case 'no-credentials':
       return {

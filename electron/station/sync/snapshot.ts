@@ -10,7 +10,10 @@ import type { LocalCredentials } from './thingsboard.ts';
 export interface DeviceSnapshot extends Omit<DeviceRecord, 'state' | 'lastSeenAt' | 'credentials' | 'attributes'> {
   /** Null only if the device has none yet (never provisioned). */
   credentials: LocalCredentials | null;
-  /** SERVER_SCOPE attributes (provisionState included once provisioned). */
+  /**
+   * SERVER_SCOPE attributes (provisionState included once provisioned), with what the technician recorded on site
+   * (installAttributes below).
+   */
   serverAttributes: Record<string, unknown>;
   /** SHARED_SCOPE attributes the device receives: its own over its batch's over its profile's. */
   sharedAttributes: Record<string, unknown>;
@@ -38,19 +41,38 @@ export function localCredentials(type: CredentialsType, value: string): LocalCre
   }
 }
 
+/**
+ * What the station knows about where and what the device is, as SERVER_SCOPE attributes, so the cloud's dashboards
+ * and rule chains can use it: the install location and time from the scanner check-in, and the manufacturer's serial
+ * and MAC address from the device list. Only what is known is sent; ThingsBoard keeps each key until it is written
+ * again. (ThingsBoard has no standard keys for these; the names follow its own camelCase, e.g. `lastActivityTime`,
+ * and times are milliseconds since the epoch, as its server attributes are.)
+ */
+export function installAttributes(d: { serial: string | null; mac: string | null; installedAt: number | null; locationNote: string | null }) {
+  const out: Record<string, unknown> = {};
+  if (d.serial !== null) out.serialNumber = d.serial;
+  if (d.mac !== null) out.macAddress = d.mac;
+  if (d.installedAt !== null) out.installedAt = d.installedAt;
+  if (d.locationNote !== null) out.installLocation = d.locationNote;
+  return out;
+}
+
 export function createSnapshots(db: Db) {
   const records = createDeviceRecords(db);
   const attributeStore = createAttributeStore(db);
+  const installation = db.prepare('SELECT installed_at AS installedAt, location_note AS locationNote FROM devices WHERE id = ?');
 
   return {
     get(id: number): DeviceSnapshot | null {
       const record = records.get(id);
       if (!record) return null;
       const { state: _state, lastSeenAt: _lastSeenAt, credentials, attributes, ...device } = record;
+      const installed = installation.get(id) as { installedAt: number | null; locationNote: string | null };
       return {
         ...device,
         credentials: credentials === null ? null : localCredentials(credentials.type, credentials.value),
-        serverAttributes: attributes.server ?? {},
+        // A server attribute a person authored under the same key wins: it was set on purpose.
+        serverAttributes: { ...installAttributes({ ...device, ...installed }), ...attributes.server },
         sharedAttributes: attributeStore.effectiveShared(id),
         clientAttributes: attributes.client ?? {},
       };

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/errors.ts';
-import type { SyncTargetInput, SyncTargetType } from '../../../shared/sync.ts';
+import { type SyncTargetChanges, SyncTargetInput, type SyncTargetType } from '../../../shared/sync.ts';
 import type { StationKeys } from '../keys.ts';
 import type { Db } from '../store/database.ts';
 import { open, seal } from './sealed.ts';
@@ -60,6 +60,65 @@ export function createTargetStore(db: Db, keys: StationKeys) {
     VALUES (@name, @type, @url, @auth_kind, @username, @secret_box, @options, @now, @now)`);
   const update = db.prepare(`UPDATE sync_targets SET auth_kind = @auth_kind, username = @username,
     secret_box = @secret_box, options = @options, stopped_reason = NULL, updated_at = @now WHERE id = @id`);
+  const updateUrl = db.prepare('UPDATE sync_targets SET url = @url, offline_since = NULL WHERE id = @id');
+
+  /** Opens the target's secrets for use. */
+  function config(target: TargetRow): TargetConfig {
+    const secrets = JSON.parse(open(key, contextOf(target.name), target.secret_box)) as Secrets;
+    const base = {
+      id: target.id,
+      name: target.name,
+      url: target.url,
+      version: `${target.secret_box}|${target.options}`,
+      options: JSON.parse(target.options) as TargetOptions,
+    };
+    if (target.type === 'webhook') return { ...base, type: 'webhook', secret: secrets.secret ?? '' };
+    const auth: ThingsBoardAuth =
+      target.auth_kind === 'api-key'
+        ? { kind: 'apiKey', key: secrets.apiKey ?? '' }
+        : { kind: 'password', username: target.username ?? '', password: secrets.password ?? '' };
+    return { ...base, type: 'thingsboard', auth };
+  }
+
+  /** The stored target as the input that would store it again (secrets opened), or null when there is none. */
+  function inputOf(name: string): SyncTargetInput | null {
+    const found = byName.get(name) as TargetRow | undefined;
+    if (!found) return null;
+    const c = config(found);
+    const common = { name: c.name, url: c.url, ...(c.options.allowCreateProfiles ? { allowCreateProfiles: true } : {}) };
+    if (c.type === 'webhook') return { ...common, type: 'webhook', secret: c.secret };
+    return c.auth.kind === 'apiKey'
+      ? { ...common, type: 'thingsboard', apiKey: c.auth.key }
+      : { ...common, type: 'thingsboard', username: c.auth.username, password: c.auth.password };
+  }
+
+  /**
+   * The stored target with a person's changes laid over it: a credential left out stays, a new API key replaces a
+   * login (and the other way round). A name not stored yet needs `type` and every credential. Checked whole.
+   */
+  function merged(changes: SyncTargetChanges): SyncTargetInput {
+    const stored = inputOf(changes.name);
+    if (!stored && !changes.type) throw new ApiError('not_found', `there is no sync target named '${changes.name}'`);
+    if (stored && changes.type && changes.type !== stored.type) {
+      throw new ApiError('conflict', `sync target '${changes.name}' is a ${stored.type} target; add a new target for a ${changes.type}`);
+    }
+    const type = stored?.type ?? changes.type!;
+    const draft: Record<string, unknown> = { name: changes.name, type, url: changes.url ?? stored?.url };
+    const allow = changes.allowCreateProfiles ?? stored?.allowCreateProfiles;
+    if (type === 'webhook') draft.secret = changes.secret ?? stored?.secret;
+    else {
+      if (allow) draft.allowCreateProfiles = true;
+      if (changes.apiKey) draft.apiKey = changes.apiKey;
+      else if (changes.username !== undefined || changes.password !== undefined) {
+        draft.username = changes.username ?? stored?.username;
+        draft.password = changes.password ?? stored?.password;
+      } else if (stored) Object.assign(draft, { username: stored.username, password: stored.password, apiKey: stored.apiKey });
+      else Object.assign(draft, { username: changes.username, password: changes.password });
+    }
+    const checked = SyncTargetInput.safeParse(draft);
+    if (!checked.success) throw new ApiError('invalid_params', checked.error.issues.map((i) => i.message).join('; '));
+    return checked.data;
+  }
 
   function row(name: string): TargetRow {
     const found = byName.get(name) as TargetRow | undefined;
@@ -67,7 +126,7 @@ export function createTargetStore(db: Db, keys: StationKeys) {
     return found;
   }
 
-  return {
+  const store = {
     /**
      * Adds a target, or replaces the credentials of one with the same name, type and URL: re-running the same
      * `sync target add` with the right password is how a person repairs a target stopped by a refused login.
@@ -108,6 +167,22 @@ export function createTargetStore(db: Db, keys: StationKeys) {
       })();
     },
 
+    merged,
+
+    /**
+     * Edits a stored target: URL, credentials, options. A new URL is taken as the same cloud at another address
+     * (a redirect, http to https): devices already synced are not sent again; another cloud deserves a new target.
+     */
+    edit(changes: SyncTargetChanges, now = Date.now()): TargetRow {
+      const input = merged(changes);
+      const existing = row(changes.name);
+      return db.transaction(() => {
+        const url = input.type === 'thingsboard' ? input.url.replace(/\/+$/, '') : input.url;
+        if (url !== existing.url) updateUrl.run({ url, id: existing.id });
+        return store.add({ ...input, url }, now).target;
+      })();
+    },
+
     remove(name: string): void {
       db.prepare('DELETE FROM sync_targets WHERE id = ?').run(row(name).id);
     },
@@ -116,23 +191,7 @@ export function createTargetStore(db: Db, keys: StationKeys) {
     byId: (id: number) => byId.get(id) as TargetRow | undefined,
     all: () => all.all() as TargetRow[],
 
-    /** Opens the target's secrets for use. */
-    config(target: TargetRow): TargetConfig {
-      const secrets = JSON.parse(open(key, contextOf(target.name), target.secret_box)) as Secrets;
-      const base = {
-        id: target.id,
-        name: target.name,
-        url: target.url,
-        version: `${target.secret_box}|${target.options}`,
-        options: JSON.parse(target.options) as TargetOptions,
-      };
-      if (target.type === 'webhook') return { ...base, type: 'webhook', secret: secrets.secret ?? '' };
-      const auth: ThingsBoardAuth =
-        target.auth_kind === 'api-key'
-          ? { kind: 'apiKey', key: secrets.apiKey ?? '' }
-          : { kind: 'password', username: target.username ?? '', password: secrets.password ?? '' };
-      return { ...base, type: 'thingsboard', auth };
-    },
+    config,
 
     stop(id: number, reason: string): void {
       db.prepare('UPDATE sync_targets SET stopped_reason = ? WHERE id = ?').run(reason, id);
@@ -144,6 +203,7 @@ export function createTargetStore(db: Db, keys: StationKeys) {
       db.prepare('UPDATE sync_targets SET offline_since = ? WHERE id = ?').run(since, id);
     },
   };
+  return store;
 }
 
 export type TargetStore = ReturnType<typeof createTargetStore>;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookBatch } from '../../../shared/sync.ts';
+import type { WebhookBatch, WebhookPing } from '../../../shared/sync.ts';
 import { version } from '../paths.ts';
 import type { ChannelResult } from './channel.ts';
 import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
@@ -121,7 +121,7 @@ export function createWebhookChannel(options: WebhookChannelOptions) {
     const reason = `${where} answered ${res.status}${said ? `: ${said}` : ''}`;
     if (res.status >= 300 && res.status < 400) {
       const to = res.headers.get('location') ?? 'another address';
-      return { kind: 'failed', failure: { kind: 'fatal', status: res.status, message: `${where} redirects to ${to}; use that address in the sync settings.` } };
+      return { kind: 'failed', failure: { kind: 'fatal', status: res.status, message: `${where} redirects to ${to}; use that address: Edit the target on the Sync screen (or run fieldstation sync target edit --name NAME --url ${to}).` } };
     }
     if (res.status === 401 || res.status === 403) {
       return {
@@ -136,7 +136,8 @@ export function createWebhookChannel(options: WebhookChannelOptions) {
     send: (batch: { key: string; body: string }, signal?: AbortSignal) => post(batch.key, batch.body, signal),
     /** "Test connection": a signed batch without events, under a fresh key. */
     async test(key: string, signal?: AbortSignal): Promise<ChannelResult> {
-      return post(key, JSON.stringify({ type: 'fieldstation.test', batch: key, events: [] }), signal);
+      const ping: WebhookPing = { type: 'fieldstation.test', batch: key, events: [] };
+      return post(key, JSON.stringify(ping), signal);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/errors.ts';
-import type { SyncProgress, SyncRunSummary } from '../../../shared/sync.ts';
+import type { SyncProgress, SyncRunSummary, SyncTargetChanges, SyncTargetInput, SyncTargetTestResult } from '../../../shared/sync.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { StationKeys } from '../keys.ts';
 import type { Db } from '../store/database.ts';
@@ -13,7 +13,7 @@ import { type Lease, LEASE_TTL_MS, createLease } from './lease.ts';
 import { createOutboxReader } from './outbox-reader.ts';
 import { createSnapshots } from './snapshot.ts';
 import { createTelemetryReader } from './telemetry.ts';
-import { type TargetRow, createTargetStore } from './targets.ts';
+import { type TargetConfig, type TargetRow, createTargetStore } from './targets.ts';
 import { createThingsBoardChannel } from './tb-channel.ts';
 import { createWebhookChannel } from './webhook.ts';
 
@@ -52,6 +52,18 @@ export interface SyncDeps {
   bus: EventBus;
   keys: StationKeys;
   log: (line: string) => void;
+}
+
+/** A target that is not stored (a test before saving) as the worker's config. */
+function draftConfig(input: SyncTargetInput): TargetConfig {
+  const base = { id: 0, name: input.name, url: input.type === 'thingsboard' ? input.url.replace(/\/+$/, '') : input.url, version: 'draft' };
+  if (input.type === 'webhook') return { ...base, options: {}, type: 'webhook', secret: input.secret! };
+  return {
+    ...base,
+    options: { allowCreateProfiles: input.allowCreateProfiles ?? false },
+    type: 'thingsboard',
+    auth: input.apiKey ? { kind: 'apiKey', key: input.apiKey } : { kind: 'password', username: input.username!, password: input.password! },
+  };
 }
 
 /** Waits `ms` or until `signal` aborts, whichever comes first. */
@@ -105,23 +117,26 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
   };
   type Resolved = ReturnType<typeof resolved>;
 
+  function channelFor(config: TargetConfig, o: Resolved): TargetRuntime['channel'] {
+    const net = { ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) };
+    return config.type === 'thingsboard'
+      ? {
+          kind: 'thingsboard',
+          tb: createThingsBoardChannel({
+            url: config.url,
+            auth: config.auth,
+            allowCreateProfiles: config.options.allowCreateProfiles ?? false,
+            ...net,
+          }),
+        }
+      : { kind: 'webhook', hook: createWebhookChannel({ url: config.url, secret: config.secret, now: o.now, ...net }) };
+  }
+
   function runtimeFor(row: TargetRow, o: Resolved): TargetRuntime {
     const config = targets.config(row);
     const cached = runtimes.get(row.id);
     if (cached && cached.version === config.version && cached.fetch === o.fetch && cached.now === o.now) return cached.rt;
-    const net = { ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) };
-    const channel: TargetRuntime['channel'] =
-      config.type === 'thingsboard'
-        ? {
-            kind: 'thingsboard',
-            tb: createThingsBoardChannel({
-              url: config.url,
-              auth: config.auth,
-              allowCreateProfiles: config.options.allowCreateProfiles ?? false,
-              ...net,
-            }),
-          }
-        : { kind: 'webhook', hook: createWebhookChannel({ url: config.url, secret: config.secret, now: o.now, ...net }) };
+    const channel = channelFor(config, o);
     const rt: TargetRuntime = {
       targetId: row.id,
       name: row.name,
@@ -279,25 +294,35 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
       });
     },
 
-    /** "Test connection" for the settings; a success also resumes a target stopped by a refused login. */
-    async test(name: string, overrides: SyncOptions = {}): Promise<{ ok: boolean; message: string }> {
+    /**
+     * "Test connection". With only a name: the stored target, and a success resumes one stopped by a refused
+     * login. With changes: the stored target with them laid over (or a new one), tried without saving anything.
+     */
+    async test(changes: SyncTargetChanges, overrides: SyncOptions = {}): Promise<SyncTargetTestResult> {
       const o = resolved(overrides);
-      const row = targets.get(name);
-      const rt = runtimeFor(row, o);
-      const host = new URL(row.url).host;
-      if (rt.channel.kind === 'thingsboard') {
-        try {
-          await rt.channel.tb.test();
-        } catch (e) {
-          return { ok: false, message: (e as Error).message };
+      const { name, ...rest } = changes;
+      const draft = Object.values(rest).some((v) => v !== undefined);
+      const row = draft ? null : targets.get(name);
+      const input = row ? null : targets.merged(changes);
+      const channel = row ? runtimeFor(row, o).channel : channelFor(draftConfig(input!), o);
+      const url = row ? row.url : input!.url;
+      try {
+        if (channel.kind === 'thingsboard') await channel.tb.test();
+        else {
+          const r = await channel.hook.test(`test-${randomUUID()}`);
+          if (r.kind === 'failed') return { ok: false, message: r.failure.message, draft };
         }
-      } else {
-        const r = await rt.channel.hook.test(`test-${randomUUID()}`);
-        if (r.kind === 'failed') return { ok: false, message: r.failure.message };
+      } catch (e) {
+        return { ok: false, message: (e as Error).message, draft };
       }
-      if (row.stopped_reason !== null) targets.resume(row.id);
-      wake();
-      return { ok: true, message: `${row.type === 'thingsboard' ? 'ThingsBoard' : 'The webhook'} at ${host} accepted this station's credentials.` };
+      if (row) {
+        if (row.stopped_reason !== null) targets.resume(row.id);
+        wake();
+      }
+      const who = channel.kind === 'thingsboard' ? 'ThingsBoard' : 'The webhook';
+      const what = channel.kind === 'thingsboard' ? 'accepted' : 'took a signed test ping with';
+      const message = `${who} at ${new URL(url).host} ${what} ${draft ? 'these credentials (not saved yet)' : "this station's credentials"}.`;
+      return { ok: true, message, draft };
     },
   };
 }

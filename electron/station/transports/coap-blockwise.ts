@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import type { CoapPacket, IncomingMessage, Server } from 'coap';
+import { type BlockwiseLimits, createBlockwisePeers } from './coap-blockwise-peers.ts';
 
 // CoAP option numbers (RFC 7252 §12.2, RFC 7959 §6, RFC 9175 §3.2).
 const block2Option = 23;
@@ -22,6 +23,8 @@ export interface Blockwise<R> {
   followUp(req: IncomingMessage): R | null | undefined;
   /** Keeps a reply of `bytes` bytes that goes out blockwise, for the follow-ups asking for its next blocks. */
   remember(req: IncomingMessage, reply: R, bytes: number): void;
+  /** Stops the sweep of idle transfers. */
+  close(): void;
 }
 
 /**
@@ -44,8 +47,18 @@ export interface Blockwise<R> {
  * This replaces node-coap's `_toCacheKey`, the one key its Block1 and Block2 caches use (server.js; coap is pinned to
  * 1.5.0, and transport-coap.test.ts drives libcoap's client and node-coap's through both).
  */
-export function createBlockwise<R>(server: Server, socket: Socket, limit: number): Blockwise<R> {
+export function createBlockwise<R>(
+  server: Server,
+  socket: Socket,
+  limit: number,
+  peerLimits: BlockwiseLimits,
+  onRefused: (address: string) => void,
+): Blockwise<R> {
   const kept = new Map<string, { reply: R; at: number }>();
+  const peers = createBlockwisePeers(peerLimits);
+  // node-coap would keep an abandoned body for 247 s; forgotten with our bookkeeping once idle.
+  const sweeper = setInterval(() => peers.sweep((key) => server._block1Cache.remove(key)), Math.max(1000, peerLimits.idleMs / 4));
+  sweeper.unref();
 
   server._toCacheKey = (request: IncomingMessage, packet: CoapPacket): string | null => {
     const block2 = optionValue(packet, block2Option, 'Block2');
@@ -56,11 +69,21 @@ export function createBlockwise<R>(server: Server, socket: Socket, limit: number
       return `${transferKey(request, packet)} #${packet.messageId} ${packet.token?.toString('hex')}`;
     }
     const block1 = optionValue(packet, block1Option, 'Block1');
-    if (block1 && blockNumber(block1) * blockBytes(block1) + (packet.payload?.length ?? 0) > limit) {
+    if (!block1) return transferKey(request, packet);
+    const end = blockNumber(block1) * blockBytes(block1) + (packet.payload?.length ?? 0);
+    if (end > limit) {
       socket.send(entityTooLarge(packet, limit), request.rsinfo.port, request.rsinfo.address);
       return null; // node-coap drops a tokened request it has no key for
     }
-    return transferKey(request, packet);
+    const key = transferKey(request, packet);
+    if (peers.admit(request.rsinfo.address, key, end, !moreBlocks(block1)) !== 'ok') {
+      server._block1Cache.remove(key);
+      onRefused(request.rsinfo.address);
+      // RFC 7252 §5.9.3.4: the peer may try again later, once its other transfers are done.
+      socket.send(bareReply(packet, 5, 3), request.rsinfo.port, request.rsinfo.address);
+      return null;
+    }
+    return key;
   };
 
   return {
@@ -85,6 +108,9 @@ export function createBlockwise<R>(server: Server, socket: Socket, limit: number
         if (kept.size <= keepReplies) break;
         kept.delete(oldest);
       }
+    },
+    close() {
+      clearInterval(sweeper);
     },
   };
 }
@@ -112,17 +138,24 @@ function blockField(value: Buffer): number {
 }
 
 const blockNumber = (value: Buffer) => Math.floor(blockField(value) / 16);
+const moreBlocks = (value: Buffer) => (blockField(value) & 8) !== 0;
 const blockBytes = (value: Buffer) => 2 ** ((blockField(value) & 7) + 4);
 
-/** A bare 4.13 Request Entity Too Large with Size1, piggybacked on a CON (RFC 7252 §3, §5.10.9). */
-function entityTooLarge(packet: CoapPacket, limit: number): Buffer {
+/** A reply with no option and no payload, piggybacked on a CON, else NON (RFC 7252 §3). */
+type Exchange = Pick<CoapPacket, 'token' | 'confirmable' | 'messageId'>;
+
+function bareReply(packet: Exchange, codeClass: number, codeDetail: number): Buffer {
   const token = packet.token ?? Buffer.alloc(0);
   const type = packet.confirmable ? 2 : 1; // ACK, else NON
   const messageId = packet.messageId ?? 0;
-  const header = Buffer.from([0x40 | (type << 4) | token.length, (4 << 5) | 13, messageId >> 8, messageId & 0xff]);
+  return Buffer.concat([Buffer.from([0x40 | (type << 4) | token.length, (codeClass << 5) | codeDetail, messageId >> 8, messageId & 0xff]), token]);
+}
+
+/** A bare 4.13 Request Entity Too Large with Size1 (RFC 7252 §5.10.9). */
+export function entityTooLarge(packet: Exchange, limit: number): Buffer {
   const size: number[] = [];
   for (let rest = limit; rest > 0; rest = Math.floor(rest / 256)) size.unshift(rest % 256);
   // Option delta 60 needs the one-byte extension: nibble 13, then delta − 13.
   const option = Buffer.from([(13 << 4) | size.length, size1Option - 13, ...size]);
-  return Buffer.concat([header, token, option]);
+  return Buffer.concat([bareReply(packet, 4, 13), option]);
 }

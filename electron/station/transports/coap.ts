@@ -3,7 +3,8 @@ import { isIPv6 } from 'node:net';
 import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { listenError } from '../net/listen.ts';
 import type { RequestOrigin, TransportServer } from '../provisioning/types.ts';
-import { type Blockwise, createBlockwise } from './coap-blockwise.ts';
+import { type Blockwise, createBlockwise, entityTooLarge } from './coap-blockwise.ts';
+import { type BlockwiseLimits, defaultBlockwiseLimits } from './coap-blockwise-peers.ts';
 import { routeErrorRepliesToSender } from './coap-error-route.ts';
 import { createCoapDeviceApi, type Reply } from './coap-device-api.ts';
 import type { DeviceTransportOptions } from './options.ts';
@@ -29,8 +30,23 @@ const piggybackReplyMs = 50;
 // How long close() waits for answers in flight (they wait on one group commit, normally milliseconds).
 const drainMs = 2000;
 
-export function createCoapTransport(options: DeviceTransportOptions): TransportServer {
+export interface CoapTransportOptions extends DeviceTransportOptions {
+  /** Per-peer bounds on Block1 transfers in progress (coap-blockwise-peers.ts). */
+  blockwise?: Partial<BlockwiseLimits>;
+  /**
+   * Largest datagram read at all; a larger one is answered 4.13 with Size1 (RFC 7959 §2.9.3: send it blockwise) and
+   * never parsed.
+   */
+  maxMessageBytes?: number;
+}
+
+// 65507: the largest UDP payload over IPv4, so by default any datagram is read; lower it to make big bodies go blockwise.
+export const coapDefaults = { maxMessageBytes: 65_507 } as const;
+
+export function createCoapTransport(options: CoapTransportOptions): TransportServer {
   const { service } = options;
+  const blockwiseLimits = { ...defaultBlockwiseLimits, ...options.blockwise };
+  const maxMessageBytes = options.maxMessageBytes ?? coapDefaults.maxMessageBytes;
   const log = options.log ?? (() => {});
   const deviceApi = createCoapDeviceApi(options.deviceApi, log);
   const type = isIPv6(options.host) ? 'udp6' : 'udp4';
@@ -155,10 +171,12 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
         sock.bind(options.port, options.host, () => {
           sock.removeAllListeners('error');
           socket = sock;
-          blockwise = createBlockwise<Reply>(server, sock, coapBodyLimit);
+          blockwise = createBlockwise<Reply>(server, sock, coapBodyLimit, blockwiseLimits, (address) =>
+            options.limits?.refused('blockwise', address),
+          );
           // Handed over, node-coap reads and answers on our socket but leaves binding and closing to us.
           server.listen(sock);
-          if (options.limits) admitDatagrams(sock, options.limits);
+          admitDatagrams(sock, options.limits, maxMessageBytes);
           const { address, port } = sock.address();
           resolve({ address, port });
         });
@@ -172,6 +190,7 @@ export function createCoapTransport(options: DeviceTransportOptions): TransportS
         // throws if it fires on a closed socket: let the armed ones fire, and answers in flight go out (a device told
         // SUCCESS must hear it), but never wait long on a stuck one.
         sock.removeAllListeners('message');
+        blockwise?.close();
         deviceApi.endAll();
         await Promise.all([Promise.race([Promise.allSettled(inFlight), delay(drainMs)]), delay(piggybackReplyMs + 10)]);
         socket = null;
@@ -205,16 +224,37 @@ function route(url: string): Route {
 }
 
 /**
- * Drops, unanswered, every datagram from an address over its rate, before node-coap parses it or arms a timer for it:
- * node-coap reads the socket with its own 'message' listener, which is moved behind this gate.
+ * Drops, unanswered, every datagram from an address over its rate, and answers one over `maxBytes` with 4.13, before
+ * node-coap parses it or arms a timer for it: node-coap reads the socket with its own 'message' listener, which is
+ * moved behind this gate.
  */
-function admitDatagrams(sock: Socket, limits: ListenerLimits): void {
+function admitDatagrams(sock: Socket, limits: ListenerLimits | undefined, maxBytes: number): void {
   const handlers = sock.listeners('message') as ((msg: Buffer, rinfo: RemoteInfo) => void)[];
   sock.removeAllListeners('message');
   sock.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-    if (!limits.admitDatagram(rinfo.address)) return;
+    if (limits && !limits.admitDatagram(rinfo.address)) return;
+    if (msg.length > maxBytes) {
+      limits?.refused('too-large', rinfo.address);
+      const reply = tooLargeReply(msg, maxBytes);
+      if (reply) sock.send(reply, rinfo.port, rinfo.address);
+      return;
+    }
     for (const handle of handlers) handle.call(sock, msg, rinfo);
   });
+}
+
+/**
+ * 4.13 with Size1 for an oversized request, read from its fixed header alone (RFC 7252 §3): piggybacked on a CON,
+ * NON for a NON; nothing for anything else (a reply, an ACK, or bytes that are not CoAP version 1).
+ */
+function tooLargeReply(msg: Buffer, maxBytes: number): Buffer | null {
+  const first = msg[0]!;
+  const type = (first >> 4) & 3;
+  const tokenLength = first & 15;
+  const code = msg[1]!;
+  if (first >> 6 !== 1 || type > 1 || tokenLength > 8 || code >> 5 !== 0 || code === 0) return null;
+  const header = { token: msg.subarray(4, 4 + tokenLength), confirmable: type === 0, messageId: msg.readUInt16BE(2) };
+  return entityTooLarge(header, maxBytes);
 }
 
 function delay(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import type { DeviceIdentity, RequestOrigin, TransportServer } from '../provisio
 import { peerAddress } from '../net/peer-address.ts';
 import { admitConnections } from '../net/source-limits.ts';
 import { createHttpDeviceApi, type HttpDeviceResource } from './http-device-api.ts';
+import { countClientErrors } from './http-client-errors.ts';
 import { onboardPage, onboardPagePolicy } from './onboard-page.ts';
 import type { DeviceTransportOptions } from './options.ts';
 
@@ -31,7 +32,7 @@ export interface HttpTimeouts {
 // How long close() waits for answers in flight (they wait on one group commit, normally milliseconds).
 const drainMs = 2000;
 
-const defaultTimeouts: HttpTimeouts = { keepAliveMs: 10_000, headersMs: 15_000, requestMs: 30_000, checkEveryMs: 1_000 };
+export const defaultHttpTimeouts: HttpTimeouts = { keepAliveMs: 10_000, headersMs: 15_000, requestMs: 30_000, checkEveryMs: 1_000 };
 
 // A provisioning request is a few hundred bytes, an X509 PEM a few KB; telemetry batches stay well under this.
 export const httpBodyLimit = 64 * 1024;
@@ -84,7 +85,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   const { service } = options;
   const deviceApi = createHttpDeviceApi(options.deviceApi);
   const log = options.log ?? (() => {});
-  const timeouts = { ...defaultTimeouts, ...options.timeouts };
+  const timeouts = { ...defaultHttpTimeouts, ...options.timeouts };
   const serverOptions = {
     keepAliveTimeout: timeouts.keepAliveMs,
     headersTimeout: timeouts.headersMs,
@@ -99,6 +100,8 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   const inFlight = new Set<Promise<void>>();
   // Raw TCP connections, before a TLS handshake is spent on them: one address over its limits is cut here.
   if (options.limits) admitConnections(server, options.limits);
+  // Requests cut by headersMs/requestMs are counted on the Server screen's Refused panel.
+  countClientErrors(server, options.limits);
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (closing) {

@@ -5,6 +5,7 @@ import type { DeviceIdentity, ProvisioningService, RequestOrigin } from '../prov
 import { peerAddress } from '../net/peer-address.ts';
 import { createMqttDeviceApi } from './mqtt-device-api.ts';
 import { peerCertificate } from '../net/peer-certificate.ts';
+import { createExactlyOnce, maxGrantedQos, watchPackets } from './mqtt-qos.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -32,6 +33,8 @@ export interface SessionPolicy {
   provisionCloseDelayMs: number;
   /** Largest PUBLISH payload a session may send; beyond it the session is closed. */
   maxPayloadBytes: number;
+  /** Longest keep-alive (seconds) a session gets; one asking more, or none (0), gets this one. */
+  maxKeepAliveS: number;
 }
 
 interface Session {
@@ -45,6 +48,8 @@ interface Session {
   /** ThingsBoard answers a provision request at QoS 1 unless /provision/response was subscribed with less. */
   responseQos: 0 | 1;
   closeTimer: NodeJS.Timeout | null;
+  /** QoS 2 publishes consumed and awaiting their PUBREL (mqtt-qos.ts); null if PUBREL cannot be seen. */
+  exactlyOnce: ReturnType<typeof createExactlyOnce> | null;
 }
 
 export type SessionHooks = Required<
@@ -93,6 +98,9 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   const preConnect: SessionHooks['preConnect'] = (client, packet, done) => {
     const serial = (++serials).toString(36);
     const conn = client.conn as { remoteAddress?: string };
+    const watched = createExactlyOnce();
+    // Without seeing PUBREL a reused packet id would pass for a duplicate and be dropped: then no deduplication at all.
+    const exactlyOnce = watchPackets(client, watched) ? watched : null;
     sessions.set(client, {
       // MqttTransportHandler.processConnect: exact, case-sensitive, and no password is checked.
       kind: packet.username === 'provision' || packet.clientId === 'provision' ? 'provision' : 'device',
@@ -102,6 +110,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       device: null,
       responseQos: 1,
       closeTimer: null,
+      exactlyOnce,
     });
     // aedes would close an older session with the same client id ([MQTT-3.1.4-2]). ThingsBoard does not: every
     // provision session may be called "provision", and identical firmware often shares one id. So the broker gets an
@@ -111,6 +120,11 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
     // ThingsBoard keeps no session state for a device: nothing stored across connections, no will published.
     packet.clean = true;
     packet.will = undefined;
+    // ThingsBoard takes any keep-alive, 0 (none) included, and never drops a silent session itself (no idle handler
+    // in MqttTransportServerInitializer's pipeline). A station on a laptop cannot hold a vanished device's socket
+    // forever: a session gets at most the station's maximum, and aedes drops it after 1.5 × that of silence
+    // ([MQTT-3.1.2-24], handlers/connect.js). A device that asked for more is still accepted, never refused.
+    if (!packet.keepalive || packet.keepalive > policy.maxKeepAliveS) packet.keepalive = policy.maxKeepAliveS;
     done(null, true);
   };
 
@@ -156,11 +170,22 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   };
 
   const authorizePublish: SessionHooks['authorizePublish'] = (client, packet, done) => {
+    // Cut already (the packet-size guard, a limit): a packet read in the same chunk as the cut is not consumed.
+    if ((client?.conn as { destroyed?: boolean } | undefined)?.destroyed) return done(new Error('the connection was closed'));
+    const session = client ? sessions.get(client) : undefined;
+    const admitted = session?.exactlyOnce?.admit(packet, done) ?? { done };
+    if ('duplicateOf' in admitted) {
+      // The same QoS 2 message again before its PUBREL: acknowledged as the first copy was, never consumed twice.
+      packet.topic = consumedTopic;
+      packet.retain = false;
+      admitted.duplicateOf.then((error) => done(error));
+      return;
+    }
     try {
-      consume(client, packet, done);
+      consume(client, packet, admitted.done);
     } catch (err) {
       // A bug here must close one session, not escape into aedes (which has no try/catch) and end the station.
-      done(err instanceof Error ? err : new Error(String(err)));
+      admitted.done(err instanceof Error ? err : new Error(String(err)));
     }
   };
 
@@ -244,7 +269,8 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       session?.kind === 'provision' ? sub.topic === provisionResponseTopic : deviceSubscriptionTopics.has(sub.topic);
     // A refused filter gets SUBACK 0x80 and the session stays open (processSubscribe, TOPIC_FILTER_INVALID).
     if (!session || !allowed) return done(null, null);
-    const qos = sub.qos >= 1 ? 1 : 0;
+    // Already lowered to at most maxGrantedQos as it was parsed (mqtt-qos.ts), which is what the SUBACK says.
+    const qos = sub.qos >= maxGrantedQos ? 1 : 0;
     if (session.kind === 'provision') session.responseQos = qos;
     // Filed under the session's own prefix: no other session's publish can match it, and the broker's subscription
     // index never holds thousands of identical topics (removing one of those is a linear scan).

@@ -14,9 +14,25 @@ export interface MqttTransportOptions extends DeviceTransportOptions {
   provisionCloseDelayMs?: number;
   /** Largest PUBLISH payload accepted; a larger one closes the session. ThingsBoard: NETTY_MAX_PAYLOAD_SIZE, 64 KiB. */
   maxPayloadBytes?: number;
+  /**
+   * Largest MQTT packet (its remaining length, MQTT 3.1.1 §2.2.3) read at all; a larger one closes the connection at
+   * its header. ThingsBoard's MqttDecoder(NETTY_MAX_PAYLOAD_SIZE) bounds the same length; the default here leaves a
+   * full 64 KiB payload room for its topic name (up to 64 KiB, §1.5.3).
+   */
+  maxPacketBytes?: number;
+  /** Longest keep-alive a session gets, in seconds: a silent one is dropped after 1.5 × this (mqtt-sessions.ts). */
+  maxKeepAliveS?: number;
 }
 
-export const mqttDefaults = { provisionCloseDelayMs: 60_000, maxPayloadBytes: 65_536 } as const;
+export const mqttDefaults = {
+  provisionCloseDelayMs: 60_000,
+  maxPayloadBytes: 65_536,
+  maxPacketBytes: 65_536 + 65_600,
+  maxKeepAliveS: 3600,
+} as const;
+
+// aedes's own words for a socket that sent no CONNECT within its connectTimeout (30 s, lib/client.js).
+const noConnectInTime = 'connect did not arrive in time';
 
 /**
  * The ThingsBoard MQTT device API on an embedded aedes broker (MQTT 3.1.1): provision sessions and first-contact
@@ -31,7 +47,9 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     log,
     provisionCloseDelayMs: options.provisionCloseDelayMs ?? mqttDefaults.provisionCloseDelayMs,
     maxPayloadBytes,
+    maxKeepAliveS: options.maxKeepAliveS ?? mqttDefaults.maxKeepAliveS,
   });
+  const packetLimit = options.maxPacketBytes ?? mqttDefaults.maxPacketBytes;
   // Every socket, including those that never complete an MQTT CONNECT: the broker only knows connected clients.
   const sockets = new Set<Socket>();
   let broker: Aedes | null = null;
@@ -42,8 +60,6 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     // Already cut by the limits (admitConnections) on accept.
     if (socket.destroyed) return;
     if (!broker || broker.closed || closing) return void socket.destroy();
-    // Topic names may add up to 64 KiB to a publish (MQTT 3.1.1 §1.5.3) on top of the payload limit.
-    const packetLimit = maxPayloadBytes + 65_600;
     guardPacketSizes(socket, packetLimit, (declared) => {
       options.limits?.refused('too-large', socket.remoteAddress);
       // Most likely a provisioning request; either way it is an attempt, and audited (throttled per address).
@@ -76,7 +92,13 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
     // (aedes's typings omit the 'error' event, hence addListener.)
     started.addListener('error', (err: Error) => log(`mqtt broker: ${err.message}`));
     started.on('clientError', (client, err) => log(`mqtt: ${sessions.describe(client)} closed: ${err.message}`));
-    started.on('connectionError', (client, err) => log(`mqtt: ${sessions.describe(client)} dropped: ${err.message}`));
+    // Silent past 1.5 × its keep-alive: a vanished device, or one holding a connection open without using it.
+    started.on('keepaliveTimeout', (client) => options.limits?.refused('idle', remoteAddressOf(client)));
+    started.on('connectionError', (client, err) => {
+      // A client without an id yet: it never completed a CONNECT.
+      if (err.message === noConnectInTime) options.limits?.refused('idle', remoteAddressOf(client));
+      log(`mqtt: ${sessions.describe(client)} dropped: ${err.message}`);
+    });
     try {
       if (secure) await options.tls?.attach(secure, options.host);
       const port = await listenTcp(server, secure ? 'mqtts' : 'mqtt', options.host, options.port);
@@ -112,4 +134,8 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
       return closing;
     },
   };
+}
+
+function remoteAddressOf(client: { conn: unknown }): string | undefined {
+  return (client.conn as { remoteAddress?: string }).remoteAddress;
 }

@@ -16,6 +16,29 @@ export interface Route {
   device: string | null;
   batch?: string | null;
   tab?: BatchTab;
+  /** The Devices screen's filters, kept in the address (`#/devices?batch=B&profile=P&state=S`) so a link shows them. */
+  filters?: DeviceFilterRoute;
+}
+
+export interface DeviceFilterRoute {
+  batch: string | null;
+  profile: string | null;
+  state: string | null;
+}
+
+function parseFilters(query: string): DeviceFilterRoute | undefined {
+  if (!query) return undefined;
+  const q = new URLSearchParams(query);
+  const filters = { batch: q.get('batch') || null, profile: q.get('profile') || null, state: q.get('state') || null };
+  return filters.batch || filters.profile || filters.state ? filters : undefined;
+}
+
+function filterQuery(filters: DeviceFilterRoute | undefined): string {
+  if (!filters) return '';
+  const q = new URLSearchParams();
+  for (const key of ['batch', 'profile', 'state'] as const) if (filters[key]) q.set(key, filters[key]!);
+  const text = q.toString();
+  return text ? `?${text}` : '';
 }
 
 function decode(segment: string | undefined): string | null {
@@ -28,9 +51,13 @@ function decode(segment: string | undefined): string | null {
 }
 
 export function parseRoute(hash: string): Route {
-  const [, screen = '', ...rest] = hash.replace(/^#/, '').split('/');
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const [, screen = '', ...rest] = path.split('/');
   const id = screenIds.includes(screen as ScreenId) ? (screen as ScreenId) : 'server';
-  if (id === 'devices') return { screen: id, device: decode(rest.join('/')) };
+  if (id === 'devices') {
+    const filters = parseFilters(query);
+    return filters ? { screen: id, device: decode(rest.join('/')), filters } : { screen: id, device: decode(rest.join('/')) };
+  }
   if (id === 'batches') {
     const batch = decode(rest[0]);
     const second = rest[1] ?? '';
@@ -51,7 +78,8 @@ export function routeHref(route: Route): string {
     return `#/batches/${enc(route.batch)}/${tab}`;
   }
   if (route.screen === 'labels' && route.batch) return `#/labels/${enc(route.batch)}`;
-  return route.device && route.screen === 'devices' ? `#/devices/${enc(route.device)}` : `#/${route.screen}`;
+  if (route.screen === 'devices') return `${route.device ? `#/devices/${enc(route.device)}` : '#/devices'}${filterQuery(route.filters)}`;
+  return `#/${route.screen}`;
 }
 
 const subscribe = (listener: () => void) => {

@@ -27,6 +27,7 @@ const paths = {
   batches: 'M21 8 12 3 3 8l9 5z M3 8v8l9 5 9-5V8 M12 13v8',
   labels: 'M3 5h8v8H3z M6 8h2v2H6z M14 5h7 M14 9h5 M3 16h18 M3 20h12',
   sync: 'M17.5 19a4.5 4.5 0 1 0-1.4-8.8A6 6 0 0 0 4.5 12 3.5 3.5 0 0 0 6 19z',
+  camera: 'M3 8h4l2-3h6l2 3h4v12H3z M12 10.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
   scan: 'M3 7V4h3 M18 4h3v3 M21 17v3h-3 M6 20H3v-3 M7 8v8 M10 8v8 M13 8v8 M17 8v8',
   upload: 'M12 15V3 M7 8l5-5 5 5 M4 15v5h16v-5',
   download: 'M12 3v12 M7 10l5 5 5-5 M4 15v5h16v-5',
@@ -37,6 +38,8 @@ const paths = {
   chevronLeft: 'M15 18l-6-6 6-6',
   plug: 'M9 2v6 M15 2v6 M6 8h12v4a6 6 0 0 1-12 0z M12 18v4',
   minus: 'M5 12h14',
+  menu: 'M4 6h16 M4 12h16 M4 18h16',
+  contrast: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M12 3v18 M12 7h5 M12 11h8 M12 15h7',
   qr: 'M4 4h6v6H4z M14 4h6v6h-6z M4 14h6v6H4z M14 14h2v2h-2z M18 18h2v2h-2z M18 14h2 M14 18v2',
 } as const;
 

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type CSSProperties, type KeyboardEvent, memo, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type CSSProperties, type KeyboardEvent, memo, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { fitColumns } from './column-fit.ts';
 import { Icon } from './Icon.tsx';
 
 export interface Column<T> {
@@ -10,6 +11,12 @@ export interface Column<T> {
   width: string;
   cell: (row: T) => ReactNode;
   align?: 'end';
+  /**
+   * When the table is too narrow for every column (a tablet, a phone, a drawer beside it), columns with a priority
+   * give way, the highest number first; columns without one always stay. What a dropped column showed stays one
+   * Enter away, in the row's details.
+   */
+  priority?: number;
 }
 
 export interface SortState {
@@ -44,6 +51,28 @@ interface Props<T> {
 }
 
 const headerHeight = 38;
+/** Touch targets: at least 44 px where the pointer is a finger (WCAG 2.5.5), rows included (plus their 1 px rule). */
+const touchRowHeight = 45;
+const coarseQuery = '(pointer: coarse)';
+const subscribeCoarse = (listener: () => void) => {
+  const media = window.matchMedia(coarseQuery);
+  media.addEventListener('change', listener);
+  return () => media.removeEventListener('change', listener);
+};
+const isCoarse = () => window.matchMedia(coarseQuery).matches;
+
+/** The width of an element's content box, following it as the window or the layout changes. */
+function useWidth(ref: { current: HTMLElement | null }): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry!.contentRect.width));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
 
 /**
  * A grid that renders only the rows in view (@tanstack/react-virtual), with fixed row heights (no measuring, so
@@ -51,8 +80,16 @@ const headerHeight = 38;
  * rows, Enter opens one, as in a spreadsheet or a mail client's message list.
  */
 export function VirtualTable<T>(props: Props<T>) {
-  const { columns, count, rowHeight = 40, sort, sortable, onSort, onRowClick, onRowToggle, reveal } = props;
+  const { count, sort, sortable, onSort, onRowClick, onRowToggle, reveal } = props;
+  const coarse = useSyncExternalStore(subscribeCoarse, isCoarse);
+  const rowHeight = Math.max(props.rowHeight ?? 40, coarse ? touchRowHeight : 0);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(scrollRef);
+  const columns = useMemo(() => {
+    if (width === 0) return props.columns;
+    const remPx = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    return fitColumns(props.columns, width, remPx);
+  }, [props.columns, width]);
   const [active, setActive] = useState(0);
   const focusPending = useRef(false);
   const virtualizer = useVirtualizer({

@@ -87,13 +87,18 @@ export class DeviceStore {
         };
         // The next page is on its way while this one is merged and drawn.
         let next = request(0, firstPageSize);
+        const seen = new Set<number>();
         for (let offset = firstPageSize; ; offset += pageSize) {
           const { page, sentAt, full } = await next;
           if (full) next = request(offset, pageSize);
+          for (const d of page) seen.add(d.id);
           // A live event newer than this request already put the newer row in place: keep it.
           this.merge(page.filter((d) => (this.touchedAt.get(d.id) ?? -1) <= sentAt));
           if (!full) break;
         }
+        // Devices the station no longer has (removed here, or by the CLI) leave the list; a device a live event
+        // brought in while the pages were on their way stays.
+        if (!firstLoad) this.prune((id) => seen.has(id) || this.touchedAt.has(id));
         this.update({ phase: 'ready', loaded: this.rows.length, expected: this.rows.length }, false);
       } catch (err) {
         this.update({ phase: this.rows.length ? 'ready' : 'error', error: explain(err) }, false);
@@ -123,6 +128,29 @@ export class DeviceStore {
       }
     }
     if (changed) this.update({}, true);
+  }
+
+  /** Drops the rows `keep` refuses; positions are renumbered, so sorts and filters run again (structure bumps). */
+  private prune(keep: (id: number) => boolean): void {
+    let at = 0;
+    for (let i = 0; i < this.rows.length; i++) {
+      const d = this.rows[i]!;
+      if (!keep(d.id)) {
+        this.position.delete(d.id);
+        if (this.idByName.get(d.name) === d.id) this.idByName.delete(d.name);
+        continue;
+      }
+      this.rows[at] = d;
+      this.haystack[at] = this.haystack[i]!;
+      this.nameKey[at] = this.nameKey[i]!;
+      this.position.set(d.id, at);
+      at++;
+    }
+    if (at === this.rows.length) return;
+    this.rows.length = at;
+    this.haystack.length = at;
+    this.nameKey.length = at;
+    this.update({}, true);
   }
 
   private merge(devices: readonly Device[]): void {

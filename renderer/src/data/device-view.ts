@@ -65,13 +65,14 @@ export interface Filtered {
   matching: number;
 }
 
-/** Rows matching the search (and the batch, when given), then the state filter. */
+/** Rows matching the search (and the batch and profile, when given), then the state filter. */
 export function filterPositions(
   store: DeviceStore,
   order: Int32Array,
   query: string,
   state: DeviceState | null,
   batch: string | null = null,
+  profile: string | null = null,
 ): Filtered {
   const q = query.trim().toLowerCase();
   const compact = compactMac(q);
@@ -84,6 +85,7 @@ export function filterPositions(
   for (let i = 0; i < order.length; i++) {
     const at = order[i]!;
     if (batch !== null && rows[at]!.batch !== batch) continue;
+    if (profile !== null && rows[at]!.profile !== profile) continue;
     if (q) {
       const hay = haystack[at]!;
       if (!hay.includes(q) && !(useCompact && hay.includes(compact))) continue;

@@ -1,3 +1,4 @@
+import { encodeCsvValue } from '../../../shared/csv-text.ts';
 import { getIntl } from '../i18n/intl.ts';
 import { attributeColumnPrefix, type CsvDelimiter, type DeviceColumn, deviceColumns } from '../../../shared/import.ts';
 
@@ -30,13 +31,17 @@ export function decodeFile(bytes: Uint8Array): Decoded {
 
 export type ColumnMeaning =
   | { kind: 'field'; field: DeviceColumn }
-  | { kind: 'attribute'; key: string }
+  /** `implicit`: a header with no `attr:` prefix that names no fixed column, imported as an attribute of that name. */
+  | { kind: 'attribute'; key: string; implicit?: true }
   | { kind: 'unknown' }
   | { kind: 'blank' };
 
 const fieldByLower = new Map<string, DeviceColumn>(deviceColumns.map((c) => [c.toLowerCase(), c]));
 
-/** What a header means to the station: the same rules as its import (case-insensitive names, `attr:<key>`). */
+/**
+ * What a header means to the station: the same rules as its import (case-insensitive names, `attr:<key>`, anything
+ * else an attribute under its own name).
+ */
 export function columnMeaning(written: string): ColumnMeaning {
   const name = written.trim();
   if (name === '') return { kind: 'blank' };
@@ -46,7 +51,7 @@ export function columnMeaning(written: string): ColumnMeaning {
     const key = name.slice(attributeColumnPrefix.length).trim();
     return key ? { kind: 'attribute', key } : { kind: 'unknown' };
   }
-  return { kind: 'unknown' };
+  return { kind: 'attribute', key: name, implicit: true };
 }
 
 /** The name problems use for a column: canonical when recognised (`clientId`, `attr:Floor`), as written otherwise. */
@@ -80,10 +85,16 @@ const synonyms: Record<string, DeviceColumn> = {
   description: 'label',
 };
 
+/** The fixed column a header obviously means ("Serial Number": serial), if it is not taken yet. */
+export function suggestField(written: string, taken: ReadonlySet<string>): DeviceColumn | null {
+  const field = synonyms[written.trim().toLowerCase().replace(/[_-]+/g, ' ')];
+  return field && !taken.has(field) ? field : null;
+}
+
 /** A good first guess for an unknown header: a fixed column it obviously means, else an attribute of that name. */
 export function suggestMapping(written: string, taken: ReadonlySet<string>): string {
-  const field = synonyms[written.trim().toLowerCase().replace(/[_-]+/g, ' ')];
-  if (field && !taken.has(field)) return field;
+  const field = suggestField(written, taken);
+  if (field) return field;
   const key = written.trim().replace(/\s+/g, '_') || 'value';
   return attributeColumnPrefix + key;
 }
@@ -276,10 +287,6 @@ export function parseJsonList(text: string): ParsedList {
   return { ...base, headers, rows };
 }
 
-/** A value written back into a CSV field: quoted when it holds the delimiter, a quote, a line break or edge spaces. */
-export function encodeCsvValue(value: string, delimiter: string): string {
-  return value.includes(delimiter) || /["\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function splice(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);

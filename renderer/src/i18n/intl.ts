@@ -3,7 +3,7 @@ import { currentLocale, type Locale } from './locale.ts';
 import { messagesFor } from './messages.ts';
 
 const cache = createIntlCache();
-let made: { locale: Locale; intl: IntlShape } | null = null;
+let made: { locale: Locale; messages: unknown; intl: IntlShape } | null = null;
 
 /**
  * The formatter for the chosen language, one per language. Components read it through react-intl's context
@@ -12,12 +12,13 @@ let made: { locale: Locale; intl: IntlShape } | null = null;
  */
 export function getIntl(): IntlShape {
   const locale = currentLocale();
-  if (made?.locale !== locale) {
+  const messages = messagesFor(locale);
+  if (made?.locale !== locale || made.messages !== messages) {
     const intl = createIntl(
       {
         locale,
         defaultLocale: 'en',
-        messages: messagesFor(locale),
+        messages,
         // A message missing from a catalog falls back to its English default; that is for the pseudo-locale test to
         // find, not an error to print in the console.
         onError: (error) => {
@@ -26,7 +27,7 @@ export function getIntl(): IntlShape {
       },
       cache,
     );
-    made = { locale, intl };
+    made = { locale, messages, intl };
   }
   return made.intl;
 }

@@ -11,7 +11,9 @@ import { formatCount, formatDateTime } from '../components/time.tsx';
 import { setLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { SharedAttributesEditor } from './attributes/SharedAttributesEditor.tsx';
+import { BatchActions } from './batches/BatchActions.tsx';
 import { BatchDevices } from './batches/BatchDevices.tsx';
+import { ImportHistory } from './batches/ImportHistory.tsx';
 import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
 import { TokensPanel } from './batches/TokensPanel.tsx';
@@ -120,6 +122,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
             <BatchProgress counts={batch.counts} />
           </div>
         )}
+        <BatchActions batch={name} info={batch} navigate={navigate} />
       </header>
       {snap.error && <ErrorNotice error={snap.error} onRetry={() => void batches.load()} />}
       <nav className="tabs" aria-label={intl.formatMessage({ id: 'batch.sections', defaultMessage: 'Batch sections' })}>
@@ -152,6 +155,7 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
       {tab === 'tokens' && <TokensPanel batch={name} batchInfo={batch} snapshot={tokens} reload={() => void tokensQuery.load()} navigate={navigate} />}
       {tab === 'attributes' && <SharedAttributesEditor level="batch" name={name} />}
       {tab === 'handover' && <HandoverPanel batch={name} batchInfo={batch} />}
+      {tab === 'import' && <ImportHistory batch={name} />}
       {tab === 'import' && (
         <ImportWizard
           batch={name}

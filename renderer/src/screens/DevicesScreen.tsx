@@ -2,7 +2,8 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { Device } from '../../../shared/devices.ts';
 import type { StationStatus } from '../../../shared/station.ts';
-import type { Route } from '../app/route.ts';
+import type { DeviceFilterRoute, Route } from '../app/route.ts';
+import { DeviceState } from '../../../shared/station.ts';
 import { useStation } from '../app/station.tsx';
 import { stateLabel } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -10,6 +11,7 @@ import { VirtualTable } from '../components/VirtualTable.tsx';
 import { DeviceDrawer } from './devices/DeviceDrawer.tsx';
 import { DeviceFilterBar, deviceStates, useDeviceFilters } from './devices/DeviceFilters.tsx';
 import { deviceColumns } from './devices/columns.tsx';
+import { RouteFilters } from './devices/RouteFilters.tsx';
 
 /** Every device, live: search, filter by state, sort, and a drawer per device. Virtualized for 100,000 rows. */
 export function DevicesScreen({ status, route, navigate }: { status: StationStatus; route: Route; navigate: (r: Route) => void }) {
@@ -18,9 +20,24 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
   const expected = deviceStates.reduce((n, s) => n + (status.counters.devices[s] ?? 0), 0);
   useEffect(() => devices.ensureLoaded(expected), [devices, expected]);
 
-  const filters = useDeviceFilters(devices, snap);
+  // Batch, profile and state live in the address, so a link (or Back) shows the same list.
+  const routeFilters: DeviceFilterRoute = route.filters ?? { batch: null, profile: null, state: null };
+  const routeState = DeviceState.safeParse(routeFilters.state);
+  const setFilters = useCallback(
+    (next: DeviceFilterRoute) => {
+      const any = next.batch || next.profile || next.state;
+      navigate({ screen: 'devices', device: route.device, ...(any ? { filters: next } : {}) });
+    },
+    [navigate, route.device],
+  );
+  const stateControl: [DeviceState | null, (s: DeviceState | null) => void] = [
+    routeState.success ? routeState.data : null,
+    (s) => setFilters({ ...routeFilters, state: s }),
+  ];
+  const filters = useDeviceFilters(devices, snap, routeFilters.batch, routeFilters.profile, stateControl);
   const { query, deferredQuery, state } = filters;
-  const open = useCallback((d: Device) => navigate({ screen: 'devices', device: d.name }), [navigate]);
+  const keep = route.filters;
+  const open = useCallback((d: Device) => navigate({ screen: 'devices', device: d.name, ...(keep ? { filters: keep } : {}) }), [navigate, keep]);
 
   const total = devices.rows.length;
   const searching = deferredQuery.trim() !== '';
@@ -48,7 +65,14 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
           value={snap.loaded}
         />
       )}
-      <DeviceFilterBar filters={filters} searchLabel={intl.formatMessage({ id: 'devices.search', defaultMessage: 'Search devices' })} total={total} countAttribute="data-result-count" busy={stale} />
+      <RouteFilters filters={routeFilters} onChange={setFilters} />
+      <DeviceFilterBar
+        filters={filters}
+        searchLabel={intl.formatMessage({ id: 'devices.search', defaultMessage: 'Search devices' })}
+        total={total}
+        countAttribute="data-result-count"
+        busy={stale}
+      />
       {snap.error && (
         <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel={intl.formatMessage({ id: 'common.loadAgain', defaultMessage: 'Load again' })} />
       )}
@@ -80,15 +104,22 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
                       ? intl.formatMessage({ id: 'devices.noMatchState', defaultMessage: 'No device in the state “{state}”.' }, { state: stateLabel(state) })
                       : intl.formatMessage({ id: 'batch.devices.noMatch', defaultMessage: 'No device matches.' })}
               </strong>
-              <button type="button" className="btn" onClick={filters.clear}>
-<FormattedMessage id="batch.devices.clearFilter" defaultMessage="Clear search and filter" />
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  filters.clear();
+                  setFilters({ batch: null, profile: null, state: null });
+                }}
+              >
+                <FormattedMessage id="batch.devices.clearFilter" defaultMessage="Clear search and filter" />
               </button>
             </div>
           )
         }
       />
       {route.device && (
-        <DeviceDrawer name={route.device} onClose={() => navigate({ screen: 'devices', device: null })} />
+        <DeviceDrawer name={route.device} onClose={() => navigate({ screen: 'devices', device: null, ...(keep ? { filters: keep } : {}) })} />
       )}
     </section>
   );

@@ -248,7 +248,16 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
 <FormattedMessage id="labels.hostUnknown" defaultMessage="The station fills in this computer’s network address when it prints; the preview shows “station-address”." />
               </p>
             )}
-            <div className={`preview-scroll${scale === 'fit' ? ' is-fit' : ''}`} data-preview-state={preview.loading ? 'loading' : 'ready'}>
+            {/* At true scale a sheet is wider than a tablet: it scrolls inside this box (by keyboard too), never the page. */}
+            <div
+              className={`preview-scroll${scale === 'fit' ? ' is-fit' : ''}`}
+              data-preview-state={preview.loading ? 'loading' : 'ready'}
+              data-scroll-x
+              role="region"
+              aria-labelledby={`${id}-preview`}
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1, axe scrollable-region-focusable)
+              tabIndex={0}
+            >
               {geometry && full && (
                 <SheetPreview
                   geometry={geometry}

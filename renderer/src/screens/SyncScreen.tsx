@@ -8,10 +8,10 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { formatCount } from '../components/time.tsx';
 import { useSharedLiveQuery } from '../data/use-live-query.ts';
-import { AddTargetDialog } from './sync/AddTargetDialog.tsx';
 import { RemoveTargetDialog } from './sync/RemoveTargetDialog.tsx';
 import { SyncProblems } from './sync/SyncProblems.tsx';
 import { TargetCard } from './sync/TargetCard.tsx';
+import { TargetDialog } from './sync/TargetDialog.tsx';
 
 /** Sync to the cloud: targets, their progress, and the devices that need a person (conflicts and errors). */
 export function SyncScreen() {
@@ -19,6 +19,7 @@ export function SyncScreen() {
   const id = useId();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<SyncTarget | null>(null);
+  const [editing, setEditing] = useState<SyncTarget | null>(null);
   const [running, setRunning] = useState(false);
   const [runError, setRunError] = useState<Explained | null>(null);
   const [runMessage, setRunMessage] = useState<string | null>(null);
@@ -135,16 +136,26 @@ export function SyncScreen() {
       ) : (
         <ul className="target-list" aria-label={intl.formatMessage({ id: 'sync.targets', defaultMessage: 'Sync targets' })}>
           {targets.map((t) => (
-            <TargetCard key={t.name} target={t} live={live[t.name]} onRemove={() => setRemoving(t)} onChanged={reloadAll} />
+            <TargetCard key={t.name} target={t} live={live[t.name]} onRemove={() => setRemoving(t)} onEdit={() => setEditing(t)} onChanged={reloadAll} />
           ))}
         </ul>
       )}
       {s && s.problems.length > 0 && <SyncProblems problems={s.problems} onChanged={reloadAll} />}
       {adding && (
-        <AddTargetDialog
+        <TargetDialog
           onClose={() => setAdding(false)}
-          onAdded={() => {
+          onSaved={() => {
             setAdding(false);
+            reloadAll();
+          }}
+        />
+      )}
+      {editing && (
+        <TargetDialog
+          existing={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
             reloadAll();
           }}
         />

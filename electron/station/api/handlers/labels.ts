@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../../../../shared/errors.ts';
-import { LabelJob, type LabelJobInput } from '../../../../shared/labels.ts';
+import { LabelJob, LabelJobId, type LabelJobInput } from '../../../../shared/labels.ts';
 import { precheck } from '../../labels/runs.ts';
 import type { LabelService } from '../../labels/service.ts';
 import type { Db } from '../../store/database.ts';
@@ -13,6 +13,8 @@ interface Deps {
 }
 
 export function labelHandlers({ labels }: Pick<Deps, 'labels'>) {
+  // Printer jobs sending now, by the caller's job id, so another request can cancel one.
+  const sending = new Map<string, AbortController>();
   return {
     'labels.templates': () => labels.templates(),
     'labels.check': (p) => labels.check(p),
@@ -21,9 +23,24 @@ export function labelHandlers({ labels }: Pick<Deps, 'labels'>) {
     // The router checks the `device` param against a scoped token's batches and profiles.
     'labels.history': (p) => labels.history.forDevice(p.device, p.limit),
     'labels.sendToPrinter': async (p, ctx) => {
-      const { host, port, ...job } = p;
-      return labels.runs.printer(labels.plan(job), host, port, { record: true, onProgress: ctx.onProgress });
+      const { host, port, test, job: jobId, ...job } = p;
+      if (jobId !== undefined && sending.has(jobId)) throw new ApiError('conflict', `label job '${jobId}' is sending already`);
+      const abort = new AbortController();
+      if (jobId !== undefined) sending.set(jobId, abort);
+      try {
+        // A test label is the job's first label, to hold against the stock and scan: printing, but not the job.
+        const plan = labels.plan(job, test ? 1 : undefined);
+        return await labels.runs.printer(plan, host, port, { record: !test, onProgress: ctx.onProgress, signal: abort.signal });
+      } finally {
+        if (jobId !== undefined) sending.delete(jobId);
+      }
     },
+    'labels.cancel': (p) => {
+      const abort = sending.get(p.job);
+      abort?.abort();
+      return { cancelled: abort !== undefined };
+    },
+    'labels.markPrinted': (p) => ({ labels: labels.history.markPrinted(p.job) }),
   } satisfies Partial<Handlers>;
 }
 
@@ -94,12 +111,18 @@ export function createLabelDownloads({ labels, db }: Deps): LabelDownloads {
       }
       const job = parsed.data;
       scope.before('labels.download', principal, { batch: job.batch });
-      // A preview is the first page at true scale for the screen: never recorded, shown inline.
+      // A preview is the first page at true scale for the screen: never recorded, shown inline. A test label is
+      // the first label alone, for the printer: not recorded either.
       const preview = flag(query, 'preview');
+      const test = flag(query, 'test');
       const firstPageOnly = preview || flag(query, 'firstPageOnly');
-      const plan = labels.plan(job, firstPageOnly ? labels.firstPage(job) : undefined);
-      const options = { record: !preview };
-      const name = `fieldstation-${job.batch}-${job.template}${preview ? '-preview' : ''}.${format}`;
+      const plan = labels.plan(job, test ? 1 : firstPageOnly ? labels.firstPage(job) : undefined);
+      // A download is recorded as downloaded, not printed, under the job id the client chose (if any), so that
+      // `labels.markPrinted` can say later that it was printed.
+      const jobId = query.get('job');
+      if (jobId !== null && !LabelJobId.safeParse(jobId).success) throw new ApiError('invalid_params', 'job: a job id is 8 to 64 letters, digits, - or _');
+      const options = { record: !preview && !test, printed: false, ...(jobId ? { job: jobId } : {}) };
+      const name = `fieldstation-${job.batch}-${job.template}${preview ? '-preview' : test ? '-test' : ''}.${format}`;
       // The desktop app prints by loading this URL in a hidden window: Chromium only shows an inline PDF.
       const disposition = preview || flag(query, 'inline') ? 'inline' : 'attachment';
       const head = (type: string) => {

@@ -25,8 +25,17 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
   const summary = db.prepare(`SELECT outcome, count(*) AS n FROM events WHERE kind = 'provision' AND at >= ? GROUP BY outcome`);
   const attempts = db.prepare(`SELECT id, at, device_name, transport, outcome, reason, remote_address FROM events
     WHERE kind = 'provision' ORDER BY id DESC LIMIT ?`);
+  const usage = db.prepare(`SELECT p.name AS profile, count(d.id) AS devices,
+      coalesce(sum(d.state = 'pending'), 0) AS pending,
+      (SELECT count(*) FROM batches b WHERE b.profile_id = p.id) AS batches
+    FROM profiles p LEFT JOIN devices d ON d.profile_id = p.id WHERE p.name = ? GROUP BY p.id`);
   return {
     'profiles.list': () => profiles.list(),
+    'profiles.usage': (p) => {
+      const row = usage.get(p.profile) as { profile: string; devices: number; pending: number; batches: number } | undefined;
+      if (!row) throw new ApiError('not_found', `no profile named '${p.profile}'`);
+      return row;
+    },
     'profiles.add': (p) => changed('profiles', profiles.add(p)),
     'profiles.update': (p) => changed('profiles', profiles.update(p)),
     'profiles.remove': (p) => {
@@ -59,9 +68,10 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
     'devices.locate': (p) => withoutSecret(installation.locate(p.scanned)),
     'devices.lookup': (p) => {
       try {
-        return { device: withoutSecret(installation.locate(p.scanned)), message: null };
+        const { device, via } = installation.find(p.scanned);
+        return { device: withoutSecret(device), message: null, matched: via };
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'not_found') return { device: null, message: err.message };
+        if (err instanceof ApiError && err.code === 'not_found') return { device: null, message: err.message, matched: null };
         throw err;
       }
     },

@@ -14,6 +14,11 @@ export function recoveryHandlers({ recovery, bus }: { recovery: Recovery; bus: E
       if (tokensFreed.length > 0) bus.publish({ type: 'changed', entity: 'tokens', batch: device.batch });
       return { device: shown, tokensFreed };
     },
+    'tokens.unlock': async (p) => {
+      const result = await recovery.unlock(p.id, p.secret);
+      if (result.unlocked) bus.publish({ type: 'changed', entity: 'tokens', batch: null });
+      return result;
+    },
     'tokens.allowMore': (p) => {
       const result = recovery.allowMore(p.id, p.uses);
       bus.publish({ type: 'changed', entity: 'tokens', batch: null });

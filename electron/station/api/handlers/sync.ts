@@ -20,7 +20,19 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       sync.targets.remove(p.name);
       return {};
     },
-    'sync.targets.test': (p) => sync.test(p.name),
+    'sync.targets.update': (p) => {
+      const target = sync.targets.edit(p);
+      sync.wake();
+      return targetView(sync, target);
+    },
+    'sync.targets.test': (p, ctx) => {
+      // Trying credentials that are not stored sends them to a URL of the caller's choice: that is managing targets.
+      const draft = Object.entries(p).some(([k, v]) => k !== 'name' && v !== undefined);
+      if (draft && ctx.principal.kind === 'api-token' && !ctx.principal.actions.includes('ManageSyncTargets')) {
+        throw new ApiError('forbidden', 'this API token may not ManageSyncTargets (needed to test changed settings)');
+      }
+      return sync.test(p);
+    },
     'sync.status': () => syncStatus(db, sync),
     'sync.devices': (p) => syncDevices(db, sync, p),
     'sync.run': (p) => sync.runOnce(p.target === undefined ? {} : { target: p.target }),

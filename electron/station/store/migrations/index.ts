@@ -9,6 +9,8 @@ import handover from './0008-handover.sql';
 import syncTelemetry from './0009-sync-telemetry.sql';
 import presence from './0010-presence.sql';
 import syncProblemCauses from './0011-sync-problem-causes.sql';
+import removal from './0012-removal.sql';
+import labelPrintsPrinted from './0013-label-prints-printed.sql';
 
 export interface Migration {
   version: number;
@@ -34,4 +36,6 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'sync-telemetry', sql: syncTelemetry },
   { version: 10, name: 'presence', sql: presence },
   { version: 11, name: 'sync-problem-causes', sql: syncProblemCauses },
+  { version: 12, name: 'removal', sql: removal },
+  { version: 13, name: 'label-prints-printed', sql: labelPrintsPrinted },
 ];

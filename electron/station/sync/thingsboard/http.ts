@@ -85,7 +85,7 @@ export class TbHttp {
     const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), this.options.now());
     if (status >= 300 && status < 400) {
       const to = answer.headers.get('location') ?? 'another address';
-      return { kind: 'fatal', status, message: `${this.cloud} redirects to ${to}; use that address in the sync settings.` };
+      return { kind: 'fatal', status, message: `${this.cloud} redirects to ${to}; use that address: Edit the target on the Sync screen (or run fieldstation sync target edit --name NAME --url ${to}).` };
     }
     if (status === 403 && answer.error?.errorCode === TbCode.PERMISSION_DENIED) {
       // ThingsboardErrorResponseHandler: AccessDeniedException -> 403/20. Tenant endpoints need TENANT_ADMIN.

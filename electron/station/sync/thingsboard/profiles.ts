@@ -79,7 +79,7 @@ export class TbProfiles {
       throw new TargetError({
         kind: 'missing-profile',
         profileName: name,
-        message: `ThingsBoard has no device profile named "${name}". Create it in ThingsBoard, or allow Fieldstation to create profiles in the sync settings.`,
+        message: `ThingsBoard has no device profile named "${name}". Create it in ThingsBoard, or let Fieldstation create it: Edit the target on the Sync screen and tick “Create device profiles” (or run fieldstation sync target edit --name NAME --create-profiles).`,
       });
     }
     const what = `create device profile "${name}"`;

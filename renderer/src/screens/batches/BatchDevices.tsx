@@ -16,6 +16,7 @@ import { DeviceDrawer } from '../devices/DeviceDrawer.tsx';
 import { DeviceFilterBar, useDeviceFilters } from '../devices/DeviceFilters.tsx';
 import { batchColumns } from './columns.tsx';
 import { IssueTokensDialog } from './IssueTokensDialog.tsx';
+import { RemoveDevicesDialog } from './RemoveDevicesDialog.tsx';
 import { RevokeTokensDialog } from './RevokeTokensDialog.tsx';
 import { Scanner } from './Scanner.tsx';
 
@@ -42,7 +43,7 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
   const [highlight, setHighlight] = useState<{ id: number; nonce: number } | null>(null);
   const [drawerFocus, setDrawerFocus] = useState(true);
-  const [dialog, setDialog] = useState<'issue' | 'revoke' | null>(null);
+  const [dialog, setDialog] = useState<'issue' | 'revoke' | 'remove' | null>(null);
   const intl = useIntl();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot version says when
@@ -171,6 +172,10 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
             <Icon name="download" size={14} />
             {n ? <FormattedMessage id="batch.devices.exportCsv" defaultMessage="Export CSV" /> : <FormattedMessage id="batch.devices.exportShown" defaultMessage="Export shown as CSV" />}
           </button>
+          <button type="button" className="btn btn-small btn-danger" onClick={() => setDialog('remove')} disabled={n === 0}>
+            <Icon name="close" size={14} />
+            <FormattedMessage id="batchDevices.remove" defaultMessage="Remove…" />
+          </button>
           {n > 0 && (
             <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
 <FormattedMessage id="batch.devices.clearSelection" defaultMessage="Clear selection" />
@@ -234,6 +239,18 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
           wholeBatch={selectedRows.length === total}
           onClose={() => setDialog(null)}
           onPrint={printLabels}
+        />
+      )}
+      {dialog === 'remove' && (
+        <RemoveDevicesDialog
+          target={{ names: selectedRows.map((d) => d.name) }}
+          onClose={() => setDialog(null)}
+          onRemoved={() => {
+            setDialog(null);
+            setSelected(new Set());
+            if (openDevice && selectedRows.some((d) => d.name === openDevice)) onOpen(null);
+            devices.reload(null);
+          }}
         />
       )}
       {dialog === 'revoke' && <RevokeTokensDialog batch={batch} tokens={selectedTokens} wholeBatch={n === total} onClose={() => setDialog(null)} />}

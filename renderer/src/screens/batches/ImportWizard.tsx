@@ -1,6 +1,8 @@
-import { FormattedMessage, useIntl } from 'react-intl';
 import { type ChangeEvent, type DragEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { identifyDeviceListFile } from '../../../../shared/device-list-file.ts';
 import type { ImportProblem, ImportReport } from '../../../../shared/import.ts';
+import { useDraft } from '../../app/drafts.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
@@ -19,7 +21,17 @@ interface Source {
   text: string;
   /** Changed here (a column renamed, a cell corrected) since the file was read. */
   edited: boolean;
+  /** Read from an Excel workbook: `text` is its first sheet as CSV, and a corrected copy is saved as CSV. */
+  spreadsheet: boolean;
+  /** Imported: nothing left to keep. */
+  imported?: boolean;
 }
+
+// The file, its fixes and column names stay when the technician looks at another tab or screen (per batch).
+const importDraft = {
+  keep: (s: Source | null) => s !== null && !s.imported,
+  unsaved: (s: Source | null) => s?.edited === true && !s.imported,
+};
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'done'; report: ImportReport } | { state: 'failed'; error: Explained };
 
@@ -43,9 +55,10 @@ export function ImportWizard({
   onIssueTokens: () => void;
 }) {
   const { api, hub } = useStation();
+  const intl = useIntl();
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [source, setSource] = useState<Source | null>(null);
+  const [source, setSource] = useDraft<Source | null>(`import:${batch}`, null, importDraft);
   const [readError, setReadError] = useState<Explained | null>(null);
   const [check, setCheck] = useState<Check>({ state: 'idle' });
   const [importing, setImporting] = useState<{ done: number; total: number | null } | null>(null);
@@ -53,14 +66,13 @@ export function ImportWizard({
   const [importError, setImportError] = useState<Explained | null>(null);
   const [editing, setEditing] = useState<CellRef | null>(null);
   const [dragging, setDragging] = useState(false);
-  const intl = useIntl();
 
   const parsed: ParsedList | null = useMemo(() => (source ? parseList(source.text) : null), [source]);
 
   // The station checks every version of the text; an answer for an older version is dropped.
   const checkSeq = useRef(0);
   useEffect(() => {
-    if (!source || !profile) return;
+    if (!source || !profile || source.imported) return;
     const seq = ++checkSeq.current;
     setCheck({ state: 'checking' });
     api['devices.import']({ profile, batch, text: source.text, dryRun: true }).then(
@@ -86,13 +98,66 @@ export function ImportWizard({
     setResult(null);
     setImportError(null);
     setEditing(null);
-    const decoded = decodeFile(new Uint8Array(await file.arrayBuffer()));
-    if (!decoded.ok) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let kind: Awaited<ReturnType<typeof identifyDeviceListFile>>;
+    try {
+      kind = await identifyDeviceListFile(bytes);
+    } catch (err) {
+      // A file that starts like a workbook but does not open as one (damaged, or password-protected).
       setSource(null);
-      setReadError({ message: decoded.message, next: null, code: 'bad_request' });
+      setReadError({
+        message: intl.formatMessage(
+          { id: 'import.file.unreadableWorkbook', defaultMessage: '“{file}” looks like an Excel workbook but cannot be opened: {reason}' },
+          { file: file.name, reason: (err as Error).message },
+        ),
+        next: intl.formatMessage({
+          id: 'import.file.unreadableWorkbookNext',
+          defaultMessage: 'Open it in the spreadsheet, save it again as .xlsx (without a password) or as CSV UTF-8, and choose it again.',
+        }),
+        code: 'bad_request',
+      });
       return;
     }
-    setSource({ name: file.name, size: file.size, encoding: decoded.encoding, text: decoded.text, edited: false });
+    if (kind.kind === 'wrong') {
+      setSource(null);
+      setReadError({
+        message: intl.formatMessage(
+          {
+            id: 'import.file.wrongType',
+            defaultMessage:
+              '“{file}” is {category, select, image {a {type} image} document {a {type} document} archive {a {type} archive} audio {a {type} audio file} video {a {type} video} oldExcel {an Excel 97–2003 workbook (.xls)} other {a {type} file}}, not a device list.',
+          },
+          { file: file.name, category: kind.category, type: kind.ext.toUpperCase() },
+        ),
+        next: intl.formatMessage(
+          {
+            id: 'import.file.wrongTypeNext',
+            defaultMessage:
+              '{category, select, oldExcel {Save it as an Excel workbook (.xlsx) or as CSV UTF-8, then choose it again.} other {Choose the device list itself: a CSV, JSON or Excel (.xlsx) file.}}',
+          },
+          { category: kind.category },
+        ),
+        code: 'bad_request',
+      });
+      return;
+    }
+    if (kind.kind === 'spreadsheet') {
+      const encoding = intl.formatMessage({ id: 'import.file.sheet', defaultMessage: 'Excel workbook, sheet “{sheet}”' }, { sheet: kind.sheet });
+      setSource({ name: file.name, size: file.size, encoding, text: kind.text, edited: false, spreadsheet: true });
+      announce(intl.formatMessage({ id: 'import.read', defaultMessage: 'Read {file}; checking it' }, { file: file.name }));
+      return;
+    }
+    const decoded = decodeFile(bytes);
+    if (!decoded.ok) {
+      setSource(null);
+      setReadError({
+        message: intl.formatMessage({ id: 'import.file.notText', defaultMessage: '“{file}”: {reason}' }, { file: file.name, reason: decoded.message }),
+        next: null,
+        code: 'bad_request',
+      });
+      return;
+    }
+    setSource({ name: file.name, size: file.size, encoding: decoded.encoding, text: decoded.text, edited: false, spreadsheet: false });
     announce(intl.formatMessage({ id: 'import.read', defaultMessage: 'Read {file}; checking it' }, { file: file.name }));
   };
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
@@ -126,13 +191,17 @@ export function ImportWizard({
     setImporting({ done: 0, total: report?.rows ?? null });
     setImportError(null);
     try {
-      const final = await api['devices.import']({ profile, batch, text: source.text, dryRun: false });
+      const final = await api['devices.import']({ profile, batch, text: source.text, dryRun: false, fileName: source.name });
       if (final.problems.length > 0) {
         setCheck({ state: 'done', report: final });
       } else {
         setResult(final);
+        setSource((s) => s && { ...s, edited: false, imported: true });
         announce(
-          intl.formatMessage({ id: 'import.announceDone', defaultMessage: 'Imported: {created, number} created, {updated, number} updated, {unchanged, number} unchanged' }, { created: final.created, updated: final.updated, unchanged: final.unchanged }),
+          intl.formatMessage(
+            { id: 'import.announceDone', defaultMessage: 'Imported: {created, number} created, {updated, number} updated, {unchanged, number} unchanged' },
+            { created: final.created, updated: final.updated, unchanged: final.unchanged },
+          ),
         );
         onDone();
       }
@@ -146,7 +215,8 @@ export function ImportWizard({
   const downloadEdited = () => {
     if (!source) return;
     const blob = new Blob([source.text], { type: parsed?.format === 'json' ? 'application/json' : 'text/csv;charset=utf-8' });
-    downloadBlob(source.name.replace(/(\.\w+)?$/, '-fixed$1'), blob);
+    // A workbook's corrections are its first sheet as CSV: saved as such, beside the workbook it came from.
+    downloadBlob(source.spreadsheet ? source.name.replace(/(\.\w+)?$/, '-fixed.csv') : source.name.replace(/(\.\w+)?$/, '-fixed$1'), blob);
   };
 
   if (!profile) {
@@ -230,7 +300,11 @@ export function ImportWizard({
           <div>
             <h2 id={`${id}-pick`}><FormattedMessage id="import.listTitle" defaultMessage="Device list" /></h2>
             <p className="card-subtitle">
-<FormattedMessage id="import.listHint" defaultMessage="CSV (comma, semicolon or tab) or JSON, with a <code>name</code> column. Known columns: name, token, clientId, username, password, certificate, serial, mac, label; anything else becomes an attribute as <code>attr:'<'key'>'</code>." values={{ code: (text) => <code>{text}</code> }} />
+              <FormattedMessage
+                id="import.help.formats"
+                defaultMessage="CSV (comma, semicolon or tab), JSON or an Excel workbook (.xlsx, its first sheet), with a <code>name</code> column. Known columns: name, token, clientId, username, password, certificate, serial, mac, label; any other column becomes an attribute under its own name (or write it as <code>attr:key</code>)."
+                values={{ code: (chunks) => <code>{chunks}</code> }}
+              />
             </p>
           </div>
           <div className="pick">
@@ -238,10 +312,12 @@ export function ImportWizard({
               ref={fileInput}
               id={`${id}-file`}
               type="file"
-              accept=".csv,.tsv,.txt,.json,text/csv,application/json"
+              accept=".csv,.tsv,.txt,.json,.xlsx,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               className="visually-hidden"
               onChange={onPick}
               aria-label={intl.formatMessage({ id: 'import.file', defaultMessage: 'Device list file' })}
+              // The button beside it opens the picker; a second, invisible tab stop would lose keyboard users.
+              tabIndex={-1}
             />
             <button type="button" className={source ? 'btn' : 'btn btn-primary'} onClick={() => fileInput.current?.click()}>
               <Icon name="upload" />

@@ -20,6 +20,18 @@ const expiries = [
   { value: 'custom', title: defineMessage({ id: 'issue.expiry.custom', defaultMessage: 'Other…' }) },
 ] as const;
 
+/** 30 days ahead at 18:00: the end of a working day, a month of site visits away. */
+function defaultExpiry(now: Date): Date {
+  const at = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 30, 18, 0);
+  return at;
+}
+
+/** A Date as `<input type="datetime-local">` wants it: local time, to the minute. */
+function localDateTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
 export interface IssueOutcome {
   tokens: IssuedToken[];
   skipped: { device: string; reason: string }[];
@@ -53,14 +65,15 @@ export function IssueTokensDialog({
   const [kind, setKind] = useState<Kind>('perDevice');
   const [uses, setUses] = useState('10');
   const [expiry, setExpiry] = useState<string>('');
-  const [customExpiry, setCustomExpiry] = useState('');
+  // A real date and time (the browser's picker), never in the past: 30 days from now at 18:00 to start from.
+  const [customExpiry, setCustomExpiry] = useState(() => localDateTime(defaultExpiry(new Date())));
+  const intl = useIntl();
   const [protection, setProtection] = useState<Protection>('none');
   const [secret, setSecret] = useState('');
   const [fieldError, setFieldError] = useState<{ field: 'uses' | 'expiry' | 'secret'; message: string } | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState<{ done: number; total: number } | null>(null);
   const [outcome, setOutcome] = useState<IssueOutcome | null>(null);
-  const intl = useIntl();
 
   const subset = devices !== 'all';
   const count = subset ? devices.length : null;
@@ -68,7 +81,12 @@ export function IssueTokensDialog({
 
   const check = (): typeof fieldError => {
     if (kind === 'group' && !/^\d+$/.test(uses.trim())) return { field: 'uses', message: intl.formatMessage({ id: 'issue.usesMissing', defaultMessage: 'Enter how many devices the label may provision, e.g. 50.' }) };
-    if (expiry === 'custom' && !customExpiry.trim()) return { field: 'expiry', message: intl.formatMessage({ id: 'issue.expiryMissing', defaultMessage: 'Enter a duration like 12h or 14d, or a date and time.' }) };
+    if (expiry === 'custom' && !(new Date(customExpiry).getTime() > Date.now())) {
+      return {
+        field: 'expiry',
+        message: intl.formatMessage({ id: 'issueTokens.expiry.past', defaultMessage: 'Choose a date and time in the future.' }),
+      };
+    }
     if (protection === 'pin' && !/^\d{4,16}$/.test(secret)) return { field: 'secret', message: intl.formatMessage({ id: 'issue.pinInvalid', defaultMessage: 'A PIN is 4 to 16 digits, nothing else.' }) };
     if (protection === 'password' && secret.length < 8) return { field: 'secret', message: intl.formatMessage({ id: 'issue.passwordShort', defaultMessage: 'A password needs at least 8 characters.' }) };
     return null;
@@ -85,7 +103,8 @@ export function IssueTokensDialog({
     }
     const common = {
       batch,
-      ...(expiry === '' ? {} : { expires: expiry === 'custom' ? customExpiry.trim() : expiry }),
+      // datetime-local is the station's local time; the API takes an ISO-8601 instant.
+      ...(expiry === '' ? {} : { expires: expiry === 'custom' ? new Date(customExpiry).toISOString() : expiry }),
       ...(protection === 'pin' ? { pin: secret } : protection === 'password' ? { password: secret } : {}),
     };
     try {
@@ -244,15 +263,17 @@ export function IssueTokensDialog({
             <select id={`${id}-expiry-select`} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
               {expiries.map((x) => (
                 <option key={x.value} value={x.value}>
-                  {intl.formatMessage(x.title)}
+                  {x.value === 'custom' ? intl.formatMessage({ id: 'issueTokens.expiry.onDate', defaultMessage: 'On a date…' }) : intl.formatMessage(x.title)}
                 </option>
               ))}
             </select>
             {expiry === 'custom' && (
               <input
                 id={`${id}-expiry`}
-                aria-label={intl.formatMessage({ id: 'issue.expiresAfter', defaultMessage: 'Expires after' })}
-                placeholder={intl.formatMessage({ id: 'issue.expiresPlaceholder', defaultMessage: '12h, 14d or 2025-06-30T18:00' })}
+                type="datetime-local"
+                aria-label={intl.formatMessage({ id: 'issueTokens.expiry.date', defaultMessage: 'Expires on' })}
+                min={localDateTime(new Date())}
+                required
                 value={customExpiry}
                 onChange={(e) => setCustomExpiry(e.target.value)}
                 aria-invalid={fieldError?.field === 'expiry' || undefined}

@@ -1,5 +1,6 @@
 import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useState } from 'react';
+import { UnlockToken } from './UnlockToken.tsx';
 import type { IssuedToken, TokenView } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -92,6 +93,7 @@ export function TokenDialog({
           </span>
         </p>
       )}
+      {view?.state === 'locked' && <UnlockToken token={view} />}
       {error && <ErrorNotice error={error} />}
       {!token && !error && <p className="muted"><FormattedMessage id="common.loading" defaultMessage="Loading…" /></p>}
       {token && (

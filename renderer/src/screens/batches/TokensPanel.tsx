@@ -1,5 +1,5 @@
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { defineMessages, FormattedMessage, useIntl } from 'react-intl';
-import { useCallback, useMemo, useState } from 'react';
 import type { Batch } from '../../../../shared/batches.ts';
 import type { TokenState, TokenView } from '../../../../shared/tokens.ts';
 import type { Route } from '../../app/route.ts';
@@ -41,6 +41,7 @@ const columns: Column<TokenView>[] = [
     id: 'uses',
     header: <FormattedMessage id="tokens.colUses" defaultMessage="Uses" />,
     width: '6rem',
+    priority: 3,
     align: 'end',
     cell: (t) => (
       <span className="num">
@@ -52,12 +53,14 @@ const columns: Column<TokenView>[] = [
     id: 'protection',
     header: <FormattedMessage id="tokens.colProtection" defaultMessage="Protection" />,
     width: '7rem',
+    priority: 5,
     cell: (t) => <FormattedMessage {...protectionMessages[t.protection]} />,
   },
   {
     id: 'expires',
     header: <FormattedMessage id="tokens.colExpires" defaultMessage="Expires" />,
     width: 'minmax(9rem, 1fr)',
+    priority: 4,
     cell: (t) =>
       t.expiresAt ? (
         <span title={formatDateTime(t.expiresAt)}>{formatDateTime(t.expiresAt)}</span>
@@ -65,8 +68,18 @@ const columns: Column<TokenView>[] = [
         <span className="muted"><FormattedMessage id="tokens.never" defaultMessage="never" /></span>
       ),
   },
-  { id: 'issued', header: <FormattedMessage id="tokens.colIssued" defaultMessage="Issued" />, width: '8rem', cell: (t) => <RelativeTime iso={t.createdAt} /> },
+  { id: 'issued', header: <FormattedMessage id="tokens.colIssued" defaultMessage="Issued" />, width: '8rem', priority: 6, cell: (t) => <RelativeTime iso={t.createdAt} /> },
 ];
+
+const compact = (text: string) => text.toLowerCase().replace(/[\s-]/g, '');
+
+/** Tokens whose device name contains the query, or whose short code does (dashes and spaces ignored). */
+function filterTokens(tokens: readonly TokenView[], query: string): readonly TokenView[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return tokens;
+  const code = compact(q);
+  return tokens.filter((t) => t.device?.toLowerCase().includes(q) || (code !== "" && compact(t.shortCode).includes(code)));
+}
 
 /** A batch's onboarding tokens with their states; issue, revoke and reissue them; a row shows the token's code. */
 export function TokensPanel({
@@ -82,10 +95,14 @@ export function TokensPanel({
   reload: () => void;
   navigate: (r: Route) => void;
 }) {
+  const intl = useIntl();
   const [only, setOnly] = useState<TokenState | null>(null);
+  // Search by device name or short code (what is printed on the label, with or without its dash): 10,000 tokens
+  // are otherwise a long scroll. The filtering render trails the keystroke.
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
   const [dialog, setDialog] = useState<'issue' | 'revoke' | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
-  const intl = useIntl();
   const all = snapshot.value ?? [];
   const counts = useMemo(() => {
     const c: Record<TokenState, number> = { active: 0, used: 0, locked: 0, expired: 0, revoked: 0 };
@@ -95,11 +112,11 @@ export function TokensPanel({
   // Group tokens first, then by device name as people count (dev-2 before dev-10), the newest token of a device first.
   const shown = useMemo(
     () =>
-      (only ? all.filter((t) => t.state === only) : all)
+      filterTokens(only ? all.filter((t) => t.state === only) : all, deferredQuery)
         .map((t) => ({ t, key: t.device === null ? '' : naturalKey(t.device) }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : b.t.id - a.t.id))
         .map((x) => x.t),
-    [all, only],
+    [all, only, deferredQuery],
   );
   const onRow = useCallback((t: TokenView) => setOpenId(t.id), []);
   const revocable = all.filter((t) => t.state === 'active' || t.state === 'locked');
@@ -107,6 +124,24 @@ export function TokensPanel({
   return (
     <section className="tokens-panel" aria-label={intl.formatMessage({ id: 'tokens.title', defaultMessage: 'Onboarding tokens' })}>
       <div className="toolbar">
+        <div className="search-field">
+          <Icon name="search" />
+          <input
+            type="search"
+            aria-label={intl.formatMessage({ id: 'tokens.search', defaultMessage: 'Search tokens' })}
+            placeholder={intl.formatMessage({ id: 'tokens.search.placeholder', defaultMessage: 'Device name or short code' })}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </div>
+        <output className="result-count" data-token-result-count={shown.length}>
+          {intl.formatMessage(
+            { id: 'tokens.shown', defaultMessage: '{shown, number} of {total, number} shown' },
+            { shown: shown.length, total: all.length },
+          )}
+        </output>
         <fieldset className="segmented">
           <legend className="visually-hidden"><FormattedMessage id="tokens.byState" defaultMessage="Show tokens by state" /></legend>
           <button type="button" aria-pressed={only === null} onClick={() => setOnly(null)}>

@@ -15,6 +15,7 @@ import { SharedAttributesEditor } from '../attributes/SharedAttributesEditor.tsx
 import { credentialsLabel } from './columns.tsx';
 import { Credentials } from './Credentials.tsx';
 import { LatestTelemetry } from './LatestTelemetry.tsx';
+import { DeviceManage } from './DeviceManage.tsx';
 import { RecoverActions } from './RecoverActions.tsx';
 
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
@@ -128,6 +129,21 @@ export function DeviceDrawer({
     };
   }, [hub, name, load]);
 
+  // Closing gives the focus back to what opened the drawer (a table row, a scan result), as a dialog does; unless the
+  // user has moved it elsewhere meanwhile (clicked a link), which a closing drawer must not take away.
+  // Read during the first render: by the first effect the heading has taken the focus.
+  const drawerRef = useRef<HTMLElement>(null);
+  const openerRef = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  useEffect(() => {
+    const opener = openerRef.current;
+    const drawer = drawerRef.current;
+    return () => {
+      const now = document.activeElement;
+      const lost = !now || now === document.body || !now.isConnected || (drawer?.contains(now) ?? false);
+      if (lost && opener?.isConnected) opener.focus({ preventScroll: true });
+    };
+  }, []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]:modal')) onClose();
@@ -138,7 +154,7 @@ export function DeviceDrawer({
 
 
   return (
-    <aside className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
+    <aside ref={drawerRef} className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
       <header className="drawer-header">
         <div>
           <p className="eyebrow"><FormattedMessage id="drawer.eyebrow" defaultMessage="Device" /></p>
@@ -277,6 +293,7 @@ export function DeviceDrawer({
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
             <RecoverActions device={detail} onChanged={load} />
+            <DeviceManage device={detail} onChanged={load} onRemoved={onClose} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title"><FormattedMessage id="drawer.attributes" defaultMessage="Attributes" /></h3>

@@ -32,10 +32,20 @@ export interface DeviceFilters {
   clear: () => void;
 }
 
-/** Search, state filter and sort over the live device store; `batch` narrows it to one batch's devices. */
-export function useDeviceFilters(devices: DeviceStore, snap: DeviceSnapshot, batch: string | null = null): DeviceFilters {
+/**
+ * Search, state filter and sort over the live device store; `batch` (and `profile`) narrow it. `stateControl` keeps
+ * the state filter outside (the Devices screen keeps it in the address, so a link shows the same list).
+ */
+export function useDeviceFilters(
+  devices: DeviceStore,
+  snap: DeviceSnapshot,
+  batch: string | null = null,
+  profile: string | null = null,
+  stateControl?: [DeviceState | null, (state: DeviceState | null) => void],
+): DeviceFilters {
   const [query, setQuery] = useState('');
-  const [state, setState] = useState<DeviceState | null>(null);
+  const [ownState, setOwnState] = useState<DeviceState | null>(null);
+  const [state, setState] = stateControl ?? [ownState, setOwnState];
   const [sort, setSort] = useState<Sort>({ column: 'name', direction: 'asc' });
   // Typing stays instant; the filtering render follows at lower priority (it is a few ms even at 100,000 rows).
   const deferredQuery = useDeferredValue(query);
@@ -44,7 +54,10 @@ export function useDeviceFilters(devices: DeviceStore, snap: DeviceSnapshot, bat
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot counters say when
   const order = useMemo(() => sortPositions(devices, sort), [devices, sort, sortDependency]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: as above
-  const filtered = useMemo(() => filterPositions(devices, order, deferredQuery, state, batch), [devices, order, deferredQuery, state, batch, snap.version]);
+  const filtered = useMemo(
+    () => filterPositions(devices, order, deferredQuery, state, batch, profile),
+    [devices, order, deferredQuery, state, batch, profile, snap.version],
+  );
 
   const onSort = useCallback((column: string) => {
     setSort((s) =>
@@ -56,7 +69,7 @@ export function useDeviceFilters(devices: DeviceStore, snap: DeviceSnapshot, bat
   const clear = useCallback(() => {
     setQuery('');
     setState(null);
-  }, []);
+  }, [setState]);
 
   const table = {
     count: filtered.positions.length,

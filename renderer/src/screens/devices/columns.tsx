@@ -34,6 +34,7 @@ export const deviceColumns: Column<Device>[] = [
     id: 'ids',
     header: <FormattedMessage id="devices.colIds" defaultMessage="Serial · MAC" />,
     width: 'minmax(15rem, 1.6fr)',
+    priority: 2,
     cell: (d) =>
       d.serial || d.mac ? (
         <span className="ellipsis ids">
@@ -45,20 +46,40 @@ export const deviceColumns: Column<Device>[] = [
         none
       ),
   },
-  { id: 'profile', header: <FormattedMessage id="devices.colProfile" defaultMessage="Profile" />, width: 'minmax(8rem, 1fr)', cell: (d) => <span className="ellipsis">{d.profile}</span> },
-  { id: 'batch', header: <FormattedMessage id="devices.colBatch" defaultMessage="Batch" />, width: 'minmax(7rem, 1fr)', cell: (d) => (d.batch ? <span className="ellipsis">{d.batch}</span> : none) },
+  {
+    id: 'profile',
+    header: <FormattedMessage id="devices.colProfile" defaultMessage="Profile" />,
+    width: 'minmax(8rem, 1fr)',
+    priority: 7,
+    cell: (d) => <span className="ellipsis">{d.profile}</span>,
+  },
+  {
+    id: 'batch',
+    header: <FormattedMessage id="devices.colBatch" defaultMessage="Batch" />,
+    width: 'minmax(7rem, 1fr)',
+    priority: 5,
+    cell: (d) => (d.batch ? <span className="ellipsis">{d.batch}</span> : none),
+  },
   { id: 'state', header: <FormattedMessage id="devices.colState" defaultMessage="State" />, width: '8.5rem', cell: (d) => <StateBadge state={d.state} /> },
   {
     id: 'credentialsType',
     header: <FormattedMessage id="devices.colCredentials" defaultMessage="Credentials" />,
     width: '9rem',
+    priority: 6,
     cell: (d) => (d.credentialsType ? <FormattedMessage {...credentialsLabel[d.credentialsType]} /> : none),
   },
   {
     id: 'provisionedVia',
     header: <FormattedMessage id="devices.colVia" defaultMessage="Provisioned via" />,
     width: '10rem',
+    priority: 4,
     cell: (d) => (d.provisionedVia ? <span className={`transport transport-${d.provisionedVia}`}>{d.provisionedVia.toUpperCase()}</span> : none),
   },
-  { id: 'lastSeenAt', header: <FormattedMessage id="devices.colLastSeen" defaultMessage="Last seen" />, width: '8rem', cell: (d) => <RelativeTime iso={d.lastSeenAt} /> },
+  {
+    id: 'lastSeenAt',
+    header: <FormattedMessage id="devices.colLastSeen" defaultMessage="Last seen" />,
+    width: '8rem',
+    priority: 3,
+    cell: (d) => <RelativeTime iso={d.lastSeenAt} />,
+  },
 ];

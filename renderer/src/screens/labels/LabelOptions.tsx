@@ -112,19 +112,20 @@ export function LabelOptions({
             <input type="checkbox" checked={choices.group} onChange={(e) => onChange({ group: e.target.checked })} />
 <FormattedMessage id="labels.group" defaultMessage="The batch’s group token (one label for many devices) instead of a label per device" />
           </label>
-          {choices.group ? (
-            <div className="field nested-field">
-              <label htmlFor={`${id}-copies`}>{intl.formatMessage({ id: 'labels.copies', defaultMessage: 'Copies' })}</label>
-              <input
-                id={`${id}-copies`}
-                type="number"
-                min={1}
-                max={10000}
-                value={choices.copies}
-                onChange={(e) => onChange({ copies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })}
-              />
-            </div>
-          ) : (
+          <div className="field nested-field">
+            <label htmlFor={`${id}-copies`}>
+              {choices.group ? intl.formatMessage({ id: 'labels.copies', defaultMessage: 'Copies' }) : <FormattedMessage id="labels.options.copiesEach" defaultMessage="Copies of each label" />}
+            </label>
+            <input
+              id={`${id}-copies`}
+              type="number"
+              min={1}
+              max={10000}
+              value={choices.copies}
+              onChange={(e) => onChange({ copies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })}
+            />
+          </div>
+          {choices.group ? null : (
             <>
               <label className="check">
                 <input type="checkbox" checked={choices.pendingOnly} onChange={(e) => onChange({ pendingOnly: e.target.checked })} />

@@ -55,10 +55,8 @@ export function jobQuery(c: LabelChoices, extra: Record<string, string> = {}): U
   if (c.pendingOnly) q.set('state', 'pending');
   if (c.unprintedOnly) q.set('unprintedOnly', '1');
   if (c.skipMissing) q.set('skipMissing', '1');
-  if (c.group) {
-    q.set('group', '1');
-    q.set('copies', String(c.copies));
-  }
+  if (c.group) q.set('group', '1');
+  if (c.group || c.copies > 1) q.set('copies', String(c.copies));
   q.set('offsetX', String(c.offset.x));
   q.set('offsetY', String(c.offset.y));
   if (c.skip) q.set('skip', String(c.skip));

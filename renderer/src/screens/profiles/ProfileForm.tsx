@@ -1,8 +1,9 @@
 import { FormattedMessage, type IntlShape, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
-import { durationText, parseDuration } from '../../../../shared/durations.ts';
-import { defaultInactivityTimeoutMs, type Profile } from '../../../../shared/profiles.ts';
+import { durationText, formatDuration, parseDuration } from '../../../../shared/durations.ts';
+import { defaultInactivityTimeoutMs, type Profile, type ProfileUsage } from '../../../../shared/profiles.ts';
 import type { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../../shared/provisioning.ts';
+import { useDraft } from '../../app/drafts.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { ChoiceGroup } from '../../components/ChoiceGroup.tsx';
@@ -10,6 +11,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatSpan } from '../../components/time.tsx';
 import { credentialTypes, inWords, reprovisionPolicies, strategies } from './explain.ts';
+import { SecretChangeDialog } from './SecretChangeDialog.tsx';
 import { SecretField } from './SecretField.tsx';
 import { TryIt } from './TryIt.tsx';
 
@@ -106,14 +108,17 @@ export function ProfileForm({
   onRemove?: () => void;
 }) {
   const { api } = useStation();
-  const [values, setValues] = useState<Values>(() => initial(profile));
+  const original = initial(profile);
+  const differs = (v: Values) => fields.some((f) => v[f] !== original[f]);
+  // Unsaved edits stay when the technician opens another profile or screen, and come back here (drafts.ts).
+  const [values, setValues, discardDraft] = useDraft<Values>(`profile:${profile?.id ?? 'new'}`, () => initial(profile), { keep: differs });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<{ usage: ProfileUsage; what: 'key' | 'secret' | 'both' } | null>(null);
   const id = useId();
   const intl = useIntl();
-  const original = initial(profile);
-  const dirty = fields.some((f) => values[f] !== original[f]);
+  const dirty = differs(values);
 
   const set = <F extends Field>(field: F, value: Values[F]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -129,12 +134,33 @@ export function ProfileForm({
       document.getElementById(`${id}-${Object.keys(local)[0]}`)?.focus();
       return;
     }
+    const keyChanged = profile !== null && values.provisionDeviceKey !== profile.provisionDeviceKey;
+    const secretChanged = profile !== null && values.provisionDeviceSecret !== profile.provisionDeviceSecret;
+    if (keyChanged || secretChanged) {
+      // Devices carry the pair in their firmware: say what the change costs before it is made.
+      try {
+        const usage = await api['profiles.usage']({ profile: profile!.name });
+        if (usage.devices > 0) {
+          setConfirming({ usage, what: keyChanged && secretChanged ? 'both' : keyChanged ? 'key' : 'secret' });
+          return;
+        }
+      } catch (err) {
+        setFormError(explain(err));
+        return;
+      }
+    }
+    await save();
+  };
+
+  const save = async () => {
+    setConfirming(null);
     setBusy(true);
     try {
       const { inactivityTimeout, ...rest } = values;
       const timeout = parseDuration(inactivityTimeout);
       const input = { ...rest, name: values.name.trim(), inactivityTimeoutMs: timeout.ok ? timeout.ms : undefined };
       const saved = profile ? await api['profiles.update']({ profile: profile.name, ...input }) : await api['profiles.add'](input);
+      discardDraft();
       onSaved(saved, profile);
     } catch (err) {
       const explained = explain(err);
@@ -269,7 +295,15 @@ export function ProfileForm({
           </button>
         )}
         {onCancel && !profile && (
-          <button type="button" className="btn" onClick={onCancel}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              // Cancel means: throw this draft away (leaving the screen keeps it).
+              discardDraft();
+              onCancel();
+            }}
+          >
             <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
         )}
@@ -278,6 +312,9 @@ export function ProfileForm({
         </button>
       </div>
       {profile && !dirty && <TryIt profile={profile} />}
+      {confirming && (
+        <SecretChangeDialog usage={confirming.usage} what={confirming.what} onCancel={() => setConfirming(null)} onConfirm={() => void save()} />
+      )}
     </form>
   );
 }

@@ -1,6 +1,7 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProvisionAttempt } from '../../../../shared/devices.ts';
+import { navigateTo } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
 import { OutcomeBadge, outcomeLabel } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -38,17 +39,40 @@ const columns: Column<ProvisionAttempt>[] = [
   },
   {
     id: 'transport',
-    header: <FormattedMessage id="server.feed.colTransport" defaultMessage="Transport" />, width: '6rem', cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—') },
+    header: <FormattedMessage id="server.feed.colTransport" defaultMessage="Transport" />,
+    width: '6rem',
+    priority: 4,
+    cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—'),
+  },
   { id: 'outcome', header: <FormattedMessage id="server.feed.colOutcome" defaultMessage="Outcome" />, width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
   {
     id: 'reason',
-    header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />, width: 'minmax(12rem, 2fr)', cell: (a) => <span className="ellipsis" title={a.reason ?? undefined} data-station-words>{a.reason ?? '—'}</span> },
-  { id: 'from', header: <FormattedMessage id="server.feed.colFrom" defaultMessage="From" />, width: 'minmax(8rem, 1fr)', cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
+    header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />,
+    width: 'minmax(12rem, 2fr)',
+    priority: 2,
+    cell: (a) => (
+      <span className="ellipsis" title={a.reason ?? undefined} data-station-words>
+        {a.reason ?? '—'}
+      </span>
+    ),
+  },
+  {
+    id: 'from',
+    header: <FormattedMessage id="server.feed.colFrom" defaultMessage="From" />,
+    width: 'minmax(8rem, 1fr)',
+    priority: 3,
+    cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code>,
+  },
 ];
 
 /** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
 export function ProvisionFeed() {
   const { feed, live, api, hub } = useStation();
+  // A row opens its device: its panel shows the attempts under its name and the ways back. An attempt without a
+  // name has nothing to open; one under a name the station does not hold opens a panel that says so.
+  const openDevice = useCallback((a: ProvisionAttempt) => {
+    if (a.deviceName !== null) navigateTo({ screen: 'devices', device: a.deviceName });
+  }, []);
   const snap = useSyncExternalStore(feed.subscribe, feed.getSnapshot);
   // Exact totals since the station's data began (the feed itself keeps only the latest attempts).
   const [summary] = useLiveQuery(
@@ -169,6 +193,7 @@ export function ProvisionFeed() {
           keyAt={(i) => shown[i]!.id}
           rowHeight={38}
           maxHeight={460}
+          onRowClick={openDevice}
           empty={
             snap.phase === 'loading' ? (
               <span className="muted">

@@ -1,6 +1,7 @@
 import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import type { RefusalReason, Refusals } from '../../../../shared/station.ts';
 import { formatCount } from '../../components/time.tsx';
+import { type NewReason, newReasonMessages } from './refusal-reasons.ts';
 import { listenerTitle } from './titles.ts';
 
 const reasonText = defineMessages({
@@ -8,7 +9,7 @@ const reasonText = defineMessages({
   'address-rate': { id: 'server.refused.addressRate', defaultMessage: 'connecting (CoAP: sending) too fast from one address' },
   'listener-connections': { id: 'server.refused.listenerFull', defaultMessage: 'listener full' },
   'too-large': { id: 'server.refused.tooLarge', defaultMessage: 'packet or body over the size limit' },
-} satisfies Record<RefusalReason, MessageDescriptor>);
+} satisfies Record<Exclude<RefusalReason, NewReason>, MessageDescriptor>);
 
 /**
  * Peers the device listeners turned away since the station started, by listener and reason, and the noisiest
@@ -52,6 +53,12 @@ export function Refused({ refused }: { refused: Refusals }) {
           }}
         />
       </p>
+      <p className="muted">
+        <FormattedMessage
+          id="server.refused.protocolLimits"
+          defaultMessage="Each protocol has its own bounds too: MQTT keep-alive and packet size, HTTP header and request timeouts, CoAP message size and blockwise transfers per address (see fieldstation serve --help)."
+        />
+      </p>
       {refused.total > 0 && (
         <>
           <table className="table compact" aria-label={intl.formatMessage({ id: 'server.refused.byReason', defaultMessage: 'Refused by listener and reason' })}
@@ -71,7 +78,13 @@ export function Refused({ refused }: { refused: Refusals }) {
               {refused.byReason.map((r) => (
                 <tr key={`${r.transport} ${r.reason}`}>
                   <td>{listenerTitle(r.transport).title}</td>
-                  <td>{intl.formatMessage(reasonText[r.reason])}</td>
+                  <td>
+                    {r.reason in newReasonMessages ? (
+                      <FormattedMessage {...newReasonMessages[r.reason as NewReason]} />
+                    ) : (
+                      intl.formatMessage(reasonText[r.reason as Exclude<RefusalReason, NewReason>])
+                    )}
+                  </td>
                   <td className="num">{formatCount(r.count)}</td>
                 </tr>
               ))}

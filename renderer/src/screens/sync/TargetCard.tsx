@@ -18,7 +18,13 @@ const statusText: Record<SyncTarget['status'], { label: MessageDescriptor; tone:
 type Live = { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null };
 
 /** One sync target: where, how it is doing, and what can be done (test, sync now, retry, remove). */
-export function TargetCard({ target, live, onRemove, onChanged }: { target: SyncTarget; live?: Live; onRemove: () => void; onChanged: () => void }) {
+export function TargetCard({
+  target,
+  live,
+  onRemove,
+  onEdit,
+  onChanged,
+}: { target: SyncTarget; live?: Live; onRemove: () => void; onEdit: () => void; onChanged: () => void }) {
   const { api } = useStation();
   const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -153,6 +159,10 @@ export function TargetCard({ target, live, onRemove, onChanged }: { target: Sync
         >
           <Icon name="refresh" size={14} />
           <FormattedMessage id="sync.target.retryFailed" defaultMessage="Retry failed" />
+        </button>
+        <button type="button" className="btn btn-small" onClick={onEdit}>
+          <Icon name="pencil" size={14} />
+          <FormattedMessage id="sync.target.edit" defaultMessage="Edit…" />
         </button>
         <button type="button" className="btn btn-small btn-ghost btn-danger-text push-end" onClick={onRemove}>
           <Icon name="trash" size={14} />

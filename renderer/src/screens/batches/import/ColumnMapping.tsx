@@ -2,7 +2,7 @@ import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } fro
 import { useId } from 'react';
 import { attributeColumnPrefix, type DeviceColumn, deviceColumns, type ImportProblem } from '../../../../../shared/import.ts';
 import { Icon } from '../../../components/Icon.tsx';
-import { canonicalName, columnMeaning, type ParsedList, suggestMapping } from '../../../data/import-file.ts';
+import { canonicalName, columnMeaning, type ParsedList, suggestField, suggestMapping } from '../../../data/import-file.ts';
 
 const described = defineMessages({
   name: { id: 'import.column.name', defaultMessage: 'Device name (required)' },
@@ -25,6 +25,10 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
   const intl = useIntl();
   const names = parsed.headers.map(canonicalName);
   const unknown = parsed.headers.filter((h) => columnMeaning(h).kind === 'unknown').length;
+  const implicit = parsed.headers.filter((h) => {
+    const m = columnMeaning(h);
+    return m.kind === 'attribute' && m.implicit;
+  }).length;
   const missingName = parsed.headers.length > 0 && !names.includes('name');
   if (parsed.headers.length === 0) return null;
   const headerProblem = (i: number) =>
@@ -42,6 +46,15 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
                 ? intl.formatMessage({ id: 'import.columnsNoName', defaultMessage: 'No column holds the device names: map one to “Device name”.' })
                 : intl.formatMessage({ id: 'import.columnsOk', defaultMessage: 'Every column is recognised. Change one if it was read the wrong way.' })}
           </p>
+          {implicit > 0 && (
+            <p className="card-subtitle" data-implicit-attributes={implicit}>
+              <FormattedMessage
+                id="import.columns.implicitAttributes"
+                defaultMessage="{count, plural, one {# column has} other {# columns have}} a name the station does not know: imported as attributes under those names. Choose another meaning where that is wrong."
+                values={{ count: implicit }}
+              />
+            </p>
+          )}
         </div>
       </div>
       <table className="table compact mapping-table" aria-label={intl.formatMessage({ id: 'import.columnsTable', defaultMessage: 'Columns of the file' })}>
@@ -59,7 +72,8 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
             const taken = new Set(names.filter((_, j) => j !== i));
             const attr = meaning.kind === 'attribute' ? names[i]! : attributeColumnPrefix + header.trim();
             const problem = headerProblem(i);
-            const suggestion = meaning.kind === 'unknown' ? suggestMapping(header, taken) : null;
+            const suggestion =
+              meaning.kind === 'unknown' ? suggestMapping(header, taken) : meaning.kind === 'attribute' && meaning.implicit ? suggestField(header, taken) : null;
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional; two may share a header
               <tr key={i} className={meaning.kind === 'unknown' || problem ? 'is-problem' : ''} data-column={header}>

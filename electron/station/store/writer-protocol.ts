@@ -1,0 +1,21 @@
+// The messages between the main thread and the writer thread (writer-thread.ts, writer-loop.ts). Both ends are this
+// program, built from one source, so the jobs are typed (a map from job type to its input and result) rather than
+// validated at run time: parsing every provisioning request twice would cost more than it protects.
+
+/** What a writer does: each job type with its input and what its handler returns (both structured-cloneable). */
+export type JobMap = Record<string, { input: unknown; result: unknown }>;
+
+/** Handlers run inside the writer's transaction, on the writer's own connection. */
+export type JobHandlers<M extends JobMap> = { [K in keyof M]: (input: M[K]['input']) => M[K]['result'] };
+
+export interface QueuedJob {
+  id: number;
+  type: string;
+  input: unknown;
+}
+
+export type JobOutcome = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string } };
+
+export type ToWriter = { kind: 'jobs'; jobs: QueuedJob[] } | { kind: 'close' };
+
+export type FromWriter = { kind: 'done'; outcomes: JobOutcome[] } | { kind: 'closed' };

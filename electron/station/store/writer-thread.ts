@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import type { FromWriter, JobMap, QueuedJob, ToWriter } from './writer-protocol.ts';
+
+export interface Writer<M extends JobMap> {
+  /** Runs one job in the writer's next transaction; resolves with its result only after that transaction committed. */
+  run<K extends keyof M & string>(type: K, input: M[K]['input']): Promise<M[K]['result']>;
+  /** Waits for every job queued so far to settle. */
+  flush(): Promise<void>;
+  /** Flushes, then ends the thread (its connection closes). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface WriterOptions {
+  /** The worker's script (worker-script.ts finds it built or from source). */
+  script: () => URL;
+  /** What the script receives as `workerData` (the database file). */
+  workerData: unknown;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+/**
+ * The main thread's side of the writer thread (writer-loop.ts). Jobs asked for in one turn of the event loop travel
+ * in one message. The thread starts on the first job, so commands that never write through it never pay for it, and
+ * it keeps the process alive only while jobs are pending.
+ */
+export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M> {
+  let worker: Worker | null = null;
+  let stopped: Error | null = null;
+  let closing: Promise<void> | null = null;
+  let serial = 0;
+  let outgoing: QueuedJob[] = [];
+  const pending = new Map<number, Pending>();
+  let idle: (() => void)[] = [];
+
+  function settled(): void {
+    if (pending.size > 0) return;
+    worker?.unref();
+    for (const wake of idle.splice(0)) wake();
+  }
+
+  function fail(err: Error): void {
+    stopped ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    outgoing = [];
+    settled();
+  }
+
+  function start(): Worker {
+    const w = new Worker(options.script(), { workerData: options.workerData });
+    w.on('message', (message: FromWriter) => {
+      if (message.kind !== 'done') return;
+      for (const outcome of message.outcomes) {
+        const p = pending.get(outcome.id);
+        if (!p) continue;
+        pending.delete(outcome.id);
+        if (outcome.ok) p.resolve(outcome.value);
+        else p.reject(Object.assign(new Error(outcome.error.message), outcome.error.code ? { code: outcome.error.code } : {}));
+      }
+      settled();
+    });
+    w.on('error', (err) => fail(new Error(`the database writer failed: ${err.message}`)));
+    w.on('exit', (code) => fail(new Error(`the database writer stopped (exit code ${code})`)));
+    return w;
+  }
+
+  function send(): void {
+    const jobs = outgoing;
+    outgoing = [];
+    if (jobs.length === 0 || stopped) return;
+    worker ??= start();
+    worker.ref();
+    worker.postMessage({ kind: 'jobs', jobs } satisfies ToWriter);
+  }
+
+  const writer: Writer<M> = {
+    run(type, input) {
+      if (stopped) return Promise.reject(stopped);
+      if (closing) return Promise.reject(new Error('the database writer is closing'));
+      return new Promise((resolve, reject) => {
+        const id = ++serial;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        // Everything asked for in this turn (one poll phase of sockets) goes in one message.
+        if (outgoing.push({ id, type, input }) === 1) setImmediate(send);
+      });
+    },
+    flush() {
+      if (pending.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
+    close() {
+      closing ??= (async () => {
+        await writer.flush();
+        const w = worker;
+        if (!w || stopped) return;
+        const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+        w.ref();
+        w.postMessage({ kind: 'close' } satisfies ToWriter);
+        await exited;
+        idle = [];
+      })();
+      return closing;
+    },
+  };
+  return writer;
+}
