@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { defineConfig } from 'vitest/config';
+import { pseudoLocale } from './scripts/pseudo-locale.mjs';
 
 export default defineConfig({
   plugins: [
+    // Renderer modules that read UI text (i18n/messages.ts) import the generated pseudo-locale, as in the build.
+    pseudoLocale(),
     {
       // Migrations are .sql files; esbuild embeds them as text in the build, this does the same under vitest.
       name: 'sql-as-text',

@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
+import { pseudoLocale } from './pseudo-locale.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 await rm(`${root}dist`, { recursive: true, force: true });
@@ -51,5 +52,6 @@ await Promise.all([
     packages: undefined,
     external: ['electron'],
   }),
-  vite({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' }),
+  // The pseudo-locale is generated from the code's English on every build (scripts/pseudo-locale.mjs).
+  vite({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn', plugins: [pseudoLocale()] }),
 ]);

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { useIntl } from 'react-intl';
+import { defineMessages, FormattedMessage, useIntl } from 'react-intl';
 import { type Route, type ScreenId, useRoute } from './app/route.ts';
 import { ScanPanel } from './app/ScanPanel.tsx';
 import { type Shortcut, useShortcuts } from './app/shortcuts.ts';
@@ -10,6 +10,7 @@ import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { ErrorNotice } from './components/ErrorNotice.tsx';
 import { HelpDialog } from './components/HelpDialog.tsx';
 import { Icon, type IconName } from './components/Icon.tsx';
+import { LanguagePicker } from './components/LanguagePicker.tsx';
 import { MainNav } from './components/MainNav.tsx';
 import { ThemeButton } from './components/ThemeButton.tsx';
 import { BatchesScreen } from './screens/BatchesScreen.tsx';
@@ -23,13 +24,22 @@ const BatchScreen = lazy(() => import('./screens/BatchScreen.tsx').then((m) => (
 const LabelsScreen = lazy(() => import('./screens/LabelsScreen.tsx').then((m) => ({ default: m.LabelsScreen })));
 const SyncScreen = lazy(() => import('./screens/SyncScreen.tsx').then((m) => ({ default: m.SyncScreen })));
 
-const screens: { id: ScreenId; title: string; icon: IconName; key: string }[] = [
-  { id: 'server', title: 'Server', icon: 'server', key: 'g s' },
-  { id: 'batches', title: 'Batches', icon: 'batches', key: 'g b' },
-  { id: 'devices', title: 'Devices', icon: 'devices', key: 'g d' },
-  { id: 'labels', title: 'Labels', icon: 'labels', key: 'g l' },
-  { id: 'sync', title: 'Sync', icon: 'sync', key: 'g y' },
-  { id: 'profiles', title: 'Profiles', icon: 'profiles', key: 'g p' },
+const screenTitles = defineMessages({
+  server: { id: 'app.screen.server', defaultMessage: 'Server' },
+  batches: { id: 'app.screen.batches', defaultMessage: 'Batches' },
+  devices: { id: 'app.screen.devices', defaultMessage: 'Devices' },
+  labels: { id: 'app.screen.labels', defaultMessage: 'Labels' },
+  sync: { id: 'app.screen.sync', defaultMessage: 'Sync' },
+  profiles: { id: 'app.screen.profiles', defaultMessage: 'Profiles' },
+});
+
+const screens: { id: ScreenId; icon: IconName; key: string }[] = [
+  { id: 'server', icon: 'server', key: 'g s' },
+  { id: 'batches', icon: 'batches', key: 'g b' },
+  { id: 'devices', icon: 'devices', key: 'g d' },
+  { id: 'labels', icon: 'labels', key: 'g l' },
+  { id: 'sync', icon: 'sync', key: 'g y' },
+  { id: 'profiles', icon: 'profiles', key: 'g p' },
 ];
 
 export function App() {
@@ -67,16 +77,21 @@ function Shell() {
   const [route, navigate] = useRoute();
   const { cycle: cycleTheme } = useTheme();
   const intl = useIntl();
+  const titleOf = useCallback((id: ScreenId) => intl.formatMessage(screenTitles[id]), [intl]);
   const [helpOpen, setHelpOpen] = useState(false);
   const go = useCallback((screen: ScreenId) => navigate({ screen, device: null } satisfies Route), [navigate]);
   const inBatch = route.screen === 'batches' && route.batch ? route.batch : null;
 
   const shortcuts = useMemo<Shortcut[]>(
     () => [
-      ...screens.map((s) => ({ keys: s.key, description: `Go to ${s.title}`, run: () => go(s.id) })),
+      ...screens.map((s) => ({
+        keys: s.key,
+        description: intl.formatMessage({ id: 'app.shortcut.goTo', defaultMessage: 'Go to {screen}' }, { screen: titleOf(s.id) }),
+        run: () => go(s.id),
+      })),
       {
         keys: '/',
-        description: 'Search devices',
+        description: intl.formatMessage({ id: 'app.shortcut.search', defaultMessage: 'Search devices' }),
         run: () => {
           if (!document.querySelector('main [data-search]')) go('devices');
           focusField();
@@ -84,7 +99,10 @@ function Shell() {
       },
       {
         keys: 's',
-        description: 'Scan a label (in a batch): put the cursor in the scanner field',
+        description: intl.formatMessage({
+          id: 'app.shortcut.scan',
+          defaultMessage: 'Scan a label (in a batch): put the cursor in the scanner field',
+        }),
         run: () => {
           if (inBatch) navigate({ screen: 'batches', batch: inBatch, tab: 'devices', device: null });
           else go('batches');
@@ -93,7 +111,7 @@ function Shell() {
       },
       {
         keys: 'b',
-        description: 'New batch',
+        description: intl.formatMessage({ id: 'app.shortcut.newBatch', defaultMessage: 'New batch' }),
         run: () => {
           go('batches');
           signal('new-batch');
@@ -101,14 +119,17 @@ function Shell() {
       },
       {
         keys: 'i',
-        description: 'Import a device list into the open batch',
+        description: intl.formatMessage({ id: 'app.shortcut.import', defaultMessage: 'Import a device list into the open batch' }),
         run: () => {
           if (inBatch) navigate({ screen: 'batches', batch: inBatch, tab: 'import', device: null });
         },
       },
       {
         keys: 'p',
-        description: 'Print labels for the open batch (its selected devices, if any)',
+        description: intl.formatMessage({
+          id: 'app.shortcut.print',
+          defaultMessage: 'Print labels for the open batch (its selected devices, if any)',
+        }),
         run: () => {
           if (inBatch) signal('print-selection');
           else go('labels');
@@ -116,7 +137,7 @@ function Shell() {
       },
       {
         keys: 'n',
-        description: 'New profile',
+        description: intl.formatMessage({ id: 'app.shortcut.newProfile', defaultMessage: 'New profile' }),
         run: () => {
           go('profiles');
           signal('new-profile');
@@ -127,26 +148,30 @@ function Shell() {
         description: intl.formatMessage({ id: 'shortcuts.theme', defaultMessage: 'Switch theme: light, dark, high contrast' }),
         run: cycleTheme,
       },
-      { keys: '?', description: 'Show keyboard shortcuts', run: () => setHelpOpen(true) },
+      {
+        keys: '?',
+        description: intl.formatMessage({ id: 'app.shortcut.help', defaultMessage: 'Show keyboard shortcuts' }),
+        run: () => setHelpOpen(true),
+      },
     ],
-    [go, cycleTheme, navigate, inBatch, intl],
+    [go, cycleTheme, navigate, inBatch, intl, titleOf],
   );
   useShortcuts(shortcuts);
 
-  const current = screens.find((s) => s.id === route.screen)!;
+  const currentTitle = titleOf(route.screen);
   const place = route.batch ?? null;
   useEffect(() => {
-    document.title = place ? `${place} · ${current.title} · Fieldstation` : `${current.title} · Fieldstation`;
-  }, [current, place]);
+    document.title = place ? `${place} · ${currentTitle} · Fieldstation` : `${currentTitle} · Fieldstation`;
+  }, [currentTitle, place]);
 
   const appState = status ? 'ready' : statusError ? 'error' : 'loading';
   return (
     <div className="app" data-app-state={appState}>
       <a className="skip-link" href="#main">
-        Skip to content
+        <FormattedMessage id="app.skipToContent" defaultMessage="Skip to content" />
       </a>
       <header className="topbar">
-        <a className="brand" href="#/server" aria-label="Fieldstation, server overview">
+        <a className="brand" href="#/server" aria-label={intl.formatMessage({ id: 'app.brand', defaultMessage: 'Fieldstation, server overview' })}>
           <span className="brand-mark" aria-hidden="true">
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
               <rect x="2" y="2" width="20" height="20" rx="6" fill="currentColor" />
@@ -156,16 +181,17 @@ function Shell() {
           </span>
           <span className="brand-name">Fieldstation</span>
         </a>
-        <MainNav items={screens} current={route.screen} />
+        <MainNav items={screens.map((s) => ({ ...s, title: titleOf(s.id) }))} current={route.screen} />
         <div className="topbar-end">
           <ConnectionIndicator connection={live.connection} />
+          <LanguagePicker />
           <ThemeButton />
           <button
             type="button"
             className="btn btn-icon btn-ghost"
             onClick={() => setHelpOpen(true)}
-            aria-label="Keyboard shortcuts"
-            title="Keyboard shortcuts (?)"
+            aria-label={intl.formatMessage({ id: 'app.shortcuts', defaultMessage: 'Keyboard shortcuts' })}
+            title={intl.formatMessage({ id: 'app.shortcutsKey', defaultMessage: 'Keyboard shortcuts (?)' })}
           >
             <Icon name="keyboard" />
           </button>
@@ -177,7 +203,7 @@ function Shell() {
           <Suspense
             fallback={
               <div className="screen loading-screen" aria-busy="true">
-                <span className="spinner" aria-hidden="true" /> Opening…
+                <span className="spinner" aria-hidden="true" /> <FormattedMessage id="app.opening" defaultMessage="Opening…" />
               </div>
             }
           >
@@ -197,7 +223,8 @@ function Shell() {
           </div>
         ) : (
           <div className="screen loading-screen" aria-busy="true">
-            <span className="spinner" aria-hidden="true" /> Connecting to the station…
+            <span className="spinner" aria-hidden="true" />{' '}
+            <FormattedMessage id="app.connecting" defaultMessage="Connecting to the station…" />
           </div>
         )}
       </main>
@@ -216,8 +243,11 @@ function ConnectionBanner() {
       <div className="banner banner-error" role="alert">
         <Icon name="alert" />
         <span>
-          <strong>Signed out.</strong> The station restarted with a new secret, so this window can no longer reach it. Open
-          the new link the station printed (it ends in <code>?token=…</code>).
+          <FormattedMessage
+            id="app.signedOut"
+            defaultMessage="<strong>Signed out.</strong> The station restarted with a new secret, so this window can no longer reach it. Open the new link the station printed (it ends in <code>?token=…</code>)."
+            values={{ strong: (text) => <strong>{text}</strong>, code: (text) => <code>{text}</code> }}
+          />
         </span>
       </div>
     );
@@ -227,8 +257,11 @@ function ConnectionBanner() {
       <div className="banner banner-warning" role="status">
         <Icon name="alert" />
         <span>
-          <strong>The station is not answering.</strong> What you see is the last known state; it updates by itself when
-          the station is back. Check that <code>fieldstation serve</code> (or the desktop app) is still running.
+          <FormattedMessage
+            id="app.stationOffline"
+            defaultMessage="<strong>The station is not answering.</strong> What you see is the last known state; it updates by itself when the station is back. Check that <code>fieldstation serve</code> (or the desktop app) is still running."
+            values={{ strong: (text) => <strong>{text}</strong>, code: (text) => <code>{text}</code> }}
+          />
         </span>
       </div>
     );

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { Device } from '../../../shared/devices.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { explain } from '../api/errors.ts';
 import { announce } from '../components/Announcer.tsx';
-import { StateBadge } from '../components/Badges.tsx';
+import { StateBadge, stateLabel } from '../components/Badges.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useBarcodeScans } from './barcode-scans.ts';
 import { routeHref } from './route.ts';
@@ -28,6 +29,7 @@ export function ScanPanel() {
   const [result, setResult] = useState<Result | null>(null);
   const panel = useRef<HTMLDivElement>(null);
   const latest = useRef(0);
+  const intl = useIntl();
 
   const onScan = useCallback(
     (code: string) => {
@@ -43,10 +45,18 @@ export function ScanPanel() {
           if (mine !== latest.current) return;
           if (device) {
             setResult({ phase: 'found', code, device });
-            announce(`Scanned ${device.name}, ${device.state}`);
+            announce(
+              intl.formatMessage(
+                { id: 'scan.announceFound', defaultMessage: 'Scanned {name}, {state}' },
+                { name: device.name, state: stateLabel(device.state) },
+              ),
+            );
             return;
           }
-          const said = `Unknown code “${code}”. ${explain(new ApiError('not_found', message ?? 'not found')).message}`;
+          const said = intl.formatMessage(
+            { id: 'scan.unknown', defaultMessage: 'Unknown code “{code}”. {reason}' },
+            { code, reason: explain(new ApiError('not_found', message ?? 'not found')).message },
+          );
           setResult({ phase: 'unknown', code, message: said });
           announce(said);
         },
@@ -58,7 +68,7 @@ export function ScanPanel() {
         },
       );
     },
-    [api],
+    [api, intl],
   );
   useBarcodeScans(onScan);
 
@@ -78,19 +88,30 @@ export function ScanPanel() {
     <div ref={panel} popover="manual" className="scan-panel" role="status" aria-live="polite" data-scan-result={result?.phase}>
       {result?.phase === 'looking' && (
         <p>
-          <span className="spinner" aria-hidden="true" /> Looking up the scanned code…
+          <span className="spinner" aria-hidden="true" />{' '}
+          <FormattedMessage id="scan.looking" defaultMessage="Looking up the scanned code…" />
         </p>
       )}
       {device && (
         <div className="scan-result-device">
-          <span className="eyebrow">Scanned</span>
+          <span className="eyebrow">
+            <FormattedMessage id="scan.scanned" defaultMessage="Scanned" />
+          </span>
           <strong className="scan-result-name" data-scanned-device={device.name}>
             {device.name}
           </strong>
           <StateBadge state={device.state} />
-          <span className="muted">{device.batch ? `batch “${device.batch}”` : 'no batch'}</span>
+          <span className="muted">
+            {device.batch ? (
+              <FormattedMessage id="scan.inBatch" defaultMessage="batch “{batch}”" values={{ batch: device.batch }} />
+            ) : (
+              <FormattedMessage id="scan.noBatch" defaultMessage="no batch" />
+            )}
+          </span>
           {device.batch && (
-            <a href={routeHref({ screen: 'batches', batch: device.batch, tab: 'devices', device: device.name })}>Check it in</a>
+            <a href={routeHref({ screen: 'batches', batch: device.batch, tab: 'devices', device: device.name })}>
+              <FormattedMessage id="scan.checkIn" defaultMessage="Check it in" />
+            </a>
           )}
         </div>
       )}
@@ -101,7 +122,7 @@ export function ScanPanel() {
         </p>
       )}
       {result && (
-        <button type="button" className="btn btn-icon btn-ghost" aria-label="Dismiss" onClick={() => setResult(null)}>
+        <button type="button" className="btn btn-icon btn-ghost" aria-label={intl.formatMessage({ id: 'common.dismiss', defaultMessage: 'Dismiss' })} onClick={() => setResult(null)}>
           <Icon name="close" />
         </button>
       )}

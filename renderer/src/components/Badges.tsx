@@ -1,20 +1,26 @@
+import { defineMessages, type MessageDescriptor, useIntl } from 'react-intl';
 import type { ProvisionAttempt } from '../../../shared/devices.ts';
 import type { DeviceState } from '../../../shared/station.ts';
 import type { TokenState } from '../../../shared/tokens.ts';
+import { getIntl } from '../i18n/intl.ts';
 
-export const stateLabel: Record<DeviceState, string> = {
-  pending: 'Pending',
-  provisioned: 'Provisioned',
-  online: 'Online',
-  offline: 'Offline',
-  'handed-over': 'Handed over',
-};
+const stateMessages = defineMessages({
+  pending: { id: 'state.pending', defaultMessage: 'Pending' },
+  provisioned: { id: 'state.provisioned', defaultMessage: 'Provisioned' },
+  online: { id: 'state.online', defaultMessage: 'Online' },
+  offline: { id: 'state.offline', defaultMessage: 'Offline' },
+  'handed-over': { id: 'state.handedOver', defaultMessage: 'Handed over' },
+} satisfies Record<DeviceState, MessageDescriptor>);
+
+/** A device state in the chosen language. */
+export const stateLabel = (state: DeviceState): string => getIntl().formatMessage(stateMessages[state]);
 
 export function StateBadge({ state }: { state: DeviceState }) {
+  const intl = useIntl();
   return (
     <span className={`badge badge-${state}`}>
       <span className="badge-dot" aria-hidden="true" />
-      {stateLabel[state]}
+      {intl.formatMessage(stateMessages[state])}
     </span>
   );
 }
@@ -26,28 +32,34 @@ const outcomeTone: Record<ProvisionAttempt['outcome'], string> = {
   BAD_REQUEST: 'danger',
 };
 
-export const outcomeLabel: Record<ProvisionAttempt['outcome'], string> = {
-  SUCCESS: 'Success',
-  NOT_FOUND: 'Not found',
-  FAILURE: 'Failure',
-  BAD_REQUEST: 'Bad request',
-};
+const outcomeMessages = defineMessages({
+  SUCCESS: { id: 'outcome.success', defaultMessage: 'Success' },
+  NOT_FOUND: { id: 'outcome.notFound', defaultMessage: 'Not found' },
+  FAILURE: { id: 'outcome.failure', defaultMessage: 'Failure' },
+  BAD_REQUEST: { id: 'outcome.badRequest', defaultMessage: 'Bad request' },
+} satisfies Record<ProvisionAttempt['outcome'], MessageDescriptor>);
+
+/** A provisioning outcome in the chosen language (ThingsBoard's code stays in the badge's title). */
+export const outcomeLabel = (outcome: ProvisionAttempt['outcome']): string => getIntl().formatMessage(outcomeMessages[outcome]);
 
 export function OutcomeBadge({ outcome }: { outcome: ProvisionAttempt['outcome'] }) {
+  const intl = useIntl();
   return (
     <span className={`badge badge-${outcomeTone[outcome]}`} title={outcome}>
-      {outcomeLabel[outcome]}
+      {intl.formatMessage(outcomeMessages[outcome])}
     </span>
   );
 }
 
-export const tokenStateLabel: Record<TokenState, string> = {
-  active: 'Active',
-  used: 'Used',
-  expired: 'Expired',
-  revoked: 'Revoked',
-  locked: 'Locked',
-};
+const tokenStateMessages = defineMessages({
+  active: { id: 'tokenState.active', defaultMessage: 'Active' },
+  used: { id: 'tokenState.used', defaultMessage: 'Used' },
+  expired: { id: 'tokenState.expired', defaultMessage: 'Expired' },
+  revoked: { id: 'tokenState.revoked', defaultMessage: 'Revoked' },
+  locked: { id: 'tokenState.locked', defaultMessage: 'Locked' },
+} satisfies Record<TokenState, MessageDescriptor>);
+
+export const tokenStateLabel = (state: TokenState): string => getIntl().formatMessage(tokenStateMessages[state]);
 
 const tokenTone: Record<TokenState, string> = {
   active: 'info',
@@ -59,5 +71,6 @@ const tokenTone: Record<TokenState, string> = {
 
 /** active: can still be redeemed; used: its device provisioned with it; locked: wrong secrets, waits before trying again. */
 export function TokenStateBadge({ state }: { state: TokenState }) {
-  return <span className={`badge badge-${tokenTone[state]} token-${state}`}>{tokenStateLabel[state]}</span>;
+  const intl = useIntl();
+  return <span className={`badge badge-${tokenTone[state]} token-${state}`}>{intl.formatMessage(tokenStateMessages[state])}</span>;
 }

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { Batch } from '../../../shared/batches.ts';
 import { formatCount } from './time.tsx';
 
@@ -18,9 +19,15 @@ export function BatchProgress({ counts, compact = false }: { counts: Batch['coun
   const { total } = counts;
   const done = provisionedCount(counts);
   const percent = total === 0 ? 0 : Math.round((done / total) * 100);
-  const label =
-    `${formatCount(done)} of ${formatCount(total)} provisioned (${formatCount(counts.online)} online, ` +
-    `${formatCount(counts.offline)} offline, ${formatCount(counts.handedOver)} handed over), ${formatCount(counts.pending)} pending`;
+  const intl = useIntl();
+  const label = intl.formatMessage(
+    {
+      id: 'batch.progress.label',
+      defaultMessage:
+        '{done, number} of {total, number} provisioned ({online, number} online, {offline, number} offline, {handedOver, number} handed over), {pending, number} pending',
+    },
+    { done, total, online: counts.online, offline: counts.offline, handedOver: counts.handedOver, pending: counts.pending },
+  );
   return (
     <div className={`batch-progress${compact ? ' is-compact' : ''}`}>
       <div className="state-bar" role="img" aria-label={label}>
@@ -33,16 +40,43 @@ export function BatchProgress({ counts, compact = false }: { counts: Batch['coun
         <span className="num strong" data-batch-done={done}>
           {formatCount(done)} / {formatCount(total)}
         </span>
-        <span className="muted"> provisioned · {percent}%</span>
+        <span className="muted">
+          {' '}
+          <FormattedMessage
+            id="batch.progress.percent"
+            defaultMessage="provisioned · {percent, number, percent}"
+            values={{ percent: percent / 100 }}
+          />
+        </span>
         {!compact && (
           <span className="batch-progress-legend">
-            <span className="legend legend-online">{formatCount(counts.online)} online</span>
-            {counts.offline > 0 && <span className="legend legend-offline">{formatCount(counts.offline)} offline</span>}
-            {counts.handedOver > 0 && (
-              <span className="legend legend-handed-over">{formatCount(counts.handedOver)} handed over</span>
+            <span className="legend legend-online">
+              <FormattedMessage id="batch.progress.online" defaultMessage="{count, number} online" values={{ count: counts.online }} />
+            </span>
+            {counts.offline > 0 && (
+              <span className="legend legend-offline">
+                <FormattedMessage id="batch.progress.offline" defaultMessage="{count, number} offline" values={{ count: counts.offline }} />
+              </span>
             )}
-            <span className="legend legend-provisioned">{formatCount(counts.provisioned)} provisioned</span>
-            <span className="legend legend-pending">{formatCount(counts.pending)} pending</span>
+            {counts.handedOver > 0 && (
+              <span className="legend legend-handed-over">
+                <FormattedMessage
+                  id="batch.progress.handedOver"
+                  defaultMessage="{count, number} handed over"
+                  values={{ count: counts.handedOver }}
+                />
+              </span>
+            )}
+            <span className="legend legend-provisioned">
+              <FormattedMessage
+                id="batch.progress.provisioned"
+                defaultMessage="{count, number} provisioned"
+                values={{ count: counts.provisioned }}
+              />
+            </span>
+            <span className="legend legend-pending">
+              <FormattedMessage id="batch.progress.pending" defaultMessage="{count, number} pending" values={{ count: counts.pending }} />
+            </span>
           </span>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { FormattedMessage } from 'react-intl';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { type Explained, explain } from '../api/errors.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -45,10 +46,10 @@ export function ConfirmRemoveDialog({
       {error && <ErrorNotice error={error} />}
       <div className="form-actions">
         <button type="button" className="btn" onClick={onClose} ref={keep}>
-          Keep it
+          <FormattedMessage id="common.keepIt" defaultMessage="Keep it" />
         </button>
         <button type="button" className="btn btn-danger" onClick={() => void confirm()} disabled={busy}>
-          {busy ? 'Removing…' : confirmLabel}
+          {busy ? <FormattedMessage id="common.removing" defaultMessage="Removing…" /> : confirmLabel}
         </button>
       </div>
     </Modal>

@@ -1,3 +1,4 @@
+import { useIntl } from 'react-intl';
 import { useEffect, useState } from 'react';
 import { announce } from './Announcer.tsx';
 import { Icon } from './Icon.tsx';
@@ -24,6 +25,8 @@ async function writeClipboard(text: string): Promise<boolean> {
 /** A copy button whose accessible name says what it copies: "Copy HTTP provisioning URL". */
 export function CopyButton({ value, what, showLabel = false }: { value: string; what: string; showLabel?: boolean }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const intl = useIntl();
+  const copyWhat = intl.formatMessage({ id: 'copy.what', defaultMessage: 'Copy {what}' }, { what });
   useEffect(() => {
     if (state === 'idle') return;
     const timer = setTimeout(() => setState('idle'), 1600);
@@ -32,19 +35,35 @@ export function CopyButton({ value, what, showLabel = false }: { value: string; 
   const copy = async () => {
     const ok = await writeClipboard(value);
     setState(ok ? 'copied' : 'failed');
-    announce(ok ? `Copied ${what}` : `Could not copy ${what}; select it and press Ctrl+C`);
+    announce(
+      ok
+        ? intl.formatMessage({ id: 'copy.done', defaultMessage: 'Copied {what}' }, { what })
+        : intl.formatMessage({ id: 'copy.failedHint', defaultMessage: 'Could not copy {what}; select it and press Ctrl+C' }, { what }),
+    );
   };
   return (
     <button
       type="button"
       className={`btn btn-icon copy-button${state === 'copied' ? ' is-done' : ''}`}
       onClick={copy}
-      aria-label={`Copy ${what}`}
-      title={state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : `Copy ${what}`}
+      aria-label={copyWhat}
+      title={
+        state === 'copied'
+          ? intl.formatMessage({ id: 'copy.copied', defaultMessage: 'Copied' })
+          : state === 'failed'
+            ? intl.formatMessage({ id: 'copy.failed', defaultMessage: 'Copy failed' })
+            : copyWhat
+      }
       data-copy-state={state}
     >
       <Icon name={state === 'copied' ? 'check' : 'copy'} />
-      {showLabel && <span>{state === 'copied' ? 'Copied' : 'Copy'}</span>}
+      {showLabel && (
+        <span>
+          {state === 'copied'
+            ? intl.formatMessage({ id: 'copy.copied', defaultMessage: 'Copied' })
+            : intl.formatMessage({ id: 'copy.copy', defaultMessage: 'Copy' })}
+        </span>
+      )}
     </button>
   );
 }

@@ -1,8 +1,9 @@
+import { FormattedMessage } from 'react-intl';
 import type { Explained } from '../api/errors.ts';
 import { Icon } from './Icon.tsx';
 
 /** A problem and the next step, in words: the only way errors reach the technician. */
-export function ErrorNotice({ error, onRetry, retryLabel = 'Try again' }: { error: Explained; onRetry?: () => void; retryLabel?: string }) {
+export function ErrorNotice({ error, onRetry, retryLabel }: { error: Explained; onRetry?: () => void; retryLabel?: string }) {
   return (
     <div role="alert" className="notice notice-error">
       <Icon name="alert" size={18} />
@@ -12,7 +13,7 @@ export function ErrorNotice({ error, onRetry, retryLabel = 'Try again' }: { erro
       </div>
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
-          {retryLabel}
+          {retryLabel ?? <FormattedMessage id="common.tryAgain" defaultMessage="Try again" />}
         </button>
       )}
     </div>

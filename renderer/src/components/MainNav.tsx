@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { FormattedMessage } from 'react-intl';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Icon, type IconName } from './Icon.tsx';
 
 export interface NavItem {
@@ -16,6 +16,7 @@ export interface NavItem {
  */
 export function MainNav({ items, current }: { items: readonly NavItem[]; current: string }) {
   const [open, setOpen] = useState(false);
+  const intl = useIntl();
   const listId = useId();
   const navRef = useRef<HTMLElement>(null);
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -47,7 +48,7 @@ export function MainNav({ items, current }: { items: readonly NavItem[]; current
   };
 
   return (
-    <nav ref={navRef} aria-label="Main" className="nav" data-open={open || undefined} onKeyDown={onKeyDown}>
+    <nav ref={navRef} aria-label={intl.formatMessage({ id: 'app.nav', defaultMessage: 'Main' })} className="nav" data-open={open || undefined} onKeyDown={onKeyDown}>
       <button
         ref={toggleRef}
         type="button"

@@ -1,3 +1,4 @@
+import { useIntl } from 'react-intl';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Icon } from './Icon.tsx';
 
@@ -20,6 +21,7 @@ export function Modal({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const intl = useIntl();
   const close = useRef(onClose);
   close.current = onClose;
   useEffect(() => {
@@ -41,7 +43,7 @@ export function Modal({
     <dialog ref={ref} className={`modal ${className}`} aria-labelledby={titleId} aria-describedby={describedBy}>
       <header className="modal-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="btn btn-icon btn-ghost" onClick={onClose} aria-label="Close">
+        <button type="button" className="btn btn-icon btn-ghost" onClick={onClose} aria-label={intl.formatMessage({ id: 'common.close', defaultMessage: 'Close' })}>
           <Icon name="close" />
         </button>
       </header>

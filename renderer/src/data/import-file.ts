@@ -1,4 +1,5 @@
 import { encodeCsvValue } from '../../../shared/csv-text.ts';
+import { getIntl } from '../i18n/intl.ts';
 import { attributeColumnPrefix, type CsvDelimiter, type DeviceColumn, deviceColumns } from '../../../shared/import.ts';
 
 /*
@@ -23,7 +24,7 @@ export function decodeFile(bytes: Uint8Array): Decoded {
     return {
       ok: false,
       line,
-      message: `Line ${line} is not UTF-8 text: the file was probably saved as Windows “CSV”. In the spreadsheet, save it as “CSV UTF-8”, then choose it again.`,
+      message: getIntl().formatMessage({ id: 'import.notUtf8', defaultMessage: 'Line {line} is not UTF-8 text: the file was probably saved as Windows “CSV”. In the spreadsheet, save it as “CSV UTF-8”, then choose it again.' }, { line }),
     };
   }
 }
@@ -191,7 +192,10 @@ export function parseCsvList(text: string): ParsedList {
         for (;;) {
           const q = text.indexOf('"', from);
           if (q === -1) {
-            error = { line: quoteLine, message: 'A quoted value starts on this line but its closing quote (") is missing.' };
+            error = {
+              line: quoteLine,
+              message: getIntl().formatMessage({ id: 'import.openQuote', defaultMessage: 'A quoted value starts on this line but its closing quote (") is missing.' }),
+            };
             break outer;
           }
           const piece = text.slice(from, q);
@@ -251,10 +255,18 @@ export function parseJsonList(text: string): ParsedList {
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    return { ...base, error: { line: 0, message: `This is not valid JSON: ${(err as Error).message}` } };
+    return { ...base, error: { line: 0, message: getIntl().formatMessage({ id: 'import.badJson', defaultMessage: 'This is not valid JSON: {reason}' }, { reason: (err as Error).message }) } };
   }
   const list = listOf(doc);
-  if (!list) return { ...base, error: { line: 0, message: 'The JSON must be a list of devices ([{"name": "…"}, …]) or an object with a "devices" list.' } };
+  if (!list) {
+    return {
+      ...base,
+      error: {
+        line: 0,
+        message: getIntl().formatMessage({ id: 'import.jsonShape', defaultMessage: 'The JSON must be a list of devices ([\'{\'"name": "…"\'}\', …]) or an object with a "devices" list.' }),
+      },
+    };
+  }
   const headers: string[] = [];
   const seen = new Set<string>();
   for (const el of list) {
@@ -323,4 +335,10 @@ export function editCell(text: string, parsed: ParsedList, rowIndex: number, col
   return splice(text, last.end, last.end, (parsed.delimiter ?? ',').repeat(column - cells.length + 1) + encoded);
 }
 
-export const delimiterName: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+/** A delimiter's name in the chosen language, for “CSV, semicolon-separated”. */
+export function delimiterName(delimiter: CsvDelimiter): string {
+  const intl = getIntl();
+  if (delimiter === ';') return intl.formatMessage({ id: 'import.delimiter.semicolon', defaultMessage: 'semicolon' });
+  if (delimiter === '\t') return intl.formatMessage({ id: 'import.delimiter.tab', defaultMessage: 'tab' });
+  return intl.formatMessage({ id: 'import.delimiter.comma', defaultMessage: 'comma' });
+}

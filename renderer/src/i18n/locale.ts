@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
+import { loadMessages } from './messages.ts';
 
 /**
  * The UI languages. `en` is the source language: every message's English text is its `defaultMessage` in the code.
@@ -25,6 +26,8 @@ function stored(): Locale | null {
 
 /** The browser's first language we have, else English. */
 function fromBrowser(): Locale {
+  // Outside a browser (unit tests under Node) there is no navigator: English.
+  if (typeof navigator === 'undefined') return 'en';
   for (const tag of navigator.languages ?? [navigator.language]) {
     const base = tag.toLowerCase().split('-')[0];
     if (base === 'de') return 'de';
@@ -34,7 +37,15 @@ function fromBrowser(): Locale {
 }
 
 const listeners = new Set<() => void>();
-let choice: Locale | null = stored();
+const remembered = stored();
+// A language whose messages must be fetched first shows once they are here (until then, English).
+let choice: Locale | null = remembered === 'en-XA' ? null : remembered;
+if (remembered === 'en-XA') void loadMessages(remembered).then(() => choose(remembered));
+
+function choose(next: Locale): void {
+  choice = next;
+  for (const listener of listeners) listener();
+}
 
 export function currentLocale(): Locale {
   return choice ?? fromBrowser();
@@ -49,13 +60,12 @@ function subscribe(listener: () => void) {
 export function useLocale(): { locale: Locale; setLocale: (locale: Locale) => void } {
   const locale = useSyncExternalStore(subscribe, currentLocale);
   const setLocale = useCallback((next: Locale) => {
-    choice = next;
     try {
       localStorage.setItem(storageKey, next);
     } catch {
       // Private mode or storage full: the choice lasts for this window only.
     }
-    for (const listener of listeners) listener();
+    void loadMessages(next).then(() => choose(next));
   }, []);
   return { locale, setLocale };
 }

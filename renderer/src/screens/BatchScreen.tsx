@@ -1,3 +1,4 @@
+import { defineMessages, FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { StationStatus } from '../../../shared/station.ts';
 import type { TokenView } from '../../../shared/tokens.ts';
@@ -17,19 +18,21 @@ import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
 import { TokensPanel } from './batches/TokensPanel.tsx';
 
-const tabs: { id: BatchTab; title: string }[] = [
-  { id: 'devices', title: 'Devices' },
-  { id: 'tokens', title: 'Tokens' },
-  { id: 'import', title: 'Import' },
-  { id: 'attributes', title: 'Attributes' },
-  { id: 'handover', title: 'Hand-over' },
-];
+const tabTitles = defineMessages({
+  devices: { id: 'batch.tab.devices', defaultMessage: 'Devices' },
+  tokens: { id: 'batch.tab.tokens', defaultMessage: 'Tokens' },
+  import: { id: 'batch.tab.import', defaultMessage: 'Import' },
+  attributes: { id: 'batch.tab.attributes', defaultMessage: 'Attributes' },
+  handover: { id: 'batch.tab.handover', defaultMessage: 'Hand-over' },
+});
+const tabs: readonly BatchTab[] = ['devices', 'tokens', 'import', 'attributes', 'handover'];
 
 /** One batch: its devices (scan, select, act), its onboarding tokens, and importing its device list. */
 export function BatchScreen({ status, route, navigate }: { status: StationStatus; route: Route; navigate: (r: Route) => void }) {
   const { api, batches, hub, devices } = useStation();
   const name = route.batch!;
   const tab = route.tab ?? 'devices';
+  const intl = useIntl();
   const snap = useSyncExternalStore(batches.subscribe, batches.getSnapshot);
   useEffect(() => {
     void batches.load();
@@ -85,12 +88,12 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
   if (snap.phase === 'ready' && !batch) {
     return (
       <section className="screen" aria-labelledby="batch-title">
-        <h1 id="batch-title">No batch named “{name}”</h1>
-        <p className="muted">It may have been renamed. Pick it from the list of batches.</p>
+        <h1 id="batch-title"><FormattedMessage id="batch.missing" defaultMessage="No batch named “{name}”" values={{ name }} /></h1>
+        <p className="muted"><FormattedMessage id="batch.missingHint" defaultMessage="It may have been renamed. Pick it from the list of batches." /></p>
         <p>
           <a className="btn" href={routeHref({ screen: 'batches', device: null })}>
             <Icon name="chevronLeft" />
-            All batches
+<FormattedMessage id="batch.allBatches" defaultMessage="All batches" />
           </a>
         </p>
       </section>
@@ -103,13 +106,13 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
         <div className="batch-heading">
           <a className="back-link" href={routeHref({ screen: 'batches', device: null })}>
             <Icon name="chevronLeft" size={14} />
-            Batches
+            <FormattedMessage id="batch.back" defaultMessage="Batches" />
           </a>
           <h1 id="batch-title">{name}</h1>
           {batch && (
             <p className="page-subtitle">
-              {batch.site ? <>Site {batch.site} · </> : null}
-              profile {batch.profile ?? 'none'} · created {formatDateTime(batch.createdAt)}
+              {batch.site ? <><FormattedMessage id="batch.site" defaultMessage="Site {site}" values={{ site: batch.site }} /> · </> : null}
+              <FormattedMessage id="batch.profileCreated" defaultMessage="profile {profile} · created {created}" values={{ profile: batch.profile ?? intl.formatMessage({ id: 'batch.noProfile', defaultMessage: 'none' }), created: formatDateTime(batch.createdAt) }} />
               {batch.notes ? <> · {batch.notes}</> : null}
             </p>
           )}
@@ -122,17 +125,17 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
         <BatchActions batch={name} info={batch} navigate={navigate} />
       </header>
       {snap.error && <ErrorNotice error={snap.error} onRetry={() => void batches.load()} />}
-      <nav className="tabs" aria-label="Batch sections">
-        {tabs.map((t) => (
+      <nav className="tabs" aria-label={intl.formatMessage({ id: 'batch.sections', defaultMessage: 'Batch sections' })}>
+        {tabs.map((id) => (
           <a
-            key={t.id}
+            key={id}
             className="tab"
-            href={routeHref({ screen: 'batches', batch: name, tab: t.id, device: null })}
-            aria-current={tab === t.id ? 'page' : undefined}
+            href={routeHref({ screen: 'batches', batch: name, tab: id, device: null })}
+            aria-current={tab === id ? 'page' : undefined}
           >
-            {t.title}
-            {t.id === 'devices' && batch && <span className="tab-count num">{formatCount(batch.counts.total)}</span>}
-            {t.id === 'tokens' && tokens.value && <span className="tab-count num">{formatCount(tokens.value.length)}</span>}
+            {intl.formatMessage(tabTitles[id])}
+            {id === 'devices' && batch && <span className="tab-count num">{formatCount(batch.counts.total)}</span>}
+            {id === 'tokens' && tokens.value && <span className="tab-count num">{formatCount(tokens.value.length)}</span>}
           </a>
         ))}
       </nav>

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Route } from '../app/route.ts';
 import { routeHref } from '../app/route.ts';
@@ -5,7 +6,7 @@ import { useStation } from '../app/station.tsx';
 import { BatchProgress, provisionedCount } from '../components/BatchProgress.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { formatCount, formatDateTime, RelativeTime } from '../components/time.tsx';
+import { formatDateTime, RelativeTime } from '../components/time.tsx';
 import { NewBatchDialog } from './batches/NewBatchDialog.tsx';
 
 /** Every batch with its progress, live; a batch is one delivery of devices for a site. */
@@ -13,6 +14,7 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
   const { batches } = useStation();
   const snap = useSyncExternalStore(batches.subscribe, batches.getSnapshot);
   const [creating, setCreating] = useState(false);
+  const intl = useIntl();
 
   useEffect(() => {
     void batches.load();
@@ -34,52 +36,50 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
     <section aria-labelledby="batches-title" className="screen">
       <header className="page-header">
         <div>
-          <h1 id="batches-title">Batches</h1>
+          <h1 id="batches-title"><FormattedMessage id="batches.title" defaultMessage="Batches" /></h1>
           <p className="page-subtitle">
-            A batch is one delivery of devices for a site: import its device list, issue tokens, print labels, then watch it
-            provision.
+<FormattedMessage id="batches.intro" defaultMessage="A batch is one delivery of devices for a site: import its device list, issue tokens, print labels, then watch it provision." />
             {list.length > 0 && (
               <>
                 {' '}
-                {formatCount(totals.done)} of {formatCount(totals.devices)} devices provisioned across {formatCount(list.length)}{' '}
-                {list.length === 1 ? 'batch' : 'batches'}.
+<FormattedMessage id="batches.totals" defaultMessage="{done, number} of {devices, plural, one {# device} other {# devices}} provisioned across {batches, plural, one {# batch} other {# batches}}." values={{ done: totals.done, devices: totals.devices, batches: list.length }} />
               </>
             )}
           </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} title="New batch (b)">
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} title={intl.formatMessage({ id: 'batches.newKey', defaultMessage: 'New batch (b)' })}>
           <Icon name="plus" />
-          New batch
+          <FormattedMessage id="batches.new" defaultMessage="New batch" />
         </button>
       </header>
       {snap.error && <ErrorNotice error={snap.error} onRetry={() => void batches.load()} />}
       {snap.phase === 'loading' ? (
         <p className="muted" aria-busy="true">
-          Loading batches…
+<FormattedMessage id="batches.loading" defaultMessage="Loading batches…" />
         </p>
       ) : list.length === 0 ? (
         <div className="card empty-card">
           <div className="empty-state">
-            <strong>No batches yet.</strong>
-            <span>Create one for the devices you install today; you can import its device list right after.</span>
+            <strong><FormattedMessage id="batches.emptyTitle" defaultMessage="No batches yet." /></strong>
+            <span><FormattedMessage id="batches.emptyText" defaultMessage="Create one for the devices you install today; you can import its device list right after." /></span>
             <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
               <Icon name="plus" />
-              New batch
+              <FormattedMessage id="batches.new" defaultMessage="New batch" />
             </button>
           </div>
         </div>
       ) : (
         <div className="card table-card">
-          <table className="table batch-table" aria-label="Batches">
+          <table className="table batch-table" aria-label={intl.formatMessage({ id: 'batches.tableLabel', defaultMessage: 'Batches' })}>
             <thead>
               <tr>
-                <th scope="col">Batch</th>
-                <th scope="col">Site</th>
-                <th scope="col">Profile</th>
+                <th scope="col"><FormattedMessage id="batches.colBatch" defaultMessage="Batch" /></th>
+                <th scope="col"><FormattedMessage id="batches.colSite" defaultMessage="Site" /></th>
+                <th scope="col"><FormattedMessage id="batches.colProfile" defaultMessage="Profile" /></th>
                 <th scope="col" className="col-progress">
-                  Progress
+                  <FormattedMessage id="batches.colProgress" defaultMessage="Progress" />
                 </th>
-                <th scope="col">Created</th>
+                <th scope="col"><FormattedMessage id="batches.colCreated" defaultMessage="Created" /></th>
               </tr>
             </thead>
             <tbody>
@@ -92,7 +92,7 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
                     {b.notes && <span className="batch-notes ellipsis">{b.notes}</span>}
                   </th>
                   <td>{b.site || <span className="muted">—</span>}</td>
-                  <td>{b.profile ?? <span className="muted">none</span>}</td>
+                  <td>{b.profile ?? <span className="muted"><FormattedMessage id="batches.noProfile" defaultMessage="none" /></span>}</td>
                   <td className="col-progress">
                     <BatchProgress counts={b.counts} compact />
                   </td>

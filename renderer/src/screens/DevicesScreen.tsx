@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { Device } from '../../../shared/devices.ts';
 import type { StationStatus } from '../../../shared/station.ts';
@@ -6,7 +7,6 @@ import { DeviceState } from '../../../shared/station.ts';
 import { useStation } from '../app/station.tsx';
 import { stateLabel } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { formatCount } from '../components/time.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
 import { DeviceDrawer } from './devices/DeviceDrawer.tsx';
 import { DeviceFilterBar, deviceStates, useDeviceFilters } from './devices/DeviceFilters.tsx';
@@ -43,55 +43,66 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
   const searching = deferredQuery.trim() !== '';
   const loading = snap.phase === 'loading';
   const stale = query !== deferredQuery;
+  const intl = useIntl();
 
   return (
     <section aria-labelledby="devices-title" className="screen screen-fill">
       <header className="page-header">
         <div>
-          <h1 id="devices-title">Devices</h1>
+          <h1 id="devices-title"><FormattedMessage id="devices.title" defaultMessage="Devices" /></h1>
           <p className="page-subtitle">
             {loading
-              ? `Loading ${formatCount(snap.loaded)} of ${formatCount(snap.expected ?? expected)}…`
-              : `${formatCount(total)} ${total === 1 ? 'device' : 'devices'} · updates live as they provision and come online`}
+              ? intl.formatMessage({ id: 'devices.loadingCount', defaultMessage: 'Loading {loaded, number} of {expected, number}…' }, { loaded: snap.loaded, expected: snap.expected ?? expected })
+              : intl.formatMessage({ id: 'devices.subtitle', defaultMessage: '{count, plural, one {# device} other {# devices}} · updates live as they provision and come online' }, { count: total })}
           </p>
         </div>
       </header>
       {loading && (
         <progress
           className="load-progress"
-          aria-label="Loading devices"
+          aria-label={intl.formatMessage({ id: 'devices.loadingLabel', defaultMessage: 'Loading devices' })}
           max={Math.max(snap.expected ?? expected, 1)}
           value={snap.loaded}
         />
       )}
       <RouteFilters filters={routeFilters} onChange={setFilters} />
-      <DeviceFilterBar filters={filters} searchLabel="Search devices" total={total} countAttribute="data-result-count" busy={stale} />
+      <DeviceFilterBar
+        filters={filters}
+        searchLabel={intl.formatMessage({ id: 'devices.search', defaultMessage: 'Search devices' })}
+        total={total}
+        countAttribute="data-result-count"
+        busy={stale}
+      />
       {snap.error && (
-        <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel="Load again" />
+        <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel={intl.formatMessage({ id: 'common.loadAgain', defaultMessage: 'Load again' })} />
       )}
       <VirtualTable
         {...filters.table}
-        label="Devices"
+        label={intl.formatMessage({ id: 'devices.tableLabel', defaultMessage: 'Devices' })}
         className="devices-table"
         columns={deviceColumns}
         onRowClick={open}
         selectedKey={route.device ? (devices.idOf(route.device) ?? null) : null}
         empty={
           loading ? (
-            <span className="muted">Loading devices…</span>
+            <span className="muted"><FormattedMessage id="devices.loading" defaultMessage="Loading devices…" /></span>
           ) : total === 0 ? (
             <div className="empty-state">
-              <strong>No devices yet.</strong>
+              <strong><FormattedMessage id="devices.emptyTitle" defaultMessage="No devices yet." /></strong>
               <span>
-                Devices appear here the moment they provision (with a profile that allows it), or when you add them ahead of
-                time.
+                <FormattedMessage id="devices.emptyText" defaultMessage="Devices appear here the moment they provision (with a profile that allows it), or when you add them ahead of time." />
               </span>
             </div>
           ) : (
             <div className="empty-state">
               <strong>
-                No device matches{searching ? ` “${deferredQuery.trim()}”` : ''}
-                {state ? ` in ${stateLabel[state].toLowerCase()}` : ''}.
+                {searching && state
+                  ? intl.formatMessage({ id: 'devices.noMatchQueryState', defaultMessage: 'No device matches “{query}” in the state “{state}”.' }, { query: deferredQuery.trim(), state: stateLabel(state) })
+                  : searching
+                    ? intl.formatMessage({ id: 'batch.devices.noMatchQuery', defaultMessage: 'No device matches “{query}”.' }, { query: deferredQuery.trim() })
+                    : state
+                      ? intl.formatMessage({ id: 'devices.noMatchState', defaultMessage: 'No device in the state “{state}”.' }, { state: stateLabel(state) })
+                      : intl.formatMessage({ id: 'batch.devices.noMatch', defaultMessage: 'No device matches.' })}
               </strong>
               <button
                 type="button"
@@ -101,7 +112,7 @@ export function DevicesScreen({ status, route, navigate }: { status: StationStat
                   setFilters({ batch: null, profile: null, state: null });
                 }}
               >
-                Clear search and filter
+                <FormattedMessage id="batch.devices.clearFilter" defaultMessage="Clear search and filter" />
               </button>
             </div>
           )

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
 import type { LabelCheckResult, LabelTemplateInfo } from '../../../shared/labels.ts';
 import type { Route } from '../app/route.ts';
@@ -5,7 +6,6 @@ import { useStation } from '../app/station.tsx';
 import { type Explained, explain } from '../api/errors.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { formatCount } from '../components/time.tsx';
 import { setLabelSelection, useLabelSelection } from '../data/label-selection.ts';
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { geometryOf } from './labels/geometry.ts';
@@ -120,22 +120,23 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
   const preview = usePreviewLabels(full, template, tokens.value, batchInfo?.site ?? '');
   const geometry = useMemo(() => (template ? geometryOf(template) : null), [template]);
   const [scale, setScale] = useState<'actual' | 'fit'>('actual');
+  const intl = useIntl();
 
   if (!batch) {
     return (
       <section aria-labelledby="labels-title" className="screen">
         <header className="page-header">
           <div>
-            <h1 id="labels-title">Labels</h1>
-            <p className="page-subtitle">Print a QR label for each device of a batch, or reprint damaged ones.</p>
+            <h1 id="labels-title"><FormattedMessage id="labels.title" defaultMessage="Labels" /></h1>
+            <p className="page-subtitle"><FormattedMessage id="labels.intro" defaultMessage="Print a QR label for each device of a batch, or reprint damaged ones." /></p>
           </div>
         </header>
         <div className="card">
-          <h2>Which batch?</h2>
+          <h2><FormattedMessage id="labels.whichBatch" defaultMessage="Which batch?" /></h2>
           {batchesSnap.value && batchesSnap.value.length === 0 ? (
-            <p className="muted">There are no batches yet. Create one on the Batches screen and import its devices first.</p>
+            <p className="muted"><FormattedMessage id="labels.noBatches" defaultMessage="There are no batches yet. Create one on the Batches screen and import its devices first." /></p>
           ) : (
-            <ul className="pick-list" aria-label="Batches to print">
+            <ul className="pick-list" aria-label={intl.formatMessage({ id: 'labels.batchesToPrint', defaultMessage: 'Batches to print' })}>
               {(batchesSnap.value ?? []).map((b) => (
                 <li key={b.id}>
                   <button type="button" className="btn" onClick={() => navigate({ screen: 'labels', batch: b.name, device: null })}>
@@ -143,7 +144,8 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
                     {b.name}
                   </button>
                   <span className="muted">
-                    {formatCount(b.counts.total)} devices{b.site ? ` · ${b.site}` : ''}
+                    <FormattedMessage id="labels.batchDevices" defaultMessage="{count, plural, one {# device} other {# devices}}" values={{ count: b.counts.total }} />
+                    {b.site ? ` · ${b.site}` : ''}
                   </span>
                 </li>
               ))}
@@ -163,8 +165,8 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
             <Icon name="chevronLeft" size={14} />
             {batch}
           </a>
-          <h1 id="labels-title">Labels for {batch}</h1>
-          <p className="page-subtitle">Choose the label stock and what the QR code carries; check the first page; print.</p>
+          <h1 id="labels-title"><FormattedMessage id="labels.titleFor" defaultMessage="Labels for {batch}" values={{ batch }} /></h1>
+          <p className="page-subtitle"><FormattedMessage id="labels.subtitle" defaultMessage="Choose the label stock and what the QR code carries; check the first page; print." /></p>
         </div>
       </header>
       {templatesError && <ErrorNotice error={templatesError} onRetry={() => void loadTemplates()} />}
@@ -172,15 +174,16 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
         <div className="notice notice-info" role="status">
           <Icon name="printer" size={18} />
           <div className="notice-body">
-            <strong>Reprinting {formatCount(picked.length)} selected {picked.length === 1 ? 'device' : 'devices'}</strong>
+            <strong><FormattedMessage id="labels.reprinting" defaultMessage="Reprinting {count, plural, one {# selected device} other {# selected devices}}" values={{ count: picked.length }} /></strong>
             <span className="muted">
               {' '}
-              {picked.slice(0, 4).join(', ')}
-              {picked.length > 4 ? ` and ${formatCount(picked.length - 4)} more` : ''}
+              {picked.length > 4
+                ? intl.formatMessage({ id: 'labels.pickedMore', defaultMessage: '{names} and {count, number} more' }, { names: picked.slice(0, 4).join(', '), count: picked.length - 4 })
+                : picked.join(', ')}
             </span>
           </div>
           <button type="button" className="btn" onClick={() => setLabelSelection(null)}>
-            Print the whole batch instead
+<FormattedMessage id="labels.wholeBatch" defaultMessage="Print the whole batch instead" />
           </button>
         </div>
       )}
@@ -200,11 +203,11 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
         <div className="labels-output">
           <section className="card" aria-labelledby={`${id}-check`}>
             <div className="card-header">
-              <h2 id={`${id}-check`}>Check</h2>
+              <h2 id={`${id}-check`}><FormattedMessage id="labels.check" defaultMessage="Check" /></h2>
               {check.busy && (
                 <span role="status" className="check-busy">
                   <span className="spinner" aria-hidden="true" />
-                  <span className="visually-hidden">Checking</span>
+                  <span className="visually-hidden"><FormattedMessage id="labels.checking" defaultMessage="Checking" /></span>
                 </span>
               )}
             </div>
@@ -223,24 +226,26 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
           <section className="card preview-card" aria-labelledby={`${id}-preview`}>
             <div className="card-header">
               <div>
-                <h2 id={`${id}-preview`}>Preview of the first page</h2>
+                <h2 id={`${id}-preview`}><FormattedMessage id="labels.preview" defaultMessage="Preview of the first page" /></h2>
                 <p className="card-subtitle">
-                  {scale === 'actual' ? 'True scale: at 100% zoom a millimetre here is a millimetre on paper.' : 'Shrunk to fit.'}
+                  {scale === 'actual'
+                    ? intl.formatMessage({ id: 'labels.trueScale', defaultMessage: 'True scale: at 100% zoom a millimetre here is a millimetre on paper.' })
+                    : intl.formatMessage({ id: 'labels.shrunk', defaultMessage: 'Shrunk to fit.' })}
                 </p>
               </div>
               <fieldset className="segmented">
-                <legend className="visually-hidden">Preview size</legend>
+                <legend className="visually-hidden"><FormattedMessage id="labels.previewSize" defaultMessage="Preview size" /></legend>
                 <button type="button" aria-pressed={scale === 'actual'} onClick={() => setScale('actual')}>
-                  Actual size
+                  <FormattedMessage id="labels.actualSize" defaultMessage="Actual size" />
                 </button>
                 <button type="button" aria-pressed={scale === 'fit'} onClick={() => setScale('fit')}>
-                  Fit
+                  <FormattedMessage id="labels.fit" defaultMessage="Fit" />
                 </button>
               </fieldset>
             </div>
             {preview.hostUnknown && (
               <p className="field-hint">
-                The station fills in this computer’s network address when it prints; the preview shows “station-address”.
+<FormattedMessage id="labels.hostUnknown" defaultMessage="The station fills in this computer’s network address when it prints; the preview shows “station-address”." />
               </p>
             )}
             {/* At true scale a sheet is wider than a tablet: it scrolls inside this box (by keyboard too), never the page. */}
@@ -266,11 +271,13 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
               )}
               {!preview.loading && preview.labels.length === 0 && (
                 <p className="preview-empty muted">
-                  Nothing to show: no device of this selection has an active token. Issue tokens for the batch first.
+<FormattedMessage id="labels.nothing" defaultMessage="Nothing to show: no device of this selection has an active token. Issue tokens for the batch first." />
                 </p>
               )}
             </div>
-            {pages > 1 && <p className="muted">and {formatCount(pages - 1)} more {pages - 1 === 1 ? 'page' : 'pages'} like it.</p>}
+            {pages > 1 && (
+              <p className="muted"><FormattedMessage id="labels.morePages" defaultMessage="and {count, plural, one {# more page} other {# more pages}} like it." values={{ count: pages - 1 }} /></p>
+            )}
           </section>
         </div>
       </div>
@@ -296,14 +303,19 @@ function CheckResult({
   // devices without tokens the UI says it in its own words, with its own ways out.
   const missingOnly = !result.ok && result.missing > 0 && !suggestion;
   const selected = result.labels + result.missing;
+  const intl = useIntl();
   return (
     <div className="check-result" data-check-ok={result.ok}>
       {result.ok ? (
         <p className="check-status is-good">
           <Icon name="check" />
-          {formatCount(result.labels)} {result.labels === 1 ? 'label' : 'labels'} on {formatCount(result.pages)}{' '}
-          {result.pages === 1 ? 'page' : 'pages'}
-          {result.moduleMm !== null && <> · QR dots of {result.moduleMm.toFixed(2)} mm, readable by phones and scanners</>}
+          <FormattedMessage id="labels.checkOk" defaultMessage="{labels, plural, one {# label} other {# labels}} on {pages, plural, one {# page} other {# pages}}" values={{ labels: result.labels, pages: result.pages }} />
+          {result.moduleMm !== null && (
+            <>
+              {' · '}
+              <FormattedMessage id="labels.dots" defaultMessage="QR dots of {mm} mm, readable by phones and scanners" values={{ mm: intl.formatNumber(result.moduleMm, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) }} />
+            </>
+          )}
         </p>
       ) : (
         <div role="alert" className="notice notice-error">
@@ -312,34 +324,35 @@ function CheckResult({
             {missingOnly ? (
               <>
                 <strong>
-                  {formatCount(result.missing)} of the {formatCount(selected)} devices have no active token, so they would get no
-                  label.
+<FormattedMessage id="labels.missing" defaultMessage="{missing, number} of the {selected, plural, one {# device} other {# devices}} have no active token, so they would get no label." values={{ missing: result.missing, selected }} />
                 </strong>
-                <span> Issue tokens for them first, or leave them out and print the others.</span>
+                <span> <FormattedMessage id="labels.missingHint" defaultMessage="Issue tokens for them first, or leave them out and print the others." /></span>
               </>
             ) : (
-              <strong>{result.message ?? 'These labels would not print.'}</strong>
+              <strong>{result.message ?? intl.formatMessage({ id: 'labels.wouldNotPrint', defaultMessage: 'These labels would not print.' })}</strong>
             )}
           </div>
           {suggestion && (
             <button type="button" className="btn" onClick={() => onUse(suggestion)}>
-              Use {suggestion.name}
+<FormattedMessage id="import.useSuggestion" defaultMessage="Use {suggestion}" values={{ suggestion: suggestion.name }} />
             </button>
           )}
           {missingOnly && (
             <>
               <button type="button" className="btn" onClick={onLeaveOut}>
-                Leave them out
+                <FormattedMessage id="labels.leaveOut" defaultMessage="Leave them out" />
               </button>
               <button type="button" className="btn" onClick={onTokens}>
-                Issue tokens
+                <FormattedMessage id="tokens.issue" defaultMessage="Issue tokens" />
               </button>
             </>
           )}
         </div>
       )}
       {result.ok && result.missing > 0 && (
-        <p className="muted">{formatCount(result.missing)} selected devices have no active token and are left out.</p>
+        <p className="muted">
+          <FormattedMessage id="labels.leftOut" defaultMessage="{count, plural, one {# selected device has} other {# selected devices have}} no active token and {count, plural, one {is} other {are}} left out." values={{ count: result.missing }} />
+        </p>
       )}
     </div>
   );

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles.ts';
 import { useStation } from '../app/station.tsx';
@@ -20,6 +21,7 @@ export function ProfilesScreen() {
   const [error, setError] = useState<Explained | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [removing, setRemoving] = useState<Profile | null>(null);
+  const intl = useIntl();
 
   const load = useCallback(
     () =>
@@ -65,7 +67,11 @@ export function ProfilesScreen() {
 
   const onSaved = (saved: Profile, before: Profile | null) => {
     if (before && before.name !== saved.name) devices.renameProfile(before.name, saved.name);
-    announce(before ? `Saved profile ${saved.name}` : `Created profile ${saved.name}`);
+    announce(
+      before
+        ? intl.formatMessage({ id: 'profiles.savedAnnounce', defaultMessage: 'Saved profile {name}' }, { name: saved.name })
+        : intl.formatMessage({ id: 'profiles.createdAnnounce', defaultMessage: 'Created profile {name}' }, { name: saved.name }),
+    );
     refreshStatus();
     void load();
     setEditing({ mode: 'edit', name: saved.name });
@@ -75,15 +81,14 @@ export function ProfilesScreen() {
     <section aria-labelledby="profiles-title" className="screen">
       <header className="page-header">
         <div>
-          <h1 id="profiles-title">Profiles</h1>
+          <h1 id="profiles-title"><FormattedMessage id="profiles.title" defaultMessage="Profiles" /></h1>
           <p className="page-subtitle">
-            A device provisions by sending a profile’s key and secret; the profile decides whether it may, and which
-            credentials it gets.
+<FormattedMessage id="profiles.intro" defaultMessage="A device provisions by sending a profile’s key and secret; the profile decides whether it may, and which credentials it gets." />
           </p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })} title="New profile (n)">
+        <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })} title={intl.formatMessage({ id: 'profiles.newKey', defaultMessage: 'New profile (n)' })}>
           <Icon name="plus" />
-          New profile
+          <FormattedMessage id="profiles.new" defaultMessage="New profile" />
         </button>
       </header>
       {error && <ErrorNotice error={error} onRetry={() => void load()} />}
@@ -110,7 +115,7 @@ export function ProfilesScreen() {
           profile={removing}
           onClose={() => setRemoving(null)}
           onRemoved={() => {
-            announce(`Removed profile ${removing.name}`);
+            announce(intl.formatMessage({ id: 'profiles.removedAnnounce', defaultMessage: 'Removed profile {name}' }, { name: removing.name }));
             setRemoving(null);
             refreshStatus();
             void load().then((list) => setEditing(list?.[0] ? { mode: 'edit', name: list[0].name } : { mode: 'new' }));

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { StationStatus } from '../../../shared/station.ts';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { formatDateTime } from '../components/time.tsx';
@@ -9,21 +10,35 @@ import { Refused } from './server/Refused.tsx';
 
 /** The default screen: is the station up, where do devices go, and what are they doing right now. */
 export function ServerScreen({ status }: { status: StationStatus }) {
+  const intl = useIntl();
   return (
     <section aria-labelledby="server-title" className="screen">
       <header className="page-header">
         <div>
-          <h1 id="server-title">Server</h1>
+          <h1 id="server-title">
+            <FormattedMessage id="server.title" defaultMessage="Server" />
+          </h1>
           <p className="page-subtitle">
-            {status.startedAt ? <>Serving since {formatDateTime(status.startedAt)}</> : 'Not serving'} · version{' '}
-            {status.version}
+            {status.startedAt ? (
+              <FormattedMessage
+                id="server.servingSince"
+                defaultMessage="Serving since {time}"
+                values={{ time: formatDateTime(status.startedAt) }}
+              />
+            ) : (
+              <FormattedMessage id="server.notServing" defaultMessage="Not serving" />
+            )}
+            {' · '}
+            <FormattedMessage id="server.version" defaultMessage="version {version}" values={{ version: status.version }} />
           </p>
         </div>
         <dl className="data-dir">
-          <dt>Data directory</dt>
+          <dt>
+            <FormattedMessage id="server.dataDir" defaultMessage="Data directory" />
+          </dt>
           <dd>
             <code>{status.dataDir}</code>
-            <CopyButton value={status.dataDir} what="data directory" />
+            <CopyButton value={status.dataDir} what={intl.formatMessage({ id: 'server.dataDirWhat', defaultMessage: 'data directory' })} />
           </dd>
         </dl>
       </header>

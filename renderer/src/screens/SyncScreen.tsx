@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { SyncTarget } from '../../../shared/sync.ts';
 import { useStation } from '../app/station.tsx';
@@ -22,6 +23,7 @@ export function SyncScreen() {
   const [running, setRunning] = useState(false);
   const [runError, setRunError] = useState<Explained | null>(null);
   const [runMessage, setRunMessage] = useState<string | null>(null);
+  const intl = useIntl();
 
   // The same query the Server screen's waiting count reads, so the two never disagree; problems come with it.
   const status = useSharedLiveQuery(statusQuery);
@@ -51,8 +53,10 @@ export function SyncScreen() {
     try {
       const r = await api['sync.run']({});
       const message = r.ok
-        ? `Everything is in the cloud${r.synced ? ` (${formatCount(r.synced)} sent just now)` : ''}.`
-        : `${formatCount(r.synced)} synced; ${formatCount(r.pending)} waiting, ${formatCount(r.conflicts)} conflicts, ${formatCount(r.errors)} errors.`;
+        ? r.synced
+          ? intl.formatMessage({ id: 'sync.allDoneSent', defaultMessage: 'Everything is in the cloud ({count, number} sent just now).' }, { count: r.synced })
+          : intl.formatMessage({ id: 'sync.allDone', defaultMessage: 'Everything is in the cloud.' })
+        : intl.formatMessage({ id: 'sync.partial', defaultMessage: '{synced, number} synced; {pending, number} waiting, {conflicts, plural, one {# conflict} other {# conflicts}}, {errors, plural, one {# error} other {# errors}}.' }, { synced: r.synced, pending: r.pending, conflicts: r.conflicts, errors: r.errors });
       setRunMessage(message);
       announce(message);
     } catch (err) {
@@ -69,20 +73,19 @@ export function SyncScreen() {
     <section aria-labelledby={`${id}-title`} className="screen">
       <header className="page-header">
         <div>
-          <h1 id={`${id}-title`}>Sync</h1>
+          <h1 id={`${id}-title`}><FormattedMessage id="sync.title" defaultMessage="Sync" /></h1>
           <p className="page-subtitle">
-            Every provisioned device goes to the cloud exactly once. Offline, results wait here safely and go out when a target
-            is reachable again.
+<FormattedMessage id="sync.intro" defaultMessage="Every provisioned device goes to the cloud exactly once. Offline, results wait here safely and go out when a target is reachable again." />
           </p>
         </div>
         <div className="header-actions">
           <button type="button" className="btn" onClick={() => setAdding(true)}>
             <Icon name="plus" />
-            Add target
+            <FormattedMessage id="sync.addTarget" defaultMessage="Add target" />
           </button>
           <button type="button" className="btn btn-primary" onClick={() => void runAll()} disabled={running || targets.length === 0}>
             <Icon name="sync" />
-            {running ? 'Syncing…' : 'Sync now'}
+            {running ? <FormattedMessage id="sync.syncing" defaultMessage="Syncing…" /> : <FormattedMessage id="sync.now" defaultMessage="Sync now" />}
           </button>
         </div>
       </header>
@@ -95,41 +98,43 @@ export function SyncScreen() {
         </p>
       )}
       {s && (
-        <ul className="stat-list sync-stats" aria-label="Sync queue">
+        <ul className="stat-list sync-stats" aria-label={intl.formatMessage({ id: 'sync.queue', defaultMessage: 'Sync queue' })}>
           <li className="stat">
-            <span className="stat-label">Waiting to sync</span>
+            <span className="stat-label"><FormattedMessage id="sync.waiting" defaultMessage="Waiting to sync" /></span>
             <strong className="stat-value num" data-sync-queue={s.queue}>
               {formatCount(s.queue)}
             </strong>
-            <span className="stat-hint">device deliveries not yet confirmed by a target</span>
+            <span className="stat-hint"><FormattedMessage id="sync.waitingHint" defaultMessage="device deliveries not yet confirmed by a target" /></span>
           </li>
           <li className="stat">
-            <span className="stat-label">Recorded for the cloud</span>
+            <span className="stat-label"><FormattedMessage id="sync.recorded" defaultMessage="Recorded for the cloud" /></span>
             <strong className="stat-value num">{formatCount(s.outbox)}</strong>
-            <span className="stat-hint">changes since this station was set up</span>
+            <span className="stat-hint"><FormattedMessage id="sync.recordedHint" defaultMessage="changes since this station was set up" /></span>
           </li>
           <li className="stat">
-            <span className="stat-label">Worker</span>
-            <strong className="stat-value">{s.running ? 'Running' : 'Idle'}</strong>
-            <span className="stat-hint">{s.running ? 'sending now' : 'sends by itself when there is work and a target is reachable'}</span>
+            <span className="stat-label"><FormattedMessage id="sync.worker" defaultMessage="Worker" /></span>
+            <strong className="stat-value">{s.running ? <FormattedMessage id="sync.running" defaultMessage="Running" /> : <FormattedMessage id="sync.idle" defaultMessage="Idle" />}</strong>
+            <span className="stat-hint">
+              {s.running ? <FormattedMessage id="sync.runningHint" defaultMessage="sending now" /> : <FormattedMessage id="sync.idleHint" defaultMessage="sends by itself when there is work and a target is reachable" />}
+            </span>
           </li>
         </ul>
       )}
       {status.phase === 'loading' ? (
-        <p className="muted">Loading sync targets…</p>
+        <p className="muted"><FormattedMessage id="sync.loading" defaultMessage="Loading sync targets…" /></p>
       ) : targets.length === 0 ? (
         <div className="card">
           <div className="empty-state">
-            <strong>No sync target yet.</strong>
-            <span>Add your ThingsBoard (or a webhook) to send provisioned devices there. Until then, results stay on this station.</span>
+            <strong><FormattedMessage id="sync.emptyTitle" defaultMessage="No sync target yet." /></strong>
+            <span><FormattedMessage id="sync.emptyText" defaultMessage="Add your ThingsBoard (or a webhook) to send provisioned devices there. Until then, results stay on this station." /></span>
             <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
               <Icon name="plus" />
-              Add target
+              <FormattedMessage id="sync.addTarget" defaultMessage="Add target" />
             </button>
           </div>
         </div>
       ) : (
-        <ul className="target-list" aria-label="Sync targets">
+        <ul className="target-list" aria-label={intl.formatMessage({ id: 'sync.targets', defaultMessage: 'Sync targets' })}>
           {targets.map((t) => (
             <TargetCard key={t.name} target={t} live={live[t.name]} onRemove={() => setRemoving(t)} onEdit={() => setEditing(t)} onChanged={reloadAll} />
           ))}

@@ -1,3 +1,4 @@
+import { defineMessage, defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import type { AttributeLevel, DeviceAttributes as Scopes } from '../../../../shared/attributes.ts';
 import { useStation } from '../../app/station.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -11,12 +12,24 @@ interface Seen {
 }
 
 const scopeTitles = [
-  { scope: 'client', title: 'Reported by the device', empty: 'The device has reported no client attributes.' },
-  { scope: 'shared', title: 'Received by the device', empty: 'No shared attributes: set some below, on its batch or on its profile.' },
-  { scope: 'server', title: 'Kept by the station', empty: 'No server attributes.' },
+  {
+    scope: 'client',
+    title: defineMessage({ id: 'attributes.scope.client', defaultMessage: 'Reported by the device' }),
+    empty: defineMessage({ id: 'attributes.scope.clientEmpty', defaultMessage: 'The device has reported no client attributes.' }),
+  },
+  {
+    scope: 'shared',
+    title: defineMessage({ id: 'attributes.scope.shared', defaultMessage: 'Received by the device' }),
+    empty: defineMessage({ id: 'attributes.scope.sharedEmpty', defaultMessage: 'No shared attributes: set some below, on its batch or on its profile.' }),
+  },
+  { scope: 'server', title: defineMessage({ id: 'attributes.scope.server', defaultMessage: 'Kept by the station' }), empty: defineMessage({ id: 'attributes.scope.serverEmpty', defaultMessage: 'No server attributes.' }) },
 ] as const;
 
-const levelTitles: Record<AttributeLevel, string> = { device: 'this device', batch: 'batch', profile: 'profile' };
+const levelTitles = defineMessages({
+  device: { id: 'attributes.level.device', defaultMessage: 'this device' },
+  batch: { id: 'attributes.level.batch', defaultMessage: 'batch' },
+  profile: { id: 'attributes.level.profile', defaultMessage: 'profile' },
+} satisfies Record<AttributeLevel, MessageDescriptor>);
 
 /** Which level a received value comes from: the device's own beats its batch's, which beats its profile's. */
 function sourceOf(key: string, authored: Seen['authored']): AttributeLevel | null {
@@ -27,6 +40,7 @@ function sourceOf(key: string, authored: Seen['authored']): AttributeLevel | nul
 /** A device's attributes by ThingsBoard scope, live: what it reported, what it receives (and from where), the server's. */
 export function DeviceAttributes({ device, profile, batch }: { device: string; profile: string; batch: string | null }) {
   const { api, hub } = useStation();
+  const intl = useIntl();
   const [seen, query] = useLiveQuery<Seen>(
     async () => {
       const authoredOf = (level: AttributeLevel, name: string) => api['attributes.authored']({ level, name }).then((a) => a.values);
@@ -56,7 +70,7 @@ export function DeviceAttributes({ device, profile, batch }: { device: string; p
   );
 
   if (seen.error && !seen.value) return <ErrorNotice error={seen.error} onRetry={() => void query.load()} />;
-  if (!seen.value) return <p className="muted">Loading…</p>;
+  if (!seen.value) return <p className="muted"><FormattedMessage id="common.loading" defaultMessage="Loading…" /></p>;
   const { scopes, authored } = seen.value;
 
   return (
@@ -67,17 +81,17 @@ export function DeviceAttributes({ device, profile, batch }: { device: string; p
         return (
           <div key={scope} className="attribute-scope" data-scope={scope}>
             <h4 id={headingId}>
-              {title} <span className="muted">· {scope}</span>
+              {intl.formatMessage(title)} <span className="muted">· {scope}</span>
             </h4>
             {entries.length === 0 ? (
-              <p className="muted">{empty}</p>
+              <p className="muted">{intl.formatMessage(empty)}</p>
             ) : (
               <table className="table compact kv" aria-labelledby={headingId}>
                 <thead>
                   <tr>
-                    <th scope="col">Key</th>
-                    <th scope="col">Value</th>
-                    {scope === 'shared' && <th scope="col">From</th>}
+                    <th scope="col"><FormattedMessage id="telemetry.colKey" defaultMessage="Key" /></th>
+                    <th scope="col"><FormattedMessage id="telemetry.colValue" defaultMessage="Value" /></th>
+                    {scope === 'shared' && <th scope="col"><FormattedMessage id="attributes.colFrom" defaultMessage="From" /></th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -91,7 +105,7 @@ export function DeviceAttributes({ device, profile, batch }: { device: string; p
                         </td>
                         {scope === 'shared' && (
                           <td data-source={source ?? 'station'}>
-                            <span className={`badge attribute-source-${source ?? 'station'}`}>{source ? levelTitles[source] : 'station'}</span>
+                            <span className={`badge attribute-source-${source ?? 'station'}`}>{source ? intl.formatMessage(levelTitles[source]) : intl.formatMessage({ id: 'attributes.level.station', defaultMessage: 'station' })}</span>
                           </td>
                         )}
                       </tr>

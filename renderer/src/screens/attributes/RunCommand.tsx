@@ -1,3 +1,5 @@
+import { FormattedMessage, useIntl } from 'react-intl';
+import { getIntl } from '../../i18n/intl.ts';
 import { type FormEvent, useId, useState } from 'react';
 import { rpcMaxTimeoutMs } from '../../../../shared/attributes.ts';
 import { ApiError } from '../../../../shared/errors.ts';
@@ -15,18 +17,19 @@ type Outcome = { ok: true; method: string; id: number; response: unknown } | { o
 
 /** The station's words for an RPC that got no answer: it never reached the device, or the device kept quiet. */
 function explainRpc(err: unknown, device: string, seconds: number): Explained {
+  const intl = getIntl();
   if (err instanceof ApiError && err.code === 'timeout') {
     const why = (err.details as { error?: string } | undefined)?.error;
     if (why === 'NO_ACTIVE_CONNECTION') {
       return {
-        message: `${device} is not connected: nothing was listening for commands within ${seconds} s.`,
-        next: 'Power the device on and check that it is online (its firmware must subscribe to RPC requests), then run the command again.',
+        message: intl.formatMessage({ id: 'rpc.notConnected', defaultMessage: '{device} is not connected: nothing was listening for commands within {seconds, number} s.' }, { device, seconds }),
+        next: intl.formatMessage({ id: 'rpc.notConnectedNext', defaultMessage: 'Power the device on and check that it is online (its firmware must subscribe to RPC requests), then run the command again.' }),
         code: err.code,
       };
     }
     return {
-      message: `${device} received the command but did not answer within ${seconds} s.`,
-      next: 'Check that its firmware knows this command, or allow it more time.',
+      message: intl.formatMessage({ id: 'rpc.noAnswer', defaultMessage: '{device} received the command but did not answer within {seconds, number} s.' }, { device, seconds }),
+      next: intl.formatMessage({ id: 'rpc.noAnswerNext', defaultMessage: 'Check that its firmware knows this command, or allow it more time.' }),
       code: err.code,
     };
   }
@@ -43,21 +46,24 @@ export function RunCommand({ device }: { device: string }) {
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const intl = useIntl();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const found: Record<string, string> = {};
-    if (!method.trim()) found.method = 'Name the command, e.g. blink.';
+    if (!method.trim()) found.method = intl.formatMessage({ id: 'rpc.methodMissing', defaultMessage: 'Name the command, e.g. blink.' });
     let parsedParams: unknown = {};
     if (params.trim()) {
       try {
         parsedParams = JSON.parse(params);
       } catch {
-        found.params = 'This is not valid JSON. Write e.g. {} or {"times": 3}.';
+        found.params = intl.formatMessage({ id: 'rpc.paramsInvalid', defaultMessage: 'This is not valid JSON. Write e.g. \'{}\' or \'{\'"times": 3\'}\'.' });
       }
     }
     const timeout = Number(seconds);
-    if (!/^\d+(\.\d+)?$/.test(seconds.trim()) || timeout < 0.1 || timeout > maxSeconds) found.seconds = `Between 0.1 and ${maxSeconds} seconds.`;
+    if (!/^\d+(\.\d+)?$/.test(seconds.trim()) || timeout < 0.1 || timeout > maxSeconds) {
+      found.seconds = intl.formatMessage({ id: 'rpc.secondsRange', defaultMessage: 'Between {min, number} and {max, number} seconds.' }, { min: 0.1, max: maxSeconds });
+    }
     setProblems(found);
     const first = Object.keys(found)[0];
     if (first) {
@@ -69,7 +75,7 @@ export function RunCommand({ device }: { device: string }) {
     try {
       const result = await api['rpc.send']({ device, method: method.trim(), params: parsedParams, timeoutMs: Math.round(timeout * 1000) });
       setOutcome({ ok: true, method: method.trim(), ...result });
-      announce(`${device} answered ${method.trim()}`);
+      announce(intl.formatMessage({ id: 'rpc.answered', defaultMessage: '{device} answered {method}' }, { device, method: method.trim() }));
     } catch (err) {
       setOutcome({ ok: false, error: explainRpc(err, device, timeout) });
     } finally {
@@ -93,10 +99,10 @@ export function RunCommand({ device }: { device: string }) {
     ) : null;
 
   return (
-    <form className="run-command" onSubmit={submit} noValidate aria-label={`Run a command on ${device}`}>
+    <form className="run-command" onSubmit={submit} noValidate aria-label={intl.formatMessage({ id: 'rpc.form', defaultMessage: 'Run a command on {device}' }, { device })}>
       <div className="run-command-fields">
         <div className="field">
-          <label htmlFor={`${id}-method`}>Command</label>
+          <label htmlFor={`${id}-method`}>{intl.formatMessage({ id: 'rpc.method', defaultMessage: 'Command' })}</label>
           <input {...fieldProps('method')} list={`${id}-suggestions`} value={method} onChange={(e) => setMethod(e.target.value)} placeholder="blink" />
           <datalist id={`${id}-suggestions`}>
             {suggestions.map((s) => (
@@ -106,20 +112,20 @@ export function RunCommand({ device }: { device: string }) {
           {errorOf('method')}
         </div>
         <div className="field">
-          <label htmlFor={`${id}-seconds`}>Wait (seconds)</label>
+          <label htmlFor={`${id}-seconds`}>{intl.formatMessage({ id: 'rpc.seconds', defaultMessage: 'Wait (seconds)' })}</label>
           <input {...fieldProps('seconds')} inputMode="decimal" value={seconds} onChange={(e) => setSeconds(e.target.value)} />
           {errorOf('seconds')}
         </div>
       </div>
       <div className="field">
-        <label htmlFor={`${id}-params`}>Parameters (JSON)</label>
+        <label htmlFor={`${id}-params`}>{intl.formatMessage({ id: 'rpc.params', defaultMessage: 'Parameters (JSON)' })}</label>
         <textarea {...fieldProps('params')} className="mono" rows={2} value={params} onChange={(e) => setParams(e.target.value)} />
         {errorOf('params')}
       </div>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           <Icon name="play" />
-          {busy ? `Waiting up to ${seconds} s…` : 'Run command'}
+          {busy ? intl.formatMessage({ id: 'rpc.waiting', defaultMessage: 'Waiting up to {seconds} s…' }, { seconds }) : intl.formatMessage({ id: 'rpc.run', defaultMessage: 'Run command' })}
         </button>
       </div>
       <div className="run-command-result" aria-live="polite">
@@ -128,7 +134,7 @@ export function RunCommand({ device }: { device: string }) {
             <Icon name="check" size={18} />
             <div className="notice-body">
               <strong>
-                Answer to {outcome.method} (request {outcome.id}):
+<FormattedMessage id="rpc.answer" defaultMessage="Answer to {method} (request {id}):" values={{ method: outcome.method, id: outcome.id }} />
               </strong>
               <pre className="mono wrap rpc-answer">{typeof outcome.response === 'string' ? outcome.response : JSON.stringify(outcome.response, null, 2)}</pre>
             </div>

@@ -1,3 +1,4 @@
+import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { AttributeLevel } from '../../../../shared/attributes.ts';
 import { useStation } from '../../app/station.tsx';
@@ -8,11 +9,11 @@ import { Icon } from '../../components/Icon.tsx';
 import { useLiveQuery } from '../../data/use-live-query.ts';
 import { type AttributeRow, changesOf, keyProblems, newRow, rowsOf, valueKind } from './attribute-rows.ts';
 
-const levelWords: Record<AttributeLevel, string> = {
-  profile: 'every device of this profile',
-  batch: 'every device of this batch (its values beat the profile’s)',
-  device: 'this device only (its values beat its batch’s and profile’s)',
-};
+const levelWords = defineMessages({
+  profile: { id: 'attributes.sentTo.profile', defaultMessage: 'Sent to every device of this profile. A value is read as JSON when it parses (numbers, true/false, objects), else as text.' },
+  batch: { id: 'attributes.sentTo.batch', defaultMessage: 'Sent to every device of this batch (its values beat the profile’s). A value is read as JSON when it parses (numbers, true/false, objects), else as text.' },
+  device: { id: 'attributes.sentTo.device', defaultMessage: 'Sent to this device only (its values beat its batch’s and profile’s). A value is read as JSON when it parses (numbers, true/false, objects), else as text.' },
+} satisfies Record<AttributeLevel, MessageDescriptor>);
 
 /**
  * The shared attributes authored at one level (a profile, a batch or one device): add, change and remove them, then
@@ -21,7 +22,7 @@ const levelWords: Record<AttributeLevel, string> = {
 export function SharedAttributesEditor({
   level,
   name,
-  title = 'Shared attributes',
+  title: titleProp,
   headingLevel = 2,
 }: {
   level: AttributeLevel;
@@ -31,6 +32,8 @@ export function SharedAttributesEditor({
   headingLevel?: 2 | 3 | 4;
 }) {
   const Heading = `h${headingLevel}` as const;
+  const intl = useIntl();
+  const title = titleProp ?? intl.formatMessage({ id: 'attributes.shared', defaultMessage: 'Shared attributes' });
   const { api, hub } = useStation();
   const id = useId();
   const [authored, query] = useLiveQuery(
@@ -108,7 +111,9 @@ export function SharedAttributesEditor({
       setBaseline(result.values);
       setRows(rowsOf(result.values));
       setChecked(false);
-      announce(`Saved shared attributes of ${level} ${name}; ${result.devicesChanged} device(s) receive new values`);
+      announce(
+        intl.formatMessage({ id: 'attributes.saved', defaultMessage: 'Saved shared attributes of {name}; {count, plural, one {# device receives} other {# devices receive}} new values' }, { name, count: result.devicesChanged }),
+      );
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -124,27 +129,27 @@ export function SharedAttributesEditor({
             {title}
           </Heading>
           <p className="card-subtitle">
-            Sent to {levelWords[level]}. A value is read as JSON when it parses (numbers, true/false, objects), else as text.
+            {intl.formatMessage(levelWords[level])}
           </p>
         </div>
-        {dirty && <span className="badge badge-warning">Unsaved changes</span>}
+        {dirty && <span className="badge badge-warning"><FormattedMessage id="attributes.unsaved" defaultMessage="Unsaved changes" /></span>}
       </div>
       {authored.error && <ErrorNotice error={authored.error} onRetry={() => void query.load()} />}
       {authored.phase === 'loading' && !authored.value && (
         <p className="muted" aria-busy="true">
-          Loading…
+          <FormattedMessage id="common.loading" defaultMessage="Loading…" />
         </p>
       )}
-      {authored.value && rows.length === 0 && <p className="muted">No shared attributes at this level yet.</p>}
+      {authored.value && rows.length === 0 && <p className="muted"><FormattedMessage id="attributes.none" defaultMessage="No shared attributes at this level yet." /></p>}
       {rows.length > 0 && (
         <ul className="attribute-rows" aria-label={title}>
           {rows.map((row, index) => {
             const problem = checked ? problems.get(row.id) : undefined;
-            const label = row.key.trim() || `row ${index + 1}`;
+            const label = row.key.trim() || intl.formatMessage({ id: 'attributes.rowN', defaultMessage: 'row {n, number}' }, { n: index + 1 });
             return (
               <li key={row.id} className="attribute-row" data-attribute={row.key}>
                 <div className="field">
-                  <label htmlFor={`${id}-k${row.id}`}>Name</label>
+                  <label htmlFor={`${id}-k${row.id}`}>{intl.formatMessage({ id: 'attributes.name', defaultMessage: 'Name' })}</label>
                   <input
                     id={`${id}-k${row.id}`}
                     ref={(el) => {
@@ -166,7 +171,7 @@ export function SharedAttributesEditor({
                   )}
                 </div>
                 <div className="field">
-                  <label htmlFor={`${id}-v${row.id}`}>Value</label>
+                  <label htmlFor={`${id}-v${row.id}`}>{intl.formatMessage({ id: 'attributes.value', defaultMessage: 'Value' })}</label>
                   <input
                     id={`${id}-v${row.id}`}
                     className="mono"
@@ -180,7 +185,7 @@ export function SharedAttributesEditor({
                     {valueKind(row.text)}
                   </p>
                 </div>
-                <button type="button" className="btn btn-icon btn-ghost" onClick={() => remove(index)} aria-label={`Remove ${label}`}>
+                <button type="button" className="btn btn-icon btn-ghost" onClick={() => remove(index)} aria-label={intl.formatMessage({ id: 'attributes.remove', defaultMessage: 'Remove {label}' }, { label })}>
                   <Icon name="trash" />
                 </button>
               </li>
@@ -190,22 +195,22 @@ export function SharedAttributesEditor({
       )}
       {changedElsewhere && (
         <p className="notice" role="status">
-          Someone else changed these attributes while you were editing. Save to keep yours, or discard to see theirs.
+<FormattedMessage id="attributes.changedElsewhere" defaultMessage="Someone else changed these attributes while you were editing. Save to keep yours, or discard to see theirs." />
         </p>
       )}
       {error && <ErrorNotice error={error} />}
       <div className="form-actions">
         <button type="button" className="btn push-start" onClick={add} ref={addButton}>
           <Icon name="plus" />
-          Add attribute
+          <FormattedMessage id="attributes.add" defaultMessage="Add attribute" />
         </button>
         {dirty && (
           <button type="button" className="btn" onClick={discard}>
-            Discard changes
+<FormattedMessage id="attributes.discard" defaultMessage="Discard changes" />
           </button>
         )}
         <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save attributes'}
+          {busy ? <FormattedMessage id="common.saving" defaultMessage="Saving…" /> : <FormattedMessage id="attributes.save" defaultMessage="Save attributes" />}
         </button>
       </div>
     </form>

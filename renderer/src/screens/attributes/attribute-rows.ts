@@ -1,3 +1,4 @@
+import { getIntl } from '../../i18n/intl.ts';
 import { parseAttributeValue } from '../../../../shared/attributes.ts';
 
 /** One row of the editor as typed: the key and the value's text. */
@@ -22,9 +23,13 @@ export function valueText(value: unknown): string {
 /** A row's value in words for a screen reader and the type hint: number, boolean, object… */
 export function valueKind(text: string): string {
   const value = parseAttributeValue(text);
-  if (value === null) return 'null (removes the key)';
-  if (Array.isArray(value)) return 'list';
-  return typeof value === 'object' ? 'object' : typeof value;
+  const intl = getIntl();
+  if (value === null) return intl.formatMessage({ id: 'attributes.kind.null', defaultMessage: 'null (removes the key)' });
+  if (Array.isArray(value)) return intl.formatMessage({ id: 'attributes.kind.list', defaultMessage: 'list' });
+  if (typeof value === 'object') return intl.formatMessage({ id: 'attributes.kind.object', defaultMessage: 'object' });
+  if (typeof value === 'number') return intl.formatMessage({ id: 'attributes.kind.number', defaultMessage: 'number' });
+  if (typeof value === 'boolean') return intl.formatMessage({ id: 'attributes.kind.boolean', defaultMessage: 'boolean' });
+  return intl.formatMessage({ id: 'attributes.kind.string', defaultMessage: 'string' });
 }
 
 let nextId = 1;
@@ -40,11 +45,16 @@ export function rowsOf(values: Record<string, unknown>): AttributeRow[] {
 export function keyProblems(rows: readonly AttributeRow[]): Map<number, string> {
   const problems = new Map<number, string>();
   const seen = new Set<string>();
+  const intl = getIntl();
   for (const row of rows) {
     const key = row.key.trim();
-    if (key === '') problems.set(row.id, 'Give the attribute a name.');
-    else if (key.length > maxKeyLength) problems.set(row.id, `A name is at most ${maxKeyLength} characters (this one has ${key.length}).`);
-    else if (seen.has(key)) problems.set(row.id, `“${key}” is already in the list.`);
+    if (key === '') problems.set(row.id, intl.formatMessage({ id: 'attributes.nameMissing', defaultMessage: 'Give the attribute a name.' }));
+    else if (key.length > maxKeyLength) {
+      problems.set(
+        row.id,
+        intl.formatMessage({ id: 'attributes.nameLong', defaultMessage: 'A name is at most {max, number} characters (this one has {length, number}).' }, { max: maxKeyLength, length: key.length }),
+      );
+    } else if (seen.has(key)) problems.set(row.id, intl.formatMessage({ id: 'attributes.nameTaken', defaultMessage: '“{key}” is already in the list.' }, { key }));
     seen.add(key);
   }
   return problems;

@@ -1,5 +1,5 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { FormattedMessage } from 'react-intl';
 import type { Batch } from '../../../../shared/batches.ts';
 import type { Device } from '../../../../shared/devices.ts';
 import type { TokenView } from '../../../../shared/tokens.ts';
@@ -9,7 +9,6 @@ import { announce } from '../../components/Announcer.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { formatCount } from '../../components/time.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import { csvFileName, devicesCsv } from '../../data/csv-export.ts';
 import { setLabelSelection } from '../../data/label-selection.ts';
@@ -45,6 +44,7 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   const [highlight, setHighlight] = useState<{ id: number; nonce: number } | null>(null);
   const [drawerFocus, setDrawerFocus] = useState(true);
   const [dialog, setDialog] = useState<'issue' | 'revoke' | 'remove' | null>(null);
+  const intl = useIntl();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store mutates in place; the snapshot version says when
   const inBatch = useMemo(() => devices.rows.filter((d) => d.batch === batch), [devices, batch, snap.version]);
@@ -134,7 +134,7 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   const exportCsv = () => {
     const rows = selectedRows.length ? selectedRows : shownIds.map((id) => devices.get(id)!);
     downloadBlob(csvFileName(batch), new Blob([devicesCsv(rows)], { type: 'text/csv;charset=utf-8' }));
-    announce(`Exported ${rows.length} devices as CSV`);
+    announce(intl.formatMessage({ id: 'batch.devices.exported', defaultMessage: 'Exported {count, plural, one {# device} other {# devices}} as CSV' }, { count: rows.length }));
   };
 
   const total = inBatch.length;
@@ -146,33 +146,31 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
   return (
     <>
       <Scanner batch={batch} onLocated={onLocated} />
-      <DeviceFilterBar filters={filters} searchLabel="Search this batch" total={total} countAttribute="data-batch-result-count" />
-      <section className={`bulk-bar${n ? ' has-selection' : ''}`} aria-label="Selected devices">
+      <DeviceFilterBar filters={filters} searchLabel={intl.formatMessage({ id: 'batch.devices.search', defaultMessage: 'Search this batch' })} total={total} countAttribute="data-batch-result-count" />
+      <section className={`bulk-bar${n ? ' has-selection' : ''}`} aria-label={intl.formatMessage({ id: 'batch.devices.selected', defaultMessage: 'Selected devices' })}>
         <span className="bulk-count" data-selected-count={n}>
           {n ? (
-            <>
-              <strong className="num">{formatCount(n)}</strong> selected
-            </>
+<FormattedMessage id="batch.devices.selectedCount" defaultMessage="<strong>{count, number}</strong> selected" values={{ count: n, strong: (text) => <strong className="num">{text}</strong> }} />
           ) : (
-            <span className="muted">Select devices (the boxes, or Space on a row) to act on them together.</span>
+            <span className="muted"><FormattedMessage id="batch.devices.selectHint" defaultMessage="Select devices (the boxes, or Space on a row) to act on them together." /></span>
           )}
         </span>
         <div className="bulk-actions">
           <button type="button" className="btn btn-small" onClick={() => setDialog('issue')} disabled={n === 0}>
             <Icon name="ticket" size={14} />
-            Issue tokens
+            <FormattedMessage id="batch.devices.issue" defaultMessage="Issue tokens" />
           </button>
           <button type="button" className="btn btn-small" onClick={() => setDialog('revoke')} disabled={selectedTokens.length === 0}>
             <Icon name="ban" size={14} />
-            Revoke tokens
+            <FormattedMessage id="batch.devices.revoke" defaultMessage="Revoke tokens" />
           </button>
-          <button type="button" className="btn btn-small" onClick={printLabels} disabled={n === 0} title="Print labels (p)">
+          <button type="button" className="btn btn-small" onClick={printLabels} disabled={n === 0} title={intl.formatMessage({ id: 'batch.devices.printKey', defaultMessage: 'Print labels (p)' })}>
             <Icon name="printer" size={14} />
-            Print labels
+            <FormattedMessage id="batch.devices.print" defaultMessage="Print labels" />
           </button>
           <button type="button" className="btn btn-small" onClick={exportCsv} disabled={n === 0 && shownIds.length === 0}>
             <Icon name="download" size={14} />
-            {n ? 'Export CSV' : 'Export shown as CSV'}
+            {n ? <FormattedMessage id="batch.devices.exportCsv" defaultMessage="Export CSV" /> : <FormattedMessage id="batch.devices.exportShown" defaultMessage="Export shown as CSV" />}
           </button>
           <button type="button" className="btn btn-small btn-danger" onClick={() => setDialog('remove')} disabled={n === 0}>
             <Icon name="close" size={14} />
@@ -180,15 +178,15 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
           </button>
           {n > 0 && (
             <button type="button" className="btn btn-small btn-ghost" onClick={() => setSelected(new Set())}>
-              Clear selection
+<FormattedMessage id="batch.devices.clearSelection" defaultMessage="Clear selection" />
             </button>
           )}
         </div>
       </section>
-      {snap.error && <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel="Load again" />}
+      {snap.error && <ErrorNotice error={snap.error} onRetry={() => devices.ensureLoaded(expected)} retryLabel={intl.formatMessage({ id: 'common.loadAgain', defaultMessage: 'Load again' })} />}
       <VirtualTable
         {...filters.table}
-        label={`Devices of batch ${batch}`}
+        label={intl.formatMessage({ id: 'batch.devices.tableLabel', defaultMessage: 'Devices of batch {batch}' }, { batch })}
         className="devices-table batch-devices-table"
         columns={columns}
         onRowClick={open}
@@ -198,29 +196,34 @@ export function BatchDevices({ batch, batchInfo, expected, tokenByDevice, openDe
         reveal={reveal}
         empty={
           loading ? (
-            <span className="muted">Loading devices…</span>
+            <span className="muted"><FormattedMessage id="batch.devices.loading" defaultMessage="Loading devices…" /></span>
           ) : total === 0 ? (
             <div className="empty-state">
-              <strong>No devices in this batch yet.</strong>
+              <strong><FormattedMessage id="batch.devices.emptyTitle" defaultMessage="No devices in this batch yet." /></strong>
               <span>
-                Import the device list (CSV or JSON) to add them all at once
-                {batchInfo?.profile ? <>, or let devices create themselves with a group token</> : null}.
+                {batchInfo?.profile
+                  ? <FormattedMessage id="batch.devices.emptyTextGroup" defaultMessage="Import the device list (CSV or JSON) to add them all at once, or let devices create themselves with a group token." />
+                  : <FormattedMessage id="batch.devices.emptyText" defaultMessage="Import the device list (CSV or JSON) to add them all at once." />}
               </span>
               <div className="form-actions">
                 <button type="button" className="btn btn-primary" onClick={onImport}>
                   <Icon name="upload" />
-                  Import devices
+                  <FormattedMessage id="batch.devices.import" defaultMessage="Import devices" />
                 </button>
                 <button type="button" className="btn" onClick={onTokens}>
-                  Issue a group token
+<FormattedMessage id="batch.devices.groupToken" defaultMessage="Issue a group token" />
                 </button>
               </div>
             </div>
           ) : (
             <div className="empty-state">
-              <strong>No device matches{searching ? ` “${deferredQuery.trim()}”` : ''}.</strong>
+              <strong>
+                {searching
+                  ? <FormattedMessage id="batch.devices.noMatchQuery" defaultMessage="No device matches “{query}”." values={{ query: deferredQuery.trim() }} />
+                  : <FormattedMessage id="batch.devices.noMatch" defaultMessage="No device matches." />}
+              </strong>
               <button type="button" className="btn" onClick={clear}>
-                Clear search and filter
+<FormattedMessage id="batch.devices.clearFilter" defaultMessage="Clear search and filter" />
               </button>
             </div>
           )

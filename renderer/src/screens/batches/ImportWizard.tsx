@@ -9,7 +9,6 @@ import { announce } from '../../components/Announcer.tsx';
 import { downloadBlob } from '../../components/download.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { formatCount } from '../../components/time.tsx';
 import { decodeFile, delimiterName, editCell, type ParsedList, parseList, renameColumn } from '../../data/import-file.ts';
 import { ColumnMapping } from './import/ColumnMapping.tsx';
 import { ImportPreview } from './import/ImportPreview.tsx';
@@ -145,7 +144,7 @@ export function ImportWizard({
     if (kind.kind === 'spreadsheet') {
       const encoding = intl.formatMessage({ id: 'import.file.sheet', defaultMessage: 'Excel workbook, sheet “{sheet}”' }, { sheet: kind.sheet });
       setSource({ name: file.name, size: file.size, encoding, text: kind.text, edited: false, spreadsheet: true });
-      announce(`Read ${file.name}; checking it`);
+      announce(intl.formatMessage({ id: 'import.read', defaultMessage: 'Read {file}; checking it' }, { file: file.name }));
       return;
     }
     const decoded = decodeFile(bytes);
@@ -159,7 +158,7 @@ export function ImportWizard({
       return;
     }
     setSource({ name: file.name, size: file.size, encoding: decoded.encoding, text: decoded.text, edited: false, spreadsheet: false });
-    announce(`Read ${file.name}; checking it`);
+    announce(intl.formatMessage({ id: 'import.read', defaultMessage: 'Read {file}; checking it' }, { file: file.name }));
   };
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -198,7 +197,12 @@ export function ImportWizard({
       } else {
         setResult(final);
         setSource((s) => s && { ...s, edited: false, imported: true });
-        announce(`Imported: ${final.created} created, ${final.updated} updated, ${final.unchanged} unchanged`);
+        announce(
+          intl.formatMessage(
+            { id: 'import.announceDone', defaultMessage: 'Imported: {created, number} created, {updated, number} updated, {unchanged, number} unchanged' },
+            { created: final.created, updated: final.updated, unchanged: final.unchanged },
+          ),
+        );
         onDone();
       }
     } catch (err) {
@@ -219,8 +223,7 @@ export function ImportWizard({
     return (
       <div className="card">
         <p>
-          This batch has no profile, so the station would not know how its devices provision. Create the batch again with a
-          profile, then import the list into it.
+<FormattedMessage id="import.noProfile" defaultMessage="This batch has no profile, so the station would not know how its devices provision. Create the batch again with a profile, then import the list into it." />
         </p>
       </div>
     );
@@ -231,32 +234,29 @@ export function ImportWizard({
       <section className="card import-result" aria-labelledby={`${id}-done`}>
         <h2 id={`${id}-done`}>
           <Icon name="check" size={18} />
-          Imported {source?.name}
+<FormattedMessage id="import.doneTitle" defaultMessage="Imported {file}" values={{ file: source?.name ?? '' }} />
         </h2>
-        <ul className="result-counts" aria-label="Import result">
+        <ul className="result-counts" aria-label={intl.formatMessage({ id: 'import.result', defaultMessage: 'Import result' })}>
           <li>
-            <strong className="num" data-import-created>
-              {formatCount(result.created)}
-            </strong>{' '}
-            created
+            <FormattedMessage id="import.created" defaultMessage="<strong>{count, number}</strong> created" values={{ count: result.created, strong: (text) => (<strong className="num" data-import-created>{text}</strong>) }} />
           </li>
           <li>
-            <strong className="num">{formatCount(result.updated)}</strong> updated
+            <FormattedMessage id="import.updated" defaultMessage="<strong>{count, number}</strong> updated" values={{ count: result.updated, strong: (text) => <strong className="num">{text}</strong> }} />
           </li>
           <li>
-            <strong className="num">{formatCount(result.unchanged)}</strong> unchanged
+            <FormattedMessage id="import.unchanged" defaultMessage="<strong>{count, number}</strong> unchanged" values={{ count: result.unchanged, strong: (text) => <strong className="num">{text}</strong> }} />
           </li>
         </ul>
         <p className="muted">
-          Importing the same file again changes nothing; a file with changed rows updates those devices only.
+<FormattedMessage id="import.idempotent" defaultMessage="Importing the same file again changes nothing; a file with changed rows updates those devices only." />
         </p>
         <div className="form-actions start">
           <button type="button" className="btn btn-primary" onClick={onIssueTokens}>
             <Icon name="ticket" />
-            Issue tokens next
+            <FormattedMessage id="import.issueNext" defaultMessage="Issue tokens next" />
           </button>
           <button type="button" className="btn" onClick={onShowDevices}>
-            Show the devices
+<FormattedMessage id="import.showDevices" defaultMessage="Show the devices" />
           </button>
           <button
             type="button"
@@ -267,7 +267,7 @@ export function ImportWizard({
               setCheck({ state: 'idle' });
             }}
           >
-            Import another file
+<FormattedMessage id="import.another" defaultMessage="Import another file" />
           </button>
         </div>
       </section>
@@ -276,14 +276,14 @@ export function ImportWizard({
 
   return (
     <div className="import-wizard">
-      <ol className="steps" aria-label="Import steps">
+      <ol className="steps" aria-label={intl.formatMessage({ id: 'import.steps', defaultMessage: 'Import steps' })}>
         <li aria-current={!source ? 'step' : undefined} className={source ? 'is-done' : ''}>
-          Choose the file
+          <FormattedMessage id="import.step.choose" defaultMessage="Choose the file" />
         </li>
         <li aria-current={source && !ready ? 'step' : undefined} className={ready ? 'is-done' : ''}>
-          Check and fix
+          <FormattedMessage id="import.step.check" defaultMessage="Check and fix" />
         </li>
-        <li aria-current={ready ? 'step' : undefined}>Import</li>
+        <li aria-current={ready ? 'step' : undefined}><FormattedMessage id="import.step.import" defaultMessage="Import" /></li>
       </ol>
 
       <section
@@ -298,7 +298,7 @@ export function ImportWizard({
       >
         <div className="card-header">
           <div>
-            <h2 id={`${id}-pick`}>Device list</h2>
+            <h2 id={`${id}-pick`}><FormattedMessage id="import.listTitle" defaultMessage="Device list" /></h2>
             <p className="card-subtitle">
               <FormattedMessage
                 id="import.help.formats"
@@ -315,33 +315,33 @@ export function ImportWizard({
               accept=".csv,.tsv,.txt,.json,.xlsx,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               className="visually-hidden"
               onChange={onPick}
-              aria-label="Device list file"
+              aria-label={intl.formatMessage({ id: 'import.file', defaultMessage: 'Device list file' })}
               // The button beside it opens the picker; a second, invisible tab stop would lose keyboard users.
               tabIndex={-1}
             />
             <button type="button" className={source ? 'btn' : 'btn btn-primary'} onClick={() => fileInput.current?.click()}>
               <Icon name="upload" />
-              {source ? 'Choose another file…' : 'Choose file…'}
+              {source ? <FormattedMessage id="import.chooseAnother" defaultMessage="Choose another file…" /> : <FormattedMessage id="import.choose" defaultMessage="Choose file…" />}
             </button>
           </div>
         </div>
         {source && parsed && (
           <p className="file-facts" data-file-name={source.name}>
-            <strong>{source.name}</strong> · {formatCount(parsed.rows.length)} {parsed.rows.length === 1 ? 'row' : 'rows'} ·{' '}
-            {parsed.format === 'json' ? 'JSON' : `CSV, ${delimiterName[parsed.delimiter ?? ',']}-separated`} · {source.encoding}
+            <strong>{source.name}</strong> · <FormattedMessage id="import.rows" defaultMessage="{count, plural, one {# row} other {# rows}}" values={{ count: parsed.rows.length }} /> ·{' '}
+            {parsed.format === 'json' ? 'JSON' : intl.formatMessage({ id: 'import.csvKind', defaultMessage: 'CSV, {delimiter}-separated' }, { delimiter: delimiterName(parsed.delimiter ?? ',') })} · {source.encoding}
             {source.edited && (
               <>
                 {' '}
-                · <span className="badge badge-warning">changed here</span>{' '}
+                · <span className="badge badge-warning"><FormattedMessage id="import.changedHere" defaultMessage="changed here" /></span>{' '}
                 <button type="button" className="btn btn-small btn-ghost" onClick={downloadEdited}>
                   <Icon name="download" size={14} />
-                  Save the corrected file
+<FormattedMessage id="import.saveFixed" defaultMessage="Save the corrected file" />
                 </button>
               </>
             )}
           </p>
         )}
-        {!source && !readError && <p className="drop-hint muted">…or drop the file here.</p>}
+        {!source && !readError && <p className="drop-hint muted"><FormattedMessage id="import.drop" defaultMessage="…or drop the file here." /></p>}
         {readError && <ErrorNotice error={readError} />}
       </section>
 
@@ -350,8 +350,8 @@ export function ImportWizard({
           {parsed.error && (
             <ErrorNotice
               error={{
-                message: `Line ${parsed.error.line}: ${parsed.error.message}`,
-                next: 'Fix it in the spreadsheet or text editor, save, and choose the file again.',
+                message: intl.formatMessage({ id: 'import.lineError', defaultMessage: 'Line {line}: {message}' }, { line: parsed.error.line, message: parsed.error.message }),
+                next: intl.formatMessage({ id: 'import.lineErrorNext', defaultMessage: 'Fix it in the spreadsheet or text editor, save, and choose the file again.' }),
                 code: 'bad_request',
               }}
             />
@@ -359,7 +359,7 @@ export function ImportWizard({
           <ColumnMapping parsed={parsed} onRename={rename} problems={problems} />
           <section className="card" aria-labelledby={`${id}-check`}>
             <div className="card-header">
-              <h2 id={`${id}-check`}>Check</h2>
+              <h2 id={`${id}-check`}><FormattedMessage id="import.check" defaultMessage="Check" /></h2>
               <CheckStatus check={check} />
             </div>
             {check.state === 'failed' && <ErrorNotice error={check.error} />}
@@ -385,12 +385,14 @@ export function ImportWizard({
               <div className="import-progress">
                 <progress
                   className="load-progress"
-                  aria-label="Importing devices"
+                  aria-label={intl.formatMessage({ id: 'import.importing', defaultMessage: 'Importing devices' })}
                   max={Math.max(importing.total ?? 1, 1)}
                   value={importing.total ? importing.done : undefined}
                 />
                 <span className="muted num">
-                  {importing.total ? `${formatCount(importing.done)} of ${formatCount(importing.total)}` : 'Importing…'}
+                  {importing.total
+                    ? intl.formatMessage({ id: 'import.progress', defaultMessage: '{done, number} of {total, number}' }, { done: importing.done, total: importing.total })
+                    : intl.formatMessage({ id: 'import.busy', defaultMessage: 'Importing…' })}
                 </span>
               </div>
             )}
@@ -398,12 +400,12 @@ export function ImportWizard({
             <button type="button" className="btn btn-primary btn-large" disabled={!ready} onClick={() => void runImport()}>
               <Icon name="upload" />
               {importing
-                ? 'Importing…'
+                ? intl.formatMessage({ id: 'import.busy', defaultMessage: 'Importing…' })
                 : ready
-                  ? `Import ${formatCount(report.rows)} ${report.rows === 1 ? 'device' : 'devices'}`
+                  ? intl.formatMessage({ id: 'import.submit', defaultMessage: 'Import {count, plural, one {# device} other {# devices}}' }, { count: report.rows })
                   : problems.length > 0
-                    ? 'Import (fix the problems first)'
-                    : 'Import'}
+                    ? intl.formatMessage({ id: 'import.submitBlocked', defaultMessage: 'Import (fix the problems first)' })
+                    : intl.formatMessage({ id: 'import.step.import', defaultMessage: 'Import' })}
             </button>
           </div>
         </>
@@ -416,7 +418,7 @@ function CheckStatus({ check }: { check: Check }) {
   if (check.state === 'checking') {
     return (
       <output className="check-status" aria-busy="true">
-        <span className="spinner" aria-hidden="true" /> The station is checking the file…
+        <span className="spinner" aria-hidden="true" /> <FormattedMessage id="import.checking" defaultMessage="The station is checking the file…" />
       </output>
     );
   }
@@ -426,17 +428,15 @@ function CheckStatus({ check }: { check: Check }) {
     return (
       <output className="check-status is-bad" data-check="problems">
         <Icon name="alert" />
-        {formatCount(report.problems.length)} {report.problems.length === 1 ? 'problem' : 'problems'} to fix; nothing is imported until
-        the whole file is right
+<FormattedMessage id="import.problems" defaultMessage="{count, plural, one {# problem} other {# problems}} to fix; nothing is imported until the whole file is right" values={{ count: report.problems.length }} />
       </output>
     );
   }
-  if (report.rows === 0) return <output className="check-status is-bad">The file has no device rows.</output>;
+  if (report.rows === 0) return <output className="check-status is-bad"><FormattedMessage id="import.noRows" defaultMessage="The file has no device rows." /></output>;
   return (
     <output className="check-status is-good" data-check="ok">
       <Icon name="check" />
-      All {formatCount(report.rows)} rows are fine: {formatCount(report.created)} new, {formatCount(report.updated)} to update,{' '}
-      {formatCount(report.unchanged)} unchanged
+<FormattedMessage id="import.allFine" defaultMessage="All {rows, number} rows are fine: {created, number} new, {updated, number} to update, {unchanged, number} unchanged" values={{ rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged }} />
     </output>
   );
 }

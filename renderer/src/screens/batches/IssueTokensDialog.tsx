@@ -1,4 +1,4 @@
-import { useIntl } from 'react-intl';
+import { defineMessage, FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import type { IssuedToken } from '../../../../shared/tokens.ts';
@@ -8,17 +8,16 @@ import { announce } from '../../components/Announcer.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { formatCount } from '../../components/time.tsx';
 
 type Kind = 'perDevice' | 'group';
 type Protection = 'none' | 'pin' | 'password';
 
 const expiries = [
-  { value: '', title: 'Never' },
-  { value: '1d', title: '1 day' },
-  { value: '7d', title: '7 days' },
-  { value: '30d', title: '30 days' },
-  { value: 'custom', title: 'Other…' },
+  { value: '', title: defineMessage({ id: 'issue.expiry.never', defaultMessage: 'Never' }) },
+  { value: '1d', title: defineMessage({ id: 'issue.expiry.1d', defaultMessage: '1 day' }) },
+  { value: '7d', title: defineMessage({ id: 'issue.expiry.7d', defaultMessage: '7 days' }) },
+  { value: '30d', title: defineMessage({ id: 'issue.expiry.30d', defaultMessage: '30 days' }) },
+  { value: 'custom', title: defineMessage({ id: 'issue.expiry.custom', defaultMessage: 'Other…' }) },
 ] as const;
 
 /** 30 days ahead at 18:00: the end of a working day, a month of site visits away. */
@@ -81,15 +80,15 @@ export function IssueTokensDialog({
   const oneRequest = !subset || wholeBatch;
 
   const check = (): typeof fieldError => {
-    if (kind === 'group' && !/^\d+$/.test(uses.trim())) return { field: 'uses', message: 'Enter how many devices the label may provision, e.g. 50.' };
+    if (kind === 'group' && !/^\d+$/.test(uses.trim())) return { field: 'uses', message: intl.formatMessage({ id: 'issue.usesMissing', defaultMessage: 'Enter how many devices the label may provision, e.g. 50.' }) };
     if (expiry === 'custom' && !(new Date(customExpiry).getTime() > Date.now())) {
       return {
         field: 'expiry',
         message: intl.formatMessage({ id: 'issueTokens.expiry.past', defaultMessage: 'Choose a date and time in the future.' }),
       };
     }
-    if (protection === 'pin' && !/^\d{4,16}$/.test(secret)) return { field: 'secret', message: 'A PIN is 4 to 16 digits, nothing else.' };
-    if (protection === 'password' && secret.length < 8) return { field: 'secret', message: 'A password needs at least 8 characters.' };
+    if (protection === 'pin' && !/^\d{4,16}$/.test(secret)) return { field: 'secret', message: intl.formatMessage({ id: 'issue.pinInvalid', defaultMessage: 'A PIN is 4 to 16 digits, nothing else.' }) };
+    if (protection === 'password' && secret.length < 8) return { field: 'secret', message: intl.formatMessage({ id: 'issue.passwordShort', defaultMessage: 'A password needs at least 8 characters.' }) };
     return null;
   };
 
@@ -122,7 +121,7 @@ export function IssueTokensDialog({
         result = { tokens: [], skipped: [] };
         const todo: Device[] = [];
         for (const d of devices as readonly Device[]) {
-          if (d.state !== 'pending') result.skipped.push({ device: d.name, reason: 'device already onboarded' });
+          if (d.state !== 'pending') result.skipped.push({ device: d.name, reason: intl.formatMessage({ id: 'issue.alreadyOnboarded', defaultMessage: 'device already onboarded' }) });
           else todo.push(d);
         }
         setBusy({ done: 0, total: todo.length });
@@ -142,7 +141,7 @@ export function IssueTokensDialog({
         await Promise.all([worker(), worker(), worker(), worker()]);
       }
       setOutcome(result);
-      announce(`Issued ${result.tokens.length} tokens`);
+      announce(intl.formatMessage({ id: 'issue.announce', defaultMessage: 'Issued {count, plural, one {# token} other {# tokens}}' }, { count: result.tokens.length }));
       onIssued?.(result);
     } catch (err) {
       const explained = explain(err);
@@ -165,22 +164,22 @@ export function IssueTokensDialog({
   if (outcome) {
     const alreadyHad = outcome.skipped.filter((s) => /active token/.test(s.reason)).length;
     return (
-      <Modal title="Tokens issued" onClose={onClose}>
+      <Modal title={intl.formatMessage({ id: 'issue.doneTitle', defaultMessage: 'Tokens issued' })} onClose={onClose}>
         <p className="issue-result" data-issued={outcome.tokens.length}>
           <Icon name="check" />
           <span>
-            <strong>
-              {formatCount(outcome.tokens.length)} {outcome.tokens.length === 1 ? 'token' : 'tokens'} issued
-            </strong>
-            {outcome.tokens[0]?.device === null ? ` (a group token for ${formatCount(outcome.tokens[0].maxUses)} devices)` : ''}. Print
-            their labels next.
+            <strong><FormattedMessage id="issue.doneCount" defaultMessage="{count, plural, one {# token} other {# tokens}} issued" values={{ count: outcome.tokens.length }} /></strong>{' '}
+            {outcome.tokens[0]?.device === null
+              ? <FormattedMessage id="issue.doneGroup" defaultMessage="(a group token for {count, plural, one {# device} other {# devices}}). Print their labels next." values={{ count: outcome.tokens[0].maxUses }} />
+              : <FormattedMessage id="issue.doneNext" defaultMessage="Print their labels next." />}
           </span>
         </p>
         {outcome.skipped.length > 0 && (
           <div className="skipped">
             <p>
-              {formatCount(outcome.skipped.length)} left out
-              {alreadyHad ? ` (${formatCount(alreadyHad)} already had an active token: revoke it, or reissue it from the Tokens tab)` : ''}:
+              {alreadyHad
+                ? <FormattedMessage id="issue.leftOutHad" defaultMessage="{count, number} left out ({had, number} already had an active token: revoke it, or reissue it from the Tokens tab):" values={{ count: outcome.skipped.length, had: alreadyHad }} />
+                : <FormattedMessage id="issue.leftOut" defaultMessage="{count, number} left out:" values={{ count: outcome.skipped.length }} />}
             </p>
             <ul className="skipped-list">
               {outcome.skipped.slice(0, 8).map((s) => (
@@ -188,18 +187,18 @@ export function IssueTokensDialog({
                   <strong>{s.device}</strong>: {s.reason}
                 </li>
               ))}
-              {outcome.skipped.length > 8 && <li className="muted">and {formatCount(outcome.skipped.length - 8)} more</li>}
+              {outcome.skipped.length > 8 && <li className="muted"><FormattedMessage id="issue.andMore" defaultMessage="and {count, number} more" values={{ count: outcome.skipped.length - 8 }} /></li>}
             </ul>
           </div>
         )}
         <div className="form-actions">
           <button type="button" className={onPrint && outcome.tokens.length ? 'btn' : 'btn btn-primary'} onClick={onClose}>
-            Done
+            <FormattedMessage id="common.done" defaultMessage="Done" />
           </button>
           {onPrint && outcome.tokens.length > 0 && (
             <button type="button" className="btn btn-primary" onClick={onPrint}>
               <Icon name="printer" />
-              Print their labels
+              <FormattedMessage id="issue.printThem" defaultMessage="Print their labels" />
             </button>
           )}
         </div>
@@ -208,27 +207,34 @@ export function IssueTokensDialog({
   }
 
   return (
-    <Modal title={subset ? `Issue tokens for ${formatCount(count!)} selected devices` : 'Issue tokens'} onClose={onClose} className="modal-wide">
-      <form className="form-stack" onSubmit={submit} noValidate aria-label="Issue tokens">
+    <Modal
+      title={
+        subset
+          ? intl.formatMessage({ id: 'issue.titleSelected', defaultMessage: 'Issue tokens for {count, plural, one {# selected device} other {# selected devices}}' }, { count: count! })
+          : intl.formatMessage({ id: 'issue.title', defaultMessage: 'Issue tokens' })
+      }
+      onClose={onClose}
+      className="modal-wide"
+    >
+      <form className="form-stack" onSubmit={submit} noValidate aria-label={intl.formatMessage({ id: 'issue.title', defaultMessage: 'Issue tokens' })}>
         {allowGroup && !subset && (
           <fieldset className="field choice-group">
-            <legend>Which labels</legend>
+            <legend><FormattedMessage id="issue.which" defaultMessage="Which labels" /></legend>
             <label className={`choice${kind === 'perDevice' ? ' is-checked' : ''}`}>
               <input type="radio" name={`${id}-kind`} checked={kind === 'perDevice'} onChange={() => setKind('perDevice')} />
               <span className="choice-text">
-                <span className="choice-title">One per device</span>
+                <span className="choice-title"><FormattedMessage id="issue.perDevice" defaultMessage="One per device" /></span>
                 <span className="choice-description">
-                  Every device of the batch that has not provisioned gets its own token and label; the label provisions that
-                  device only.
+<FormattedMessage id="issue.perDeviceText" defaultMessage="Every device of the batch that has not provisioned gets its own token and label; the label provisions that device only." />
                 </span>
               </span>
             </label>
             <label className={`choice${kind === 'group' ? ' is-checked' : ''}`}>
               <input type="radio" name={`${id}-kind`} checked={kind === 'group'} onChange={() => setKind('group')} />
               <span className="choice-text">
-                <span className="choice-title">One group token</span>
+                <span className="choice-title"><FormattedMessage id="issue.group" defaultMessage="One group token" /></span>
                 <span className="choice-description">
-                  One label for many devices: each device that presents it joins the batch, until the uses run out.
+<FormattedMessage id="issue.groupText" defaultMessage="One label for many devices: each device that presents it joins the batch, until the uses run out." />
                 </span>
               </span>
             </label>
@@ -236,7 +242,7 @@ export function IssueTokensDialog({
         )}
         {kind === 'group' && (
           <div className="field">
-            <label htmlFor={`${id}-uses`}>Uses</label>
+            <label htmlFor={`${id}-uses`}>{intl.formatMessage({ id: 'issue.uses', defaultMessage: 'Uses' })}</label>
             <input
               id={`${id}-uses`}
               inputMode="numeric"
@@ -246,18 +252,18 @@ export function IssueTokensDialog({
               aria-describedby={`${id}-uses-hint`}
             />
             <p className="field-hint" id={`${id}-uses-hint`}>
-              How many devices this one label may provision.
+<FormattedMessage id="issue.usesHint" defaultMessage="How many devices this one label may provision." />
             </p>
             {errorFor('uses')}
           </div>
         )}
         <div className="field">
-          <label htmlFor={`${id}-expiry-select`}>Expires</label>
+          <label htmlFor={`${id}-expiry-select`}>{intl.formatMessage({ id: 'issue.expires', defaultMessage: 'Expires' })}</label>
           <div className="input-group">
             <select id={`${id}-expiry-select`} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
               {expiries.map((x) => (
                 <option key={x.value} value={x.value}>
-                  {x.value === 'custom' ? intl.formatMessage({ id: 'issueTokens.expiry.onDate', defaultMessage: 'On a date…' }) : x.title}
+                  {x.value === 'custom' ? intl.formatMessage({ id: 'issueTokens.expiry.onDate', defaultMessage: 'On a date…' }) : intl.formatMessage(x.title)}
                 </option>
               ))}
             </select>
@@ -274,38 +280,43 @@ export function IssueTokensDialog({
               />
             )}
           </div>
-          <p className="field-hint">After this, the label no longer provisions anything; devices already provisioned keep working.</p>
+          <p className="field-hint">
+            <FormattedMessage id="issue.expiresHint" defaultMessage="After this, the label no longer provisions anything; devices already provisioned keep working." />
+          </p>
           {errorFor('expiry')}
         </div>
         <fieldset className="field choice-group">
-          <legend>Protection</legend>
+          <legend><FormattedMessage id="issue.protection" defaultMessage="Protection" /></legend>
           <label className={`choice${protection === 'none' ? ' is-checked' : ''}`}>
             <input type="radio" name={`${id}-protection`} checked={protection === 'none'} onChange={() => setProtection('none')} />
             <span className="choice-text">
-              <span className="choice-title">None: the secret is in the QR code</span>
-              <span className="choice-description">Quickest on site. Anyone holding the label can provision with it.</span>
+              <span className="choice-title"><FormattedMessage id="issue.none" defaultMessage="None: the secret is in the QR code" /></span>
+              <span className="choice-description"><FormattedMessage id="issue.noneText" defaultMessage="Quickest on site. Anyone holding the label can provision with it." /></span>
             </span>
           </label>
           <label className={`choice${protection === 'pin' ? ' is-checked' : ''}`}>
             <input type="radio" name={`${id}-protection`} checked={protection === 'pin'} onChange={() => setProtection('pin')} />
             <span className="choice-text">
-              <span className="choice-title">PIN</span>
+              <span className="choice-title"><FormattedMessage id="issue.pin" defaultMessage="PIN" /></span>
               <span className="choice-description">
-                4 to 16 digits, typed in by whoever provisions the device; the label carries no secret. After 5 wrong PINs the
-                token locks for a minute, then twice as long after each further 5.
+<FormattedMessage id="issue.pinText" defaultMessage="4 to 16 digits, typed in by whoever provisions the device; the label carries no secret. After 5 wrong PINs the token locks for a minute, then twice as long after each further 5." />
               </span>
             </span>
           </label>
           <label className={`choice${protection === 'password' ? ' is-checked' : ''}`}>
             <input type="radio" name={`${id}-protection`} checked={protection === 'password'} onChange={() => setProtection('password')} />
             <span className="choice-text">
-              <span className="choice-title">Password</span>
-              <span className="choice-description">At least 8 characters, same rules as a PIN, for devices with a keyboard or an app.</span>
+              <span className="choice-title"><FormattedMessage id="issue.password" defaultMessage="Password" /></span>
+              <span className="choice-description">
+                <FormattedMessage id="issue.passwordText" defaultMessage="At least 8 characters, same rules as a PIN, for devices with a keyboard or an app." />
+              </span>
             </span>
           </label>
           {protection !== 'none' && (
             <div className="field nested-field">
-              <label htmlFor={`${id}-secret`}>{protection === 'pin' ? 'PIN' : 'Password'}</label>
+              <label htmlFor={`${id}-secret`}>
+                {protection === 'pin' ? <FormattedMessage id="issue.pin" defaultMessage="PIN" /> : <FormattedMessage id="issue.password" defaultMessage="Password" />}
+              </label>
               <input
                 id={`${id}-secret`}
                 className="mono"
@@ -317,7 +328,9 @@ export function IssueTokensDialog({
                 aria-describedby={`${id}-secret-hint`}
               />
               <p className="field-hint" id={`${id}-secret-hint`}>
-                The same {protection === 'pin' ? 'PIN' : 'password'} for every token issued now. Keep it off the label.
+                {protection === 'pin'
+                  ? <FormattedMessage id="issue.samePin" defaultMessage="The same PIN for every token issued now. Keep it off the label." />
+                  : <FormattedMessage id="issue.samePassword" defaultMessage="The same password for every token issued now. Keep it off the label." />}
               </p>
               {errorFor('secret')}
             </div>
@@ -325,20 +338,20 @@ export function IssueTokensDialog({
         </fieldset>
         {error && <ErrorNotice error={error} />}
         {busy && busy.total > 1 && (
-          <progress className="load-progress" aria-label="Issuing tokens" max={busy.total} value={busy.done} />
+          <progress className="load-progress" aria-label={intl.formatMessage({ id: 'issue.issuing', defaultMessage: 'Issuing tokens' })} max={busy.total} value={busy.done} />
         )}
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose}>
-            Cancel
+            <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy !== null}>
             {busy
-              ? 'Issuing…'
+              ? intl.formatMessage({ id: 'issue.busy', defaultMessage: 'Issuing…' })
               : kind === 'group'
-                ? 'Issue group token'
+                ? intl.formatMessage({ id: 'issue.submitGroup', defaultMessage: 'Issue group token' })
                 : subset
-                  ? `Issue ${formatCount(count!)} ${count === 1 ? 'token' : 'tokens'}`
-                  : 'Issue a token per device'}
+                  ? intl.formatMessage({ id: 'issue.submitCount', defaultMessage: 'Issue {count, plural, one {# token} other {# tokens}}' }, { count: count! })
+                  : intl.formatMessage({ id: 'issue.submitPerDevice', defaultMessage: 'Issue a token per device' })}
           </button>
         </div>
       </form>

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Profile } from '../../../../shared/profiles.ts';
 import { routeHref } from '../../app/route.ts';
@@ -18,6 +19,7 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
   const [error, setError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
+  const intl = useIntl();
 
   useEffect(() => {
     api['profiles.list']({}).then(
@@ -39,14 +41,14 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
     event.preventDefault();
     setError(null);
     if (!values.name.trim()) {
-      setNameError('Give the batch a name, e.g. the site and the delivery: “plant-room-2”.');
+      setNameError(intl.formatMessage({ id: 'batch.new.nameMissing', defaultMessage: 'Give the batch a name, e.g. the site and the delivery: “plant-room-2”.' }));
       nameRef.current?.focus();
       return;
     }
     setBusy(true);
     try {
       const batch = await api['batches.create']({ ...values, name: values.name.trim() });
-      announce(`Created batch ${batch.name}`);
+      announce(intl.formatMessage({ id: 'batch.new.created', defaultMessage: 'Created batch {name}' }, { name: batch.name }));
       onCreated(batch.name);
     } catch (err) {
       const explained = explain(err);
@@ -59,10 +61,10 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
   };
 
   return (
-    <Modal title="New batch" onClose={onClose} className="modal-wide">
-      <form className="form-stack" onSubmit={submit} noValidate aria-label="New batch">
+    <Modal title={intl.formatMessage({ id: 'batch.new.title', defaultMessage: 'New batch' })} onClose={onClose} className="modal-wide">
+      <form className="form-stack" onSubmit={submit} noValidate aria-label={intl.formatMessage({ id: 'batch.new.title', defaultMessage: 'New batch' })}>
         <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
+          <label htmlFor={`${id}-name`}>{intl.formatMessage({ id: 'batch.new.name', defaultMessage: 'Name' })}</label>
           <input
             id={`${id}-name`}
             ref={nameRef}
@@ -73,7 +75,7 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
             aria-describedby={nameError ? `${id}-name-error` : `${id}-name-hint`}
           />
           <p className="field-hint" id={`${id}-name-hint`}>
-            Printed on every label of the batch. Short and unique: “plant-room-2”.
+<FormattedMessage id="batch.new.nameHint" defaultMessage="Printed on every label of the batch. Short and unique: “plant-room-2”." />
           </p>
           {nameError && (
             <p className="field-error" id={`${id}-name-error`}>
@@ -83,16 +85,15 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
           )}
         </div>
         <div className="field">
-          <label htmlFor={`${id}-site`}>Site</label>
+          <label htmlFor={`${id}-site`}>{intl.formatMessage({ id: 'batch.new.site', defaultMessage: 'Site' })}</label>
           <input id={`${id}-site`} value={values.site} onChange={(e) => set('site', e.target.value)} autoComplete="off" />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-profile`}>Profile</label>
+          <label htmlFor={`${id}-profile`}>{intl.formatMessage({ id: 'batch.new.profile', defaultMessage: 'Profile' })}</label>
           {profiles && profiles.length === 0 ? (
             <p className="field-error">
               <Icon name="alert" size={14} />
-              There is no profile yet. <a href={routeHref({ screen: 'profiles', device: null })}>Create a profile</a> first:
-              it holds the key and secret the devices provision with.
+<FormattedMessage id="batch.new.noProfile" defaultMessage="There is no profile yet. <a>Create a profile</a> first: it holds the key and secret the devices provision with." values={{ a: (text) => <a href={routeHref({ screen: 'profiles', device: null })}>{text}</a> }} />
             </p>
           ) : (
             <select
@@ -109,20 +110,20 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
             </select>
           )}
           <p className="field-hint" id={`${id}-profile-hint`}>
-            The devices of this batch provision with this profile’s rules.
+<FormattedMessage id="batch.new.profileHint" defaultMessage="The devices of this batch provision with this profile’s rules." />
           </p>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-notes`}>Notes</label>
+          <label htmlFor={`${id}-notes`}>{intl.formatMessage({ id: 'batch.new.notes', defaultMessage: 'Notes' })}</label>
           <textarea id={`${id}-notes`} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} />
         </div>
         {error && <ErrorNotice error={error} />}
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose}>
-            Cancel
+            <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy || !values.profile}>
-            {busy ? 'Creating…' : 'Create batch'}
+            {busy ? <FormattedMessage id="batch.new.creating" defaultMessage="Creating…" /> : <FormattedMessage id="batch.new.create" defaultMessage="Create batch" />}
           </button>
         </div>
       </form>

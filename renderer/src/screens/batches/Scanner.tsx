@@ -7,7 +7,7 @@ import { playScanTone, scanSoundMuted, setScanSoundMuted } from '../../app/scan-
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
-import { StateBadge } from '../../components/Badges.tsx';
+import { StateBadge, stateLabel } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatClock } from '../../components/time.tsx';
@@ -77,7 +77,11 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
       const updated = await api['devices.markInstalled']({ name: device.name, note });
       setFound(updated);
       setInstalled({ name: updated.name, note: updated.locationNote ?? '', at: updated.installedAt ?? new Date().toISOString() });
-      announce(`Marked ${updated.name} installed${note.trim() ? ` at ${note.trim()}` : ''}`);
+      announce(
+        note.trim()
+          ? intl.formatMessage({ id: 'scanner.markedAt', defaultMessage: 'Marked {name} installed at {note}' }, { name: updated.name, note: note.trim() })
+          : intl.formatMessage({ id: 'scanner.marked', defaultMessage: 'Marked {name} installed' }, { name: updated.name }),
+      );
       signal(
         'ok',
         intl.formatMessage({ id: 'scanner.flash.checkedIn', defaultMessage: 'Checked in: {name}' }, { name: updated.name }),
@@ -107,7 +111,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     setBusy(true);
     const notFound = (message: string): Explained => ({
       ...explain(new ApiError('not_found', message)),
-      next: 'Check that the label belongs to this station, or type the short code printed under the QR code.',
+      next: intl.formatMessage({ id: 'scanner.notFoundNext', defaultMessage: 'Check that the label belongs to this station, or type the short code printed under the QR code.' }),
     });
     try {
       // `devices.lookup`: an unknown code is an answer, not a failed request.
@@ -121,7 +125,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
       }
       setFound(device);
       onLocated(device);
-      announce(`Found ${device.name}, ${device.state}`);
+      announce(intl.formatMessage({ id: 'scanner.found', defaultMessage: 'Found {name}, {state}' }, { name: device.name, state: stateLabel(device.state) }));
       if (auto && device.batch === batch) {
         setBusy(false);
         await markInstalled(device);
@@ -174,7 +178,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
         <form className="scanner-form" onSubmit={onSubmit}>
           <h2 id={`${id}-title`} className="scanner-title">
             <Icon name="scan" size={18} />
-            <label htmlFor={`${id}-code`}>Scan a label</label>
+            <label htmlFor={`${id}-code`}>{intl.formatMessage({ id: 'scanner.title', defaultMessage: 'Scan a label' })}</label>
           </h2>
           <div className="input-group">
             <input
@@ -183,7 +187,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
               className="mono scanner-input"
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              placeholder="Scan the QR code, or type the short code"
+              placeholder={intl.formatMessage({ id: 'scanner.placeholder', defaultMessage: 'Scan the QR code, or type the short code' })}
               autoComplete="off"
               spellCheck={false}
               aria-describedby={`${id}-hint`}
@@ -191,7 +195,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
               data-scanner
             />
             <button type="submit" className="btn" disabled={busy || !code.trim()}>
-              Find
+              <FormattedMessage id="scanner.find" defaultMessage="Find" />
             </button>
             {hasCamera && !camera && (
               <button type="button" className="btn" onClick={() => setCamera(true)}>
@@ -201,17 +205,17 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
             )}
           </div>
           <p className="field-hint" id={`${id}-hint`}>
-            A USB scanner types the code and presses Enter; the cursor stays here for the next label.
+<FormattedMessage id="scanner.hint" defaultMessage="A USB scanner types the code and presses Enter; the cursor stays here for the next label." />
           </p>
         </form>
         <div className="scanner-install">
           <div className="field">
-            <label htmlFor={`${id}-note`}>Location note</label>
+            <label htmlFor={`${id}-note`}>{intl.formatMessage({ id: 'scanner.note', defaultMessage: 'Location note' })}</label>
             <input
               id={`${id}-note`}
               value={note}
               onChange={(e) => setNote(e.target.value)}
-              placeholder="Room, rack, floor"
+              placeholder={intl.formatMessage({ id: 'scanner.notePlaceholder', defaultMessage: 'Room, rack, floor' })}
               autoComplete="off"
               maxLength={500}
             />
@@ -219,7 +223,7 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
           <div className="scanner-options">
             <label className="check">
               <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} />
-              Mark each scanned device installed here
+              <FormattedMessage id="scanner.auto" defaultMessage="Mark each scanned device installed here" />
             </label>
             <label className="check">
               <input
@@ -287,33 +291,41 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
       {found && (
         <div className={`scan-result${installed ? ' is-installed' : ''}`} role="status" aria-live="polite">
           <div className="scan-result-device">
-            <span className="eyebrow">Scanned</span>
+            <span className="eyebrow"><FormattedMessage id="scan.scanned" defaultMessage="Scanned" /></span>
             <strong className="scan-result-name">{found.name}</strong>
             <StateBadge state={found.state} />
             {found.installedAt && (
               <span className="badge badge-success">
                 <Icon name="check" size={12} />
-                Installed{found.locationNote ? ` · ${found.locationNote}` : ''}
+                <FormattedMessage id="scanner.installed" defaultMessage="Installed" />
+                {found.locationNote ? ` · ${found.locationNote}` : ''}
               </span>
             )}
           </div>
           {elsewhere ? (
             <p>
-              This device belongs to {found.batch ? <>batch “{found.batch}”</> : 'no batch'}.{' '}
+              {found.batch
+                ? <FormattedMessage id="scanner.elsewhere" defaultMessage="This device belongs to batch “{batch}”." values={{ batch: found.batch }} />
+                : <FormattedMessage id="scanner.noBatch" defaultMessage="This device belongs to no batch." />}{' '}
               {found.batch && (
-                <a href={routeHref({ screen: 'batches', batch: found.batch, device: found.name })}>Open it in its batch</a>
+                <a href={routeHref({ screen: 'batches', batch: found.batch, device: found.name })}>
+                  <FormattedMessage id="scanner.openInBatch" defaultMessage="Open it in its batch" />
+                </a>
               )}
             </p>
           ) : installed ? (
             <p className="scan-result-done">
               <Icon name="check" />
-              Marked installed at {formatClock(installed.at)}
-              {installed.note ? ` · ${installed.note}` : ''}. Scan the next label.
+              {installed.note
+                ? <FormattedMessage id="scanner.doneNote" defaultMessage="Marked installed at {time} · {note}. Scan the next label." values={{ time: formatClock(installed.at), note: installed.note }} />
+                : <FormattedMessage id="scanner.done" defaultMessage="Marked installed at {time}. Scan the next label." values={{ time: formatClock(installed.at) }} />}
             </p>
           ) : (
             <button type="button" className="btn btn-primary" onClick={() => void markInstalled(found)} disabled={busy}>
               <Icon name="pin" />
-              Mark installed{note.trim() ? ` at “${note.trim()}”` : ''}
+              {note.trim()
+                ? <FormattedMessage id="scanner.markAt" defaultMessage="Mark installed at “{note}”" values={{ note: note.trim() }} />
+                : <FormattedMessage id="scanner.mark" defaultMessage="Mark installed" />}
             </button>
           )}
         </div>

@@ -1,5 +1,5 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { useIntl } from 'react-intl';
+import { defineMessages, FormattedMessage, useIntl } from 'react-intl';
 import type { Batch } from '../../../../shared/batches.ts';
 import type { TokenState, TokenView } from '../../../../shared/tokens.ts';
 import type { Route } from '../../app/route.ts';
@@ -16,20 +16,30 @@ import { RevokeTokensDialog } from './RevokeTokensDialog.tsx';
 import { TokenDialog } from './TokenDialog.tsx';
 
 const tokenStates: TokenState[] = ['active', 'used', 'locked', 'expired', 'revoked'];
-export const protectionShort = { derived: 'None', pin: 'PIN', password: 'Password' } as const;
+const protectionMessages = defineMessages({
+  derived: { id: 'tokens.protection.none', defaultMessage: 'None' },
+  pin: { id: 'tokens.protection.pin', defaultMessage: 'PIN' },
+  password: { id: 'tokens.protection.password', defaultMessage: 'Password' },
+});
+
 
 const columns: Column<TokenView>[] = [
-  { id: 'code', header: 'Short code', width: '10.5rem', cell: (t) => <code className="strong">{t.shortCode}</code> },
+  { id: 'code', header: <FormattedMessage id="tokens.colCode" defaultMessage="Short code" />, width: '10.5rem', cell: (t) => <code className="strong">{t.shortCode}</code> },
   {
     id: 'device',
-    header: 'For',
+    header: <FormattedMessage id="tokens.colFor" defaultMessage="For" />,
     width: 'minmax(10rem, 1.5fr)',
-    cell: (t) => (t.device ? <span className="device-name ellipsis">{t.device}</span> : <span className="ellipsis">Group token</span>),
+    cell: (t) =>
+      t.device ? (
+        <span className="device-name ellipsis">{t.device}</span>
+      ) : (
+        <span className="ellipsis"><FormattedMessage id="tokens.group" defaultMessage="Group token" /></span>
+      ),
   },
-  { id: 'state', header: 'State', width: '7.5rem', cell: (t) => <TokenStateBadge state={t.state} /> },
+  { id: 'state', header: <FormattedMessage id="tokens.colState" defaultMessage="State" />, width: '7.5rem', cell: (t) => <TokenStateBadge state={t.state} /> },
   {
     id: 'uses',
-    header: 'Uses',
+    header: <FormattedMessage id="tokens.colUses" defaultMessage="Uses" />,
     width: '6rem',
     priority: 3,
     align: 'end',
@@ -39,15 +49,26 @@ const columns: Column<TokenView>[] = [
       </span>
     ),
   },
-  { id: 'protection', header: 'Protection', width: '7rem', priority: 5, cell: (t) => protectionShort[t.protection] },
+  {
+    id: 'protection',
+    header: <FormattedMessage id="tokens.colProtection" defaultMessage="Protection" />,
+    width: '7rem',
+    priority: 5,
+    cell: (t) => <FormattedMessage {...protectionMessages[t.protection]} />,
+  },
   {
     id: 'expires',
-    header: 'Expires',
+    header: <FormattedMessage id="tokens.colExpires" defaultMessage="Expires" />,
     width: 'minmax(9rem, 1fr)',
     priority: 4,
-    cell: (t) => (t.expiresAt ? <span title={formatDateTime(t.expiresAt)}>{formatDateTime(t.expiresAt)}</span> : <span className="muted">never</span>),
+    cell: (t) =>
+      t.expiresAt ? (
+        <span title={formatDateTime(t.expiresAt)}>{formatDateTime(t.expiresAt)}</span>
+      ) : (
+        <span className="muted"><FormattedMessage id="tokens.never" defaultMessage="never" /></span>
+      ),
   },
-  { id: 'issued', header: 'Issued', width: '8rem', priority: 6, cell: (t) => <RelativeTime iso={t.createdAt} /> },
+  { id: 'issued', header: <FormattedMessage id="tokens.colIssued" defaultMessage="Issued" />, width: '8rem', priority: 6, cell: (t) => <RelativeTime iso={t.createdAt} /> },
 ];
 
 const compact = (text: string) => text.toLowerCase().replace(/[\s-]/g, '');
@@ -101,7 +122,7 @@ export function TokensPanel({
   const revocable = all.filter((t) => t.state === 'active' || t.state === 'locked');
 
   return (
-    <section className="tokens-panel" aria-label="Onboarding tokens">
+    <section className="tokens-panel" aria-label={intl.formatMessage({ id: 'tokens.title', defaultMessage: 'Onboarding tokens' })}>
       <div className="toolbar">
         <div className="search-field">
           <Icon name="search" />
@@ -122,35 +143,33 @@ export function TokensPanel({
           )}
         </output>
         <fieldset className="segmented">
-          <legend className="visually-hidden">Show tokens by state</legend>
+          <legend className="visually-hidden"><FormattedMessage id="tokens.byState" defaultMessage="Show tokens by state" /></legend>
           <button type="button" aria-pressed={only === null} onClick={() => setOnly(null)}>
-            All <span className="num count">{formatCount(all.length)}</span>
+            <FormattedMessage id="tokens.all" defaultMessage="All" /> <span className="num count">{formatCount(all.length)}</span>
           </button>
           {tokenStates.map((s) => (
             <button type="button" key={s} aria-pressed={only === s} onClick={() => setOnly(only === s ? null : s)} data-token-count={s}>
-              {tokenStateLabel[s]} <span className="num count">{formatCount(counts[s])}</span>
+              {tokenStateLabel(s)} <span className="num count">{formatCount(counts[s])}</span>
             </button>
           ))}
         </fieldset>
         <div className="toolbar-end">
           <button type="button" className="btn btn-ghost btn-danger-text" onClick={() => setDialog('revoke')} disabled={revocable.length === 0}>
             <Icon name="ban" />
-            Revoke all…
+            <FormattedMessage id="tokens.revokeAll" defaultMessage="Revoke all…" />
           </button>
           <button type="button" className="btn btn-primary" onClick={() => setDialog('issue')} disabled={!batchInfo}>
             <Icon name="ticket" />
-            Issue tokens
+            <FormattedMessage id="tokens.issue" defaultMessage="Issue tokens" />
           </button>
         </div>
       </div>
       <p className="muted tokens-help">
-        A token is what a label’s QR code carries: a device presents it (as its provision key and secret) to provision.
-        <strong> Active</strong> can still be used, <strong>used</strong> provisioned its device, <strong>locked</strong> saw too
-        many wrong PINs and waits, <strong>expired</strong> and <strong>revoked</strong> no longer work.
+<FormattedMessage id="tokens.help" defaultMessage="A token is what a label’s QR code carries: a device presents it (as its provision key and secret) to provision. <strong>Active</strong> can still be used, <strong>used</strong> provisioned its device, <strong>locked</strong> saw too many wrong PINs and waits, <strong>expired</strong> and <strong>revoked</strong> no longer work." values={{ strong: (text) => <strong>{text}</strong> }} />
       </p>
       {snapshot.error && <ErrorNotice error={snapshot.error} onRetry={reload} />}
       <VirtualTable
-        label={`Tokens of batch ${batch}`}
+        label={intl.formatMessage({ id: 'tokens.tableLabel', defaultMessage: 'Tokens of batch {batch}' }, { batch })}
         className="tokens-table"
         columns={columns}
         count={shown.length}
@@ -161,17 +180,21 @@ export function TokensPanel({
         maxHeight={560}
         empty={
           snapshot.phase === 'loading' ? (
-            <span className="muted">Loading tokens…</span>
+            <span className="muted"><FormattedMessage id="tokens.loading" defaultMessage="Loading tokens…" /></span>
           ) : all.length === 0 ? (
             <div className="empty-state">
-              <strong>No tokens yet.</strong>
-              <span>Issue one per device to print a label for each, or one group token for devices that enrol themselves.</span>
+              <strong><FormattedMessage id="tokens.emptyTitle" defaultMessage="No tokens yet." /></strong>
+              <span><FormattedMessage id="tokens.emptyText" defaultMessage="Issue one per device to print a label for each, or one group token for devices that enrol themselves." /></span>
               <button type="button" className="btn btn-primary" onClick={() => setDialog('issue')} disabled={!batchInfo}>
-                Issue tokens
+                <FormattedMessage id="tokens.issue" defaultMessage="Issue tokens" />
               </button>
             </div>
           ) : (
-            <span className="muted">No {only ? tokenStateLabel[only].toLowerCase() : ''} tokens.</span>
+            <span className="muted">
+              {only
+                ? <FormattedMessage id="tokens.noneInState" defaultMessage="No tokens in the state “{state}”." values={{ state: tokenStateLabel(only) }} />
+                : <FormattedMessage id="tokens.none" defaultMessage="No tokens." />}
+            </span>
           )
         }
       />

@@ -1,3 +1,5 @@
+import { FormattedMessage } from 'react-intl';
+import { getIntl } from '../../i18n/intl.ts';
 import type { Device } from '../../../../shared/devices.ts';
 import type { TokenView } from '../../../../shared/tokens.ts';
 import { TokenStateBadge } from '../../components/Badges.tsx';
@@ -26,7 +28,7 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
         <label className="select-cell">
           <input
             type="checkbox"
-            aria-label="Select all shown devices"
+            aria-label={getIntl().formatMessage({ id: 'batch.devices.selectAll', defaultMessage: 'Select all shown devices' })}
             checked={s.allState === 'all'}
             ref={(el) => {
               if (el) el.indeterminate = s.allState === 'some';
@@ -42,7 +44,7 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
         <label className="select-cell" onClick={(e) => e.stopPropagation()}>
           <input
             type="checkbox"
-            aria-label={`Select ${d.name}`}
+            aria-label={getIntl().formatMessage({ id: 'batch.devices.selectOne', defaultMessage: 'Select {name}' }, { name: d.name })}
             checked={s.isSelected(d)}
             onChange={() => s.toggle(d)}
             onClick={(e) => e.stopPropagation()}
@@ -56,7 +58,7 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
     byId('state', '8rem'),
     {
       id: 'token',
-      header: 'Token',
+      header: <FormattedMessage id="batch.devices.colToken" defaultMessage="Token" />,
       width: '6.5rem',
       priority: 3,
       cell: (d) => {
@@ -64,10 +66,10 @@ export function batchColumns(s: SelectionColumns): Column<Device>[] {
         return t ? <TokenStateBadge state={t.state} /> : none;
       },
     },
-    { ...byId('provisionedVia', '6.5rem', 5), header: 'Via' },
+    { ...byId('provisionedVia', '6.5rem', 5), header: <FormattedMessage id="batch.devices.colVia" defaultMessage="Via" /> },
     {
       id: 'installed',
-      header: 'Installed',
+      header: <FormattedMessage id="batch.devices.colInstalled" defaultMessage="Installed" />,
       width: 'minmax(9rem, 1fr)',
       priority: 4,
       cell: (d) =>

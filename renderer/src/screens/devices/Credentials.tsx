@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
@@ -6,16 +7,25 @@ import { Icon } from '../../components/Icon.tsx';
 /** A device's credentials, masked until the technician presses Reveal (people read screens over shoulders). */
 export function Credentials({ type, value }: { type: Device['credentialsType']; value: Device['credentialsValue'] }) {
   const [revealed, setRevealed] = useState(false);
+  const intl = useIntl();
   if (!type || value === null || value === undefined) {
-    return <p className="muted">None yet: the device gets credentials when it provisions.</p>;
+    return <p className="muted"><FormattedMessage id="credentials.none" defaultMessage="None yet: the device gets credentials when it provisions." /></p>;
   }
   const fields: { label: string; value: string | null }[] =
     typeof value === 'string'
-      ? [{ label: type === 'X509_CERTIFICATE' ? 'Certificate' : 'Access token', value }]
+      ? [
+          {
+            label:
+              type === 'X509_CERTIFICATE'
+                ? intl.formatMessage({ id: 'credentials.certificate', defaultMessage: 'Certificate' })
+                : intl.formatMessage({ id: 'credentials.accessToken', defaultMessage: 'Access token' }),
+            value,
+          },
+        ]
       : [
-          { label: 'Client ID', value: value.clientId },
-          { label: 'User name', value: value.userName },
-          { label: 'Password', value: value.password },
+          { label: intl.formatMessage({ id: 'credentials.clientId', defaultMessage: 'Client ID' }), value: value.clientId },
+          { label: intl.formatMessage({ id: 'credentials.userName', defaultMessage: 'User name' }), value: value.userName },
+          { label: intl.formatMessage({ id: 'credentials.password', defaultMessage: 'Password' }), value: value.password },
         ];
   return (
     <div className="credentials">
@@ -25,14 +35,14 @@ export function Credentials({ type, value }: { type: Device['credentialsType']; 
             <dt>{f.label}</dt>
             <dd>
               {f.value === null ? (
-                <span className="muted">not set</span>
+                <span className="muted"><FormattedMessage id="credentials.notSet" defaultMessage="not set" /></span>
               ) : revealed ? (
                 <span className="copy-field">
                   <code className="wrap secret">{f.value}</code>
-                  <CopyButton value={f.value} what={f.label.toLowerCase()} />
+                  <CopyButton value={f.value} what={f.label} />
                 </span>
               ) : (
-                <span className="masked" role="img" aria-label="hidden">
+                <span className="masked" role="img" aria-label={intl.formatMessage({ id: 'token.hidden', defaultMessage: 'hidden' })}>
                   ••••••••••••
                 </span>
               )}
@@ -42,7 +52,7 @@ export function Credentials({ type, value }: { type: Device['credentialsType']; 
       </dl>
       <button type="button" className="btn" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
         <Icon name={revealed ? 'eyeOff' : 'eye'} />
-        {revealed ? 'Hide' : 'Reveal'}
+        {revealed ? <FormattedMessage id="common.hide" defaultMessage="Hide" /> : <FormattedMessage id="common.reveal" defaultMessage="Reveal" />}
       </button>
     </div>
   );

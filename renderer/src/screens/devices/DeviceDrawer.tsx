@@ -1,3 +1,4 @@
+import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DeviceDetail, DeviceEvent, ProvisionAttempt } from '../../../../shared/devices.ts';
 import type { LabelHistory } from '../../../../shared/labels.ts';
@@ -20,16 +21,20 @@ import { RecoverActions } from './RecoverActions.tsx';
 // The device streams telemetry: re-read its detail at most this often while the drawer is open.
 const refreshMs = 400;
 
-const eventTitles: Record<string, string> = {
-  'device.added': 'Added',
-  'device.installed': 'Installed',
-  'device.reset': 'Reset to pending',
-  'tokens.allowed-more': 'One more redemption',
-  handover: 'Hand-over',
-  rpc: 'Command',
-};
+const eventTitles: Record<string, MessageDescriptor> = defineMessages({
+  'device.added': { id: 'drawer.event.added', defaultMessage: 'Added' },
+  'device.installed': { id: 'drawer.event.installed', defaultMessage: 'Installed' },
+  'device.reset': { id: 'drawer.event.reset', defaultMessage: 'Reset to pending' },
+  'tokens.allowed-more': { id: 'drawer.event.allowedMore', defaultMessage: 'One more redemption' },
+  handover: { id: 'drawer.event.handover', defaultMessage: 'Hand-over' },
+  rpc: { id: 'drawer.event.rpc', defaultMessage: 'Command' },
+});
 
-const protectionLabel = { derived: 'Secret on the label', pin: 'PIN', password: 'Password' } as const;
+const protectionLabel = defineMessages({
+  derived: { id: 'drawer.protection.derived', defaultMessage: 'Secret on the label' },
+  pin: { id: 'drawer.protection.pin', defaultMessage: 'PIN' },
+  password: { id: 'drawer.protection.password', defaultMessage: 'Password' },
+});
 
 /**
  * One device in full: facts, installation, its onboarding token and printed labels, its provisioning attempts,
@@ -59,6 +64,7 @@ export function DeviceDrawer({
   const latestAttempt = useMemo(() => feedSnap.items.find((a) => a.deviceName === name)?.id ?? null, [feedSnap.items, name]);
   const [events, setEvents] = useState<DeviceEvent[] | null>(null);
   const focusRef = useRef(focusOnOpen);
+  const intl = useIntl();
   focusRef.current = focusOnOpen;
 
   const load = useCallback(() => {
@@ -151,56 +157,57 @@ export function DeviceDrawer({
     <aside ref={drawerRef} className="drawer" role="dialog" aria-labelledby="drawer-title" aria-modal="false">
       <header className="drawer-header">
         <div>
-          <p className="eyebrow">Device</p>
+          <p className="eyebrow"><FormattedMessage id="drawer.eyebrow" defaultMessage="Device" /></p>
           <h2 id="drawer-title" ref={headingRef} tabIndex={-1}>
             {name}
           </h2>
         </div>
         {detail && <StateBadge state={detail.state} />}
-        <button type="button" className="btn btn-icon btn-ghost" onClick={onClose} aria-label="Close device details">
+        <button type="button" className="btn btn-icon btn-ghost" onClick={onClose} aria-label={intl.formatMessage({ id: 'drawer.close', defaultMessage: 'Close device details' })}>
           <Icon name="close" />
         </button>
       </header>
       <div className="drawer-body">
         {error && <ErrorNotice error={error} onRetry={load} />}
-        {!detail && !error && <p className="muted" aria-busy="true">Loading…</p>}
+        {!detail && !error && <p className="muted" aria-busy="true"><FormattedMessage id="common.loading" defaultMessage="Loading…" /></p>}
         {detail && (
           <>
             <dl className="facts">
-              <dt>Profile</dt>
+              <dt><FormattedMessage id="drawer.profile" defaultMessage="Profile" /></dt>
               <dd>{detail.profile}</dd>
-              <dt>Batch</dt>
-              <dd>{detail.batch ?? <span className="muted">none</span>}</dd>
-              <dt>Serial</dt>
-              <dd>{detail.serial ? <code>{detail.serial}</code> : <span className="muted">none</span>}</dd>
-              <dt>MAC</dt>
-              <dd>{detail.mac ? <code>{detail.mac}</code> : <span className="muted">none</span>}</dd>
+              <dt><FormattedMessage id="drawer.batch" defaultMessage="Batch" /></dt>
+              <dd>{detail.batch ?? <span className="muted"><FormattedMessage id="drawer.none" defaultMessage="none" /></span>}</dd>
+              <dt><FormattedMessage id="drawer.serial" defaultMessage="Serial" /></dt>
+              <dd>{detail.serial ? <code>{detail.serial}</code> : <span className="muted"><FormattedMessage id="drawer.none" defaultMessage="none" /></span>}</dd>
+              <dt><FormattedMessage id="drawer.mac" defaultMessage="MAC" /></dt>
+              <dd>{detail.mac ? <code>{detail.mac}</code> : <span className="muted"><FormattedMessage id="drawer.none" defaultMessage="none" /></span>}</dd>
               {detail.label && (
                 <>
-                  <dt>Label</dt>
+                  <dt><FormattedMessage id="drawer.label" defaultMessage="Label" /></dt>
                   <dd>{detail.label}</dd>
                 </>
               )}
-              <dt>Gateway</dt>
-              <dd>{detail.gateway ? 'Yes' : 'No'}</dd>
-              <dt>Added</dt>
+              <dt><FormattedMessage id="drawer.gateway" defaultMessage="Gateway" /></dt>
+              <dd>{detail.gateway ? <FormattedMessage id="common.yes" defaultMessage="Yes" /> : <FormattedMessage id="common.no" defaultMessage="No" />}</dd>
+              <dt><FormattedMessage id="drawer.added" defaultMessage="Added" /></dt>
               <dd>{formatDateTime(detail.createdAt)}</dd>
-              <dt>Provisioned</dt>
+              <dt><FormattedMessage id="drawer.provisioned" defaultMessage="Provisioned" /></dt>
               <dd>
                 {detail.provisionedAt ? (
-                  <>
-                    {formatDateTime(detail.provisionedAt)}
-                    {detail.provisionedVia && ` over ${detail.provisionedVia.toUpperCase()}`}
-                  </>
+                  detail.provisionedVia ? (
+                    <FormattedMessage id="drawer.provisionedOver" defaultMessage="{time} over {transport}" values={{ time: formatDateTime(detail.provisionedAt), transport: detail.provisionedVia.toUpperCase() }} />
+                  ) : (
+                    formatDateTime(detail.provisionedAt)
+                  )
                 ) : (
-                  <span className="muted">not yet</span>
+                  <span className="muted"><FormattedMessage id="drawer.notYet" defaultMessage="not yet" /></span>
                 )}
               </dd>
-              <dt>Last seen</dt>
+              <dt><FormattedMessage id="drawer.lastSeen" defaultMessage="Last seen" /></dt>
               <dd>
                 <RelativeTime iso={detail.lastSeenAt} />
               </dd>
-              <dt>Installed</dt>
+              <dt><FormattedMessage id="drawer.installed" defaultMessage="Installed" /></dt>
               <dd data-installed={detail.installedAt ? 'yes' : 'no'}>
                 {detail.installedAt ? (
                   <>
@@ -208,52 +215,58 @@ export function DeviceDrawer({
                     {detail.locationNote && <span className="location-note"> · {detail.locationNote}</span>}
                   </>
                 ) : (
-                  <span className="muted">not yet (scan its label in the batch to mark it)</span>
+                  <span className="muted"><FormattedMessage id="drawer.notInstalled" defaultMessage="not yet (scan its label in the batch to mark it)" /></span>
                 )}
               </dd>
             </dl>
 
             <section aria-labelledby="token-title" className="drawer-section">
-              <h3 id="token-title">Onboarding token and label</h3>
+              <h3 id="token-title"><FormattedMessage id="drawer.tokenTitle" defaultMessage="Onboarding token and label" /></h3>
               {currentToken ? (
                 <dl className="facts">
-                  <dt>Token</dt>
+                  <dt><FormattedMessage id="drawer.token" defaultMessage="Token" /></dt>
                   <dd>
                     <TokenStateBadge state={currentToken.state} /> <code>{currentToken.shortCode}</code>
                   </dd>
-                  <dt>Protection</dt>
-                  <dd>{protectionLabel[currentToken.protection]}</dd>
-                  <dt>Uses</dt>
+                  <dt><FormattedMessage id="drawer.protection" defaultMessage="Protection" /></dt>
+                  <dd>{intl.formatMessage(protectionLabel[currentToken.protection])}</dd>
+                  <dt><FormattedMessage id="drawer.uses" defaultMessage="Uses" /></dt>
                   <dd className="num">
-                    {currentToken.uses} of {currentToken.maxUses}
+                    <FormattedMessage id="drawer.usesOf" defaultMessage="{uses, number} of {max, number}" values={{ uses: currentToken.uses, max: currentToken.maxUses }} />
                   </dd>
-                  <dt>Expires</dt>
-                  <dd>{currentToken.expiresAt ? formatDateTime(currentToken.expiresAt) : <span className="muted">never</span>}</dd>
+                  <dt><FormattedMessage id="drawer.expires" defaultMessage="Expires" /></dt>
+                  <dd>
+                    {currentToken.expiresAt ? formatDateTime(currentToken.expiresAt) : <span className="muted"><FormattedMessage id="tokens.never" defaultMessage="never" /></span>}
+                  </dd>
                   {currentToken.lockedUntil && (
                     <>
-                      <dt>Locked</dt>
+                      <dt><FormattedMessage id="drawer.locked" defaultMessage="Locked" /></dt>
                       <dd>
-                        until {formatClock(currentToken.lockedUntil)} after {currentToken.failedAttempts} wrong secrets
+                        <FormattedMessage id="drawer.lockedUntil" defaultMessage="until {time} after {count, plural, one {# wrong secret} other {# wrong secrets}}" values={{ time: formatClock(currentToken.lockedUntil), count: currentToken.failedAttempts }} />
                       </dd>
                     </>
                   )}
                 </dl>
               ) : (
-                <p className="muted">No onboarding token: issue one from the batch to print its label.</p>
+                <p className="muted"><FormattedMessage id="drawer.noToken" defaultMessage="No onboarding token: issue one from the batch to print its label." /></p>
               )}
               {history && (
                 <p className={history.count ? '' : 'muted'} data-label-prints={history.count}>
                   {history.count === 0
-                    ? 'No label printed yet.'
-                    : `Label printed ${history.count}×, last ${history.lastPrintedAt ? formatDateTime(history.lastPrintedAt) : ''} on ${history.lastTemplate ?? 'unknown stock'}.`}
+                    ? intl.formatMessage({ id: 'drawer.noPrint', defaultMessage: 'No label printed yet.' })
+                    : intl.formatMessage({ id: 'drawer.printed', defaultMessage: 'Label printed {count, number}×, last {time} on {stock}.' }, { count: history.count, time: history.lastPrintedAt ? formatDateTime(history.lastPrintedAt) : '', stock: history.lastTemplate ?? intl.formatMessage({ id: 'drawer.unknownStock', defaultMessage: 'unknown stock' }) })}
                 </p>
               )}
             </section>
 
             <section aria-labelledby="attempts-title" className="drawer-section">
-              <h3 id="attempts-title">History</h3>
+              <h3 id="attempts-title"><FormattedMessage id="drawer.history" defaultMessage="History" /></h3>
               {events === null || events.length === 0 ? (
-                <p className="muted">{events === null ? 'Loading…' : 'Nothing yet: no device has tried to provision under this name.'}</p>
+                <p className="muted">
+                  {events === null
+                    ? intl.formatMessage({ id: 'common.loading', defaultMessage: 'Loading…' })
+                    : intl.formatMessage({ id: 'drawer.noHistory', defaultMessage: 'Nothing yet: no device has tried to provision under this name.' })}
+                </p>
               ) : (
                 <ol className="attempt-list">
                   {events.map((e) => (
@@ -261,9 +274,11 @@ export function DeviceDrawer({
                       <time dateTime={e.at} title={formatDateTime(e.at)} className="num">
                         {formatClock(e.at)}
                       </time>
-                      {e.kind === 'provision' && e.outcome ? <OutcomeBadge outcome={e.outcome as ProvisionAttempt['outcome']} /> : <span className="badge">{eventTitles[e.kind] ?? e.kind}</span>}
+                      {e.kind === 'provision' && e.outcome ? <OutcomeBadge outcome={e.outcome as ProvisionAttempt['outcome']} /> : <span className="badge">{eventTitles[e.kind] ? intl.formatMessage(eventTitles[e.kind]!) : e.kind}</span>}
                       {e.transport && <span className={`transport transport-${e.transport}`}>{e.transport.toUpperCase()}</span>}
-                      <span className="muted ellipsis">{e.reason ?? ''}</span>
+                      <span className="muted ellipsis" data-station-words>
+                        {e.reason ?? ''}
+                      </span>
                     </li>
                   ))}
                 </ol>
@@ -272,8 +287,8 @@ export function DeviceDrawer({
 
             <section aria-labelledby="cred-title" className="drawer-section">
               <h3 id="cred-title">
-                Credentials
-                {detail.credentialsType && <span className="muted"> · {credentialsLabel[detail.credentialsType]}</span>}
+                <FormattedMessage id="drawer.credentials" defaultMessage="Credentials" />
+                {detail.credentialsType && <span className="muted"> · {intl.formatMessage(credentialsLabel[detail.credentialsType])}</span>}
               </h3>
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
@@ -281,13 +296,13 @@ export function DeviceDrawer({
             <DeviceManage device={detail} onChanged={load} onRemoved={onClose} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
-              <h3 id="attr-title">Attributes</h3>
+              <h3 id="attr-title"><FormattedMessage id="drawer.attributes" defaultMessage="Attributes" /></h3>
               <DeviceAttributes device={detail.name} profile={detail.profile} batch={detail.batch} />
-              <SharedAttributesEditor level="device" name={detail.name} title="This device’s own shared attributes" headingLevel={4} />
+              <SharedAttributesEditor level="device" name={detail.name} title={intl.formatMessage({ id: 'drawer.ownShared', defaultMessage: 'This device’s own shared attributes' })} headingLevel={4} />
             </section>
 
             <section aria-labelledby="rpc-title" className="drawer-section">
-              <h3 id="rpc-title">Run a command</h3>
+              <h3 id="rpc-title"><FormattedMessage id="drawer.runCommand" defaultMessage="Run a command" /></h3>
               <RunCommand device={detail.name} />
             </section>
 

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
 import { DeviceState } from '../../../../shared/station.ts';
@@ -98,6 +99,7 @@ export function DeviceFilterBar({
 }) {
   const { query, setQuery, deferredQuery, state, setState, filtered } = filters;
   const searching = deferredQuery.trim() !== '';
+  const intl = useIntl();
   return (
     <div className="toolbar">
       <div className="search-field">
@@ -105,7 +107,7 @@ export function DeviceFilterBar({
         <input
           type="search"
           aria-label={searchLabel}
-          placeholder="Search name, serial or MAC"
+          placeholder={intl.formatMessage({ id: 'devices.searchPlaceholder', defaultMessage: 'Search name, serial or MAC' })}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
@@ -123,19 +125,21 @@ export function DeviceFilterBar({
         <span className="search-key" data-key="/" />
       </div>
       <fieldset className="segmented">
-        <legend className="visually-hidden">Filter by state</legend>
+        <legend className="visually-hidden"><FormattedMessage id="devices.filterByState" defaultMessage="Filter by state" /></legend>
         <button type="button" aria-pressed={state === null} onClick={() => setState(null)}>
-          All <span className="num count">{formatCount(filtered.matching)}</span>
+          <FormattedMessage id="devices.all" defaultMessage="All" /> <span className="num count">{formatCount(filtered.matching)}</span>
         </button>
         {deviceStates.map((s) => (
           <button type="button" key={s} aria-pressed={state === s} onClick={() => setState(state === s ? null : s)} className={`seg-${s}`}>
             <span className="badge-dot" aria-hidden="true" />
-            {stateLabel[s]} <span className="num count">{formatCount(filtered.byState[s])}</span>
+            {stateLabel(s)} <span className="num count">{formatCount(filtered.byState[s])}</span>
           </button>
         ))}
       </fieldset>
       <output className="result-count" {...{ [countAttribute]: filtered.positions.length }} aria-busy={busy}>
-        {searching || state ? `${formatCount(filtered.positions.length)} of ${formatCount(total)} shown` : `${formatCount(total)} shown`}
+        {searching || state
+          ? intl.formatMessage({ id: 'devices.shownOf', defaultMessage: '{shown, number} of {total, number} shown' }, { shown: filtered.positions.length, total })
+          : intl.formatMessage({ id: 'devices.shown', defaultMessage: '{total, number} shown' }, { total })}
       </output>
     </div>
   );

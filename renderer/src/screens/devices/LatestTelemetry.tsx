@@ -1,3 +1,4 @@
+import { FormattedMessage } from 'react-intl';
 import type { DeviceDetail } from '../../../../shared/devices.ts';
 import { RelativeTime } from '../../components/time.tsx';
 import { displayValue } from '../attributes/attribute-rows.ts';
@@ -7,16 +8,16 @@ export function LatestTelemetry({ telemetry: byKey }: { telemetry: DeviceDetail[
   const telemetry = Object.entries(byKey);
   return (
     <section aria-labelledby="tele-title" className="drawer-section">
-      <h3 id="tele-title">Latest telemetry</h3>
+      <h3 id="tele-title"><FormattedMessage id="telemetry.title" defaultMessage="Latest telemetry" /></h3>
       {telemetry.length === 0 ? (
-        <p className="muted">Nothing received yet. Values show here as soon as the device sends telemetry.</p>
+        <p className="muted"><FormattedMessage id="telemetry.empty" defaultMessage="Nothing received yet. Values show here as soon as the device sends telemetry." /></p>
       ) : (
         <table className="table compact kv" aria-labelledby="tele-title">
           <thead>
             <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Value</th>
-              <th scope="col">When</th>
+              <th scope="col"><FormattedMessage id="telemetry.colKey" defaultMessage="Key" /></th>
+              <th scope="col"><FormattedMessage id="telemetry.colValue" defaultMessage="Value" /></th>
+              <th scope="col"><FormattedMessage id="telemetry.colWhen" defaultMessage="When" /></th>
             </tr>
           </thead>
           <tbody>

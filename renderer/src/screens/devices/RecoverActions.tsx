@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useCallback, useEffect, useState } from 'react';
 import type { DeviceDetail } from '../../../../shared/devices.ts';
 import type { TokenView } from '../../../../shared/tokens.ts';
@@ -21,6 +22,7 @@ export function RecoverActions({ device, onChanged }: { device: DeviceDetail; on
   const [dropCredentials, setDropCredentials] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
+  const intl = useIntl();
 
   const { name, batch, state } = device;
   const loadToken = useCallback(() => {
@@ -42,10 +44,14 @@ export function RecoverActions({ device, onChanged }: { device: DeviceDetail; on
     try {
       if (what === 'reset') {
         const { tokensFreed } = await api['devices.reset']({ name, keepCredentials: !dropCredentials });
-        announce(`${name} is pending again${tokensFreed.length ? '; its token can be redeemed again' : ''}`);
+        announce(
+          tokensFreed.length
+            ? intl.formatMessage({ id: 'recover.pendingAgainToken', defaultMessage: '{name} is pending again; its token can be redeemed again' }, { name })
+            : intl.formatMessage({ id: 'recover.pendingAgain', defaultMessage: '{name} is pending again' }, { name }),
+        );
       } else if (token) {
         await api['tokens.allowMore']({ id: token.id, uses: 1 });
-        announce(`${name}'s token can be redeemed once more`);
+        announce(intl.formatMessage({ id: 'recover.allowedMore', defaultMessage: '{name}’s token can be redeemed once more' }, { name }));
       }
       setConfirm(null);
       setDropCredentials(false);
@@ -60,9 +66,9 @@ export function RecoverActions({ device, onChanged }: { device: DeviceDetail; on
 
   return (
     <section aria-labelledby="recover-title" className="drawer-section" data-recover-actions>
-      <h3 id="recover-title">Stuck?</h3>
+      <h3 id="recover-title"><FormattedMessage id="recover.title" defaultMessage="Stuck?" /></h3>
       <p className="field-hint">
-        If the device missed its answer (the feed says Success but it keeps asking and is refused), bring it back here.
+<FormattedMessage id="recover.hint" defaultMessage="If the device missed its answer (the feed says Success but it keeps asking and is refused), bring it back here." />
       </p>
       {error && <ErrorNotice error={error} />}
       {confirm ? (
@@ -70,28 +76,27 @@ export function RecoverActions({ device, onChanged }: { device: DeviceDetail; on
           {confirm === 'reset' ? (
             <>
               <p>
-                Reset to pending: the station forgets that {name} provisioned and its label token can be redeemed again.{' '}
+                <FormattedMessage id="recover.resetText" defaultMessage="Reset to pending: the station forgets that {name} provisioned and its label token can be redeemed again." values={{ name }} />{' '}
                 {dropCredentials
-                  ? 'Its credentials are deleted: it must send new ones when it provisions, and credentials it already uses stop working.'
-                  : 'It keeps its credentials: its next provisioning answers the same ones, so a device that did get them keeps working.'}
+                  ? intl.formatMessage({ id: 'recover.dropText', defaultMessage: 'Its credentials are deleted: it must send new ones when it provisions, and credentials it already uses stop working.' })
+                  : intl.formatMessage({ id: 'recover.keepText', defaultMessage: 'It keeps its credentials: its next provisioning answers the same ones, so a device that did get them keeps working.' })}
               </p>
               <label className="check">
-                <input type="checkbox" checked={dropCredentials} onChange={(e) => setDropCredentials(e.target.checked)} /> Also drop its
-                credentials
+                <input type="checkbox" checked={dropCredentials} onChange={(e) => setDropCredentials(e.target.checked)} />{' '}
+                <FormattedMessage id="recover.drop" defaultMessage="Also drop its credentials" />
               </label>
             </>
           ) : (
             <p>
-              Allow one more redemption: the label's used-up token works once more, and {name}'s next provisioning gets the same
-              credentials it was given.
+<FormattedMessage id="recover.moreText" defaultMessage="Allow one more redemption: the label’s used-up token works once more, and {name}’s next provisioning gets the same credentials it was given." values={{ name }} />
             </p>
           )}
           <div className="form-actions">
             <button type="button" className="btn" onClick={() => setConfirm(null)}>
-              Cancel
+              <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
             </button>
             <button type="button" className="btn btn-primary" onClick={() => void act(confirm)} disabled={busy}>
-              {confirm === 'reset' ? 'Reset to pending' : 'Allow one more'}
+              {confirm === 'reset' ? <FormattedMessage id="recover.reset" defaultMessage="Reset to pending" /> : <FormattedMessage id="token.allowMore" defaultMessage="Allow one more" />}
             </button>
           </div>
         </div>
@@ -100,13 +105,13 @@ export function RecoverActions({ device, onChanged }: { device: DeviceDetail; on
           {canAllowMore && (
             <button type="button" className="btn" onClick={() => setConfirm('allow-more')}>
               <Icon name="ticket" />
-              Allow one more redemption…
+              <FormattedMessage id="recover.moreAsk" defaultMessage="Allow one more redemption…" />
             </button>
           )}
           {canReset && (
             <button type="button" className="btn" onClick={() => setConfirm('reset')}>
               <Icon name="refresh" />
-              Reset to pending…
+              <FormattedMessage id="recover.resetAsk" defaultMessage="Reset to pending…" />
             </button>
           )}
         </div>

@@ -1,13 +1,14 @@
+import { defineMessages, FormattedMessage, type MessageDescriptor } from 'react-intl';
 import type { Device } from '../../../../shared/devices.ts';
 import { StateBadge } from '../../components/Badges.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import type { Column } from '../../components/VirtualTable.tsx';
 
-export const credentialsLabel: Record<NonNullable<Device['credentialsType']>, string> = {
-  ACCESS_TOKEN: 'Access token',
-  MQTT_BASIC: 'MQTT basic',
-  X509_CERTIFICATE: 'X.509 certificate',
-};
+export const credentialsLabel = defineMessages({
+  ACCESS_TOKEN: { id: 'devices.credentials.accessToken', defaultMessage: 'Access token' },
+  MQTT_BASIC: { id: 'devices.credentials.mqttBasic', defaultMessage: 'MQTT basic' },
+  X509_CERTIFICATE: { id: 'devices.credentials.x509', defaultMessage: 'X.509 certificate' },
+} satisfies Record<NonNullable<Device['credentialsType']>, MessageDescriptor>);
 
 export const sortableColumns: ReadonlySet<string> = new Set([
   'name',
@@ -25,13 +26,13 @@ const none = <span className="muted">—</span>;
 export const deviceColumns: Column<Device>[] = [
   {
     id: 'name',
-    header: 'Name',
+    header: <FormattedMessage id="devices.colName" defaultMessage="Name" />,
     width: 'minmax(10rem, 1.6fr)',
     cell: (d) => <span className="device-name ellipsis">{d.name}</span>,
   },
   {
     id: 'ids',
-    header: 'Serial · MAC',
+    header: <FormattedMessage id="devices.colIds" defaultMessage="Serial · MAC" />,
     width: 'minmax(15rem, 1.6fr)',
     priority: 2,
     cell: (d) =>
@@ -45,22 +46,40 @@ export const deviceColumns: Column<Device>[] = [
         none
       ),
   },
-  { id: 'profile', header: 'Profile', width: 'minmax(8rem, 1fr)', priority: 7, cell: (d) => <span className="ellipsis">{d.profile}</span> },
-  { id: 'batch', header: 'Batch', width: 'minmax(7rem, 1fr)', priority: 5, cell: (d) => (d.batch ? <span className="ellipsis">{d.batch}</span> : none) },
-  { id: 'state', header: 'State', width: '8.5rem', cell: (d) => <StateBadge state={d.state} /> },
+  {
+    id: 'profile',
+    header: <FormattedMessage id="devices.colProfile" defaultMessage="Profile" />,
+    width: 'minmax(8rem, 1fr)',
+    priority: 7,
+    cell: (d) => <span className="ellipsis">{d.profile}</span>,
+  },
+  {
+    id: 'batch',
+    header: <FormattedMessage id="devices.colBatch" defaultMessage="Batch" />,
+    width: 'minmax(7rem, 1fr)',
+    priority: 5,
+    cell: (d) => (d.batch ? <span className="ellipsis">{d.batch}</span> : none),
+  },
+  { id: 'state', header: <FormattedMessage id="devices.colState" defaultMessage="State" />, width: '8.5rem', cell: (d) => <StateBadge state={d.state} /> },
   {
     id: 'credentialsType',
-    header: 'Credentials',
+    header: <FormattedMessage id="devices.colCredentials" defaultMessage="Credentials" />,
     width: '9rem',
     priority: 6,
-    cell: (d) => (d.credentialsType ? credentialsLabel[d.credentialsType] : none),
+    cell: (d) => (d.credentialsType ? <FormattedMessage {...credentialsLabel[d.credentialsType]} /> : none),
   },
   {
     id: 'provisionedVia',
-    header: 'Provisioned via',
+    header: <FormattedMessage id="devices.colVia" defaultMessage="Provisioned via" />,
     width: '10rem',
     priority: 4,
     cell: (d) => (d.provisionedVia ? <span className={`transport transport-${d.provisionedVia}`}>{d.provisionedVia.toUpperCase()}</span> : none),
   },
-  { id: 'lastSeenAt', header: 'Last seen', width: '8rem', priority: 3, cell: (d) => <RelativeTime iso={d.lastSeenAt} /> },
+  {
+    id: 'lastSeenAt',
+    header: <FormattedMessage id="devices.colLastSeen" defaultMessage="Last seen" />,
+    width: '8rem',
+    priority: 3,
+    cell: (d) => <RelativeTime iso={d.lastSeenAt} />,
+  },
 ];

@@ -133,7 +133,7 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
       const url = `${window.location.origin}/api/labels.pdf?${jobQuery(choices, { inline: '1', ...(test ? { test: '1' } : { job }) })}`;
       const result = await desktop!.printLabels({ url, pageMm: template.pageMm, ...(printer ? { printer, silent: true } : {}) });
       if (!result.ok) throw new ApiError('internal', result.error.message);
-      if (!result.value.printed) throw new ApiError('bad_request', result.value.reason ?? 'Nothing was printed.');
+      if (!result.value.printed) throw new ApiError('bad_request', result.value.reason ?? intl.formatMessage({ id: 'labels.nothingPrinted', defaultMessage: 'Nothing was printed.' }));
       if (test) {
         setTested(true);
         return intl.formatMessage({ id: 'labels.print.testSent', defaultMessage: 'Sent one test label to the printer. Check its position and scan it.' });
@@ -151,14 +151,20 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
         return intl.formatMessage({ id: 'labels.print.testSaved', defaultMessage: 'Saved {name}: one test label. Print it at 100% and hold it against the stock.' }, { name: file.name });
       }
       setDownloaded({ job, labels: file.labels || count });
-      return `Saved ${file.name} (${labelsWord(file.labels || count)}). Print it at 100% (“actual size”), not “fit to page”.`;
+      return intl.formatMessage(
+        { id: 'labels.savedPdf', defaultMessage: 'Saved {file} ({labels}). Print it at 100% (“actual size”), not “fit to page”.' },
+        { file: file.name, labels: labelsWord(file.labels || count) },
+      );
     });
   const zpl = () =>
     run('zpl', async () => {
       const job = newJobId();
       const file = await fetchFile(`/api/labels.zpl?${jobQuery(choices, { job })}`, `${base}.zpl`);
       setDownloaded({ job, labels: file.labels || count });
-      return `Saved ${file.name} (${labelsWord(file.labels || count)}) for the label printer.`;
+      return intl.formatMessage(
+        { id: 'labels.savedZpl', defaultMessage: 'Saved {file} ({labels}) for the label printer.' },
+        { file: file.name, labels: labelsWord(file.labels || count) },
+      );
     });
   const markPrinted = (job: string) =>
     run('mark', async () => {
@@ -198,22 +204,22 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
 
   return (
     <section className="card print-card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Print</h2>
+      <h2 id={`${id}-title`}><FormattedMessage id="labels.print" defaultMessage="Print" /></h2>
       {tooLong && (
         <p className="field-error">
           <Icon name="alert" size={14} />
-          Too many devices are selected to reprint them by name. Print the whole batch, or use “Only labels never printed before”.
+<FormattedMessage id="labels.tooMany" defaultMessage="Too many devices are selected to reprint them by name. Print the whole batch, or use “Only labels never printed before”." />
         </p>
       )}
       {desktop && printers.length > 0 && (
         <div className="field">
-          <label htmlFor={`${id}-printer`}>Printer</label>
+          <label htmlFor={`${id}-printer`}>{intl.formatMessage({ id: 'labels.printer', defaultMessage: 'Printer' })}</label>
           <select id={`${id}-printer`} value={printer} onChange={(e) => setPrinter(e.target.value)}>
-            <option value="">Ask in the print dialog</option>
+            <option value="">{intl.formatMessage({ id: 'labels.askDialog', defaultMessage: 'Ask in the print dialog' })}</option>
             {printers.map((p) => (
               <option key={p.name} value={p.name}>
                 {p.displayName}
-                {p.isDefault ? ' (default)' : ''}
+                {p.isDefault ? ` ${intl.formatMessage({ id: 'labels.default', defaultMessage: '(default)' })}` : ''}
               </option>
             ))}
           </select>
@@ -229,7 +235,9 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
               disabled={blocked}
             >
               <Icon name="printer" />
-              {busy === 'print' ? 'Printing…' : `Print ${labelsWord(count)}`}
+              {busy === 'print'
+                ? intl.formatMessage({ id: 'labels.printing', defaultMessage: 'Printing…' })
+                : intl.formatMessage({ id: 'labels.printCount', defaultMessage: 'Print {labels}' }, { labels: labelsWord(count) })}
             </button>
             <button type="button" className="btn" onClick={() => void print(true)} disabled={blocked}>
               <FormattedMessage id="labels.print.testLabel" defaultMessage="Print one test label" />
@@ -238,7 +246,7 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
         )}
         <button type="button" className={desktop ? 'btn' : 'btn btn-primary btn-large'} onClick={() => void pdf()} disabled={blocked}>
           <Icon name="download" />
-          {busy === 'pdf' ? 'Rendering…' : `Download PDF (${labelsWord(count)})`}
+          {busy === 'pdf' ? intl.formatMessage({ id: 'labels.rendering', defaultMessage: 'Rendering…' }) : intl.formatMessage({ id: 'labels.pdf', defaultMessage: 'Download PDF ({labels})' }, { labels: labelsWord(count) })}
         </button>
         {!desktop && (
           <button type="button" className="btn" onClick={() => void pdf(true)} disabled={blocked}>
@@ -248,7 +256,7 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
         {template.kind === 'roll' && (
           <button type="button" className="btn" onClick={() => void zpl()} disabled={blocked}>
             <Icon name="download" />
-            {busy === 'zpl' ? 'Rendering…' : 'Download ZPL'}
+            {busy === 'zpl' ? intl.formatMessage({ id: 'labels.rendering', defaultMessage: 'Rendering…' }) : intl.formatMessage({ id: 'labels.zpl', defaultMessage: 'Download ZPL' })}
           </button>
         )}
       </div>
@@ -262,18 +270,18 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
           }}
         >
           <div className="field">
-            <label htmlFor={`${id}-host`}>Network label printer</label>
+            <label htmlFor={`${id}-host`}>{intl.formatMessage({ id: 'labels.network', defaultMessage: 'Network label printer' })}</label>
             <div className="input-group">
               <input id={`${id}-host`} value={host} onChange={(e) => setHost(e.target.value)} placeholder="192.168.1.50" autoComplete="off" />
-              <input aria-label="Port" className="port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
+              <input aria-label={intl.formatMessage({ id: 'labels.port', defaultMessage: 'Port' })} className="port-input" value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" />
               <button type="submit" className="btn" disabled={blocked || !host.trim()}>
-                {busy === 'send' ? 'Sending…' : 'Send'}
+                {busy === 'send' ? intl.formatMessage({ id: 'labels.sending', defaultMessage: 'Sending…' }) : intl.formatMessage({ id: 'labels.send', defaultMessage: 'Send' })}
               </button>
               <button type="button" className="btn" disabled={blocked || !host.trim()} onClick={() => void send(true)}>
                 <FormattedMessage id="labels.print.testSend" defaultMessage="Send one test label" />
               </button>
             </div>
-            <p className="field-hint">Zebra and compatible printers take ZPL on port 9100.</p>
+            <p className="field-hint"><FormattedMessage id="labels.zebra" defaultMessage="Zebra and compatible printers take ZPL on port {port}." values={{ port: '9100' }} /></p>
           </div>
         </form>
       )}

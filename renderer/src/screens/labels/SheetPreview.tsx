@@ -1,3 +1,4 @@
+import { useIntl } from 'react-intl';
 import type { CSSProperties } from 'react';
 import type { LabelEcc, LabelOffset } from '../../../../shared/labels.ts';
 import { Qr } from '../../components/Qr.tsx';
@@ -34,11 +35,12 @@ export function SheetPreview({
   outlines: boolean;
   scale: number;
 }) {
+  const intl = useIntl();
   const page: CSSProperties = { width: mm(g.page.width), height: mm(g.page.height) };
   return (
     <div className="sheet-frame" style={{ width: `calc(${mm(g.page.width)} * ${scale})`, height: `calc(${mm(g.page.height)} * ${scale})` }}>
       <div className="sheet" style={{ ...page, transform: scale === 1 ? undefined : `scale(${scale})` }}>
-        <ul className="sheet-slots" aria-label="Labels on the first page">
+        <ul className="sheet-slots" aria-label={intl.formatMessage({ id: 'labels.sheet', defaultMessage: 'Labels on the first page' })}>
           {g.slots.map((slot, i) => {
             const label = i >= skip ? labels[i - skip] : undefined;
             const style: CSSProperties = {
@@ -53,7 +55,7 @@ export function SheetPreview({
               return <li key={i} className={`sheet-slot is-empty${i < skip ? ' is-skipped' : ''}`} style={style} aria-hidden="true" />;
             }
             return (
-              <li key={label.id} className={`sheet-slot${outlines ? ' has-outline' : ''}`} style={style} aria-label={`Label for ${label.name}`}>
+              <li key={label.id} className={`sheet-slot${outlines ? ' has-outline' : ''}`} style={style} aria-label={intl.formatMessage({ id: 'labels.labelFor', defaultMessage: 'Label for {name}' }, { name: label.name })}>
                 <div className="slot-qr" style={{ left: mm(g.qr.x), top: mm(g.qr.y) }}>
                   <Qr text={label.payload} ecc={ecc} sizeCss={mm(g.qr.size)} />
                 </div>

@@ -1,7 +1,11 @@
+import { defineMessage, FormattedMessage, useIntl } from 'react-intl';
 import { useId } from 'react';
 import type { LabelTemplateInfo } from '../../../../shared/labels.ts';
 
-const mm = (n: number) => (Math.round(n * 10) / 10).toLocaleString();
+const groups = [
+  { kind: 'sheet', title: defineMessage({ id: 'labels.stock.sheets', defaultMessage: 'Sheets for an office printer' }) },
+  { kind: 'roll', title: defineMessage({ id: 'labels.stock.rolls', defaultMessage: 'Rolls for a label printer' }) },
+] as const;
 
 /** Label stock by kind: office sheets (any printer) and rolls (label printers), with size and count per page. */
 export function TemplatePicker({
@@ -14,29 +18,34 @@ export function TemplatePicker({
   onSelect: (t: LabelTemplateInfo) => void;
 }) {
   const id = useId();
-  if (!templates) return <div className="card muted">Loading label stock…</div>;
-  const groups = [
-    { kind: 'sheet', title: 'Sheets for an office printer' },
-    { kind: 'roll', title: 'Rolls for a label printer' },
-  ] as const;
+  const intl = useIntl();
+  const mm = (n: number) => intl.formatNumber(n, { maximumFractionDigits: 1 });
+  if (!templates) return <div className="card muted"><FormattedMessage id="labels.stock.loading" defaultMessage="Loading label stock…" /></div>;
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Label stock</h2>
+      <h2 id={`${id}-title`}><FormattedMessage id="labels.stock.title" defaultMessage="Label stock" /></h2>
       {groups.map((g) => {
         const list = templates.filter((t) => t.kind === g.kind);
         if (list.length === 0) return null;
         return (
           <fieldset key={g.kind} className="field choice-group template-group">
-            <legend>{g.title}</legend>
+            <legend>{intl.formatMessage(g.title)}</legend>
             {list.map((t) => (
               <label key={t.name} className={`choice template-choice${selected === t.name ? ' is-checked' : ''}`}>
                 <input type="radio" name={`${id}-template`} value={t.name} checked={selected === t.name} onChange={() => onSelect(t)} />
                 <span className="choice-text">
                   <span className="choice-title">{t.title}</span>
                   <span className="choice-description">
-                    {mm(t.labelMm.width)} × {mm(t.labelMm.height)} mm ·{' '}
-                    {t.kind === 'sheet' ? `${t.labelsPerPage} per sheet` : `roll, ${t.dpis.join(' or ')} dpi`} · shows{' '}
-                    {t.fields.join(', ')}
+                    <FormattedMessage
+                      id="labels.stock.size"
+                      defaultMessage="{width} × {height} mm"
+                      values={{ width: mm(t.labelMm.width), height: mm(t.labelMm.height) }}
+                    />{' '}
+                    ·{' '}
+                    {t.kind === 'sheet'
+                      ? intl.formatMessage({ id: 'labels.stock.perSheet', defaultMessage: '{count, number} per sheet' }, { count: t.labelsPerPage })
+                      : intl.formatMessage({ id: 'labels.stock.roll', defaultMessage: 'roll, {dpis} dpi' }, { dpis: intl.formatList(t.dpis.map(String), { type: 'disjunction' }) })}{' '}
+                    · <FormattedMessage id="labels.stock.shows" defaultMessage="shows {fields}" values={{ fields: t.fields.join(', ') }} />
                   </span>
                 </span>
               </label>

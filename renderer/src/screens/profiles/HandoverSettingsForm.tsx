@@ -1,19 +1,21 @@
+import { defineMessage, FormattedMessage, type IntlShape, type MessageDescriptor, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { durationText, formatDuration, parseDuration } from '../../../../shared/durations.ts';
+import { durationText, parseDuration } from '../../../../shared/durations.ts';
 import type { HandoverSettings } from '../../../../shared/handover.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
 import { announce } from '../../components/Announcer.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
+import { formatSpan } from '../../components/time.tsx';
 
 type NameField = keyof HandoverSettings['attributes'];
-const nameFields: { field: NameField; label: string; hint: string }[] = [
-  { field: 'host', label: 'Host attribute', hint: 'the cloud’s host name or address' },
-  { field: 'mqttPort', label: 'MQTT port attribute', hint: 'the cloud’s MQTT port' },
-  { field: 'httpPort', label: 'HTTP port attribute', hint: 'the cloud’s HTTP port' },
-  { field: 'coapPort', label: 'CoAP port attribute', hint: 'the cloud’s CoAP port' },
-  { field: 'tls', label: 'TLS attribute', hint: 'true when the device must use TLS' },
+const nameFields: { field: NameField; label: MessageDescriptor; hint: MessageDescriptor }[] = [
+  { field: 'host', label: defineMessage({ id: 'hoSettings.host', defaultMessage: 'Host attribute' }), hint: defineMessage({ id: 'hoSettings.hostHint', defaultMessage: 'the cloud’s host name or address' }) },
+  { field: 'mqttPort', label: defineMessage({ id: 'hoSettings.mqttPort', defaultMessage: 'MQTT port attribute' }), hint: defineMessage({ id: 'hoSettings.mqttPortHint', defaultMessage: 'the cloud’s MQTT port' }) },
+  { field: 'httpPort', label: defineMessage({ id: 'hoSettings.httpPort', defaultMessage: 'HTTP port attribute' }), hint: defineMessage({ id: 'hoSettings.httpPortHint', defaultMessage: 'the cloud’s HTTP port' }) },
+  { field: 'coapPort', label: defineMessage({ id: 'hoSettings.coapPort', defaultMessage: 'CoAP port attribute' }), hint: defineMessage({ id: 'hoSettings.coapPortHint', defaultMessage: 'the cloud’s CoAP port' }) },
+  { field: 'tls', label: defineMessage({ id: 'hoSettings.tls', defaultMessage: 'TLS attribute' }), hint: defineMessage({ id: 'hoSettings.tlsHint', defaultMessage: 'true when the device must use TLS' }) },
 ];
 
 interface Draft {
@@ -31,21 +33,21 @@ const draftOf = (s: HandoverSettings): Draft => ({
 });
 
 /** What the form holds as settings, or the problem of each field in plain words. */
-function read(d: Draft): { settings: HandoverSettings; problems: Record<string, string> } {
+function read(d: Draft, intl: IntlShape): { settings: HandoverSettings; problems: Record<string, string> } {
   const problems: Record<string, string> = {};
-  for (const { field } of nameFields) if (!d.attributes[field].trim()) problems[field] = 'Give the attribute a name.';
-  if (!d.confirmKey.trim()) problems.confirmKey = 'Give the confirmation attribute a name.';
+  for (const { field } of nameFields) if (!d.attributes[field].trim()) problems[field] = intl.formatMessage({ id: 'attributes.nameMissing', defaultMessage: 'Give the attribute a name.' });
+  if (!d.confirmKey.trim()) problems.confirmKey = intl.formatMessage({ id: 'hoSettings.confirmMissing', defaultMessage: 'Give the confirmation attribute a name.' });
   const timeout = parseDuration(d.timeout);
-  if (!timeout.ok) problems.timeout = 'Write a duration like 12h, 1d or 90m.';
-  else if (timeout.ms < 1000 || timeout.ms > 30 * 86_400_000) problems.timeout = 'Between 1 second and 30 days.';
+  if (!timeout.ok) problems.timeout = intl.formatMessage({ id: 'hoSettings.timeoutInvalid', defaultMessage: 'Write a duration like 12h, 1d or 90m.' });
+  else if (timeout.ms < 1000 || timeout.ms > 30 * 86_400_000) problems.timeout = intl.formatMessage({ id: 'hoSettings.timeoutRange', defaultMessage: 'Between 1 second and 30 days.' });
   let extra: Record<string, unknown> = {};
   if (d.extra.trim()) {
     try {
       const parsed: unknown = JSON.parse(d.extra);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) problems.extra = 'Write a JSON object, like {"fwChannel": "stable"}.';
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) problems.extra = intl.formatMessage({ id: 'hoSettings.extraNotObject', defaultMessage: 'Write a JSON object, like \'{\'"fwChannel": "stable"\'}\'.' });
       else extra = parsed as Record<string, unknown>;
     } catch {
-      problems.extra = 'This is not valid JSON. Write an object, like {"fwChannel": "stable"}.';
+      problems.extra = intl.formatMessage({ id: 'hoSettings.extraInvalid', defaultMessage: 'This is not valid JSON. Write an object, like \'{\'"fwChannel": "stable"\'}\'.' });
     }
   }
   const attributes = Object.fromEntries(nameFields.map(({ field }) => [field, d.attributes[field].trim()])) as HandoverSettings['attributes'];
@@ -61,6 +63,7 @@ export function HandoverSettingsForm({ profile }: { profile: string }) {
   const [checked, setChecked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
+  const intl = useIntl();
 
   const load = () =>
     api['handover.settings.get']({ profile }).then(
@@ -81,14 +84,14 @@ export function HandoverSettingsForm({ profile }: { profile: string }) {
     return (
       <section className="card" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`} className="card-title">
-          Hand-over
+          <FormattedMessage id="hoSettings.title" defaultMessage="Hand-over" />
         </h2>
-        {error ? <ErrorNotice error={error} onRetry={() => void load()} /> : <p className="muted">Loading…</p>}
+        {error ? <ErrorNotice error={error} onRetry={() => void load()} /> : <p className="muted"><FormattedMessage id="common.loading" defaultMessage="Loading…" /></p>}
       </section>
     );
   }
 
-  const { settings, problems } = read(draft);
+  const { settings, problems } = read(draft, intl);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
   const problem = (field: string) => (checked ? problems[field] : undefined);
   const props = (field: string) => ({
@@ -121,7 +124,7 @@ export function HandoverSettingsForm({ profile }: { profile: string }) {
       setSaved(draftOf(result));
       setDraft(draftOf(result));
       setChecked(false);
-      announce(`Saved hand-over settings of ${profile}`);
+      announce(intl.formatMessage({ id: 'hoSettings.saved', defaultMessage: 'Saved hand-over settings of {profile}' }, { profile }));
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -134,46 +137,48 @@ export function HandoverSettingsForm({ profile }: { profile: string }) {
       <div className="card-header">
         <div>
           <h2 id={`${id}-title`} className="card-title">
-            Hand-over
+            <FormattedMessage id="hoSettings.title" defaultMessage="Hand-over" />
           </h2>
-          <p className="card-subtitle">How this profile’s firmware is told its long-term server, and how it confirms.</p>
+          <p className="card-subtitle"><FormattedMessage id="hoSettings.intro" defaultMessage="How this profile’s firmware is told its long-term server, and how it confirms." /></p>
         </div>
-        {dirty && <span className="badge badge-warning">Unsaved changes</span>}
+        {dirty && <span className="badge badge-warning"><FormattedMessage id="attributes.unsaved" defaultMessage="Unsaved changes" /></span>}
       </div>
       <fieldset className="handover-names">
-        <legend>Shared attribute names</legend>
+        <legend><FormattedMessage id="hoSettings.names" defaultMessage="Shared attribute names" /></legend>
         {nameFields.map(({ field, label, hint }) => (
           <div className="field" key={field}>
-            <label htmlFor={`${id}-${field}`}>{label}</label>
+            <label htmlFor={`${id}-${field}`}>{intl.formatMessage(label)}</label>
             <input {...props(field)} value={draft.attributes[field]} onChange={(e) => setDraft({ ...draft, attributes: { ...draft.attributes, [field]: e.target.value } })} />
             <p className="field-hint" id={`${id}-${field}-hint`}>
-              {hint}
+              {intl.formatMessage(hint)}
             </p>
             {errorOf(field)}
           </div>
         ))}
       </fieldset>
       <div className="field">
-        <label htmlFor={`${id}-confirmKey`}>Confirmation attribute</label>
+        <label htmlFor={`${id}-confirmKey`}>{intl.formatMessage({ id: 'hoSettings.confirm', defaultMessage: 'Confirmation attribute' })}</label>
         <input {...props('confirmKey')} value={draft.confirmKey} onChange={(e) => setDraft({ ...draft, confirmKey: e.target.value })} />
         <p className="field-hint" id={`${id}-confirmKey-hint`}>
-          The client attribute a device reports to confirm; any value but false, 0, null or empty text counts.
+<FormattedMessage id="hoSettings.confirmHint" defaultMessage="The client attribute a device reports to confirm; any value but false, 0, null or empty text counts." />
         </p>
         {errorOf('confirmKey')}
       </div>
       <div className="field">
-        <label htmlFor={`${id}-timeout`}>Give up after</label>
+        <label htmlFor={`${id}-timeout`}>{intl.formatMessage({ id: 'hoSettings.timeout', defaultMessage: 'Give up after' })}</label>
         <input {...props('timeout')} value={draft.timeout} onChange={(e) => setDraft({ ...draft, timeout: e.target.value })} />
         <p className="field-hint" id={`${id}-timeout-hint`}>
-          {settings.timeoutMs ? `${formatDuration(settings.timeoutMs)} without confirmation` : 'Without confirmation'} marks a device timed out.
+          {settings.timeoutMs
+            ? intl.formatMessage({ id: 'hoSettings.timeoutHintSpan', defaultMessage: '{span} without confirmation marks a device timed out.' }, { span: formatSpan(settings.timeoutMs) })
+            : intl.formatMessage({ id: 'hoSettings.timeoutHint', defaultMessage: 'Without confirmation a device is marked timed out.' })}
         </p>
         {errorOf('timeout')}
       </div>
       <div className="field">
-        <label htmlFor={`${id}-extra`}>Extra attributes (JSON)</label>
+        <label htmlFor={`${id}-extra`}>{intl.formatMessage({ id: 'hoSettings.extra', defaultMessage: 'Extra attributes (JSON)' })}</label>
         <textarea {...props('extra')} className="mono" rows={3} value={draft.extra} onChange={(e) => setDraft({ ...draft, extra: e.target.value })} />
         <p className="field-hint" id={`${id}-extra-hint`}>
-          Sent along with the server, e.g. a firmware channel. Leave empty for none.
+<FormattedMessage id="hoSettings.extraHint" defaultMessage="Sent along with the server, e.g. a firmware channel. Leave empty for none." />
         </p>
         {errorOf('extra')}
       </div>
@@ -181,11 +186,11 @@ export function HandoverSettingsForm({ profile }: { profile: string }) {
       <div className="form-actions">
         {dirty && (
           <button type="button" className="btn" onClick={() => saved && setDraft(saved)}>
-            Discard changes
+<FormattedMessage id="attributes.discard" defaultMessage="Discard changes" />
           </button>
         )}
         <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save hand-over settings'}
+          {busy ? <FormattedMessage id="common.saving" defaultMessage="Saving…" /> : <FormattedMessage id="hoSettings.save" defaultMessage="Save hand-over settings" />}
         </button>
       </div>
     </form>

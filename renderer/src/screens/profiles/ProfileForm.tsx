@@ -1,3 +1,4 @@
+import { FormattedMessage, type IntlShape, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import { durationText, formatDuration, parseDuration } from '../../../../shared/durations.ts';
 import { defaultInactivityTimeoutMs, type Profile, type ProfileUsage } from '../../../../shared/profiles.ts';
@@ -8,7 +9,8 @@ import { type Explained, explain } from '../../api/errors.ts';
 import { ChoiceGroup } from '../../components/ChoiceGroup.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { credentialTypes, reprovisionPolicies, strategies } from './explain.ts';
+import { formatSpan } from '../../components/time.tsx';
+import { credentialTypes, inWords, reprovisionPolicies, strategies } from './explain.ts';
 import { SecretChangeDialog } from './SecretChangeDialog.tsx';
 import { SecretField } from './SecretField.tsx';
 import { TryIt } from './TryIt.tsx';
@@ -54,17 +56,23 @@ function initial(profile: Profile | null): Values {
 }
 
 // Same limits as shared/profiles.ts, checked here so the technician hears of them before the round trip.
-function check(v: Values): FieldErrors {
+function check(v: Values, intl: IntlShape): FieldErrors {
   const errors: FieldErrors = {};
-  if (!v.name.trim()) errors.name = 'Give the profile a name.';
-  else if (v.name.length > 255) errors.name = 'At most 255 characters.';
+  if (!v.name.trim()) errors.name = intl.formatMessage({ id: 'profiles.nameMissing', defaultMessage: 'Give the profile a name.' });
+  else if (v.name.length > 255) errors.name = intl.formatMessage({ id: 'profiles.tooLong', defaultMessage: 'At most {max, number} characters.' }, { max: 255 });
   for (const f of ['provisionDeviceKey', 'provisionDeviceSecret'] as const) {
-    if (!v[f]) errors[f] = `Enter a ${f === 'provisionDeviceKey' ? 'key' : 'secret'}, or press Generate.`;
-    else if (v[f].length > 255) errors[f] = 'At most 255 characters (device firmware keeps these in small buffers).';
+    if (!v[f]) {
+      errors[f] =
+        f === 'provisionDeviceKey'
+          ? intl.formatMessage({ id: 'profiles.keyMissing', defaultMessage: 'Enter a key, or press Generate.' })
+          : intl.formatMessage({ id: 'profiles.secretMissing', defaultMessage: 'Enter a secret, or press Generate.' });
+    } else if (v[f].length > 255) {
+      errors[f] = intl.formatMessage({ id: 'profiles.secretLong', defaultMessage: 'At most {max, number} characters (device firmware keeps these in small buffers).' }, { max: 255 });
+    }
   }
   const timeout = parseDuration(v.inactivityTimeout);
-  if (!timeout.ok) errors.inactivityTimeout = 'Enter a time like 10m, 90s or 2h.';
-  else if (timeout.ms < 1000) errors.inactivityTimeout = 'At least 1 second.';
+  if (!timeout.ok) errors.inactivityTimeout = intl.formatMessage({ id: 'profiles.timeoutInvalid', defaultMessage: 'Enter a time like 10m, 90s or 2h.' });
+  else if (timeout.ms < 1000) errors.inactivityTimeout = intl.formatMessage({ id: 'profiles.timeoutShort', defaultMessage: 'At least 1 second.' });
   return errors;
 }
 
@@ -109,6 +117,7 @@ export function ProfileForm({
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<{ usage: ProfileUsage; what: 'key' | 'secret' | 'both' } | null>(null);
   const id = useId();
+  const intl = useIntl();
   const dirty = differs(values);
 
   const set = <F extends Field>(field: F, value: Values[F]) => {
@@ -118,7 +127,7 @@ export function ProfileForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const local = check(values);
+    const local = check(values, intl);
     setErrors(local);
     setFormError(null);
     if (Object.keys(local).length) {
@@ -182,30 +191,32 @@ export function ProfileForm({
   return (
     <form className="card profile-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <div className="card-header">
-        <h2 id={`${id}-title`}>{profile ? `Edit “${profile.name}”` : 'New profile'}</h2>
-        {profile && dirty && <span className="badge badge-warning">Unsaved changes</span>}
+        <h2 id={`${id}-title`}>
+          {profile ? intl.formatMessage({ id: 'profiles.edit', defaultMessage: 'Edit “{name}”' }, { name: profile.name }) : intl.formatMessage({ id: 'profiles.new', defaultMessage: 'New profile' })}
+        </h2>
+        {profile && dirty && <span className="badge badge-warning"><FormattedMessage id="attributes.unsaved" defaultMessage="Unsaved changes" /></span>}
       </div>
 
       <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
+        <label htmlFor={`${id}-name`}>{intl.formatMessage({ id: 'profiles.name', defaultMessage: 'Name' })}</label>
         <input {...fieldProps('name')} value={values.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" />
         <p className="field-hint" id={`${id}-name-hint`}>
-          Devices created by this profile get it as their type, as in ThingsBoard.
+<FormattedMessage id="profiles.nameHint" defaultMessage="Devices created by this profile get it as their type, as in ThingsBoard." />
         </p>
         {errorFor('name')}
       </div>
 
       <SecretField
-        label="Provision key"
-        hint="Devices send this to pick the profile. Unique across profiles."
+        label={intl.formatMessage({ id: 'profiles.key', defaultMessage: 'Provision key' })}
+        hint={intl.formatMessage({ id: 'profiles.keyHint', defaultMessage: 'Devices send this to pick the profile. Unique across profiles.' })}
         value={values.provisionDeviceKey}
         onChange={(v) => set('provisionDeviceKey', v)}
         props={fieldProps('provisionDeviceKey')}
         error={errorFor('provisionDeviceKey')}
       />
       <SecretField
-        label="Provision secret"
-        hint="Devices send this with the key to prove they belong to your fleet."
+        label={intl.formatMessage({ id: 'profiles.secret', defaultMessage: 'Provision secret' })}
+        hint={intl.formatMessage({ id: 'profiles.secretHint', defaultMessage: 'Devices send this with the key to prove they belong to your fleet.' })}
         value={values.provisionDeviceSecret}
         onChange={(v) => set('provisionDeviceSecret', v)}
         props={fieldProps('provisionDeviceSecret')}
@@ -213,19 +224,19 @@ export function ProfileForm({
       />
 
       <ChoiceGroup
-        legend="Who may provision"
+        legend={intl.formatMessage({ id: 'profiles.who', defaultMessage: 'Who may provision' })}
         name={`${id}-strategy`}
-        choices={strategies}
+        choices={inWords(strategies, intl)}
         value={values.strategy}
         onChange={(v) => set('strategy', v)}
       >
         <p className="field-hint" id={`${id}-strategy-hint`}>
-          What happens when a device presents this key and secret.
+<FormattedMessage id="profiles.whoHint" defaultMessage="What happens when a device presents this key and secret." />
         </p>
       </ChoiceGroup>
 
       <div className="field">
-        <label htmlFor={`${id}-defaultCredentialsType`}>Default credentials</label>
+        <label htmlFor={`${id}-defaultCredentialsType`}>{intl.formatMessage({ id: 'profiles.defaultCredentials', defaultMessage: 'Default credentials' })}</label>
         <select
           {...fieldProps('defaultCredentialsType')}
           value={values.defaultCredentialsType}
@@ -233,27 +244,25 @@ export function ProfileForm({
         >
           {credentialTypes.map((c) => (
             <option key={c.value} value={c.value}>
-              {c.title}
+              {intl.formatMessage(c.title)}
             </option>
           ))}
         </select>
         <p className="field-hint" id={`${id}-defaultCredentialsType-hint`}>
-          Given to devices you add or import without credentials of their own.{' '}
-          {credentialTypes.find((c) => c.value === values.defaultCredentialsType)?.text} A device that provisions itself
-          may still ask for another type.
+          <FormattedMessage id="profiles.credentialsHint" defaultMessage="Given to devices you add or import without credentials of their own. {what} A device that provisions itself may still ask for another type." values={{ what: intl.formatMessage(credentialTypes.find((c) => c.value === values.defaultCredentialsType)!.text) }} />
         </p>
       </div>
 
       <ChoiceGroup
-        legend="When a provisioned device asks again"
+        legend={intl.formatMessage({ id: 'profiles.again', defaultMessage: 'When a provisioned device asks again' })}
         name={`${id}-reprovision`}
-        choices={reprovisionPolicies}
+        choices={inWords(reprovisionPolicies, intl)}
         value={values.reprovision}
         onChange={(v) => set('reprovision', v)}
       />
 
       <div className="field">
-        <label htmlFor={`${id}-inactivityTimeout`}>Offline after</label>
+        <label htmlFor={`${id}-inactivityTimeout`}>{intl.formatMessage({ id: 'profiles.offlineAfter', defaultMessage: 'Offline after' })}</label>
         <input
           {...fieldProps('inactivityTimeout')}
           value={values.inactivityTimeout}
@@ -264,10 +273,10 @@ export function ProfileForm({
         <p className="field-hint" id={`${id}-inactivityTimeout-hint`}>
           {(() => {
             const parsed = parseDuration(values.inactivityTimeout);
-            return parsed.ok ? `${formatDuration(parsed.ms)} of silence` : 'Silence';
-          })()}{' '}
-          makes a device that sends over HTTP or CoAP show as offline (ThingsBoard's inactivity timeout; 10m by default). An
-          MQTT device is offline as soon as its connection ends.
+            return parsed.ok
+              ? intl.formatMessage({ id: 'profiles.offlineHintSpan', defaultMessage: '{span} of silence makes a device that sends over HTTP or CoAP show as offline (ThingsBoard’s inactivity timeout; 10m by default). An MQTT device is offline as soon as its connection ends.' }, { span: formatSpan(parsed.ms) })
+              : intl.formatMessage({ id: 'profiles.offlineHint', defaultMessage: 'Silence makes a device that sends over HTTP or CoAP show as offline (ThingsBoard’s inactivity timeout; 10m by default). An MQTT device is offline as soon as its connection ends.' });
+          })()}
         </p>
         {errorFor('inactivityTimeout')}
       </div>
@@ -277,12 +286,12 @@ export function ProfileForm({
         {onRemove && (
           <button type="button" className="btn btn-ghost btn-danger-text push-start" onClick={onRemove}>
             <Icon name="trash" />
-            Remove…
+            <FormattedMessage id="profiles.removeAsk" defaultMessage="Remove…" />
           </button>
         )}
         {profile && dirty && (
           <button type="button" className="btn" onClick={() => setValues(original)}>
-            Discard changes
+<FormattedMessage id="attributes.discard" defaultMessage="Discard changes" />
           </button>
         )}
         {onCancel && !profile && (
@@ -295,11 +304,11 @@ export function ProfileForm({
               onCancel();
             }}
           >
-            Cancel
+            <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
         )}
         <button type="submit" className="btn btn-primary" disabled={busy || (profile !== null && !dirty)}>
-          {busy ? 'Saving…' : profile ? 'Save changes' : 'Create profile'}
+          {busy ? intl.formatMessage({ id: 'common.saving', defaultMessage: 'Saving…' }) : profile ? intl.formatMessage({ id: 'profiles.save', defaultMessage: 'Save changes' }) : intl.formatMessage({ id: 'profiles.create', defaultMessage: 'Create profile' })}
         </button>
       </div>
       {profile && !dirty && <TryIt profile={profile} />}

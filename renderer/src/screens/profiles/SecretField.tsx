@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { ReactNode } from 'react';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { Icon } from '../../components/Icon.tsx';
@@ -19,6 +20,9 @@ export function SecretField({
   props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby': string };
   error: ReactNode;
 }) {
+  const intl = useIntl();
+  // English writes the field's name in lower case inside a sentence; German keeps its nouns capitalised.
+  const inSentence = intl.locale.startsWith('en') ? label.toLowerCase() : label;
   return (
     <div className="field">
       <label htmlFor={props.id}>{label}</label>
@@ -31,11 +35,11 @@ export function SecretField({
           autoComplete="off"
           spellCheck={false}
         />
-        <button type="button" className="btn" onClick={() => onChange(randomToken())} aria-label={`Generate a random ${label.toLowerCase()}`}>
+        <button type="button" className="btn" onClick={() => onChange(randomToken())} aria-label={intl.formatMessage({ id: 'profiles.generateLabel', defaultMessage: 'Generate a random {what}' }, { what: inSentence })}>
           <Icon name="dice" />
-          Generate
+          <FormattedMessage id="profiles.generate" defaultMessage="Generate" />
         </button>
-        <CopyButton value={value} what={label.toLowerCase()} />
+        <CopyButton value={value} what={inSentence} />
       </div>
       <p className="field-hint" id={props.id + '-hint'}>
         {hint}

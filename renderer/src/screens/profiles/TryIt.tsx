@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { Profile } from '../../../../shared/profiles.ts';
 import { useStation } from '../../app/station.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
@@ -5,6 +6,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 /** The request a device sends with this profile, ready to paste into a terminal to test the setup. */
 export function TryIt({ profile }: { profile: Profile }) {
   const { status } = useStation();
+  const intl = useIntl();
   const http = status?.listeners.find((l) => l.name === 'http');
   if (!http || profile.strategy === 'disabled') return null;
   let url: string;
@@ -24,11 +26,11 @@ export function TryIt({ profile }: { profile: Profile }) {
   const command = `curl -s -X POST ${url} -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`;
   return (
     <section className="try-it" aria-labelledby={`try-${profile.id}`}>
-      <h3 id={`try-${profile.id}`}>Try it from this computer</h3>
-      <p className="field-hint">This is the request a device sends. The attempt shows in the Server screen’s live feed.</p>
+      <h3 id={`try-${profile.id}`}><FormattedMessage id="profiles.tryIt" defaultMessage="Try it from this computer" /></h3>
+      <p className="field-hint"><FormattedMessage id="profiles.tryItHint" defaultMessage="This is the request a device sends. The attempt shows in the Server screen’s live feed." /></p>
       <div className="copy-field code-block">
         <code>{command}</code>
-        <CopyButton value={command} what="test command" />
+        <CopyButton value={command} what={intl.formatMessage({ id: 'profiles.testCommand', defaultMessage: 'test command' })} />
       </div>
     </section>
   );

@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useState } from 'react';
 import type { StationCa } from '../../../../shared/station.ts';
 import { useStation } from '../../app/station.tsx';
@@ -12,6 +13,7 @@ export function Certificate() {
   const { api } = useStation();
   const [ca, setCa] = useState<StationCa | null>(null);
   const [error, setError] = useState<Explained | null>(null);
+  const intl = useIntl();
 
   useEffect(() => {
     api['station.ca']({}).then(setCa, (err: unknown) => setError(explain(err)));
@@ -20,14 +22,16 @@ export function Certificate() {
   return (
     <section aria-labelledby="certificate-title" className="card">
       <div className="card-header">
-        <h2 id="certificate-title">Station certificate</h2>
+        <h2 id="certificate-title">
+          <FormattedMessage id="server.cert.title" defaultMessage="Station certificate" />
+        </h2>
         {ca && (
           <button
             type="button"
             className="btn btn-small"
             onClick={() => downloadBlob('fieldstation-ca.pem', new Blob([ca.pem], { type: 'application/x-pem-file' }))}
           >
-            <Icon name="download" size={14} /> Download CA certificate
+            <Icon name="download" size={14} /> <FormattedMessage id="server.cert.download" defaultMessage="Download CA certificate" />
           </button>
         )}
       </div>
@@ -35,14 +39,18 @@ export function Certificate() {
       {ca && (
         <>
           <p>
-            HTTPS and MQTTS use a certificate signed by this station’s own CA. Install the CA certificate on devices
-            (or pin its fingerprint) so they know they reach this station and nobody else on the site network.
+            <FormattedMessage
+              id="server.cert.text"
+              defaultMessage="HTTPS and MQTTS use a certificate signed by this station’s own CA. Install the CA certificate on devices (or pin its fingerprint) so they know they reach this station and nobody else on the site network."
+            />
           </p>
           <dl className="data-dir">
-            <dt>SHA-256 fingerprint</dt>
+            <dt>
+              <FormattedMessage id="server.cert.fingerprint" defaultMessage="SHA-256 fingerprint" />
+            </dt>
             <dd>
               <code className="fingerprint">{ca.fingerprint}</code>
-              <CopyButton value={ca.fingerprint} what="CA fingerprint" />
+              <CopyButton value={ca.fingerprint} what={intl.formatMessage({ id: 'server.cert.fingerprintWhat', defaultMessage: 'CA fingerprint' })} />
             </dd>
           </dl>
         </>

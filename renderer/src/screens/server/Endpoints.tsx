@@ -1,3 +1,4 @@
+import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { useState } from 'react';
 import type { ListenerInfo, ListenerName } from '../../../../shared/station.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
@@ -5,18 +6,25 @@ import { Icon } from '../../components/Icon.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { Qr } from '../../components/Qr.tsx';
 import { Listeners } from './Listeners.tsx';
-import { listenerTitles } from './titles.ts';
+import { listenerTitle } from './titles.ts';
 
 
 const wildcardHosts = new Set(['0.0.0.0', '[::]', '::']);
-const how: Record<Exclude<ListenerName, 'ui'>, string> = {
-  http: 'POST the JSON request to this URL',
-  coap: 'POST (confirmable) to this URI',
+const how = defineMessages({
+  http: { id: 'server.endpoints.howHttp', defaultMessage: 'POST the JSON request to this URL' },
+  coap: { id: 'server.endpoints.howCoap', defaultMessage: 'POST (confirmable) to this URI' },
   // A device that publishes first can miss its answer and be stuck with a used-up token (issue 15).
-  mqtt: 'Connect with user name “provision”, subscribe to /provision/response first, then publish to /provision/request: the answer comes only once',
-  https: 'POST the JSON request to this URL; trust the station’s CA certificate (below)',
-  mqtts: 'As MQTT, over TLS; a device provisioned with an X.509 certificate connects with it, no user name needed',
-};
+  mqtt: {
+    id: 'server.endpoints.howMqtt',
+    defaultMessage:
+      'Connect with user name “provision”, subscribe to /provision/response first, then publish to /provision/request: the answer comes only once',
+  },
+  https: { id: 'server.endpoints.howHttps', defaultMessage: 'POST the JSON request to this URL; trust the station’s CA certificate (below)' },
+  mqtts: {
+    id: 'server.endpoints.howMqtts',
+    defaultMessage: 'As MQTT, over TLS; a device provisioned with an X.509 certificate connects with it, no user name needed',
+  },
+} satisfies Record<Exclude<ListenerName, 'ui'>, MessageDescriptor>);
 
 /** The provisioning endpoint of a listener at `url`'s host (ThingsBoard's endpoints, so stock firmware works unchanged). */
 export function endpointOf(name: ListenerName, url: string): string | null {
@@ -62,18 +70,26 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
   const deviceListeners = listeners.filter((l) => l.name !== 'ui' && l.enabled !== false);
   const anyWildcard = deviceListeners.some((l) => isWildcard(l) && (l.lanUrls ?? []).length === 0);
   const [qr, setQr] = useState<{ url: string; what: string } | null>(null);
+  const intl = useIntl();
+  const urlWhat = (name: ListenerName) =>
+    intl.formatMessage({ id: 'server.endpoints.urlWhat', defaultMessage: '{listener} provisioning URL' }, { listener: listenerTitle(name).title });
   return (
     <div className="grid-2">
       <section aria-labelledby="endpoints-title" className="card">
         <div className="card-header">
-          <h2 id="endpoints-title">Point devices here</h2>
+          <h2 id="endpoints-title">
+            <FormattedMessage id="server.endpoints.title" defaultMessage="Point devices here" />
+          </h2>
         </div>
         {deviceListeners.length === 0 ? (
           <p className="empty-inline">
-            Every device listener is off, so devices cannot provision yet. Switch HTTP, MQTT or CoAP on under Listeners.
+            <FormattedMessage
+              id="server.endpoints.allOff"
+              defaultMessage="Every device listener is off, so devices cannot provision yet. Switch HTTP, MQTT or CoAP on under Listeners."
+            />
           </p>
         ) : (
-          <ul className="endpoint-list" aria-label="Provisioning endpoints">
+          <ul className="endpoint-list" aria-label={intl.formatMessage({ id: 'server.endpoints.list', defaultMessage: 'Provisioning endpoints' })}>
             {deviceListeners.map((l) => (
               <li key={l.name} className="endpoint" data-endpoint={l.name}>
                 <span className={`transport transport-${l.name}`}>{l.name.toUpperCase()}</span>
@@ -81,19 +97,19 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
                   {addressesOf(l).map((url) => (
                     <div key={url} className="copy-field">
                       <code>{url}</code>
-                      <CopyButton value={url} what={`${listenerTitles[l.name].title} provisioning URL ${url}`} />
+                      <CopyButton value={url} what={`${urlWhat(l.name)} ${url}`} />
                       <button
                         type="button"
                         className="btn btn-icon copy-button"
-                        onClick={() => setQr({ url, what: `${listenerTitles[l.name].title} provisioning URL` })}
-                        aria-label={`Show ${url} as a QR code`}
-                        title="Show as a QR code for a phone"
+                        onClick={() => setQr({ url, what: urlWhat(l.name) })}
+                        aria-label={intl.formatMessage({ id: 'server.endpoints.showQr', defaultMessage: 'Show {url} as a QR code' }, { url })}
+                        title={intl.formatMessage({ id: 'server.endpoints.showQrHint', defaultMessage: 'Show as a QR code for a phone' })}
                       >
                         <Icon name="qr" />
                       </button>
                     </div>
                   ))}
-                  <span className="endpoint-how">{how[l.name as keyof typeof how]}</span>
+                  <span className="endpoint-how">{intl.formatMessage(how[l.name as keyof typeof how])}</span>
                 </div>
               </li>
             ))}
@@ -101,8 +117,11 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
         )}
         {anyWildcard && (
           <p className="card-footnote">
-            The station listens on every network interface of this computer: on the site network, devices use this
-            computer’s IP address in place of <code>0.0.0.0</code>.
+            <FormattedMessage
+              id="server.endpoints.wildcard"
+              defaultMessage="The station listens on every network interface of this computer: on the site network, devices use this computer’s IP address in place of <code>0.0.0.0</code>."
+              values={{ code: (text) => <code>{text}</code> }}
+            />
           </p>
         )}
       </section>
@@ -110,10 +129,15 @@ export function Endpoints({ listeners }: { listeners: readonly ListenerInfo[] })
       {qr && (
         <Modal title={qr.what} onClose={() => setQr(null)} className="qr-dialog">
           <div className="qr-big">
-            <Qr text={qr.url} sizeCss="260px" label={`QR code of ${qr.url}`} />
+            <Qr text={qr.url} sizeCss="260px" label={intl.formatMessage({ id: 'server.endpoints.qrOf', defaultMessage: 'QR code of {url}' }, { url: qr.url })} />
             <code>{qr.url}</code>
           </div>
-          <p className="muted">Point a phone’s camera at it to copy the address onto the phone, or into a device’s setup app.</p>
+          <p className="muted">
+            <FormattedMessage
+              id="server.endpoints.qrHint"
+              defaultMessage="Point a phone’s camera at it to copy the address onto the phone, or into a device’s setup app."
+            />
+          </p>
         </Modal>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import type { ProvisionAttempt } from '../../../../shared/devices.ts';
 import { navigateTo } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
@@ -15,7 +16,7 @@ const outcomeTone: Record<Outcome, string> = { SUCCESS: 'success', NOT_FOUND: 'w
 const columns: Column<ProvisionAttempt>[] = [
   {
     id: 'time',
-    header: 'Time',
+    header: <FormattedMessage id="server.feed.colTime" defaultMessage="Time" />,
     width: '6.5rem',
     cell: (a) => (
       <time dateTime={a.at} title={formatDateTime(a.at)} className="num">
@@ -25,14 +26,43 @@ const columns: Column<ProvisionAttempt>[] = [
   },
   {
     id: 'device',
-    header: 'Device',
+    header: <FormattedMessage id="server.feed.colDevice" defaultMessage="Device" />,
     width: 'minmax(10rem, 1.4fr)',
-    cell: (a) => (a.deviceName ? <span className="strong ellipsis">{a.deviceName}</span> : <span className="muted">unknown</span>),
+    cell: (a) =>
+      a.deviceName ? (
+        <span className="strong ellipsis">{a.deviceName}</span>
+      ) : (
+        <span className="muted">
+          <FormattedMessage id="server.feed.unknownDevice" defaultMessage="unknown" />
+        </span>
+      ),
   },
-  { id: 'transport', header: 'Transport', width: '6rem', priority: 4, cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—') },
-  { id: 'outcome', header: 'Outcome', width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
-  { id: 'reason', header: 'Reason', width: 'minmax(12rem, 2fr)', priority: 2, cell: (a) => <span className="ellipsis" title={a.reason ?? undefined}>{a.reason ?? '—'}</span> },
-  { id: 'from', header: 'From', width: 'minmax(8rem, 1fr)', priority: 3, cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code> },
+  {
+    id: 'transport',
+    header: <FormattedMessage id="server.feed.colTransport" defaultMessage="Transport" />,
+    width: '6rem',
+    priority: 4,
+    cell: (a) => (a.transport ? <span className={`transport transport-${a.transport}`}>{a.transport.toUpperCase()}</span> : '—'),
+  },
+  { id: 'outcome', header: <FormattedMessage id="server.feed.colOutcome" defaultMessage="Outcome" />, width: '8rem', cell: (a) => <OutcomeBadge outcome={a.outcome} /> },
+  {
+    id: 'reason',
+    header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />,
+    width: 'minmax(12rem, 2fr)',
+    priority: 2,
+    cell: (a) => (
+      <span className="ellipsis" title={a.reason ?? undefined} data-station-words>
+        {a.reason ?? '—'}
+      </span>
+    ),
+  },
+  {
+    id: 'from',
+    header: <FormattedMessage id="server.feed.colFrom" defaultMessage="From" />,
+    width: 'minmax(8rem, 1fr)',
+    priority: 3,
+    cell: (a) => <code className="ellipsis">{a.remoteAddress ?? '—'}</code>,
+  },
 ];
 
 /** Every provisioning attempt as it happens: history first, then live; holds the latest 500. */
@@ -73,23 +103,46 @@ export function ProvisionFeed() {
   const shown = useMemo(() => (only ? source.filter((a) => a.outcome === only) : source), [source, only]);
   const waiting = paused ? snap.items.filter((a) => a.id > (paused[0]?.id ?? 0)).length : 0;
   const total = outcomes.reduce((n, o) => n + counts[o], 0);
+  const intl = useIntl();
 
   return (
     <section aria-labelledby="feed-title" className="card feed-card">
       <div className="card-header">
         <div>
           <h2 id="feed-title">
-            Provisioning attempts
+            <FormattedMessage id="server.feed.title" defaultMessage="Provisioning attempts" />
             {live.connection === 'live' && (
               <span className="live-pill" aria-hidden="true">
-                live
+                <FormattedMessage id="server.feed.live" defaultMessage="live" />
               </span>
             )}
           </h2>
           <p className="card-subtitle">
-            {formatCount(total)} {total === 1 ? 'attempt' : 'attempts'}
-            {summary.value ? ' since the station started keeping records' : snap.partialHistory ? ' (the latest 1,000 before this window opened, and every one since)' : ''} ·
-            the table keeps the latest {feedCap}
+            {summary.value ? (
+              <FormattedMessage
+                id="server.feed.countSinceRecords"
+                defaultMessage="{count, plural, one {# attempt} other {# attempts}} since the station started keeping records"
+                values={{ count: total }}
+              />
+            ) : snap.partialHistory ? (
+              <FormattedMessage
+                id="server.feed.countPartial"
+                defaultMessage="{count, plural, one {# attempt} other {# attempts}} (the latest {history, number} before this window opened, and every one since)"
+                values={{ count: total, history: 1000 }}
+              />
+            ) : (
+              <FormattedMessage
+                id="server.feed.count"
+                defaultMessage="{count, plural, one {# attempt} other {# attempts}}"
+                values={{ count: total }}
+              />
+            )}
+            {' · '}
+            <FormattedMessage
+              id="server.feed.keeps"
+              defaultMessage="the table keeps the latest {cap, number}"
+              values={{ cap: feedCap }}
+            />
           </p>
         </div>
         <button
@@ -99,11 +152,21 @@ export function ProvisionFeed() {
           onClick={() => setPaused(paused ? null : snap.items)}
         >
           <Icon name={paused ? 'play' : 'pause'} />
-          {paused ? (waiting ? `Resume (${formatCount(waiting)} new)` : 'Resume') : 'Pause'}
+          {paused ? (
+            waiting ? (
+              <FormattedMessage id="server.feed.resumeNew" defaultMessage="Resume ({count, number} new)" values={{ count: waiting }} />
+            ) : (
+              <FormattedMessage id="server.feed.resume" defaultMessage="Resume" />
+            )
+          ) : (
+            <FormattedMessage id="server.feed.pause" defaultMessage="Pause" />
+          )}
         </button>
       </div>
       <fieldset className="outcome-filters">
-        <legend className="visually-hidden">Show attempts by outcome</legend>
+        <legend className="visually-hidden">
+          <FormattedMessage id="server.feed.byOutcome" defaultMessage="Show attempts by outcome" />
+        </legend>
         {outcomes.map((o) => (
           <button
             key={o}
@@ -113,7 +176,7 @@ export function ProvisionFeed() {
             onClick={() => setOnly(only === o ? null : o)}
             data-outcome-count={o}
           >
-            <span className="outcome-chip-label">{outcomeLabel[o]}</span>
+            <span className="outcome-chip-label">{outcomeLabel(o)}</span>
             <strong className="num">{formatCount(counts[o])}</strong>
           </button>
         ))}
@@ -122,7 +185,7 @@ export function ProvisionFeed() {
         <ErrorNotice error={snap.error} onRetry={() => void feed.loadHistory()} />
       ) : (
         <VirtualTable
-          label="Provisioning attempts, newest first"
+          label={intl.formatMessage({ id: 'server.feed.tableLabel', defaultMessage: 'Provisioning attempts, newest first' })}
           className="feed-table"
           columns={columns}
           count={shown.length}
@@ -133,13 +196,28 @@ export function ProvisionFeed() {
           onRowClick={openDevice}
           empty={
             snap.phase === 'loading' ? (
-              <span className="muted">Loading recent attempts…</span>
+              <span className="muted">
+                <FormattedMessage id="server.feed.loading" defaultMessage="Loading recent attempts…" />
+              </span>
             ) : only ? (
-              <span className="muted">No {outcomeLabel[only].toLowerCase()} attempts among the latest {feedCap}.</span>
+              <span className="muted">
+                <FormattedMessage
+                  id="server.feed.noneOfOutcome"
+                  defaultMessage="No attempts with the outcome “{outcome}” among the latest {cap, number}."
+                  values={{ outcome: outcomeLabel(only), cap: feedCap }}
+                />
+              </span>
             ) : (
               <div className="empty-state">
-                <strong>No device has tried to provision yet.</strong>
-                <span>Power a device on: its attempt shows here the moment it arrives, whatever the outcome.</span>
+                <strong>
+                  <FormattedMessage id="server.feed.emptyTitle" defaultMessage="No device has tried to provision yet." />
+                </strong>
+                <span>
+                  <FormattedMessage
+                    id="server.feed.emptyText"
+                    defaultMessage="Power a device on: its attempt shows here the moment it arrives, whatever the outcome."
+                  />
+                </span>
               </div>
             )
           }

@@ -1,15 +1,15 @@
-import { FormattedMessage } from 'react-intl';
+import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import type { RefusalReason, Refusals } from '../../../../shared/station.ts';
 import { formatCount } from '../../components/time.tsx';
-import { newReasonMessages, type NewReason } from './refusal-reasons.ts';
-import { listenerTitles } from './titles.ts';
+import { type NewReason, newReasonMessages } from './refusal-reasons.ts';
+import { listenerTitle } from './titles.ts';
 
-const reasonText: Record<Exclude<RefusalReason, NewReason>, string> = {
-  'address-connections': 'too many open connections from one address',
-  'address-rate': 'connecting (CoAP: sending) too fast from one address',
-  'listener-connections': 'listener full',
-  'too-large': 'packet or body over the size limit',
-};
+const reasonText = defineMessages({
+  'address-connections': { id: 'server.refused.addressConnections', defaultMessage: 'too many open connections from one address' },
+  'address-rate': { id: 'server.refused.addressRate', defaultMessage: 'connecting (CoAP: sending) too fast from one address' },
+  'listener-connections': { id: 'server.refused.listenerFull', defaultMessage: 'listener full' },
+  'too-large': { id: 'server.refused.tooLarge', defaultMessage: 'packet or body over the size limit' },
+} satisfies Record<Exclude<RefusalReason, NewReason>, MessageDescriptor>);
 
 /**
  * Peers the device listeners turned away since the station started, by listener and reason, and the noisiest
@@ -17,22 +17,41 @@ const reasonText: Record<Exclude<RefusalReason, NewReason>, string> = {
  */
 export function Refused({ refused }: { refused: Refusals }) {
   const { limits } = refused;
+  const intl = useIntl();
+  const refusedHeader = <FormattedMessage id="server.refused.colRefused" defaultMessage="Refused" />;
+  const listenerHeader = <FormattedMessage id="server.refused.colListener" defaultMessage="Listener" />;
   return (
     <section aria-labelledby="refused-title" className="card">
       <div className="card-header">
-        <h2 id="refused-title">Refused</h2>
+        <h2 id="refused-title">
+          <FormattedMessage id="server.refused.title" defaultMessage="Refused" />
+        </h2>
         <span className="muted">
-          <strong className="num" data-refused-total={refused.total}>
-            {formatCount(refused.total)}
-          </strong>{' '}
-          since start
+          <FormattedMessage
+            id="server.refused.sinceStart"
+            defaultMessage="<strong>{count, number}</strong> since start"
+            values={{
+              count: refused.total,
+              strong: (text) => (
+                <strong className="num" data-refused-total={refused.total}>
+                  {text}
+                </strong>
+              ),
+            }}
+          />
         </span>
       </div>
       <p className="muted">
-        Each address may hold {formatCount(limits.connectionsPerAddress)} connections and open{' '}
-        {formatCount(limits.connectionRatePerAddress)} a second on each listener; a listener takes{' '}
-        {formatCount(limits.connectionsPerListener)} in all. Raise them with <code>fieldstation serve --max-connections-per-address</code>,{' '}
-        <code>--max-connection-rate</code> and <code>--max-connections</code>.
+        <FormattedMessage
+          id="server.refused.limits"
+          defaultMessage="Each address may hold {perAddress, number} connections and open {rate, number} a second on each listener; a listener takes {perListener, number} in all. Raise them with <code>fieldstation serve --max-connections-per-address</code>, <code>--max-connection-rate</code> and <code>--max-connections</code>."
+          values={{
+            perAddress: limits.connectionsPerAddress,
+            rate: limits.connectionRatePerAddress,
+            perListener: limits.connectionsPerListener,
+            code: (text) => <code>{text}</code>,
+          }}
+        />
       </p>
       <p className="muted">
         <FormattedMessage
@@ -42,32 +61,43 @@ export function Refused({ refused }: { refused: Refusals }) {
       </p>
       {refused.total > 0 && (
         <>
-          <table className="table compact" aria-label="Refused by listener and reason">
+          <table className="table compact" aria-label={intl.formatMessage({ id: 'server.refused.byReason', defaultMessage: 'Refused by listener and reason' })}
+          >
             <thead>
               <tr>
-                <th scope="col">Listener</th>
-                <th scope="col">Reason</th>
+                <th scope="col">{listenerHeader}</th>
+                <th scope="col">
+                  <FormattedMessage id="server.refused.colReason" defaultMessage="Reason" />
+                </th>
                 <th scope="col" className="num">
-                  Refused
+                  {refusedHeader}
                 </th>
               </tr>
             </thead>
             <tbody>
               {refused.byReason.map((r) => (
                 <tr key={`${r.transport} ${r.reason}`}>
-                  <td>{listenerTitles[r.transport].title}</td>
-                  <td>{r.reason in newReasonMessages ? <FormattedMessage {...newReasonMessages[r.reason as NewReason]} /> : reasonText[r.reason as Exclude<RefusalReason, NewReason>]}</td>
+                  <td>{listenerTitle(r.transport).title}</td>
+                  <td>
+                    {r.reason in newReasonMessages ? (
+                      <FormattedMessage {...newReasonMessages[r.reason as NewReason]} />
+                    ) : (
+                      intl.formatMessage(reasonText[r.reason as Exclude<RefusalReason, NewReason>])
+                    )}
+                  </td>
                   <td className="num">{formatCount(r.count)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <table className="table compact" aria-label="Most refused addresses">
+          <table className="table compact" aria-label={intl.formatMessage({ id: 'server.refused.topAddresses', defaultMessage: 'Most refused addresses' })}>
             <thead>
               <tr>
-                <th scope="col">Address</th>
+                <th scope="col">
+                  <FormattedMessage id="server.refused.colAddress" defaultMessage="Address" />
+                </th>
                 <th scope="col" className="num">
-                  Refused
+                  {refusedHeader}
                 </th>
               </tr>
             </thead>

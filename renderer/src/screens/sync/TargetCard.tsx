@@ -1,5 +1,5 @@
+import { defineMessage, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { useState } from 'react';
-import { FormattedMessage } from 'react-intl';
 import type { SyncTarget } from '../../../../shared/sync.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -8,11 +8,11 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatCount, RelativeTime } from '../../components/time.tsx';
 
-const statusText: Record<SyncTarget['status'], { label: string; tone: string; hint: string }> = {
-  idle: { label: 'Idle', tone: 'success', hint: 'Up to date, or waiting for new work' },
-  syncing: { label: 'Syncing', tone: 'info', hint: 'Sending devices now' },
-  offline: { label: 'Offline', tone: 'warning', hint: 'Not reachable; retries by itself' },
-  stopped: { label: 'Stopped', tone: 'danger', hint: 'Needs you: the credentials were refused' },
+const statusText: Record<SyncTarget['status'], { label: MessageDescriptor; tone: string; hint: MessageDescriptor }> = {
+  idle: { label: defineMessage({ id: 'sync.status.idle', defaultMessage: 'Idle' }), tone: 'success', hint: defineMessage({ id: 'sync.status.idleHint', defaultMessage: 'Up to date, or waiting for new work' }) },
+  syncing: { label: defineMessage({ id: 'sync.status.syncing', defaultMessage: 'Syncing' }), tone: 'info', hint: defineMessage({ id: 'sync.status.syncingHint', defaultMessage: 'Sending devices now' }) },
+  offline: { label: defineMessage({ id: 'sync.status.offline', defaultMessage: 'Offline' }), tone: 'warning', hint: defineMessage({ id: 'sync.status.offlineHint', defaultMessage: 'Not reachable; retries by itself' }) },
+  stopped: { label: defineMessage({ id: 'sync.status.stopped', defaultMessage: 'Stopped' }), tone: 'danger', hint: defineMessage({ id: 'sync.status.stoppedHint', defaultMessage: 'Needs you: the credentials were refused' }) },
 };
 
 type Live = { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null };
@@ -29,6 +29,7 @@ export function TargetCard({
   const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<Explained | null>(null);
+  const intl = useIntl();
   const state = live?.status ?? target.status;
   const counts = live?.counts ?? target.counts;
   const message = live ? live.message : target.message;
@@ -49,23 +50,33 @@ export function TargetCard({
   };
 
   return (
-    <li className="card target-card" data-target={target.name} aria-label={`Sync target ${target.name}`}>
+    <li className="card target-card" data-target={target.name} aria-label={intl.formatMessage({ id: 'sync.target.label', defaultMessage: 'Sync target {name}' }, { name: target.name })}>
       <div className="card-header">
         <div>
           <h2>
-            {target.name} <span className="transport">{target.type === 'thingsboard' ? 'ThingsBoard' : 'Webhook'}</span>
+            {target.name} <span className="transport">{target.type === 'thingsboard' ? <FormattedMessage id="sync.add.thingsboard" defaultMessage="ThingsBoard" /> : <FormattedMessage id="sync.add.webhook" defaultMessage="Webhook" />}</span>
           </h2>
           <p className="card-subtitle">
-            <code>{target.url}</code> · {target.auth === 'password' ? `signs in as ${target.username}` : target.auth === 'api-key' ? 'API key' : 'signed (HMAC)'}
+            <code>{target.url}</code> ·{' '}
+            {target.auth === 'password'
+              ? intl.formatMessage({ id: 'sync.target.signsInAs', defaultMessage: 'signs in as {user}' }, { user: target.username ?? '' })
+              : target.auth === 'api-key'
+                ? intl.formatMessage({ id: 'sync.add.apiKey', defaultMessage: 'API key' })
+                : intl.formatMessage({ id: 'sync.target.hmac', defaultMessage: 'signed (HMAC)' })}
           </p>
         </div>
-        <span className={`badge badge-${s.tone}`} title={s.hint} data-target-status={state}>
+        <span className={`badge badge-${s.tone}`} title={intl.formatMessage(s.hint)} data-target-status={state}>
           <span className="badge-dot" aria-hidden="true" />
-          {s.label}
+          {intl.formatMessage(s.label)}
         </span>
       </div>
-      {message && <p className={state === 'stopped' ? 'field-error' : 'muted'}>{message}</p>}
-      <div className="state-bar" role="img" aria-label={`${formatCount(counts.synced)} of ${formatCount(total)} devices synced`}>
+      {message && (
+        <p className={state === 'stopped' ? 'field-error' : 'muted'} data-station-words>
+          {message}
+        </p>
+      )}
+      <div className="state-bar" role="img" aria-label={intl.formatMessage({ id: 'sync.target.bar', defaultMessage: '{synced, number} of {total, plural, one {# device} other {# devices}} synced' }, { synced: counts.synced, total })}
+      >
         {total > 0 && (
           <>
             {counts.synced > 0 && <span className="state-bar-online" style={{ flexGrow: counts.synced }} />}
@@ -76,23 +87,23 @@ export function TargetCard({
       </div>
       <dl className="sync-counts">
         <div>
-          <dt>Synced</dt>
+          <dt><FormattedMessage id="sync.target.synced" defaultMessage="Synced" /></dt>
           <dd className="num">{formatCount(counts.synced)}</dd>
         </div>
         <div>
-          <dt>Waiting</dt>
+          <dt><FormattedMessage id="sync.target.waiting" defaultMessage="Waiting" /></dt>
           <dd className="num">{formatCount(counts.pending)}</dd>
         </div>
         <div className={counts.conflict ? 'is-bad' : ''}>
-          <dt>Conflicts</dt>
+          <dt><FormattedMessage id="sync.target.conflicts" defaultMessage="Conflicts" /></dt>
           <dd className="num">{formatCount(counts.conflict)}</dd>
         </div>
         <div className={counts.error ? 'is-bad' : ''}>
-          <dt>Errors</dt>
+          <dt><FormattedMessage id="sync.target.errors" defaultMessage="Errors" /></dt>
           <dd className="num">{formatCount(counts.error)}</dd>
         </div>
         <div>
-          <dt>Last synced</dt>
+          <dt><FormattedMessage id="sync.target.lastSynced" defaultMessage="Last synced" /></dt>
           <dd>
             <RelativeTime iso={target.lastSyncedAt} />
           </dd>
@@ -120,7 +131,7 @@ export function TargetCard({
           }
         >
           <Icon name="plug" size={14} />
-          {busy === 'test' ? 'Testing…' : 'Test connection'}
+          {busy === 'test' ? <FormattedMessage id="sync.target.testing" defaultMessage="Testing…" /> : <FormattedMessage id="sync.target.test" defaultMessage="Test connection" />}
         </button>
         <button
           type="button"
@@ -133,7 +144,7 @@ export function TargetCard({
           }
         >
           <Icon name="sync" size={14} />
-          {busy === 'run' ? 'Syncing…' : 'Sync now'}
+          {busy === 'run' ? <FormattedMessage id="sync.syncing" defaultMessage="Syncing…" /> : <FormattedMessage id="sync.now" defaultMessage="Sync now" />}
         </button>
         <button
           type="button"
@@ -142,12 +153,12 @@ export function TargetCard({
           onClick={() =>
             void act('retry', async () => {
               const r = await api['sync.retry']({ target: target.name });
-              announce(`${r.retried} devices queued again`);
+              announce(intl.formatMessage({ id: 'sync.target.retried', defaultMessage: '{count, plural, one {# device} other {# devices}} queued again' }, { count: r.retried }));
             })
           }
         >
           <Icon name="refresh" size={14} />
-          Retry failed
+          <FormattedMessage id="sync.target.retryFailed" defaultMessage="Retry failed" />
         </button>
         <button type="button" className="btn btn-small" onClick={onEdit}>
           <Icon name="pencil" size={14} />
@@ -155,7 +166,7 @@ export function TargetCard({
         </button>
         <button type="button" className="btn btn-small btn-ghost btn-danger-text push-end" onClick={onRemove}>
           <Icon name="trash" size={14} />
-          Remove…
+          <FormattedMessage id="profiles.removeAsk" defaultMessage="Remove…" />
         </button>
       </div>
     </li>

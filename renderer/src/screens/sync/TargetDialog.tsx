@@ -78,10 +78,10 @@ export function TargetDialog({ existing, onClose, onSaved }: { existing?: SyncTa
     try {
       const saved = editing ? await api['sync.targets.update'](changes()) : await api['sync.targets.add'](changes() as SyncTargetInput);
       announce(
-        intl.formatMessage(
-          editing ? { id: 'sync.target.saved', defaultMessage: 'Saved sync target {name}' } : { id: 'sync.target.added', defaultMessage: 'Added sync target {name}' },
-          { name: saved.name },
-        ),
+        // One literal descriptor per call, so FormatJS's extractor (and the pseudo-locale) sees both.
+        editing
+          ? intl.formatMessage({ id: 'sync.target.saved', defaultMessage: 'Saved sync target {name}' }, { name: saved.name })
+          : intl.formatMessage({ id: 'sync.target.added', defaultMessage: 'Added sync target {name}' }, { name: saved.name }),
       );
       onSaved();
     } catch (err) {
@@ -106,7 +106,9 @@ export function TargetDialog({ existing, onClose, onSaved }: { existing?: SyncTa
             <label className={`choice${type === 'thingsboard' ? ' is-checked' : ''}`}>
               <input type="radio" name={`${id}-type`} checked={type === 'thingsboard'} onChange={() => setType('thingsboard')} />
               <span className="choice-text">
-                <span className="choice-title">ThingsBoard</span>
+                <span className="choice-title">
+                  <FormattedMessage id="sync.add.thingsboard" defaultMessage="ThingsBoard" />
+                </span>
                 <span className="choice-description">
                   <FormattedMessage id="sync.target.thingsboardHint" defaultMessage="Creates each device with its credentials and attributes." />
                 </span>
@@ -115,7 +117,9 @@ export function TargetDialog({ existing, onClose, onSaved }: { existing?: SyncTa
             <label className={`choice${type === 'webhook' ? ' is-checked' : ''}`}>
               <input type="radio" name={`${id}-type`} checked={type === 'webhook'} onChange={() => setType('webhook')} />
               <span className="choice-text">
-                <span className="choice-title">Webhook</span>
+                <span className="choice-title">
+                  <FormattedMessage id="sync.add.webhook" defaultMessage="Webhook" />
+                </span>
                 <span className="choice-description">
                   <FormattedMessage id="sync.target.webhookHint" defaultMessage="Signed JSON batches to your own service." />
                 </span>
@@ -127,10 +131,10 @@ export function TargetDialog({ existing, onClose, onSaved }: { existing?: SyncTa
           <label htmlFor={`${id}-name`}>
             <FormattedMessage id="sync.target.name" defaultMessage="Name" />
           </label>
-          <input id={`${id}-name`} value={v.name} onChange={set('name')} autoComplete="off" placeholder="cloud" readOnly={editing} />
+          <input id={`${id}-name`} value={v.name} onChange={set('name')} autoComplete="off" placeholder={intl.formatMessage({ id: 'sync.add.namePlaceholder', defaultMessage: 'cloud' })} readOnly={editing} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-url`}>URL</label>
+          <label htmlFor={`${id}-url`}>{intl.formatMessage({ id: 'sync.add.url', defaultMessage: 'URL' })}</label>
           <input
             id={`${id}-url`}
             value={v.url}

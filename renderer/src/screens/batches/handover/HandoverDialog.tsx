@@ -1,3 +1,4 @@
+import { defineMessage, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { endpointFor, type HandoverEndpoint } from '../../../../../shared/handover.ts';
 import type { SyncTarget } from '../../../../../shared/sync.ts';
@@ -6,13 +7,12 @@ import { type Explained, explain } from '../../../api/errors.ts';
 import { announce } from '../../../components/Announcer.tsx';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { Modal } from '../../../components/Modal.tsx';
-import { formatCount } from '../../../components/time.tsx';
 
 type Ports = 'mqttPort' | 'httpPort' | 'coapPort';
-const portFields: { key: Ports; label: string }[] = [
-  { key: 'mqttPort', label: 'MQTT port' },
-  { key: 'httpPort', label: 'HTTP port' },
-  { key: 'coapPort', label: 'CoAP port' },
+const portFields: { key: Ports; label: MessageDescriptor }[] = [
+  { key: 'mqttPort', label: defineMessage({ id: 'handover.mqttPort', defaultMessage: 'MQTT port' }) },
+  { key: 'httpPort', label: defineMessage({ id: 'handover.httpPort', defaultMessage: 'HTTP port' }) },
+  { key: 'coapPort', label: defineMessage({ id: 'handover.coapPort', defaultMessage: 'CoAP port' }) },
 ];
 
 /** Chooses the cloud (a sync target) and where its devices connect, says what will happen, and starts the hand-over. */
@@ -36,6 +36,7 @@ export function HandoverDialog({
   const [endpoint, setEndpoint] = useState<HandoverEndpoint | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState(false);
+  const intl = useIntl();
 
   useEffect(() => {
     api['sync.targets.list']({}).then(
@@ -63,7 +64,7 @@ export function HandoverDialog({
     setError(null);
     try {
       const r = await api['handover.start']({ batch, target, endpoint });
-      announce(`Hand-over of ${r.started} devices to ${r.target} started`);
+      announce(intl.formatMessage({ id: 'handover.started', defaultMessage: 'Hand-over of {count, plural, one {# device} other {# devices}} to {target} started' }, { count: r.started, target: r.target }));
       onStarted();
     } catch (err) {
       setError(explain(err));
@@ -74,18 +75,26 @@ export function HandoverDialog({
   const setPort = (key: Ports, value: string) => setEndpoint((e) => (e ? { ...e, [key]: Number(value) } : e));
 
   return (
-    <Modal title={`Hand “${batch}” over to the cloud`} onClose={onClose} className="modal-wide" describedBy={`${id}-what`}>
-      <form className="form-stack" onSubmit={submit} noValidate aria-label="Hand over">
+    <Modal
+      title={intl.formatMessage({ id: 'handover.title', defaultMessage: 'Hand “{batch}” over to the cloud' }, { batch })}
+      onClose={onClose}
+      className="modal-wide"
+      describedBy={`${id}-what`}
+    >
+      <form className="form-stack" onSubmit={submit} noValidate aria-label={intl.formatMessage({ id: 'handover.form', defaultMessage: 'Hand over' })}>
         <p id={`${id}-what`}>
-          {formatCount(provisioned)} provisioned {provisioned === 1 ? 'device is' : 'devices are'} told where they live from now on, each
-          once sync has delivered it to the cloud with the same credentials. They confirm by reporting the profile’s confirmation
-          attribute.
-          {pending > 0 ? ` ${formatCount(pending)} not provisioned yet ${pending === 1 ? 'is' : 'are'} left out.` : ''}
+          <FormattedMessage id="handover.what" defaultMessage="{count, plural, one {# provisioned device is} other {# provisioned devices are}} told where they live from now on, each once sync has delivered it to the cloud with the same credentials. They confirm by reporting the profile’s confirmation attribute." values={{ count: provisioned }} />
+          {pending > 0 ? (
+            <>
+              {' '}
+              <FormattedMessage id="handover.leftOut" defaultMessage="{count, plural, one {# device not provisioned yet is} other {# devices not provisioned yet are}} left out." values={{ count: pending }} />
+            </>
+          ) : null}
         </p>
-        {targets && targets.length === 0 && <p className="field-error">There is no sync target yet: add the cloud on the Sync screen first.</p>}
+        {targets && targets.length === 0 && <p className="field-error"><FormattedMessage id="handover.noTarget" defaultMessage="There is no sync target yet: add the cloud on the Sync screen first." /></p>}
         {targets && targets.length > 0 && (
           <div className="field">
-            <label htmlFor={`${id}-target`}>Cloud</label>
+            <label htmlFor={`${id}-target`}>{intl.formatMessage({ id: 'handover.cloud', defaultMessage: 'Cloud' })}</label>
             <select
               id={`${id}-target`}
               value={target}
@@ -104,14 +113,14 @@ export function HandoverDialog({
         )}
         {endpoint && (
           <fieldset className="field handover-endpoint">
-            <legend>Where devices connect</legend>
+            <legend><FormattedMessage id="handover.where" defaultMessage="Where devices connect" /></legend>
             <div className="field">
-              <label htmlFor={`${id}-host`}>Host</label>
+              <label htmlFor={`${id}-host`}>{intl.formatMessage({ id: 'handover.host', defaultMessage: 'Host' })}</label>
               <input id={`${id}-host`} value={endpoint.host} onChange={(e) => setEndpoint({ ...endpoint, host: e.target.value })} autoComplete="off" />
             </div>
             {portFields.map((f) => (
               <div className="field" key={f.key}>
-                <label htmlFor={`${id}-${f.key}`}>{f.label}</label>
+                <label htmlFor={`${id}-${f.key}`}>{intl.formatMessage(f.label)}</label>
                 <input
                   id={`${id}-${f.key}`}
                   type="number"
@@ -125,17 +134,19 @@ export function HandoverDialog({
             ))}
             <label className="check">
               <input type="checkbox" checked={endpoint.tls} onChange={(e) => setEndpoint({ ...endpoint, tls: e.target.checked })} />
-              TLS
+              <FormattedMessage id="handover.tls" defaultMessage="TLS" />
             </label>
           </fieldset>
         )}
         {error && <ErrorNotice error={error} />}
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose}>
-            Cancel
+            <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy || !endpoint || target === ''}>
-            {busy ? 'Starting…' : `Hand over ${formatCount(provisioned)} ${provisioned === 1 ? 'device' : 'devices'}`}
+            {busy
+              ? intl.formatMessage({ id: 'handover.starting', defaultMessage: 'Starting…' })
+              : intl.formatMessage({ id: 'handover.submit', defaultMessage: 'Hand over {count, plural, one {# device} other {# devices}}' }, { count: provisioned })}
           </button>
         </div>
       </form>

@@ -1,20 +1,20 @@
+import { defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
 import { useId } from 'react';
 import { attributeColumnPrefix, type DeviceColumn, deviceColumns, type ImportProblem } from '../../../../../shared/import.ts';
 import { Icon } from '../../../components/Icon.tsx';
-import { FormattedMessage } from 'react-intl';
 import { canonicalName, columnMeaning, type ParsedList, suggestField, suggestMapping } from '../../../data/import-file.ts';
 
-const described: Record<DeviceColumn, string> = {
-  name: 'Device name (required)',
-  token: 'Access token',
-  clientId: 'MQTT client ID',
-  username: 'MQTT user name',
-  password: 'MQTT password',
-  certificate: 'X.509 certificate (PEM)',
-  serial: 'Serial number',
-  mac: 'MAC address',
-  label: 'Label text',
-};
+const described = defineMessages({
+  name: { id: 'import.column.name', defaultMessage: 'Device name (required)' },
+  token: { id: 'import.column.token', defaultMessage: 'Access token' },
+  clientId: { id: 'import.column.clientId', defaultMessage: 'MQTT client ID' },
+  username: { id: 'import.column.username', defaultMessage: 'MQTT user name' },
+  password: { id: 'import.column.password', defaultMessage: 'MQTT password' },
+  certificate: { id: 'import.column.certificate', defaultMessage: 'X.509 certificate (PEM)' },
+  serial: { id: 'import.column.serial', defaultMessage: 'Serial number' },
+  mac: { id: 'import.column.mac', defaultMessage: 'MAC address' },
+  label: { id: 'import.column.label', defaultMessage: 'Label text' },
+} satisfies Record<DeviceColumn, MessageDescriptor>);
 
 /**
  * The file's columns and what each becomes. An unknown header stops the import (the station would refuse the file),
@@ -22,6 +22,7 @@ const described: Record<DeviceColumn, string> = {
  */
 export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedList; onRename: (column: number, name: string) => void; problems: readonly ImportProblem[] }) {
   const id = useId();
+  const intl = useIntl();
   const names = parsed.headers.map(canonicalName);
   const unknown = parsed.headers.filter((h) => columnMeaning(h).kind === 'unknown').length;
   const implicit = parsed.headers.filter((h) => {
@@ -37,13 +38,13 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
     <section className="card" aria-labelledby={`${id}-title`}>
       <div className="card-header">
         <div>
-          <h2 id={`${id}-title`}>Columns</h2>
+          <h2 id={`${id}-title`}><FormattedMessage id="import.columns" defaultMessage="Columns" /></h2>
           <p className="card-subtitle">
             {unknown > 0
-              ? `${unknown} ${unknown === 1 ? 'column is' : 'columns are'} not recognised: choose what ${unknown === 1 ? 'it holds' : 'they hold'}, or fix the header in the file.`
+              ? intl.formatMessage({ id: 'import.columnsUnknown', defaultMessage: '{count, plural, one {# column is not recognised: choose what it holds} other {# columns are not recognised: choose what they hold}}, or fix the header in the file.' }, { count: unknown })
               : missingName
-                ? 'No column holds the device names: map one to “Device name”.'
-                : 'Every column is recognised. Change one if it was read the wrong way.'}
+                ? intl.formatMessage({ id: 'import.columnsNoName', defaultMessage: 'No column holds the device names: map one to “Device name”.' })
+                : intl.formatMessage({ id: 'import.columnsOk', defaultMessage: 'Every column is recognised. Change one if it was read the wrong way.' })}
           </p>
           {implicit > 0 && (
             <p className="card-subtitle" data-implicit-attributes={implicit}>
@@ -56,11 +57,11 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
           )}
         </div>
       </div>
-      <table className="table compact mapping-table" aria-label="Columns of the file">
+      <table className="table compact mapping-table" aria-label={intl.formatMessage({ id: 'import.columnsTable', defaultMessage: 'Columns of the file' })}>
         <thead>
           <tr>
-            <th scope="col">In the file</th>
-            <th scope="col">Imported as</th>
+            <th scope="col"><FormattedMessage id="import.colInFile" defaultMessage="In the file" /></th>
+            <th scope="col"><FormattedMessage id="import.colAs" defaultMessage="Imported as" /></th>
           </tr>
         </thead>
         <tbody>
@@ -82,22 +83,24 @@ export function ColumnMapping({ parsed, onRename, problems }: { parsed: ParsedLi
                 <td>
                   <div className="mapping-cell">
                     <select
-                      aria-label={`Import column “${header}” as`}
+                      aria-label={intl.formatMessage({ id: 'import.columnAs', defaultMessage: 'Import column “{header}” as' }, { header })}
                       value={current}
                       aria-invalid={meaning.kind === 'unknown' || undefined}
                       onChange={(e) => e.target.value && onRename(i, e.target.value)}
                     >
-                      {meaning.kind === 'unknown' && <option value="">Not recognised: choose…</option>}
+                      {meaning.kind === 'unknown' && <option value="">{intl.formatMessage({ id: 'import.notRecognised', defaultMessage: 'Not recognised: choose…' })}</option>}
                       {deviceColumns.map((c) => (
                         <option key={c} value={c} disabled={taken.has(c)}>
-                          {described[c]} ({c})
+                          {intl.formatMessage(described[c])} ({c})
                         </option>
                       ))}
-                      <option value={attr}>Attribute “{attr.slice(attributeColumnPrefix.length)}” ({attr})</option>
+                      <option value={attr}>
+                        {intl.formatMessage({ id: 'import.asAttribute', defaultMessage: 'Attribute “{key}” ({column})' }, { key: attr.slice(attributeColumnPrefix.length), column: attr })}
+                      </option>
                     </select>
                     {suggestion && (
                       <button type="button" className="btn btn-small" onClick={() => onRename(i, suggestion)}>
-                        Use {suggestion}
+<FormattedMessage id="import.useSuggestion" defaultMessage="Use {suggestion}" values={{ suggestion }} />
                       </button>
                     )}
                   </div>

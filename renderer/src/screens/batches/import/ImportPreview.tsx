@@ -1,3 +1,4 @@
+import { FormattedMessage, useIntl } from 'react-intl';
 import { Fragment, useEffect, useMemo, useRef } from 'react';
 import type { ImportProblem } from '../../../../../shared/import.ts';
 import { canonicalName, type ParsedList } from '../../../data/import-file.ts';
@@ -26,6 +27,7 @@ export function ImportPreview({
   onSave: (cell: CellRef, value: string) => void;
   fileName: string;
 }) {
+  const intl = useIntl();
   const rowByLine = useMemo(() => new Map(parsed.rows.map((r, i) => [r.line, i])), [parsed]);
   const { cellProblems, rowProblems, headerProblems } = useMemo(() => {
     const cells = new Map<string, string[]>();
@@ -64,11 +66,11 @@ export function ImportPreview({
 
   return (
     <div className="preview-wrap">
-      <table className="table compact preview-table" aria-label={`Preview of ${fileName}`}>
+      <table className="table compact preview-table" aria-label={intl.formatMessage({ id: 'import.preview', defaultMessage: 'Preview of {file}' }, { file: fileName })}>
         <thead>
           <tr>
             <th scope="col" className="line-col">
-              Line
+              <FormattedMessage id="import.colLine" defaultMessage="Line" />
             </th>
             {Array.from({ length: width }, (_, c) => {
               const header = parsed.headers[c] ?? '';
@@ -76,7 +78,7 @@ export function ImportPreview({
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                 <th key={c} scope="col" className={bad ? 'cell-problem' : ''} title={bad?.join(' ')}>
-                  {header || <span className="muted">(no header)</span>}
+                  {header || <span className="muted"><FormattedMessage id="import.noHeader" defaultMessage="(no header)" /></span>}
                 </th>
               );
             })}
@@ -92,7 +94,7 @@ export function ImportPreview({
                 {gap && (
                   <tr className="gap-row">
                     <td colSpan={width + 1}>
-                      ⋯<span className="visually-hidden"> rows without problems not shown</span>
+                      ⋯<span className="visually-hidden"> <FormattedMessage id="import.gap" defaultMessage="rows without problems not shown" /></span>
                     </td>
                   </tr>
                 )}
@@ -103,14 +105,14 @@ export function ImportPreview({
                   {Array.from({ length: width }, (_, c) => {
                     const value = row.cells[c] ?? '';
                     const bad = cellProblems.get(`${r}:${c}`);
-                    const header = parsed.headers[c] ?? `column ${c + 1}`;
+                    const header = parsed.headers[c] ?? intl.formatMessage({ id: 'import.columnN', defaultMessage: 'column {n, number}' }, { n: c + 1 });
                     const secret = secretColumns.has(canonicalName(header)) && value !== '';
                     if (editing && editing.row === r && editing.column === c) {
                       return (
                         // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
                         <td key={c} className="cell-editing">
                           <CellEditor
-                            label={`New ${header} for line ${row.line}`}
+                            label={intl.formatMessage({ id: 'import.newValue', defaultMessage: 'New {column} for line {line, number}' }, { column: header, line: row.line })}
                             initial={value}
                             onSave={(v) => onSave({ row: r, column: c }, v)}
                             onCancel={() => onEdit(null)}
@@ -125,11 +127,11 @@ export function ImportPreview({
                           <button
                             type="button"
                             className="cell-button"
-                            title={`${bad.join(' ')} Click to correct it.`}
+                            title={`${bad.join(' ')} ${intl.formatMessage({ id: 'import.clickToCorrect', defaultMessage: 'Click to correct it.' })}`}
                             onClick={() => onEdit({ row: r, column: c })}
-                            aria-label={`Correct ${header} on line ${row.line}: ${value || 'empty'}. ${bad.join(' ')}`}
+                            aria-label={`${intl.formatMessage({ id: 'import.correctCell', defaultMessage: 'Correct {column} on line {line, number}: {value}.' }, { column: header, line: row.line, value: value || intl.formatMessage({ id: 'import.emptyValue', defaultMessage: 'empty' }) })} ${bad.join(' ')}`}
                           >
-                            {secret ? '••••••' : value || <span className="muted">(empty)</span>}
+                            {secret ? '••••••' : value || <span className="muted"><FormattedMessage id="import.empty" defaultMessage="(empty)" /></span>}
                           </button>
                         ) : secret ? (
                           '••••••'
@@ -147,8 +149,8 @@ export function ImportPreview({
       </table>
       <p className="muted preview-note">
         {hidden > 0
-          ? `Showing the first rows and every row with a problem; ${hidden.toLocaleString()} more rows look like these.`
-          : 'Every row of the file is shown.'}
+          ? intl.formatMessage({ id: 'import.hidden', defaultMessage: 'Showing the first rows and every row with a problem; {count, plural, one {# more row looks} other {# more rows look}} like these.' }, { count: hidden })
+          : intl.formatMessage({ id: 'import.allShown', defaultMessage: 'Every row of the file is shown.' })}
       </p>
     </div>
   );
@@ -183,7 +185,7 @@ function CellEditor({ label, initial, onSave, onCancel }: { label: string; initi
         }}
       />
       <button type="submit" className="btn btn-small btn-primary">
-        Save
+        <FormattedMessage id="common.save" defaultMessage="Save" />
       </button>
     </form>
   );
