@@ -186,15 +186,26 @@ async function benchBurst(pool: LoadPool, run: string): Promise<BenchRow> {
       await server.close();
     }
   };
-  const ceiling = await timed(startNullMqtt, `${run}-burst-null`);
-  const b = await timed(startMqttBaseline, `${run}-burst-bare`);
-  const station = await startStation(key, secret);
-  let s: LoadFigures & { stored: number };
-  try {
-    s = { ...(await burst(station.port('mqtt'), `${run}-burst`)), stored: station.deviceCount() };
-  } finally {
-    await station.close();
+  const stationBurst = async (namePrefix: string) => {
+    // A fresh station each round: every round's 5,000 devices are new to it, as a batch powering on is.
+    const station = await startStation(key, secret);
+    try {
+      return { ...(await burst(station.port('mqtt'), namePrefix)), stored: station.deviceCount() };
+    } finally {
+      await station.close();
+    }
+  };
+  // As the steady rows: the three take turns each round and each keeps its fastest clean round. One burst is a few
+  // seconds on a shared machine, where one descheduled moment (or a SYN retransmitted after 1 s) can decide it.
+  let ceiling: LoadFigures | null = null;
+  let b: LoadFigures | null = null;
+  let s: (LoadFigures & { stored: number }) | null = null;
+  for (let round = 0; round < rounds; round++) {
+    ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
+    b = fastest(b, await timed(startMqttBaseline, `${run}-burst-bare${round}`));
+    s = fastest(s, await stationBurst(`${run}-burst${round}`));
   }
+  if (!ceiling || !b || !s) throw new Error('no burst round ran');
   const bound = ceiling.durationMs * headroom > b.durationMs;
   return {
     suite,
@@ -204,7 +215,7 @@ async function benchBurst(pool: LoadPool, run: string): Promise<BenchRow> {
     baseline: Math.round(b.durationMs),
     ceiling: Math.round(ceiling.durationMs),
     ...(ceiling.failed > 0 ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.durationMs, b.durationMs) }),
-    note: `ratio = time / bare aedes time; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
+    note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
   };
 }
 
@@ -217,6 +228,13 @@ function best<T extends LoadFigures>(a: T | null, b: T): T {
   if (a === null) return b;
   if ((a.failed === 0) !== (b.failed === 0)) return a.failed === 0 ? a : b;
   return b.rate > a.rate ? b : a;
+}
+
+/** The faster of two bursts; a burst with failures never wins over a clean one. */
+function fastest<T extends LoadFigures>(a: T | null, b: T): T {
+  if (a === null) return b;
+  if ((a.failed === 0) !== (b.failed === 0)) return a.failed === 0 ? a : b;
+  return b.durationMs < a.durationMs ? b : a;
 }
 
 function ratio(value: number, baseline: number): number {

@@ -55,6 +55,8 @@ export interface Engine {
   /** Attributes requests and updates, server-side RPC: what devices do after provisioning (device-api/). */
   deviceApi: DeviceApi;
   committer: GroupCommitter;
+  /** Starts the provisioning writer thread before the first device asks (store/writer-thread.ts prepare). */
+  prepareWriter(): void;
   /** Online ⇄ offline; the serving station recovers it at start and runs its sweep (provisioning/presence.ts). */
   presence: Presence;
   keys: StationKeys;
@@ -156,6 +158,7 @@ export function openEngine(options: EngineOptions): Engine {
     handovers,
     tls,
     committer: service.committer,
+    prepareWriter: () => service.writer.prepare(),
     presence: service.presence,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.

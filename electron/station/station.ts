@@ -123,6 +123,9 @@ export function createStation(options: StationOptions): Station {
     try {
       // Before any device can connect: no MQTT session survived the last run (a crash, a kill, a power cut).
       const orphaned = await opened.presence.recover();
+      // Devices may come all at once as soon as the listeners open: their first commits should not also wait for
+      // the writer thread to load and open the database.
+      opened.prepareWriter();
       if (orphaned > 0) opened.log(`presence: ${orphaned} devices were online in an MQTT session of the last run; now offline`);
       const { address, port } = await admin.listen();
       ui = { name: 'ui', address, port, url: `http://${address}:${port}/`, enabled: true, lanUrls: [] };

@@ -29,6 +29,8 @@ export function startHandoverDriver(options: HandoverDriverOptions): { stop(): v
     if (running || stopped) return;
     running = true;
     try {
+      // Most passes find nothing to move: they only read, and leave the write lock to the provisioning writer.
+      if (!handovers.due(Date.now())) return;
       const moved = await committer.run(() => {
         const now = Date.now();
         const told = handovers.release(now);

@@ -64,6 +64,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
   const handedOver = db.prepare("UPDATE devices SET state = 'handed-over' WHERE id = ?");
   const orphaned = db.prepare(`UPDATE handovers SET state = 'failed', reason = 'its sync target was removed', updated_at = ?
     WHERE target_id IS NULL AND state IN ('syncing', ${active.slice(1)}`);
+  const orphans = db.prepare(`SELECT 1 FROM handovers WHERE target_id IS NULL AND state IN ('syncing', ${active.slice(1)} LIMIT 1`);
   const markDelivered = db.prepare("UPDATE handovers SET state = 'delivered', updated_at = ? WHERE device_id = ? AND state = 'waiting'");
   const waitingHost = db.prepare(`SELECT coalesce(json_extract(ph.settings, '$.attributes.host'), 'cloudHost') FROM handovers h
     JOIN devices d ON d.id = h.device_id LEFT JOIN profile_handover ph ON ph.profile_id = d.profile_id
@@ -80,6 +81,14 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
       }
       return found;
     };
+  }
+
+  type PendingRow = { id: number; told_at: number; profile: number; ack: string | null; acked_at: number | null };
+
+  /** Where a told device's hand-over goes next: its acknowledgement confirms it, its time runs out, or it waits on. */
+  function verdict(r: PendingRow, settingsOf: (profileId: number) => HandoverSettings, now: number): 'confirmed' | 'timed-out' | null {
+    if (r.ack !== null && r.acked_at !== null && r.acked_at >= r.told_at && confirms(JSON.parse(r.ack))) return 'confirmed';
+    return now - r.told_at > settingsOf(r.profile).timeoutMs ? 'timed-out' : null;
   }
 
   function target(name: string): TargetRow {
@@ -142,21 +151,32 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
       let changed = orphaned.run(now).changes;
       const confirmed: number[] = [];
       const settingsOf = settingsOfPass();
-      const rows = pending.all() as { id: number; told_at: number; profile: number; ack: string | null; acked_at: number | null }[];
-      for (const r of rows) {
-        if (r.ack !== null && r.acked_at !== null && r.acked_at >= r.told_at && confirms(JSON.parse(r.ack))) {
+      for (const r of pending.all() as PendingRow[]) {
+        const next = verdict(r, settingsOf, now);
+        if (next === 'confirmed') {
           settle.run('confirmed', null, now, r.id);
           handedOver.run(r.id);
           audit.append({ kind: 'handover', deviceId: r.id, outcome: 'confirmed' });
           confirmed.push(r.id);
           changed++;
-        } else if (now - r.told_at > settingsOf(r.profile).timeoutMs) {
+        } else if (next === 'timed-out') {
           settle.run('timed-out', 'no confirmation from the device in time', now, r.id);
           audit.append({ kind: 'handover', deviceId: r.id, outcome: 'timed-out' });
           changed++;
         }
       }
       return { confirmed, changed };
+    },
+
+    /**
+     * Whether release() or settle() would change anything now: reads only, outside any transaction, so a pass with
+     * nothing to move never takes the write lock. The provisioning writer thread holds that lock through most of a
+     * burst, and waiting for it here (busy_timeout) would stall the main event loop, devices' connections with it.
+     */
+    due(now: number): boolean {
+      if (releasable.get() !== undefined || orphans.get() !== undefined) return true;
+      const settingsOf = settingsOfPass();
+      return (pending.all() as PendingRow[]).some((r) => verdict(r, settingsOf, now) !== null);
     },
 
     /** Whether these shared attributes, just received by the device, are its hand-over (a cheap read, no write). */

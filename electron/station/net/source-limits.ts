@@ -178,6 +178,7 @@ export function admitConnections(server: Server, limits: ListenerLimits): void {
   server.prependListener('connection', (socket: Socket) => {
     const release = limits.admitConnection(socket.remoteAddress);
     if (release === null) return void socket.destroy();
-    socket.once('close', release);
+    // 'close' is emitted once and release() is idempotent: no once() wrapper per connection of a burst.
+    socket.on('close', release);
   });
 }

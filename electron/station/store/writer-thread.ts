@@ -6,6 +6,11 @@ export interface Writer<M extends JobMap> {
   run<K extends keyof M & string>(type: K, input: M[K]['input']): Promise<M[K]['result']>;
   /** Waits for every job queued so far to settle. */
   flush(): Promise<void>;
+  /**
+   * Starts the thread now rather than on the first job, without keeping the process alive: a server expecting
+   * requests calls it, so the first burst of them does not also wait for the thread to load and open its file.
+   */
+  prepare(): void;
   /** Flushes, then ends the thread (its connection closes). Idempotent. */
   close(): Promise<void>;
 }
@@ -87,6 +92,11 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
         // Everything asked for in this turn (one poll phase of sockets) goes in one message.
         if (outgoing.push({ id, type, input }) === 1) setImmediate(send);
       });
+    },
+    prepare() {
+      if (worker || stopped || closing) return;
+      worker = start();
+      worker.unref();
     },
     flush() {
       if (pending.size === 0) return Promise.resolve();

@@ -47,11 +47,12 @@ export function watchPackets(client: Client, watch: PacketWatch): boolean {
  * station keeps MQTT's QoS 2 exchange (PUBREC, PUBREL, PUBCOMP, by aedes) and records the message once.
  */
 export function createExactlyOnce() {
-  // Packet id → the first copy's outcome (null: consumed; an Error: the session is being closed).
-  const awaiting = new Map<number, Promise<Error | null>>();
+  // Packet id → the first copy's outcome (null: consumed; an Error: the session is being closed). Made at the first
+  // QoS 2 publish: a provision session, one of thousands in a burst, never sends one.
+  let awaiting: Map<number, Promise<Error | null>> | null = null;
   return {
     released(messageId: number): void {
-      awaiting.delete(messageId);
+      awaiting?.delete(messageId);
     },
     /**
      * For a QoS 2 publish: null if it is the first copy (consume it, then call the returned `done`), or the outcome
@@ -59,6 +60,7 @@ export function createExactlyOnce() {
      */
     admit(packet: PublishPacket, done: (error?: Error | null) => void): { duplicateOf: Promise<Error | null> } | { done: typeof done } {
       if (packet.qos !== 2 || packet.messageId === undefined) return { done };
+      awaiting ??= new Map();
       const earlier = awaiting.get(packet.messageId);
       if (earlier) return { duplicateOf: earlier };
       let settle: (outcome: Error | null) => void = () => {};
