@@ -2,6 +2,8 @@ import { createTurns } from './loop-turns.ts';
 
 /** Arrays up to this long, without anything long inside, are stringified whole: a small value costs one call. */
 const wholeArray = 64;
+/** Items of a long array stringified together in one piece. */
+const itemsPerPiece = 256;
 /** Strings longer than this are escaped in slices. */
 const stringSlice = 256 * 1024;
 
@@ -18,11 +20,22 @@ export function* jsonPieces(value: unknown, gap = '', indent = '', key = '', dep
   const open = gap ? `\n${inner}` : '';
   if (Array.isArray(v) && v.length > 0 && (depth < 2 || v.length > wholeArray || holdsLong(v))) {
     yield '[';
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < v.length; ) {
+      // Items with nothing long inside go a run at a time, in one JSON.stringify: a piece per item made building a
+      // bundle with 200,000 telemetry points six times slower than JSON.stringify, and millions of strings to collect.
+      let end = i;
+      while (end < v.length && end - i < itemsPerPiece && !isLong(v[end])) end++;
+      if (end > i) {
+        const items = JSON.stringify(v.slice(i, end), null, gap);
+        // '[…]' or '[\n  …\n]' around the items: the items alone, indented to this depth.
+        const body = gap ? items.slice(2, -2).replaceAll('\n', `\n${indent}`) : items.slice(1, -1);
+        yield `${i > 0 ? ',' : ''}${gap ? `\n${indent}` : ''}${body}`;
+        i = end;
+        continue;
+      }
       yield i > 0 ? `,${open}` : open;
-      const item = v[i];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') yield 'null';
-      else yield* jsonPieces(item, gap, inner, String(i), depth + 1);
+      yield* jsonPieces(v[i], gap, inner, String(i), depth + 1);
+      i++;
     }
     return yield `${gap ? `\n${indent}` : ''}]`;
   }
@@ -65,6 +78,13 @@ function* stringPieces(text: string): Generator<string, void, undefined> {
     at = end;
   }
   yield '"';
+}
+
+/** Walked rather than stringified whole: a long string or array, or an object holding one. */
+function isLong(item: unknown): boolean {
+  if (typeof item === 'string') return item.length > stringSlice;
+  if (Array.isArray(item)) return item.length > wholeArray || holdsLong(item);
+  return isPlainObject(item) && holdsLong(Object.values(item));
 }
 
 /** Holds a long array or a long string directly (a device with all its telemetry, a bundle with its text). */

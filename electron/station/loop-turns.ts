@@ -41,15 +41,20 @@ export async function readInPages<T>(read: (afterId: number | undefined, limit: 
 }
 
 /**
- * Runs the work it is given one at a time, in order. Built in pieces, a big piece of work no longer holds the loop,
- * so a second one can start meanwhile: a few export bundles of 100 MB of objects and text each, at once, are memory
- * the station should not need (npm run fuzz sent 16 at a time and the RSS passed 450 MB).
+ * Runs one piece of work at a time and refuses another meanwhile (`busy()` says why). Built in pieces, a big piece of
+ * work no longer holds the loop, so a second could start meanwhile: export bundles of 100 MB of objects each, at once
+ * or queued, are memory the station should not need (npm run fuzz sent 16 at a time: RSS passed 450 MB, and queued
+ * exports went on being built for clients long gone).
  */
-export function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve();
-  return (work) => {
-    const run = last.then(work, work);
-    last = run.catch(() => undefined);
-    return run;
+export function oneAtATime(busy: () => Error): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = false;
+  return async (work) => {
+    if (running) throw busy();
+    running = true;
+    try {
+      return await work();
+    } finally {
+      running = false;
+    }
   };
 }

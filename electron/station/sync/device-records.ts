@@ -60,8 +60,8 @@ export function createDeviceRecords(db: Db) {
     // fuzz). Object.fromEntries defines each key as its own property, `__proto__` included.
     const entries = new Map<string, [string, unknown][]>();
     for (const a of attributes.all(r.id) as { scope: string; key: string; value: string }[]) {
-      let scope = entries.get(a.scope);
-      if (!scope) entries.set(a.scope, (scope = []));
+      const scope = entries.get(a.scope) ?? [];
+      if (scope.length === 0) entries.set(a.scope, scope);
       scope.push([a.key, JSON.parse(a.value)]);
     }
     const attrs: DeviceRecord['attributes'] = {};

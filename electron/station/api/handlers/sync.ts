@@ -12,7 +12,7 @@ import type { Handlers } from '../router.ts';
 import type { Params, Result } from '../../../../shared/api/contract.ts';
 
 export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sync: SyncService }) {
-  const exports = oneAtATime();
+  const exports = oneAtATime(() => new ApiError('conflict', 'an export bundle is being made already; try again when it is done'));
   return {
     'sync.targets.list': () => sync.targets.all().map((row) => targetView(sync, row)),
     'sync.targets.add': (p) => {
