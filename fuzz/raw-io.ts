@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 export interface TcpOutcome {
   /** Everything the server sent, up to `keep` bytes. */
   reply: Buffer;
+  /** How many bytes the server sent in all (kept or not). */
+  bytes: number;
   /** The server closed (or reset) the connection; false if we cut it after waiting. */
   closedByServer: boolean;
   /** Neither an answer nor a close within the deadline: a hang. */
@@ -42,14 +44,14 @@ export function tcpExchange(plan: TcpPlan): Promise<TcpOutcome> {
     let settled = false;
     let quiet: NodeJS.Timeout | null = null;
     const socket = connect({ host: '127.0.0.1', port: plan.port, noDelay: true });
-    const finish = (outcome: Omit<TcpOutcome, 'reply'>) => {
+    const finish = (outcome: Omit<TcpOutcome, 'reply' | 'bytes'>) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       if (quiet) clearTimeout(quiet);
       if (grace) clearTimeout(grace);
       socket.destroy();
-      resolve({ reply: Buffer.concat(parts), ...outcome });
+      resolve({ reply: Buffer.concat(parts), bytes: size, ...outcome });
     };
     // Judged after one more pass of the event loop: if the fuzzer's own loop was busy past the deadline, an answer
     // that arrived meanwhile is read first (timers run before I/O), instead of being taken for a hang.

@@ -19,6 +19,10 @@ export function formatReport(r: FuzzReport): string {
   for (const [name, t] of Object.entries(r.totals)) {
     lines.push(`  ${name}: ${t.slowest.map((s) => `#${s.index} ${s.ms.toFixed(0)} (${s.summary.slice(0, 60)})`).join(', ')}`);
   }
+  lines.push('largest replies per target (KB):');
+  for (const [name, t] of Object.entries(r.totals)) {
+    if (t.largest.length) lines.push(`  ${name}: ${t.largest.map((s) => `#${s.index} ${(s.bytes / 1024).toFixed(0)} (${s.summary.slice(0, 60)})`).join(', ')}`);
+  }
   lines.push('');
   const h = r.healthz;
   lines.push(`/healthz: ${h.probes} probes during the run, max ${h.maxMs.toFixed(1)} ms, p99 ${h.p99Ms.toFixed(1)} ms, ${h.failures} failed`);

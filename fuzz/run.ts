@@ -56,9 +56,19 @@ export interface TargetTotals {
   classes: Record<string, number>;
   /** The inputs that took longest to be answered (or closed), slowest first: where to look when /healthz is slow. */
   slowest: { index: number; ms: number; summary: string }[];
+  /** The largest replies (bytes), largest first: a reply of megabytes is serialised and written on the station's loop. */
+  largest: { index: number; bytes: number; summary: string }[];
 }
 
 const slowestKept = 5;
+
+/** Keeps the `slowestKept` entries with the largest `measure`, largest first. */
+function keepTop<T>(list: T[], entry: T, measure: (e: T) => number): void {
+  if (list.length >= slowestKept && measure(entry) <= measure(list.at(-1)!)) return;
+  list.push(entry);
+  list.sort((a, b) => measure(b) - measure(a));
+  list.length = Math.min(list.length, slowestKept);
+}
 
 /** One input's exchange, in ms since the epoch: matched against slow /healthz probes. */
 interface Span {
@@ -112,7 +122,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const probe = await startHealthProbe(station.ctx.ports.ui);
   const started = performance.now();
   const findings: Finding[] = [];
-  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {}, slowest: [] }]));
+  const totals: Record<string, TargetTotals> = Object.fromEntries(targets.map((t) => [t.name, { inputs: 0, findings: 0, classes: {}, slowest: [], largest: [] }]));
   const next: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]));
   const rss = { start: station.rss(), warm: 0, peak: 0, end: 0, jsWarm: 0, jsEnd: 0 };
   rss.peak = rss.start;
@@ -140,7 +150,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const first = options.replay ? options.replay.index : next[target.name]!;
       next[target.name] = first + count;
       const spans: Span[] = [];
-      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed, spans);
+      const roundLargest: { value?: { index: number; bytes: number; summary: string } } = {};
+      crashed = await runRound(station, target, first, count, concurrency, inputOf, totals[target.name]!, record, options.seed, spans, roundLargest);
       done += count;
       // Whole-station checks after every round.
       const taken = probe.take();
@@ -194,7 +205,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           record({ kind: 'sentinel', target: target.name, index: -1, summary: `after round ${rounds} (${target.name}), a valid ${s.transport} device`, detail: s.detail, input: '' });
         }
       }
-      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, after GC RSS ${mb(now)} MB heap ${after ? mb(after.heapUsed) : '?'} MB external ${after ? mb(after.external) : '?'} MB, /healthz max ${slowest.toFixed(1)} ms, station loop late ${after ? `max ${after.loop.maxLagMs} ms${after.loop.blocks.length ? ` (over 100 ms: ${after.loop.blocks.map((b) => `${b.ms} ms with ${b.cpuMs} ms CPU`).join(', ')})` : ''}` : '?'}`);
+      log(`round ${rounds} ${target.name} #${first}..${first + count - 1}: ${findingCount} findings, after GC RSS ${mb(now)} MB heap ${after ? mb(after.heapUsed) : '?'} MB external ${after ? mb(after.external) : '?'} MB, /healthz max ${slowest.toFixed(1)} ms, station loop late ${after ? `max ${after.loop.maxLagMs} ms${after.loop.blocks.length ? ` (over 100 ms: ${after.loop.blocks.map((b) => `${b.ms} ms with ${b.cpuMs} ms CPU`).join(', ')})` : ''}` : '?'}${roundLargest.value ? `, largest reply ${(roundLargest.value.bytes / 1024).toFixed(0)} KB (#${roundLargest.value.index} ${roundLargest.value.summary.slice(0, 70)})` : ''}`);
     }
   } finally {
     clearInterval(rssTimer);
@@ -251,6 +262,7 @@ async function runRound(
   record: (f: Finding) => void,
   seed: number,
   spans: Span[],
+  roundLargest: { value?: { index: number; bytes: number; summary: string } },
 ): Promise<boolean> {
   let cursor = first;
   const end = first + count;
@@ -273,17 +285,17 @@ async function runRound(
       const ms = performance.now() - started;
       spans.push({ index, start: performance.timeOrigin + started, end: performance.timeOrigin + started + ms, summary: input.summary });
       totals.inputs++;
-      if (totals.slowest.length < slowestKept || ms > totals.slowest.at(-1)!.ms) {
-        totals.slowest.push({ index, ms, summary: input.summary });
-        totals.slowest.sort((a, b) => b.ms - a.ms);
-        totals.slowest.length = Math.min(totals.slowest.length, slowestKept);
-      }
+      keepTop(totals.slowest, { index, ms, summary: input.summary }, (e) => e.ms);
       if (!station.alive()) {
         if (!dead) {
           dead = true;
           for (const r of recent) record({ kind: 'crash', target: target.name, index: r.index, summary: `in flight when the station died: ${r.input.summary}`, detail: `replay: npm run fuzz -- --seed ${seed} --replay ${target.name}:${r.index}`, input: r.input.show() });
         }
         return;
+      }
+      if (verdict.kind === 'ok' && verdict.bytes !== undefined) {
+        keepTop(totals.largest, { index, bytes: verdict.bytes, summary: input.summary }, (e) => e.bytes);
+        if (verdict.bytes > (roundLargest.value?.bytes ?? 0)) roundLargest.value = { index, bytes: verdict.bytes, summary: input.summary };
       }
       if (verdict.kind === 'ok') totals.classes[verdict.class] = (totals.classes[verdict.class] ?? 0) + 1;
       else {

@@ -27,7 +27,13 @@ export const sentinel = {
 
 /** How one input went. Anything but `ok` is a finding, printed with the seed and the input. */
 export type Verdict =
-  | { kind: 'ok'; /** A short class for the totals: an HTTP status, a CoAP code, `closed`. */ class: string }
+  | {
+      kind: 'ok';
+      /** A short class for the totals: an HTTP status, a CoAP code, `closed`. */
+      class: string;
+      /** Bytes the station sent back, where the target counts them: the largest replies are listed with the totals. */
+      bytes?: number;
+    }
   | { kind: 'hang' | 'internal' | 'wrong'; detail: string };
 
 export interface FuzzInput {

@@ -185,7 +185,7 @@ function adminTarget(name: string, auths: readonly (readonly [number, Auth])[]):
           if (!authorized && status === 200 && /^\{"ok":true/.test(body) && kind !== 'token' && !path.startsWith('/healthz')) {
             return { kind: 'wrong', detail: `answered 200 without the secret: ${body.slice(0, 200)}` };
           }
-          return { kind: 'ok', class: classOf(outcome) };
+          return { kind: 'ok', class: classOf(outcome), bytes: outcome.bytes };
         },
       };
     },

@@ -9,6 +9,7 @@ import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import { isOwnOrigin, presentedSecret, sameSecret, sessionCookie } from './auth.ts';
 import { openEventStream } from './event-stream.ts';
+import { writeJsonReply } from './json-reply.ts';
 import type { LabelDownloads } from './handlers/labels.ts';
 import { ADMIN, type CallContext, type Principal, type Router } from './router.ts';
 import { serveStatic } from './static-files.ts';
@@ -78,9 +79,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
         // A caller that hung up mid-body ('aborted'): nobody to answer, nothing went wrong here (as transports/http.ts).
         if (req.socket.destroyed) return;
         if (res.headersSent) return void res.destroy();
-        if (err instanceof ApiError) return sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
+        if (err instanceof ApiError) return void sendJson(res, httpStatusOf[err.code], { ok: false, error: err.toBody() });
         options.log?.(`admin API: ${err instanceof Error ? err.stack : String(err)}`);
-        sendJson(res, 500, { ok: false, error: new ApiError('internal', 'internal error').toBody() });
+        void sendJson(res, 500, { ok: false, error: new ApiError('internal', 'internal error').toBody() });
       });
     },
   );
@@ -179,21 +180,19 @@ async function readJson(req: IncomingMessage, limit = smallBodyLimit): Promise<u
   }
 }
 
-function sendReply(res: ServerResponse, reply: ApiReply): void {
-  sendJson(res, reply.ok ? 200 : httpStatusOf[reply.error.code], reply);
+function sendReply(res: ServerResponse, reply: ApiReply): Promise<void> {
+  return sendJson(res, reply.ok ? 200 : httpStatusOf[reply.error.code], reply);
 }
 
 function refuse(res: ServerResponse, status: number, code: 'forbidden' | 'unauthorized' | 'not_found', message: string) {
-  sendJson(res, status, { ok: false, error: { code, message } });
+  return sendJson(res, status, { ok: false, error: { code, message } });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+// A client that takes none of its reply for this long has gone; the reply is dropped rather than held.
+const replyStallMs = 60_000;
+
+/** A list of 100,000 devices is written in chunks, giving the loop a turn between them (json-reply.ts). */
+function sendJson(res: ServerResponse, status: number, body: unknown): Promise<void> {
+  return writeJsonReply(res, status, jsonHeaders, body, { stalledMs: replyStallMs });
 }

@@ -49,7 +49,7 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
     @maxUses, @expiresAt, @assignment, @now)`);
   const list = db.prepare(`SELECT t.*, d.name AS device_name, b.name AS batch_name, p.name AS profile_name
     FROM onboarding_tokens t LEFT JOIN devices d ON d.id = t.device_id LEFT JOIN batches b ON b.id = t.batch_id
-    JOIN profiles p ON p.id = t.profile_id WHERE (@batch IS NULL OR b.name = @batch) ORDER BY t.id`);
+    JOIN profiles p ON p.id = t.profile_id WHERE (@batch IS NULL OR b.name = @batch) AND t.id > @afterId ORDER BY t.id LIMIT @limit`);
   const byId = db.prepare('SELECT * FROM onboarding_tokens WHERE id = ?');
   const deviceStateById = db.prepare('SELECT state FROM devices WHERE id = ?').pluck();
   const printableById = db.prepare(`SELECT t.*, d.name AS device_name, b.name AS batch_name FROM onboarding_tokens t
@@ -140,9 +140,10 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
       })();
     },
 
-    list(batch: string | null): TokenView[] {
+    /** A batch's tokens (or all), by id; `afterId` and `limit` read them a page at a time. */
+    list(batch: string | null, page: { afterId?: number; limit?: number } = {}): TokenView[] {
       const now = Date.now();
-      return (list.all({ batch }) as (TokenRow & { device_name: string | null; batch_name: string | null; profile_name: string })[]).map((r) => ({
+      return (list.all({ batch, afterId: page.afterId ?? 0, limit: page.limit ?? -1 }) as (TokenRow & { device_name: string | null; batch_name: string | null; profile_name: string })[]).map((r) => ({
         id: r.id,
         key: r.key,
         shortCode: formatShortCode(r.key),

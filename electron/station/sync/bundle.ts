@@ -1,6 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { StationKeys } from '../keys.ts';
 import { createAttributeStore } from '../store/attributes.ts';
+import { jsonText } from '../json-pieces.ts';
+import { createTurns, readInPages } from '../loop-turns.ts';
 import type { Db } from '../store/database.ts';
 import { bundleCsv } from './bundle-csv.ts';
 import { BUNDLE_FORMAT, type Bundle, type BundleDevice, type BundlePayload, } from './bundle-format.ts';
@@ -49,17 +51,26 @@ export const normalizeFingerprint = (fp: string) => fp.replace(/[\s:]/g, '').toL
  */
 const signedBytes = (payload: BundlePayload) => Buffer.from(JSON.stringify(payload), 'utf8');
 
-/** Builds and signs the bundle of one batch (or all devices). */
-export function exportBundle(db: Db, keys: StationKeys, batch: string | null, now = Date.now()): Bundle {
+/**
+ * Builds and signs the bundle of one batch (or all devices). A bundle of tens of MB (many devices, or one with months
+ * of telemetry) is read, stringified and signed with turns of the event loop between pieces (loop-turns.ts): built in
+ * one go it held the station's loop for seconds (found by npm run fuzz).
+ */
+export async function exportBundle(db: Db, keys: StationKeys, batch: string | null, now = Date.now()): Promise<Bundle> {
   if (batch !== null && db.prepare('SELECT 1 FROM batches WHERE name = ?').get(batch) === undefined) {
     throw new Error(`there is no batch named '${batch}'`);
   }
+  const turns = createTurns();
   const attributes = createAttributeStore(db);
   const telemetry = createTelemetryReader(db);
-  const devices: BundleDevice[] = createDeviceRecords(db)
-    .list(batch)
+  const devices: BundleDevice[] = [];
+  for (const { id, ...device } of createDeviceRecords(db).list(batch)) {
+    const rows = await readInPages((afterId, limit) => telemetry.after(id, afterId ?? 0, limit), (r) => r.id);
     // Nulls kept: the bundle is the station's record, not what ThingsBoard would store.
-    .map(({ id, ...device }) => ({ ...device, telemetry: toPoints(telemetry.after(id, 0, Number.MAX_SAFE_INTEGER), { keepNulls: true }) }));
+    devices.push({ ...device, telemetry: toPoints(rows, { keepNulls: true }) });
+    const turn = turns.maybe();
+    if (turn) await turn;
+  }
   const profileNames = [...new Set(devices.map((d) => d.profile))];
   const profiles = profileNames.map((name) => {
     const p = db.prepare('SELECT * FROM profiles WHERE name = ?').get(name) as Record<string, string> & { id: number };
@@ -83,11 +94,10 @@ export function exportBundle(db: Db, keys: StationKeys, batch: string | null, no
   });
   const payload: BundlePayload = { createdAt: new Date(now).toISOString(), batch, profiles, batches, devices, csv: bundleCsv(devices) };
   const k = bundleKeys(keys);
-  return {
-    format: BUNDLE_FORMAT,
-    payload,
-    signature: { alg: 'Ed25519', publicKey: k.publicKey, fingerprint: k.fingerprint, value: sign(null, signedBytes(payload), k.privateKey).toString('base64') },
-  };
+  // Signed off the loop (the callback form runs in libuv's thread pool): Ed25519 hashes the whole message twice.
+  const bytes = Buffer.from(await jsonText(payload), 'utf8');
+  const signature = await new Promise<Buffer>((resolve, reject) => sign(null, bytes, k.privateKey, (err, sig) => (err ? reject(err) : resolve(sig))));
+  return { format: BUNDLE_FORMAT, payload, signature: { alg: 'Ed25519', publicKey: k.publicKey, fingerprint: k.fingerprint, value: signature.toString('base64') } };
 }
 
 export class BundleError extends Error {

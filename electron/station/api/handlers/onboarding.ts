@@ -3,6 +3,7 @@ import type { Batches } from '../../provisioning/batches.ts';
 import type { DeviceImport } from '../../provisioning/import-devices.ts';
 import type { OnboardingTokens } from '../../provisioning/onboarding-tokens.ts';
 import type { Handlers } from '../router.ts';
+import { readInPages } from '../../loop-turns.ts';
 
 interface Deps {
   batches: Batches;
@@ -32,7 +33,8 @@ export function onboardingHandlers({ batches, tokens, deviceImport, bus }: Deps)
     'batches.create': (p) => changed('batches', batches.create(p), p.name),
     'batches.update': (p) => changed('batches', batches.update(p), p.batch),
     'tokens.issue': async (p) => changed('tokens', await tokens.issue(p), p.batch),
-    'tokens.list': (p) => tokens.list(p.batch ?? null),
+    // A batch of 100,000 per-device tokens is read in pages, the loop free between them (loop-turns.ts).
+    'tokens.list': (p) => readInPages((afterId, limit) => tokens.list(p.batch ?? null, { afterId, limit }), (t) => t.id),
     'tokens.revoke': (p) => changed('tokens', tokens.revoke(p), p.batch ?? null),
     'tokens.printable': (p) => tokens.printable(p.id),
     'tokens.reissue': (p) => changed('tokens', tokens.reissue(p.id)),

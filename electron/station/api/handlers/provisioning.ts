@@ -5,6 +5,7 @@ import type { Devices } from '../../provisioning/devices.ts';
 import type { Installation } from '../../provisioning/installation.ts';
 import type { Profiles } from '../../provisioning/profiles.ts';
 import { type DeviceReader, withoutSecret } from '../../store/devices.ts';
+import { readInPages } from '../../loop-turns.ts';
 import type { Handlers } from '../router.ts';
 
 interface Deps extends EngineDeps {
@@ -42,7 +43,9 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
       profiles.remove(p.profile);
       return changed('profiles', {});
     },
-    'devices.list': (p) => reader.list(p),
+    // 100,000 devices in one SQL read held the loop for seconds: read in pages (the first at the caller's offset).
+    'devices.list': (p) =>
+      readInPages((afterId, limit) => reader.list(afterId === undefined ? { ...p, limit } : { ...p, afterId, offset: 0, limit }), (d) => d.id, p.limit),
     'devices.get': (p) => {
       const device = reader.detail(p.name);
       if (!device) throw new ApiError('not_found', `no device named '${p.name}'`);

@@ -4,11 +4,15 @@ import type { Db } from '../../store/database.ts';
 import { BundleError, exportBundle, verifyBundle } from '../../sync/bundle.ts';
 import { importBundle } from '../../sync/bundle-import.ts';
 import { openBundle, sealBundle, sealedWith } from '../../sync/bundle-seal.ts';
+import { jsonText } from '../../json-pieces.ts';
+import { oneAtATime } from '../../loop-turns.ts';
 import { syncDevices, syncStatus, targetView } from '../../sync/status.ts';
 import type { SyncService } from '../../sync/worker.ts';
 import type { Handlers } from '../router.ts';
+import type { Params, Result } from '../../../../shared/api/contract.ts';
 
 export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sync: SyncService }) {
+  const exports = oneAtATime(() => new ApiError('conflict', 'an export bundle is being made already; try again when it is done'));
   return {
     'sync.targets.list': () => sync.targets.all().map((row) => targetView(sync, row)),
     'sync.targets.add': (p) => {
@@ -54,23 +58,7 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       sync.wake();
       return { retried };
     },
-    'sync.bundle.export': async (p) => {
-      let bundle: ReturnType<typeof exportBundle>;
-      try {
-        bundle = exportBundle(db, keys, p.batch ?? null);
-      } catch (e) {
-        throw new ApiError('not_found', (e as Error).message);
-      }
-      const signed = `${JSON.stringify(bundle, null, 2)}\n`;
-      let text = signed;
-      try {
-        if (p.encryptTo !== undefined) text = await sealBundle(signed, p.encryptTo);
-      } catch (e) {
-        throw new ApiError('bad_request', (e as Error).message);
-      }
-      const encryption = p.encryptTo === undefined ? 'none' : 'passphrase' in p.encryptTo ? 'passphrase' : 'recipient';
-      return { text, devices: bundle.payload.devices.length, fingerprint: bundle.signature.fingerprint, encryption };
-    },
+    'sync.bundle.export': (p) => exports(() => exportText(db, keys, p)),
     'sync.bundle.import': async (p) => {
       try {
         const encryption = sealedWith(p.text);
@@ -84,4 +72,24 @@ export function syncHandlers({ db, keys, sync }: { db: Db; keys: StationKeys; sy
       }
     },
   } satisfies Partial<Handlers>;
+}
+
+/** The bundle's text (signed, and sealed when asked), built with turns of the loop between pieces. */
+async function exportText(db: Db, keys: StationKeys, p: Params<'sync.bundle.export'>): Promise<Result<'sync.bundle.export'>> {
+  let bundle: Awaited<ReturnType<typeof exportBundle>>;
+  try {
+    bundle = await exportBundle(db, keys, p.batch ?? null);
+  } catch (e) {
+    throw new ApiError('not_found', (e as Error).message);
+  }
+  // Pretty-printed with turns of the loop between pieces: the text of a big bundle is tens of MB.
+  const signed = `${await jsonText(bundle, '  ')}\n`;
+  let text = signed;
+  try {
+    if (p.encryptTo !== undefined) text = await sealBundle(signed, p.encryptTo);
+  } catch (e) {
+    throw new ApiError('bad_request', (e as Error).message);
+  }
+  const encryption = p.encryptTo === undefined ? 'none' : 'passphrase' in p.encryptTo ? 'passphrase' : 'recipient';
+  return { text, devices: bundle.payload.devices.length, fingerprint: bundle.signature.fingerprint, encryption };
 }
