@@ -275,8 +275,9 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   function newBatch(now: number): BatchRow | null {
     const due = deliveries.due(id, now, o.batchSize, exhausted());
     let budget = TELEMETRY_PER_BATCH;
+    const devices = snapshots.getMany(due.map((d) => d.deviceId));
     const items = due.flatMap((d) => {
-      const device = snapshots.get(d.deviceId);
+      const device = devices.get(d.deviceId);
       if (!device) return [];
       // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
       const read = readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget);
