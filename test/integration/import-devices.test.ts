@@ -53,6 +53,26 @@ describe('device import into the station', () => {
     ]);
   });
 
+  it('a file of thousands of rows lands whole, every row with its own serial, token and attributes', async () => {
+    // 2,345 rows: more than one lookup chunk and many multi-row statements, with a remainder that is not a full one.
+    const rows = (n: number, floorOf = (i: number) => String(i % 9)) =>
+      ['name,serial,token,attr:floor', ...Array.from({ length: n }, (_, i) => `dev-${i},S${i},tok-${i},${floorOf(i)}`)].join('\n');
+    expect(await run(rows(2345))).toMatchObject({ created: 2345, problems: [] });
+    expect(await t.call('devices.list', {})).toHaveLength(2345);
+    for (const i of [0, 199, 200, 1999, 2000, 2344]) {
+      const d = await t.call('devices.get', { name: `dev-${i}` });
+      expect(d).toMatchObject({ serial: `S${i}`, credentialsValue: `tok-${i}`, batch: 'site-a' });
+      expect(d.attributes.server).toEqual({ floor: String(i % 9) });
+    }
+    // A token another device already holds, on the last line: nothing is written, the line is named.
+    const clash = `${rows(2345, (i) => (i === 2100 ? 'changed' : String(i % 9)))}\nlate,S,tok-7,1`;
+    expect(await run(clash)).toMatchObject({ created: 0, updated: 0, problems: [{ line: 2347, column: 'token' }] });
+    expect((await t.call('devices.get', { name: 'dev-2100' })).attributes.server).toEqual({ floor: String(2100 % 9) });
+    const changed = await run(rows(2345, (i) => (i === 5 || i === 2100 ? 'changed' : String(i % 9))));
+    expect(changed).toMatchObject({ created: 0, updated: 2, unchanged: 2343, problems: [] });
+    expect((await t.call('devices.get', { name: 'dev-2100' })).attributes.server).toEqual({ floor: 'changed' });
+  });
+
   it('refuses access tokens that a device could never send in a URL path', async () => {
     const report = await run('name,token\nok-1,good_token-1\nbad-1,has space\nbad-2,a/b\n');
     expect(report.problems).toEqual([

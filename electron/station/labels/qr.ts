@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { applyBestMask } from './qr-mask.ts';
 import { MIN_MODULE_MM, placeQr, type QrPlacement, resolveDpi } from './layout.ts';
 import { type LabelTemplate, listTemplates } from './templates.ts';
 
@@ -21,9 +22,9 @@ export class PayloadTooLongError extends Error {
   readonly code = 'LABEL_PAYLOAD_TOO_LONG';
 }
 
-function create(payload: string | QRCode.QRCodeSegment[], ecc: Ecc, length: number): QRCode.QRCode {
+function create(payload: string | QRCode.QRCodeSegment[], ecc: Ecc, length: number, maskPattern?: QRCode.QRCodeMaskPattern): QRCode.QRCode {
   try {
-    return QRCode.create(payload, { errorCorrectionLevel: ecc });
+    return QRCode.create(payload, maskPattern === undefined ? { errorCorrectionLevel: ecc } : { errorCorrectionLevel: ecc, maskPattern });
   } catch (error) {
     throw new PayloadTooLongError(`payload of ${length} characters does not fit any QR code: ${(error as Error).message}`);
   }
@@ -31,8 +32,11 @@ function create(payload: string | QRCode.QRCodeSegment[], ecc: Ecc, length: numb
 
 /** The symbol to draw, with qrcode's optimal mix of numeric/alphanumeric/byte segments. */
 export function encodeQr(payload: string, ecc: Ecc = 'M'): QrSymbol {
-  const code = create(payload, ecc, payload.length);
-  return { version: code.version, size: code.modules.size, data: code.modules.data };
+  // Built with mask 0 (qrcode then skips its slow mask search), re-masked by applyBestMask with qrcode's own choice.
+  const code = create(payload, ecc, payload.length, 0);
+  const { size, data, reservedBit } = code.modules;
+  applyBestMask({ size, data, reserved: reservedBit }, ecc, 0);
+  return { version: code.version, size, data };
 }
 
 const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;

@@ -5,6 +5,7 @@ import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../..
 import { parseDeviceList } from '../import/index.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
+import { createBulkInsert } from '../store/bulk-insert.ts';
 import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromInput, type StoredCredentials } from './credentials.ts';
 import type { Profiles } from './profiles.ts';
@@ -36,65 +37,127 @@ type Plan = { row: ImportRow; credentials: StoredCredentials | null } & ({ kind:
 
 const toInput = (c: NonNullable<ImportRow['credentials']>): CredentialsInput => c;
 
+/** Rows looked up per statement: one JSON array of names or ids bound as a parameter (SQLite json_each). */
+const CHUNK = 2_000;
+
+function* chunks<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += CHUNK) yield items.slice(i, i + CHUNK);
+}
+
 /**
  * The database side of import: checks every row against the station, then writes all rows or none in one
  * transaction. Re-importing the same file changes nothing and says so (unchanged rows).
+ * Lookups (json_each over a bound JSON array) and inserts (multi-row VALUES) go many rows per statement, not one:
+ * a 100,000-row file would otherwise cost 700,000 statement runs.
  */
 export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) {
-  const existing = db.prepare(`SELECT d.id, d.batch_id, b.name AS batch, d.state, d.serial, d.mac, d.label,
-      c.type, c.credentials_id FROM devices d LEFT JOIN batches b ON b.id = d.batch_id
-      LEFT JOIN credentials c ON c.device_id = d.id WHERE d.name = ?`);
-  const credentialsOwner = db.prepare('SELECT d.name FROM credentials c JOIN devices d ON d.id = c.device_id WHERE c.credentials_id = ?').pluck();
-  const attributes = db.prepare("SELECT key, value FROM attributes WHERE device_id = ? AND scope = 'server'");
+  const existing = db.prepare(`SELECT d.name, d.id, d.batch_id, b.name AS batch, d.state, d.serial, d.mac, d.label,
+      c.type, c.credentials_id FROM json_each(?) j JOIN devices d ON d.name = j.value LEFT JOIN batches b ON b.id = d.batch_id
+      LEFT JOIN credentials c ON c.device_id = d.id`);
+  const credentialsOwners = db.prepare(`SELECT c.credentials_id, d.name FROM json_each(?) j
+      JOIN credentials c ON c.credentials_id = j.value JOIN devices d ON d.id = c.device_id`);
+  const attributes = db.prepare(`SELECT a.device_id, a.key, a.value FROM json_each(?) j
+      JOIN attributes a ON a.device_id = j.value AND a.scope = 'server'`);
   const batchByName = db.prepare('SELECT id, profile_id FROM batches WHERE name = ?');
   const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, created_at) VALUES (?, ?, ?)');
-  const insertDevice = db.prepare(`INSERT INTO devices (name, profile_id, batch_id, serial, mac, label, created_at, import_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertDevices = createBulkInsert(db, {
+    head: 'INSERT INTO devices (name, profile_id, batch_id, serial, mac, label, created_at, import_id) VALUES',
+    row: '(?, ?, ?, ?, ?, ?, ?, ?)',
+    columns: 8,
+    tail: 'RETURNING id, name',
+  });
   const insertImport = db.prepare(`INSERT INTO imports (batch_id, profile_id, file_name, created, updated, unchanged, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const updateDevice = db.prepare('UPDATE devices SET serial = ?, mac = ?, label = ? WHERE id = ?');
-  const upsertCredentials = db.prepare(`INSERT INTO credentials (device_id, type, credentials_id, value) VALUES (?, ?, ?, ?)
-    ON CONFLICT (device_id) DO UPDATE SET type = excluded.type, credentials_id = excluded.credentials_id, value = excluded.value`);
+  const upsertCredentials = createBulkInsert(db, {
+    head: 'INSERT INTO credentials (device_id, type, credentials_id, value) VALUES',
+    row: '(?, ?, ?, ?)',
+    columns: 4,
+    tail: 'ON CONFLICT (device_id) DO UPDATE SET type = excluded.type, credentials_id = excluded.credentials_id, value = excluded.value',
+  });
   const appendOutbox = createOutboxAppender(db);
-  const setAttribute = db.prepare(`INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (?, 'server', ?, ?, ?)
-    ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+  const setAttributes = createBulkInsert(db, {
+    head: 'INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES',
+    row: "(?, 'server', ?, ?, ?)",
+    columns: 4,
+    tail: 'ON CONFLICT (device_id, scope, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  });
 
   function plan(rows: ImportRow[], batchName: string, defaultType: StoredCredentials['type'], problems: ImportProblem[]): Plan[] {
     const plans: Plan[] = [];
-    for (const row of rows) {
-      const found = existing.get(row.name) as Existing | undefined;
-      const requested = row.credentials ? credentialsFromInput(toInput(row.credentials), defaultType) : null;
-      if (requested) {
-        const owner = credentialsOwner.get(requested.credentialsId) as string | undefined;
-        if (owner !== undefined && owner !== row.name) {
-          problems.push({ line: row.line, column: credentialColumn(row), message: `these credentials already belong to device '${owner}'` });
-          continue;
+    for (const chunk of chunks(rows)) {
+      const requestedOf = chunk.map((row) => (row.credentials ? credentialsFromInput(toInput(row.credentials), defaultType) : null));
+      const found = new Map((existing.all(JSON.stringify(chunk.map((r) => r.name))) as (Existing & { name: string })[]).map((e) => [e.name, e]));
+      const asked = requestedOf.flatMap((r) => (r ? [r.credentialsId] : []));
+      const owners = new Map(
+        asked.length === 0
+          ? []
+          : (credentialsOwners.all(JSON.stringify(asked)) as { credentials_id: string; name: string }[]).map((o) => [o.credentials_id, o.name]),
+      );
+      const stored = new Map<number, Record<string, unknown>>();
+      if (found.size > 0) {
+        for (const a of attributes.all(JSON.stringify([...found.values()].map((e) => e.id))) as { device_id: number; key: string; value: string }[]) {
+          const own = stored.get(a.device_id) ?? {};
+          stored.set(a.device_id, own);
+          own[a.key] = JSON.parse(a.value) as unknown;
         }
       }
-      if (!found) {
-        plans.push({ kind: 'create', row, credentials: requested ?? credentialsFromInput(undefined, defaultType) });
-        continue;
-      }
-      if (found.batch !== batchName) {
-        const where = found.batch === null ? 'without a batch' : `in batch '${found.batch}'`;
-        problems.push({ line: row.line, column: 'name', message: `a device named '${row.name}' is already in the station ${where}`, value: row.name });
-        continue;
-      }
-      const credentialsChange = requested !== null && requested.credentialsId !== found.credentials_id;
-      if (credentialsChange && found.state !== 'pending') {
-        problems.push({ line: row.line, column: credentialColumn(row), message: `device '${row.name}' is already provisioned; its credentials can no longer change` });
-        continue;
-      }
-      const stored = Object.fromEntries((attributes.all(found.id) as { key: string; value: string }[]).map((a) => [a.key, JSON.parse(a.value) as unknown]));
-      const same =
-        !credentialsChange &&
-        (row.serial ?? null) === found.serial &&
-        (row.mac ?? null) === found.mac &&
-        (row.label ?? null) === found.label &&
-        Object.entries(row.attributes).every(([k, v]) => stored[k] === v);
-      plans.push({ kind: same ? 'unchanged' : 'update', existing: found, row, credentials: credentialsChange ? requested : null });
+      chunk.forEach((row, i) => {
+        const requested = requestedOf[i]!;
+        if (requested) {
+          const owner = owners.get(requested.credentialsId);
+          if (owner !== undefined && owner !== row.name) {
+            problems.push({ line: row.line, column: credentialColumn(row), message: `these credentials already belong to device '${owner}'` });
+            return;
+          }
+        }
+        const device = found.get(row.name);
+        if (!device) {
+          plans.push({ kind: 'create', row, credentials: requested ?? credentialsFromInput(undefined, defaultType) });
+          return;
+        }
+        if (device.batch !== batchName) {
+          const where = device.batch === null ? 'without a batch' : `in batch '${device.batch}'`;
+          problems.push({ line: row.line, column: 'name', message: `a device named '${row.name}' is already in the station ${where}`, value: row.name });
+          return;
+        }
+        const credentialsChange = requested !== null && requested.credentialsId !== device.credentials_id;
+        if (credentialsChange && device.state !== 'pending') {
+          problems.push({ line: row.line, column: credentialColumn(row), message: `device '${row.name}' is already provisioned; its credentials can no longer change` });
+          return;
+        }
+        const attrs = stored.get(device.id) ?? {};
+        const same =
+          !credentialsChange &&
+          (row.serial ?? null) === device.serial &&
+          (row.mac ?? null) === device.mac &&
+          (row.label ?? null) === device.label &&
+          Object.entries(row.attributes).every(([k, v]) => attrs[k] === v);
+        plans.push({ kind: same ? 'unchanged' : 'update', existing: device, row, credentials: credentialsChange ? requested : null });
+      });
     }
     return plans;
+  }
+
+  /** Writes the planned rows, many per statement; updates (rare, and each may need an outbox row) one by one. */
+  function write(plans: Plan[], profileId: number, batchId: number, importId: number, now: number): void {
+    const devices = insertDevices();
+    for (const { kind, row } of plans) if (kind === 'create') devices.add(row.name, profileId, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now, importId);
+    const ids = new Map((devices.finish() as { id: number; name: string }[]).map((d) => [d.name, d.id]));
+    const credentials = upsertCredentials();
+    const attrs = setAttributes();
+    for (const p of plans) {
+      if (p.kind === 'unchanged') continue;
+      const { row } = p;
+      const id = p.kind === 'create' ? ids.get(row.name)! : p.existing.id;
+      if (p.kind === 'update') updateDevice.run(row.serial ?? null, row.mac ?? null, row.label ?? null, id);
+      if (p.credentials) credentials.add(id, p.credentials.type, p.credentials.credentialsId, p.credentials.value);
+      for (const key in row.attributes) attrs.add(id, key, JSON.stringify(row.attributes[key]), now);
+      // A device the cloud already has must learn the new serial, label or attributes too.
+      if (p.kind === 'update' && p.existing.state !== 'pending') appendOutbox(id, 'device.updated', { name: row.name }, now);
+    }
+    credentials.finish();
+    attrs.finish();
   }
 
   return {
@@ -128,16 +191,7 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
         const importId = Number(
           insertImport.run(batchId, profile.id, request.fileName ?? null, report.created, report.updated, report.unchanged, now).lastInsertRowid,
         );
-        for (const p of plans) {
-          if (p.kind === 'unchanged') continue;
-          const { row } = p;
-          const id = p.kind === 'create' ? Number(insertDevice.run(row.name, profile.id, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now, importId).lastInsertRowid) : p.existing.id;
-          if (p.kind === 'update') updateDevice.run(row.serial ?? null, row.mac ?? null, row.label ?? null, id);
-          if (p.credentials) upsertCredentials.run(id, p.credentials.type, p.credentials.credentialsId, p.credentials.value);
-          for (const [key, value] of Object.entries(row.attributes)) setAttribute.run(id, key, JSON.stringify(value), now);
-          // A device the cloud already has must learn the new serial, label or attributes too.
-          if (p.kind === 'update' && p.existing.state !== 'pending') appendOutbox(id, 'device.updated', { name: row.name }, now);
-        }
+        write(plans, profile.id, batchId, importId, now);
         audit.append({
           kind: 'devices.imported',
           details: { batch: request.batch, importId, created: report.created, updated: report.updated, unchanged: report.unchanged },

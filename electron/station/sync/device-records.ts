@@ -41,10 +41,12 @@ interface Row {
   type: CredentialsType | null;
   credentials_id: string | null;
   value: string | null;
+  profile_id: number;
+  batch_id: number | null;
 }
 
 const select = `SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
-    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value
+    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value, d.profile_id, d.batch_id
   FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
   LEFT JOIN credentials c ON c.device_id = d.id`;
 
@@ -53,13 +55,17 @@ export function createDeviceRecords(db: Db) {
   const all = db.prepare(`${select} ORDER BY d.id`);
   const inBatch = db.prepare(`${select} WHERE b.name = ? ORDER BY d.id`);
   const attributes = db.prepare('SELECT scope, key, value FROM attributes WHERE device_id = ? ORDER BY scope, key');
+  const byIds = db.prepare(`${select} WHERE d.id IN (SELECT value FROM json_each(?))`);
+  const attributesOfIds = db.prepare(`SELECT device_id, scope, key, value FROM attributes
+    WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY device_id, scope, key`);
 
-  function record(r: Row): DeviceRecord {
+  type AttributeRow = { scope: string; key: string; value: string };
+  function record(r: Row, rows: readonly AttributeRow[] = attributes.all(r.id) as AttributeRow[]): DeviceRecord {
     // Entries first, objects once: spreading the scope's object for every key was quadratic, and a device with
     // 20,000 client attribute keys held the loop for seconds on every sync snapshot and export (found by npm run
     // fuzz). Object.fromEntries defines each key as its own property, `__proto__` included.
     const entries = new Map<string, [string, unknown][]>();
-    for (const a of attributes.all(r.id) as { scope: string; key: string; value: string }[]) {
+    for (const a of rows) {
       const scope = entries.get(a.scope) ?? [];
       if (scope.length === 0) entries.set(a.scope, scope);
       scope.push([a.key, JSON.parse(a.value)]);
@@ -89,10 +95,26 @@ export function createDeviceRecords(db: Db) {
       const r = byId.get(id) as Row | undefined;
       return r ? record(r) : null;
     },
+    /**
+     * Several devices with two queries in all (a webhook batch reads 100 at once), each with the profile and batch
+     * ids its shared attributes are inherited from. Devices that no longer exist are missing from the map.
+     */
+    getMany(ids: readonly number[]): Map<number, DeviceRecord & { profileId: number; batchId: number | null }> {
+      const list = JSON.stringify(ids);
+      const attrs = new Map<number, AttributeRow[]>();
+      for (const a of attributesOfIds.all(list) as (AttributeRow & { device_id: number })[]) {
+        const own = attrs.get(a.device_id) ?? [];
+        own.push(a);
+        attrs.set(a.device_id, own);
+      }
+      const out = new Map<number, DeviceRecord & { profileId: number; batchId: number | null }>();
+      for (const r of byIds.all(list) as Row[]) out.set(r.id, { ...record(r, attrs.get(r.id) ?? []), profileId: r.profile_id, batchId: r.batch_id });
+      return out;
+    },
     /** Every device of one batch, or of the station when `batch` is null, in the order they were added. */
     list(batch: string | null): DeviceRecord[] {
       const rows = (batch === null ? all.all() : inBatch.all(batch)) as Row[];
-      return rows.map(record);
+      return rows.map((r) => record(r));
     },
   };
 }

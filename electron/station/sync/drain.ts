@@ -36,6 +36,11 @@ export interface DrainDeps {
   snapshots: Snapshots;
   telemetry: TelemetryReader;
   log: (line: string) => void;
+  /**
+   * Runs `work` in one database transaction (nested ones become savepoints): a pass records what came back and
+   * forms the next batches with one commit, one fsync, instead of one per batch formed and one per batch confirmed.
+   */
+  atomically: <T>(work: () => T) => T;
 }
 
 export interface DrainOptions {
@@ -86,6 +91,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   /** Due devices already read, not yet launched (all outside `busyDevices`). */
   let queue: DueDevice[] = [];
   let results: Array<{ deviceId: number; outcome: Outcome }> = [];
+  /** Webhook batches answered, not yet recorded: settled at the start of the next pass, in its transaction. */
+  let answered: Array<{ batchId: number; settle: () => void }> = [];
   /** Devices confirmed in this round, each counted once (a long telemetry history confirms a device in parts). */
   const confirmedDevices = new Set<number>();
   let synced = 0;
@@ -100,7 +107,9 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
    * Records outcomes. Batched (one transaction, one fsync, for up to FLUSH_EVERY devices or FLUSH_MS): a crash
    * before the flush only means those devices are sent again next time, which the targets answer idempotently.
    */
+  let settledAt = o.now();
   const flush = (force = false) => {
+    settleAnswered(force);
     if (results.length === 0) return;
     if (!force && results.length < FLUSH_EVERY && inflight.size > 0 && o.now() - flushedAt < FLUSH_MS) return;
     flushedAt = o.now();
@@ -109,6 +118,21 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     deliveries.apply(id, done);
     // Only now may these devices be picked again: the database says what happened to them.
     for (const r of done) busyDevices.delete(r.deviceId);
+    o.onProgress?.(synced);
+  };
+
+  /**
+   * Records answered batches. Until then a batch stays busy (never sent again in this round) and its devices stay
+   * claimed by it; a crash before this only means the batch is sent again, under its key, which receivers dedupe.
+   */
+  const settleAnswered = (force: boolean) => {
+    if (answered.length === 0) return;
+    if (!force && answered.length < o.concurrency && inflight.size > 0 && o.now() - settledAt < FLUSH_MS) return;
+    settledAt = o.now();
+    const done = answered;
+    answered = [];
+    for (const a of done) a.settle();
+    for (const a of done) busyBatches.delete(a.batchId);
     o.onProgress?.(synced);
   };
 
@@ -233,13 +257,16 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         const r = await hook.send(batch, o.signal).catch(unexpected);
         batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
         const outcome = outcomeOf(r, 0, batch.attempts);
-        if (outcome.kind === 'confirmed') {
-          for (const [deviceId] of batch.covers) confirmedOne(deviceId);
-          batches.confirm(id, batch);
-        } else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt);
-        else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message, outcome.cause);
-        busyBatches.delete(batch.id);
-        o.onProgress?.(synced);
+        if (outcome.kind === 'confirmed') for (const [deviceId] of batch.covers) confirmedOne(deviceId);
+        const at = o.now();
+        answered.push({
+          batchId: batch.id,
+          settle: () => {
+            if (outcome.kind === 'confirmed') batches.confirm(id, batch, at);
+            else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt, at);
+            else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message, outcome.cause, at);
+          },
+        });
       },
     };
   }
@@ -248,8 +275,9 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   function newBatch(now: number): BatchRow | null {
     const due = deliveries.due(id, now, o.batchSize, exhausted());
     let budget = TELEMETRY_PER_BATCH;
+    const devices = snapshots.getMany(due.map((d) => d.deviceId));
     const items = due.flatMap((d) => {
-      const device = snapshots.get(d.deviceId);
+      const device = devices.get(d.deviceId);
       if (!device) return [];
       // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
       const read = readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget);
@@ -274,10 +302,11 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     return out;
   };
 
-  function launch(now: number): number {
+  /** The deliveries to start now; started by the caller once the pass's transaction has committed. */
+  function launch(now: number): Work[] {
     const limit = rt.offline ? 1 : o.concurrency; // offline: one delivery is the probe
-    let launched = 0;
-    while (inflight.size < limit) {
+    const launched: Work[] = [];
+    while (inflight.size + launched.length < limit) {
       let work: Work | null = null;
       if (rt.channel.kind === 'thingsboard') {
         if (queue.length === 0) queue = deliveries.due(id, now, DUE_CHUNK, exhausted());
@@ -292,14 +321,17 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         }
       } else {
         const [open] = batches.due(id, now, 1, spentBatches());
-        const batch = open ?? newBatch(now);
-        if (!batch) break;
-        work = batchWork(batch);
+        if (!open) {
+          // Forms a full set at once (one commit for all): the ones not sent now wait as open batches, due at once.
+          let formed = 0;
+          while (formed < limit && newBatch(now)) formed += 1;
+          if (formed === 0) break;
+          continue;
+        }
+        work = batchWork(open);
       }
       if (!work) break;
-      const w = work;
-      inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
-      launched += 1;
+      launched.push(work);
     }
     return launched;
   }
@@ -322,13 +354,19 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   let nextAt: number | null = null;
   // Bounded: every pass either launches work, waits for work in flight, sleeps toward a due time, or ends.
   for (let pass = 0; pass < 10_000_000; pass += 1) {
-    flush();
-    o.keepAlive?.();
-    if (o.signal?.aborted || stopped !== null) break;
     const now = o.now();
-    outbox.ingest(id, now);
-    const blocked = blockedUntil(now);
-    if (blocked === null) launch(now);
+    let blocked: number | null = null;
+    // Batches and claims are committed here, before any of them is sent.
+    const started = deps.atomically(() => {
+      flush();
+      o.keepAlive?.();
+      if (o.signal?.aborted || stopped !== null) return null;
+      outbox.ingest(id, now);
+      blocked = blockedUntil(now);
+      return blocked === null ? launch(now) : [];
+    });
+    if (started === null) break;
+    for (const w of started) inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
     if (inflight.size > 0) {
       await Promise.race(inflight.values());
       continue;

@@ -63,6 +63,37 @@ export function createSnapshots(db: Db) {
   const installation = db.prepare('SELECT installed_at AS installedAt, location_note AS locationNote FROM devices WHERE id = ?');
 
   return {
+    /**
+     * Like get() for several devices at once, with the queries of a few devices instead of six per device; profile
+     * and batch attributes are read once per profile and batch. Deleted devices are missing from the map.
+     */
+    getMany(ids: readonly number[]): Map<number, DeviceSnapshot> {
+      const profiles = new Map<number, Record<string, unknown>>();
+      const batches = new Map<number, Record<string, unknown>>();
+      const inherited = (cache: Map<number, Record<string, unknown>>, level: 'profile' | 'batch', owner: number) => {
+        const known = cache.get(owner) ?? attributeStore.authored(level, owner);
+        cache.set(owner, known);
+        return known;
+      };
+      const out = new Map<number, DeviceSnapshot>();
+      for (const [id, record] of records.getMany(ids)) {
+        const { state: _state, lastSeenAt: _lastSeenAt, credentials, attributes, profileId, batchId, ...device } = record;
+        // Device over batch over profile, as attributeStore.effectiveShared merges them.
+        const shared = {
+          ...inherited(profiles, 'profile', profileId),
+          ...(batchId === null ? {} : inherited(batches, 'batch', batchId)),
+          ...attributes.shared,
+        };
+        out.set(id, {
+          ...device,
+          credentials: credentials === null ? null : localCredentials(credentials.type, credentials.value),
+          serverAttributes: attributes.server ?? {},
+          sharedAttributes: shared,
+          clientAttributes: attributes.client ?? {},
+        });
+      }
+      return out;
+    },
     get(id: number): DeviceSnapshot | null {
       const record = records.get(id);
       if (!record) return null;

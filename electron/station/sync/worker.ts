@@ -89,7 +89,8 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
   const snapshots = createSnapshots(db);
   const lease: Lease = createLease(db);
   const telemetry = createTelemetryReader(db);
-  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log };
+  const atomically = <T>(work: () => T): T => db.transaction(work)();
+  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log, atomically };
   const runtimes = new Map<number, { version: string; fetch: unknown; now: unknown; rt: TargetRuntime }>();
   const chains = new Map<number, Promise<unknown>>();
   const lastEvent = new Map<number, number>();
