@@ -39,7 +39,7 @@ export function createBatches(db: Db, deliveries: Deliveries) {
   const nextDue = db.prepare('SELECT min(next_attempt_at) FROM sync_batches WHERE target_id = ?').pluck();
   const insert = db.prepare(`INSERT INTO sync_batches (target_id, idempotency_key, body, covers, created_at)
     VALUES (?, ?, ?, ?, ?)`);
-  const claim = db.prepare('UPDATE sync_devices SET batch_id = ? WHERE target_id = ? AND device_id = ?');
+  const claim = db.prepare('UPDATE sync_devices SET batch_id = ? WHERE target_id = ? AND device_id IN (SELECT value FROM json_each(?))');
   const remove = db.prepare('DELETE FROM sync_batches WHERE id = ?');
   const reschedule = db.prepare('UPDATE sync_batches SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?');
 
@@ -48,7 +48,7 @@ export function createBatches(db: Db, deliveries: Deliveries) {
       const key = randomUUID();
       const body = build(key);
       const id = Number(insert.run(targetId, key, body, JSON.stringify(covers), now).lastInsertRowid);
-      for (const [deviceId] of covers) claim.run(id, targetId, deviceId);
+      claim.run(id, targetId, JSON.stringify(covers.map(([deviceId]) => deviceId)));
       return { id, key, body, covers, attempts: 0 };
     },
   );
