@@ -47,11 +47,21 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
     for (const wake of idle.splice(0)) wake();
   }
 
-  function fail(err: Error): void {
-    stopped ??= err;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-    outgoing = [];
+  /**
+   * The thread ended (an uncaught error, or it exited). Jobs it had taken are rejected: their transaction died with it
+   * uncommitted, so nobody is told SUCCESS. Jobs not sent yet go to a new thread; the next job starts one. After
+   * close() nothing starts again.
+   */
+  function lost(from: Worker, err: Error): void {
+    if (worker !== from) return; // 'error' is followed by 'exit': the first one counts
+    worker = null;
+    if (closing) stopped ??= err;
+    const unsent = new Set(outgoing.map((job) => job.id));
+    for (const [id, p] of pending) {
+      if (unsent.has(id)) continue;
+      pending.delete(id);
+      p.reject(err);
+    }
     settled();
   }
 
@@ -68,8 +78,8 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
       }
       settled();
     });
-    w.on('error', (err) => fail(new Error(`the database writer failed: ${err.message}`)));
-    w.on('exit', (code) => fail(new Error(`the database writer stopped (exit code ${code})`)));
+    w.on('error', (err) => lost(w, new Error(`the database writer failed: ${err.message}`)));
+    w.on('exit', (code) => lost(w, new Error(`the database writer stopped (exit code ${code})`)));
     return w;
   }
 
