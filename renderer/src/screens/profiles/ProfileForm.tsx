@@ -1,6 +1,6 @@
 import { FormattedMessage, type IntlShape, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
-import { durationText, formatDuration, parseDuration } from '../../../../shared/durations.ts';
+import { durationText, parseDuration } from '../../../../shared/durations.ts';
 import { defaultInactivityTimeoutMs, type Profile, type ProfileUsage } from '../../../../shared/profiles.ts';
 import type { CredentialsType, ProvisionStrategy, ReprovisionPolicy } from '../../../../shared/provisioning.ts';
 import { useDraft } from '../../app/drafts.ts';
