@@ -1,3 +1,11 @@
+import { nestsDeeperThan } from '../net/json-depth.ts';
+
+/**
+ * Values are stored with JSON.stringify, which is recursive: 64 KB of `[[[…]]]` would overflow its stack inside the
+ * commit (an internal error). Refused before parsing, where it is the device's fault, in one pass over the bytes.
+ */
+const maxDepth = 64;
+
 export class BadPayloadError extends Error {
   override name = 'BadPayloadError';
 }
@@ -10,19 +18,14 @@ export interface TelemetryEntry {
 
 function parseJson(body: unknown): unknown {
   if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    if (nestsDeeperThan(bytes, maxDepth)) throw new BadPayloadError('the payload is nested too deeply');
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       throw new BadPayloadError('the payload is not valid JSON');
-    }
-    // JSON.parse takes any depth, but values are stored with JSON.stringify, which is recursive: 64 KB of `[[[…]]]`
-    // overflows its stack inside the commit (an internal error). Checked here, where it is the device's fault.
-    try {
-      JSON.stringify(json);
-    } catch {
-      throw new BadPayloadError('the payload is nested too deeply');
     }
     return json;
   }
