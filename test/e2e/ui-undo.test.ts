@@ -104,6 +104,10 @@ describe('undoing a mistake from the UI: undo an import, remove devices and a ba
     await section.getByRole('button', { name: 'Change profile' }).click();
     await until(async () => ((await rpc('devices.get', { name: 'm-9' })) as Device).profile, 'valves');
     await until(() => drawer.locator('.facts dd').first().textContent(), 'valves');
+    // The move is in the device's history at once, titled, with the station's reason beside it.
+    const history = drawer.getByRole('region', { name: 'History' });
+    await history.getByText('Profile changed').waitFor();
+    await history.getByText('profile meters → valves; credentials kept').waitFor();
   }, 60_000);
 
   it('renames the batch and then removes it whole, its device count in the confirmation', async () => {

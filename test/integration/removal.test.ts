@@ -131,8 +131,15 @@ describe('removing devices, batches and imports', () => {
     expect((await t.call('tokens.list', {}))[0]!.state).toBe('locked');
     const wrong = await refusal(t.call('tokens.unlock', { id: token.id, secret: '1234' }));
     expect([wrong.code, wrong.message]).toEqual(['bad_request', "that is not this token's PIN; it stays locked"]);
+    expect((await t.call('tokens.list', {}))[0]!.state).toBe('locked');
     expect(await t.call('tokens.unlock', { id: token.id, secret: '4711' })).toEqual({ id: token.id, unlocked: true });
     expect((await t.call('tokens.list', {}))[0]).toMatchObject({ state: 'active', failedAttempts: 0, lockedUntil: null });
+    // Both tries at the station are in the device's history, the refused one too.
+    const kinds = (await t.call('devices.events', { name: 'm-1', limit: 10 })).map((e) => [e.kind, e.reason]);
+    expect(kinds.slice(0, 2)).toEqual([
+      ['tokens.unlocked', 'unlocked with its PIN'],
+      ['tokens.unlock-refused', 'wrong PIN; still locked'],
+    ]);
     const d = t.service.decode({ provisionDeviceKey: token.key, provisionDeviceSecret: '4711' });
     if (!d.ok) throw new Error(d.message);
     expect(await t.service.provision(d.request, origin)).toMatchObject({ status: 'SUCCESS' });

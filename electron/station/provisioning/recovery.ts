@@ -48,7 +48,9 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
       const right =
         token.protection === 'derived' ? sameText(secret, derivedSecret(keys, token.key)) : await verifySecret(secret, token.secret_hash!);
       const word = token.protection === 'pin' ? 'PIN' : token.protection === 'password' ? 'password' : 'secret';
-      return db.transaction(() => {
+      // The refusal is recorded too (committed before the error is thrown, which would otherwise roll it back):
+      // wrong secrets typed at the station belong in the device's history beside the device's own attempts.
+      db.transaction(() => {
         audit.append({
           kind: right ? 'tokens.unlocked' : 'tokens.unlock-refused',
           deviceId: token.device_id,
@@ -56,10 +58,10 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
           reason: right ? `unlocked with its ${word}` : `wrong ${word}; still locked`,
           details: { actor, id },
         });
-        if (!right) throw new ApiError('bad_request', `that is not this token's ${word}; it stays locked`);
-        unlock.run(id);
-        return { id, unlocked: true };
+        if (right) unlock.run(id);
       })();
+      if (!right) throw new ApiError('bad_request', `that is not this token's ${word}; it stays locked`);
+      return { id, unlocked: true };
     },
 
     /**

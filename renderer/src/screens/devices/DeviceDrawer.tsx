@@ -26,6 +26,10 @@ const eventTitles: Record<string, MessageDescriptor> = defineMessages({
   'device.installed': { id: 'drawer.event.installed', defaultMessage: 'Installed' },
   'device.reset': { id: 'drawer.event.reset', defaultMessage: 'Reset to pending' },
   'tokens.allowed-more': { id: 'drawer.event.allowedMore', defaultMessage: 'One more redemption' },
+  'device.profile-changed': { id: 'drawer.event.profileChanged', defaultMessage: 'Profile changed' },
+  'device.removed': { id: 'drawer.event.removed', defaultMessage: 'Removed' },
+  'tokens.unlocked': { id: 'drawer.event.unlocked', defaultMessage: 'Token unlocked' },
+  'tokens.unlock-refused': { id: 'drawer.event.unlockRefused', defaultMessage: 'Unlock refused' },
   handover: { id: 'drawer.event.handover', defaultMessage: 'Hand-over' },
   rpc: { id: 'drawer.event.rpc', defaultMessage: 'Command' },
 });
@@ -86,7 +90,14 @@ export function DeviceDrawer({
     api['labels.history']({ device: name, limit: 10 }).then(setHistory, () => setHistory(null));
   }, [load, api, name]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt for this device is the reason to read again
+  // What a person did here (reset, profile change, unlock) is a line in the history too: read both again.
+  const [changes, setChanges] = useState(0);
+  const changedHere = useCallback(() => {
+    load();
+    setChanges((n) => n + 1);
+  }, [load]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt for this device, or a change made here, is the reason to read again
   useEffect(() => {
     let live = true;
     api['devices.events']({ name, limit: 20 }).then(
@@ -96,7 +107,7 @@ export function DeviceDrawer({
     return () => {
       live = false;
     };
-  }, [api, name, latestAttempt]);
+  }, [api, name, latestAttempt, changes]);
 
   const batch = detail?.batch ?? null;
   useEffect(() => {
@@ -292,8 +303,8 @@ export function DeviceDrawer({
               </h3>
               <Credentials key={detail.name} type={detail.credentialsType} value={detail.credentialsValue} />
             </section>
-            <RecoverActions device={detail} onChanged={load} />
-            <DeviceManage device={detail} onChanged={load} onRemoved={onClose} />
+            <RecoverActions device={detail} onChanged={changedHere} />
+            <DeviceManage device={detail} onChanged={changedHere} onRemoved={onClose} />
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title"><FormattedMessage id="drawer.attributes" defaultMessage="Attributes" /></h3>
