@@ -1,5 +1,6 @@
 import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import { DEFAULT_LABEL_LANGUAGE } from '../../../shared/label-words.ts';
 import type { LabelCheckResult, LabelTemplateInfo } from '../../../shared/labels.ts';
 import type { Route } from '../app/route.ts';
 import { useStation } from '../app/station.tsx';
@@ -117,7 +118,7 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
     };
   }, [api, jobKey, tokens.value]);
 
-  const preview = usePreviewLabels(full, template, tokens.value, batchInfo?.site ?? '');
+  const preview = usePreviewLabels(full, template, tokens.value, batchInfo?.site ?? '', batchInfo?.language ?? DEFAULT_LABEL_LANGUAGE);
   const geometry = useMemo(() => (template ? geometryOf(template) : null), [template]);
   const [scale, setScale] = useState<'actual' | 'fit'>('actual');
   const intl = useIntl();
