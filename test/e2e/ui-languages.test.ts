@@ -320,6 +320,10 @@ describe('languages: every string translated, layouts that stretch', () => {
       await expect.poll(() => label.locator('.slot-text').innerText()).toContain('Charge ost');
       expect(await label.locator('.slot-text').innerText()).toContain('SN Z-1');
       expect(await label.locator('.slot-text').innerText()).not.toContain('Batch');
+      // Changed beside the preview: the preview follows, and so does what the station prints.
+      await p.getByLabel('Etikettensprache').selectOption({ label: 'Englisch' });
+      await expect.poll(() => label.locator('.slot-text').innerText()).toContain('Batch ost');
+      expect(await ui!.rpc('batches.get', { batch: 'ost' })).toMatchObject({ language: 'en' });
     } finally {
       await fresh.close();
     }

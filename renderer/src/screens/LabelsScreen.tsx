@@ -11,6 +11,7 @@ import { setLabelSelection, useLabelSelection } from '../data/label-selection.ts
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { geometryOf } from './labels/geometry.ts';
 import { type LabelChoices, jobOf } from './labels/job.ts';
+import { BatchLabelLanguage } from './labels/BatchLabelLanguage.tsx';
 import { LabelOptions } from './labels/LabelOptions.tsx';
 import { PrintActions } from './labels/PrintActions.tsx';
 import { SheetPreview } from './labels/SheetPreview.tsx';
@@ -200,6 +201,7 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
               onOffsetSaved={() => void loadTemplates()}
             />
           )}
+          {batchInfo && <BatchLabelLanguage batch={batchInfo} />}
         </div>
         <div className="labels-output">
           <section className="card" aria-labelledby={`${id}-check`}>
