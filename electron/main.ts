@@ -93,6 +93,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function onReady(): Promise<void> {
   hardenSession(session.defaultSession, () => appOrigin);
+  preferences = createPreferences();
   registerVerbs(
     createVerbHandlers({
       version: pkg.version,
@@ -102,10 +103,10 @@ async function onReady(): Promise<void> {
         createWindow: (options) => new BrowserWindow(options),
         printers: async () => (mainWindow ?? BrowserWindow.getAllWindows()[0])?.webContents.getPrintersAsync() ?? [],
       }),
+      uiLocale: preferences.uiLocale,
     }),
     () => appOrigin,
   );
-  preferences = createPreferences();
   // The same folder the CLI uses, so `fieldstation devices` sees what the desktop app provisioned.
   const dataDir = userDataOverride ? path.join(app.getPath('userData'), 'station') : defaultDataDir();
   engine = createEngineSupervisor({

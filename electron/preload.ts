@@ -17,6 +17,8 @@ const channels = {
   openDocs: 'fieldstation:open-docs',
   listPrinters: 'fieldstation:list-printers',
   printLabels: 'fieldstation:print-labels',
+  getUiLocale: 'fieldstation:get-ui-locale',
+  setUiLocale: 'fieldstation:set-ui-locale',
 } as const satisfies { [V in DesktopVerb]: (typeof desktopVerbs)[V]['channel'] };
 const statusChannel: typeof engineStatusChannel = 'fieldstation:engine-status';
 const bridgeKey: typeof desktopBridgeKey = 'fieldstation';
@@ -26,6 +28,8 @@ const bridge = {
   openDocs: (topic) => ipcRenderer.invoke(channels.openDocs, topic),
   listPrinters: () => ipcRenderer.invoke(channels.listPrinters),
   printLabels: (request) => ipcRenderer.invoke(channels.printLabels, request),
+  getUiLocale: () => ipcRenderer.invoke(channels.getUiLocale),
+  setUiLocale: (locale) => ipcRenderer.invoke(channels.setUiLocale, locale),
   onEngineStatus: (listener) => {
     // Only the status crosses into the page, not Electron's event (its `sender` is ipcRenderer).
     const forward = (_event: IpcRendererEvent, status: EngineStatus) => listener(status);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LABEL_LANGUAGE, LabelLanguage } from './label-words.ts';
 
 export const Batch = z.object({
   id: z.number().int(),
@@ -6,6 +7,8 @@ export const Batch = z.object({
   site: z.string(),
   profile: z.string().nullable(),
   notes: z.string(),
+  /** The language its labels print in ("Batch"/"Charge", "Site"/"Standort"). */
+  language: LabelLanguage,
   createdAt: z.string(),
   /** Devices by state: the progress bar pending -> provisioned -> online ⇄ offline -> handed over. */
   counts: z.object({
@@ -24,6 +27,7 @@ export const BatchInput = z.object({
   site: z.string().max(255).default(''),
   profile: z.string().min(1, 'choose the profile its devices provision with'),
   notes: z.string().max(10_000).default(''),
+  language: LabelLanguage.default(DEFAULT_LABEL_LANGUAGE),
 });
 
 export const BatchUpdate = z.object({
@@ -32,4 +36,5 @@ export const BatchUpdate = z.object({
   site: z.string().max(255).optional(),
   profile: z.string().min(1).optional(),
   notes: z.string().max(10_000).optional(),
+  language: LabelLanguage.optional(),
 });

@@ -7,6 +7,7 @@
 // handler in electron/desktop/verbs.ts; the preload and the `DesktopBridge` type follow from it.
 // Only verbs that are implemented are declared here.
 import { z } from 'zod';
+import { UiLocale } from './preferences.ts';
 
 export const DocsTopic = z.enum(['provisioning', 'http-api', 'mqtt-api', 'coap-api']);
 export type DocsTopic = z.infer<typeof DocsTopic>;
@@ -69,6 +70,18 @@ export const desktopVerbs = {
     channel: 'fieldstation:print-labels',
     args: z.tuple([PrintLabelsRequest]),
     result: PrintLabelsResult,
+  },
+  /** The UI language the app remembers (electron-store), null when none was chosen. */
+  getUiLocale: {
+    channel: 'fieldstation:get-ui-locale',
+    args: z.tuple([]),
+    result: UiLocale.nullable(),
+  },
+  /** Remembers the UI language; null forgets it. */
+  setUiLocale: {
+    channel: 'fieldstation:set-ui-locale',
+    args: z.tuple([UiLocale.nullable()]),
+    result: z.null(),
   },
 } as const;
 

@@ -1,9 +1,10 @@
 // Desktop preferences in electron-store (DESIGN.md: window and UI choices live there; everything
 // about devices lives in SQLite): the window's bounds and maximized state, and the zoom factor
-// the technician chose with the View menu.
+// the technician chose with the View menu, and the UI language (ui-locale.ts).
 import { type BrowserWindow, screen } from 'electron';
 import Store from 'electron-store';
 import { z } from 'zod';
+import { createUiLocaleStore, type UiLocaleStore } from './ui-locale.ts';
 import { placeWindow, type Rect, WindowState } from './window-state.ts';
 
 const ZoomFactor = z.number().min(0.25).max(5);
@@ -11,6 +12,7 @@ const ZoomFactor = z.number().min(0.25).max(5);
 interface PreferencesData {
   window?: unknown;
   zoomFactor?: unknown;
+  uiLocale?: unknown;
 }
 
 export interface InitialWindow {
@@ -23,6 +25,8 @@ export interface Preferences {
   initialWindow(): InitialWindow;
   /** Saves the window's state when it closes. */
   track(window: BrowserWindow): void;
+  /** The UI language, behind the bridge's getUiLocale / setUiLocale verbs. */
+  readonly uiLocale: UiLocaleStore;
 }
 
 export function createPreferences(): Preferences {
@@ -30,6 +34,7 @@ export function createPreferences(): Preferences {
   const store = new Store<PreferencesData>({ name: 'preferences', clearInvalidConfig: true });
 
   return {
+    uiLocale: createUiLocaleStore(store),
     initialWindow() {
       // Values are re-validated on read: the file may be from another version, or hand-edited.
       const saved = WindowState.safeParse(store.get('window'));

@@ -2,6 +2,7 @@
 import { docsUrls } from '../../shared/desktop-bridge.ts';
 import type { VerbHandlers } from './ipc-core.ts';
 import type { LabelPrinting } from './printing.ts';
+import type { UiLocaleStore } from './ui-locale.ts';
 import { isAllowedExternalUrl } from './navigation-policy.ts';
 
 export interface VerbDeps {
@@ -10,6 +11,8 @@ export interface VerbDeps {
   readonly openExternal: (url: string) => Promise<void>;
   /** Label printing through the system (printing.ts); absent, those verbs answer FAILED and the UI downloads instead. */
   readonly printing?: LabelPrinting;
+  /** Where the UI language is remembered (preferences.ts: electron-store); absent, those verbs answer FAILED. */
+  readonly uiLocale?: UiLocaleStore;
 }
 
 export function createVerbHandlers(deps: VerbDeps): VerbHandlers {
@@ -24,10 +27,18 @@ export function createVerbHandlers(deps: VerbDeps): VerbHandlers {
     },
     listPrinters: () => printing(deps).listPrinters(),
     printLabels: (request) => printing(deps).printLabels(request),
+    getUiLocale: () => uiLocale(deps).get(),
+    setUiLocale: (locale) => uiLocale(deps).set(locale),
   };
 }
 
 function printing(deps: VerbDeps): LabelPrinting {
   if (!deps.printing) throw new Error('Printing is not available in this window; download the PDF instead.');
   return deps.printing;
+}
+
+function uiLocale(deps: VerbDeps): UiLocaleStore {
+  // The renderer then keeps the language with the station (preferences.get/set), as in a browser.
+  if (!deps.uiLocale) throw new Error('The app keeps no UI language here.');
+  return deps.uiLocale;
 }

@@ -8,6 +8,8 @@ import { removalHandlers } from './api/handlers/removal.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { tlsHandlers } from './api/handlers/tls.ts';
+import { preferenceHandlers } from './api/handlers/preferences.ts';
+import { createUiPreferences } from './ui-preferences.ts';
 import { syncHandlers } from './api/handlers/sync.ts';
 import { createRouter, type Handlers, type Router } from './api/router.ts';
 import { createScopeGuard } from './api/scopes.ts';
@@ -130,6 +132,7 @@ export function openEngine(options: EngineOptions): Engine {
   const handlers = {
     ...statusHandlers(deps),
     ...tlsHandlers({ tls }),
+    ...preferenceHandlers({ preferences: createUiPreferences(db) }),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),

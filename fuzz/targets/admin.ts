@@ -20,6 +20,8 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'station.interfaces': () => ({}),
   'station.ca': () => ({}),
   'station.bind.set': () => ({ address: '127.0.0.1' }),
+  'preferences.get': () => ({}),
+  'preferences.set': (rng) => ({ locale: rng.pick(['en', 'de', 'en-XA', null]) }),
   'profiles.list': () => ({}),
   'profiles.add': (rng) => ({ name: `fz-p-${n(rng)}`, provisionDeviceKey: `fz-k-${n(rng)}`, provisionDeviceSecret: 's', strategy: rng.pick(['allow-create', 'check-pre-provisioned', 'disabled']) }),
   'profiles.update': (rng) => ({ profile: rng.pick([f.profile, `fz-p-${n(rng)}`]), strategy: 'allow-create', reprovision: rng.pick(['deny', 'reissue-same', 'reissue-new']) }),
@@ -32,7 +34,7 @@ const templates: { [M in MethodName]: (rng: Rng) => unknown } = {
   'batches.list': () => ({}),
   'batches.get': () => ({ batch: f.batch }),
   'batches.create': (rng) => ({ name: `fz-b-${n(rng)}`, profile: f.profile, site: 'site', notes: '' }),
-  'batches.update': (rng) => ({ batch: rng.pick([f.batch, `fz-b-${n(rng)}`]), notes: 'n', site: 's' }),
+  'batches.update': (rng) => ({ batch: rng.pick([f.batch, `fz-b-${n(rng)}`]), notes: 'n', site: 's', language: rng.pick(['en', 'de', undefined]) }),
   // Removals name fuzz-made batches and devices only, so the fixtures every other method uses stay.
   'batches.remove': (rng) => ({ batch: `fz-b-${n(rng)}`, provisioned: rng.pick(['refuse', 'remove']) }),
   'imports.list': (rng) => ({ batch: rng.pick([f.batch, `fz-b-${n(rng)}`]), limit: rng.range(1, 20) }),

@@ -4,7 +4,9 @@ import { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes,
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, HandoverStatusQuery } from '../handover.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
+import { LabelLanguage } from '../label-words.ts';
 import { LabelCheckResult, LabelHistory, LabelJob, LabelJobId, LabelTemplateInfo, SendToPrinter, SendToPrinterResult, TemplateOffset } from '../labels.ts';
+import { UiPreferences, UiPreferencesChange } from '../preferences.ts';
 import { Profile, ProfileInput, ProfileUpdate, ProfileUsage } from '../profiles.ts';
 import { DeviceRemoval, DeviceSelection, ImportRecord, ProvisionedChoice, RemovalPreview, RemovalResult } from '../removal.ts';
 import { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenView } from '../tokens.ts';
@@ -70,6 +72,10 @@ export const adminApi = {
   /** Moves the device listeners to one interface's address, or all of them (0.0.0.0). */
   'station.bind.set': method({ params: z.object({ address: z.union([z.ipv4(), z.ipv6()]) }), result: StationStatus, action: 'ManageStation' }),
 
+  /** The UI's preferences kept by the station (headless; the desktop app keeps its own): the language. */
+  'preferences.get': method({ params: z.object({}), result: UiPreferences, action: 'GetStatus' }),
+  'preferences.set': method({ params: UiPreferencesChange, result: UiPreferences, action: 'ManageStation' }),
+
   'profiles.list': method({ params: z.object({}), result: z.array(Profile), action: 'ManageProfile' }),
   'profiles.add': method({ params: ProfileInput, result: Profile, action: 'ManageProfile' }),
   'profiles.update': method({ params: ProfileUpdate, result: Profile, action: 'ManageProfile' }),
@@ -90,6 +96,8 @@ export const adminApi = {
       dryRun: z.boolean().default(false),
       /** The file's name, kept with the import record (the batch's list of imports). */
       fileName: z.string().max(255).optional(),
+      /** The label language of the batch when this import creates it (default 'en'); an existing batch keeps its own. */
+      language: LabelLanguage.optional(),
     }),
     result: ImportReport,
     action: 'ImportDevices',

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../support/serve-process.ts';
+import { openBrowser } from '../support/browser.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 
 /*
@@ -278,5 +279,53 @@ describe('languages: every string translated, layouts that stretch', () => {
     await page.locator('[data-app-state="ready"]').waitFor();
     await expect.poll(() => page.getByRole('heading', { name: 'Hierhin verbinden sich Geräte' }).isVisible()).toBe(true);
     expect(await page.locator('[data-language-picker]').inputValue()).toBe('de');
+  }, 120_000);
+  it('keeps the language with the station: a new browser with a fresh profile opens in German; a German batch previews German labels', async () => {
+    await chooseLanguage('de');
+    await expect.poll(() => ui!.rpc('preferences.get', {})).toEqual({ locale: 'de' });
+    await ui!.browser.close();
+
+    // Another browser, another profile (no localStorage, no cookie): only the station knows the choice.
+    const fresh = await openBrowser({ viewport });
+    try {
+      const p = fresh.page;
+      await p.goto(station.uiUrl);
+      await p.locator('[data-app-state="ready"]').waitFor();
+      await p.getByRole('navigation', { name: 'Hauptnavigation' }).waitFor();
+      expect(await p.evaluate(() => document.documentElement.lang)).toBe('de');
+      expect(await p.locator('[data-language-picker]').inputValue()).toBe('de');
+
+      // A batch whose labels print in German, made in the new-batch dialog.
+      await p.evaluate(() => {
+        window.location.hash = '#/batches';
+      });
+      await p.getByRole('button', { name: 'Neue Charge' }).first().click();
+      const dialog = p.getByRole('dialog', { name: 'Neue Charge' });
+      await dialog.getByLabel('Name', { exact: true }).fill('ost');
+      await dialog.getByLabel('Standort', { exact: true }).fill('Köln');
+      await dialog.getByLabel('Etikettensprache').selectOption({ label: 'Deutsch' });
+      await dialog.getByRole('button', { name: 'Charge anlegen' }).click();
+      await p.getByRole('heading', { name: 'ost', level: 1 }).waitFor();
+      await expect.poll(() => p.locator('.page-subtitle').first().textContent()).toContain('Etiketten auf Deutsch');
+      expect(await ui!.rpc('batches.get', { batch: 'ost' })).toMatchObject({ site: 'Köln', language: 'de' });
+
+      await ui!.rpc('devices.add', { profile: 'meters', batch: 'ost', name: 'meter-ost-1', serial: 'Z-1' });
+      await ui!.rpc('tokens.issue', { batch: 'ost', perDevice: true });
+      await p.evaluate(() => {
+        window.location.hash = '#/labels/ost';
+      });
+      const label = p.getByRole('list', { name: 'Etiketten auf der ersten Seite' }).getByRole('listitem', { name: 'Etikett für meter-ost-1' });
+      await label.waitFor();
+      // The words the printer prints for this batch, the same table the station's PDF uses (shared/label-words.ts).
+      await expect.poll(() => label.locator('.slot-text').innerText()).toContain('Charge ost');
+      expect(await label.locator('.slot-text').innerText()).toContain('SN Z-1');
+      expect(await label.locator('.slot-text').innerText()).not.toContain('Batch');
+      // Changed beside the preview: the preview follows, and so does what the station prints.
+      await p.getByLabel('Etikettensprache').selectOption({ label: 'Englisch' });
+      await expect.poll(() => label.locator('.slot-text').innerText()).toContain('Batch ost');
+      expect(await ui!.rpc('batches.get', { batch: 'ost' })).toMatchObject({ language: 'en' });
+    } finally {
+      await fresh.close();
+    }
   }, 120_000);
 });

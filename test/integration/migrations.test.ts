@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openEngine } from '../../electron/station/engine.ts';
 import { openDatabase, schemaVersion } from '../../electron/station/store/database.ts';
 import { migrations } from '../../electron/station/store/migrations/index.ts';
+import { createBatches } from '../../electron/station/provisioning/batches.ts';
+import { createProfiles } from '../../electron/station/provisioning/profiles.ts';
 import { createStation } from '../../electron/station/station.ts';
 import { tempDir } from '../support/engine.ts';
 
@@ -96,6 +98,22 @@ describe('store migrations', () => {
       { output: 'zpl', printed: 0, job: null },
       { output: 'printer', printed: 1, job: null },
     ]);
+  });
+
+  it('at schema 14, batches from before print their labels in English, and a new batch can print in German', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 13 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO batches (id, name, site, profile_id, created_at) VALUES (1, 'plant', 'Köln', 1, 1);`);
+    expect(() => old.prepare('SELECT language FROM batches').all()).toThrow(/no such column/);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(createBatches(db, createProfiles(db)).get('plant')).toMatchObject({ name: 'plant', site: 'Köln', language: 'en' });
+    const created = createBatches(db, createProfiles(db)).create({ name: 'hall', site: '', profile: 'meters', notes: '', language: 'de' });
+    expect(created.language).toBe('de');
   });
 
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {

@@ -23,7 +23,7 @@ const open = () => {
 async function site(): Promise<{ t: TestEngine; names: string[] }> {
   const t = open();
   await t.call('profiles.add', { name: 'meters', provisionDeviceKey: 'mk', provisionDeviceSecret: 'ms', strategy: 'allow-create' });
-  await t.call('batches.create', { name: 'site-a', profile: 'meters' });
+  await t.call('batches.create', { name: 'site-a', profile: 'meters', language: 'de' });
   const { tokens } = await t.call('tokens.issue', { batch: 'site-a', uses: 10, assignment: { attributes: { floor: 2 }, policy: 'p1' } });
   const token = tokens[0]!;
   const requests = [
@@ -58,6 +58,8 @@ describe('file bundle', () => {
     const first = await fresh.call('sync.bundle.import', { text: bundle.text, fingerprint: bundle.fingerprint });
     expect(first).toMatchObject({ fingerprint: bundle.fingerprint, imported: 4, present: 0, conflicts: [], profilesCreated: ['meters'], batchesCreated: ['site-a'] });
     for (const name of names) expect(await detail(fresh, name)).toEqual(await detail(t, name));
+    // Labels reprinted at the receiving station use the batch's language too.
+    expect(await fresh.call('batches.get', { batch: 'site-a' })).toMatchObject({ language: 'de' });
     expect((await detail(fresh, 'b-mqtt')).attributes.server).toEqual({ floor: 2, policy: 'p1', provisionState: 'provisioned' });
 
     const again = await fresh.call('sync.bundle.import', { text: bundle.text });

@@ -11,6 +11,7 @@ import { contentSecurityPolicy, withContentSecurityPolicy } from '../../electron
 import { createVerbInvoker } from '../../electron/desktop/ipc-core.ts';
 import { isAllowedFrameNavigation } from '../../electron/desktop/navigation-policy.ts';
 import { z } from 'zod';
+import { desktopVerbs } from '../../shared/desktop-bridge.ts';
 
 const electronDir = fileURLToPath(new URL('../../electron/', import.meta.url));
 
@@ -200,6 +201,25 @@ describe('Electron security checklist, from the code', () => {
     expect(await invoke(null, [])).toEqual(forbidden);
     expect(ran).toBe(0);
     expect(await invoke(top, [])).toEqual({ ok: true, value: 'ran' });
+  });
+
+  it('every bridge verb (the UI language too) goes through that one handler, and electron-store stays in preferences.ts', () => {
+    const registerVerbs = functionNamed(parse('desktop/ipc.ts'), 'registerVerbs');
+    expect(registerVerbs.getText()).toContain('Object.keys(desktopVerbs)');
+    expect(Object.values(desktopVerbs).map((v) => v.channel)).toEqual(expect.arrayContaining(['fieldstation:get-ui-locale', 'fieldstation:set-ui-locale']));
+    // The preload names each verb's channel; the language verbs send only their one argument.
+    const preload = parse('preload.ts').getText();
+    expect(preload).toContain("getUiLocale: () => ipcRenderer.invoke(channels.getUiLocale)");
+    expect(preload).toContain('setUiLocale: (locale) => ipcRenderer.invoke(channels.setUiLocale, locale)');
+    const importers = electronSources('electron-store').filter((f) =>
+      findAll(parse(f), (n): n is ts.ImportDeclaration => ts.isImportDeclaration(n) && (n.moduleSpecifier as ts.StringLiteral).text === 'electron-store').length > 0,
+    );
+    expect(importers).toEqual(['desktop/preferences.ts']);
+    // The language store itself is pure, so test/unit/desktop-ui-locale.test.ts runs it on a real file.
+    const uiLocaleImports = findAll(parse('desktop/ui-locale.ts'), (n): n is ts.ImportDeclaration => ts.isImportDeclaration(n)).map(
+      (n) => (n.moduleSpecifier as ts.StringLiteral).text,
+    );
+    expect(uiLocaleImports).toEqual(['../../shared/preferences.ts']);
   });
 
   it('the preload exposes named verbs, never ipcRenderer itself', () => {

@@ -1,12 +1,20 @@
-import { type Command, dataOption, requiredOption, stringOption } from '../command.ts';
+import { LabelLanguage, labelLanguages } from '../../../shared/label-words.ts';
+import { choiceOption, type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
 import { describeRemoval, provisionedChoice, provisionedOptions } from './removal-flags.ts';
 
 const add: Command = {
   summary: 'create a batch of devices for a site',
-  usage: 'fieldstation batch add --name NAME --profile PROFILE [--site SITE] [--notes TEXT]',
-  options: { ...dataOption, name: { type: 'string' }, profile: { type: 'string' }, site: { type: 'string' }, notes: { type: 'string' } },
+  usage: 'fieldstation batch add --name NAME --profile PROFILE [--site SITE] [--notes TEXT] [--language en|de]',
+  options: {
+    ...dataOption,
+    name: { type: 'string' },
+    profile: { type: 'string' },
+    site: { type: 'string' },
+    notes: { type: 'string' },
+    language: { type: 'string' },
+  },
   run: (args) =>
     withEngine(args, async (call) => {
       const batch = await call('batches.create', {
@@ -14,6 +22,7 @@ const add: Command = {
         profile: requiredOption(args, 'profile'),
         site: stringOption(args, 'site'),
         notes: stringOption(args, 'notes'),
+        language: choiceOption(args, 'language', labelLanguages),
       });
       if (args.values.json) printJson(batch);
       else console.log(`batch '${batch.name}' created`);
@@ -29,7 +38,7 @@ const list: Command = {
     withEngine(args, async (call) => {
       const batches = await call('batches.list', {});
       if (args.values.json) printJson(batches);
-      else printTable(batches.map((b) => ({ ...b, ...b.counts })), ['name', 'site', 'profile', 'total', 'pending', 'provisioned', 'online'], 'no batches yet');
+      else printTable(batches.map((b) => ({ ...b, ...b.counts })), ['name', 'site', 'profile', 'language', 'total', 'pending', 'provisioned', 'online'], 'no batches yet');
       return 0;
     }),
 };
@@ -43,6 +52,24 @@ const rename: Command = {
       const batch = await call('batches.update', { batch: requiredOption(args, 'name'), name: requiredOption(args, 'to') });
       if (args.values.json) printJson(batch);
       else console.log(`batch '${requiredOption(args, 'name')}' is now '${batch.name}'`);
+      return 0;
+    }),
+};
+
+const setLanguage: Command = {
+  summary: 'choose the language a batch prints its labels in (the words "Batch", "Site"; en or de)',
+  usage: 'fieldstation batch set-language BATCH en|de [--json]',
+  options: dataOption,
+  positionals: true,
+  run: (args) =>
+    withEngine(args, async (call) => {
+      const [name, language, ...extra] = args.positionals;
+      if (!name || !language || extra.length) throw new UsageError(`give a batch and a language (usage: ${setLanguage.usage})`);
+      const chosen = LabelLanguage.safeParse(language);
+      if (!chosen.success) throw new UsageError(`the language must be one of ${labelLanguages.join(', ')}, not '${language}'`);
+      const batch = await call('batches.update', { batch: name, language: chosen.data });
+      if (args.values.json) printJson(batch);
+      else console.log(`batch '${batch.name}' prints its labels in '${batch.language}'`);
       return 0;
     }),
 };
@@ -62,4 +89,4 @@ const remove: Command = {
     }),
 };
 
-export const batch = group('batch', 'manage batches of devices', { add, list, rename, remove });
+export const batch = group('batch', 'manage batches of devices', { add, list, rename, 'set-language': setLanguage, remove });

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { identifyDeviceListFile, wrongFileMessage } from '../../../shared/device-list-file.ts';
 import type { ImportReport } from '../../../shared/import.ts';
+import { labelLanguages } from '../../../shared/label-words.ts';
 import { decodeDeviceList } from '../../station/import/index.ts';
 import { ADMIN } from '../../station/api/router.ts';
-import { type Command, dataOption, requiredOption, UsageError } from '../command.ts';
+import { choiceOption, type Command, dataOption, requiredOption, UsageError } from '../command.ts';
 import { CommandError, printJson, withEngine } from '../engine-call.ts';
 
 function describeProblems(report: ImportReport): string {
@@ -15,13 +16,15 @@ function describeProblems(report: ImportReport): string {
 
 export const importCommand: Command = {
   summary: 'import a CSV, JSON or Excel (.xlsx, first sheet) device list into a batch (all rows or none; --dry-run only checks)',
-  usage: 'fieldstation import --profile NAME --batch NAME [--dry-run] [--json] FILE.csv|FILE.json|FILE.xlsx',
-  options: { ...dataOption, profile: { type: 'string' }, batch: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  usage: 'fieldstation import --profile NAME --batch NAME [--language en|de] [--dry-run] [--json] FILE.csv|FILE.json|FILE.xlsx',
+  options: { ...dataOption, profile: { type: 'string' }, batch: { type: 'string' }, language: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   positionals: true,
   run: (args) =>
     withEngine(args, async (_call, engine) => {
       const [file, ...extra] = args.positionals;
       if (!file || extra.length) throw new UsageError(`give exactly one file (usage: ${importCommand.usage})`);
+      // The label language of a batch this import creates: a typo is refused before the file is read.
+      const language = choiceOption(args, 'language', labelLanguages);
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);
@@ -41,7 +44,7 @@ export const importCommand: Command = {
       let lastShown = 0;
       const reply = await engine.router.call(
         'devices.import',
-        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text, dryRun: args.values['dry-run'] === true, fileName: basename(file) },
+        { profile: requiredOption(args, 'profile'), batch: requiredOption(args, 'batch'), text, dryRun: args.values['dry-run'] === true, fileName: basename(file), language },
         {
           ...ADMIN,
           onProgress: (done, total) => {

@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors.ts';
 import { encodeJsonPayload, encodeTokenPayload, encodeUrlPayload, formatShortCode } from '../../../shared/label-payload.ts';
 import type { LabelJob } from '../../../shared/labels.ts';
+import { asLabelLanguage, labelWords } from '../../../shared/label-words.ts';
 import type { ListenerInfo } from '../../../shared/station.ts';
 import type { StationKeys } from '../keys.ts';
 import { derivedSecret } from '../provisioning/token-secrets.ts';
@@ -81,7 +82,7 @@ export interface LabelJobsDeps {
 /** Turns a batch (or a selection of it) into label inputs carrying each device's onboarding token. */
 export function createLabelJobs(deps: LabelJobsDeps) {
   const { db, keys } = deps;
-  const batchByName = db.prepare('SELECT id, name, site FROM batches WHERE name = ?');
+  const batchByName = db.prepare('SELECT id, name, site, language FROM batches WHERE name = ?');
   const batchSize = db.prepare('SELECT count(*) FROM devices WHERE batch_id = ?').pluck();
   const counts = db.prepare(`SELECT count(*) AS selected, count(t.id) AS ready,
     coalesce(sum(t.id IS NULL AND d.state <> 'pending'), 0) AS provisionedMissing ${SELECTED}`);
@@ -116,7 +117,7 @@ export function createLabelJobs(deps: LabelJobsDeps) {
 
   function plan(job: LabelJob, options: PlanOptions = {}): LabelPlan {
     const t = template(job.template);
-    const batch = batchByName.get(job.batch) as { id: number; name: string; site: string } | undefined;
+    const batch = batchByName.get(job.batch) as { id: number; name: string; site: string; language: string } | undefined;
     if (!batch) throw new ApiError('not_found', `no batch named '${job.batch}'`);
     let dpi: number | undefined;
     try {
@@ -131,6 +132,7 @@ export function createLabelJobs(deps: LabelJobsDeps) {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const common = { job, template: t, catalog: templates(), offset: job.offset ?? deps.offsets.get(t.name), dpi };
     const site = batch.site || undefined;
+    const language = asLabelLanguage(batch.language);
 
     // A batch of devices that enrol themselves (allow-create) has no device rows, only a group token.
     if (job.group || (job.selection.devices === undefined && batchSize.get(batch.id) === 0)) {
@@ -149,10 +151,11 @@ export function createLabelJobs(deps: LabelJobsDeps) {
         deviceId: 0,
         tokenId: token.id,
         payload: payloadOf(job, address, token.key, token.protection),
-        name: `Group token, ${plural(token.maxUses, 'use')}`,
+        name: labelWords[language].groupToken(token.maxUses),
         shortCode: formatShortCode(token.key),
         batch: batch.name,
         site,
+        language,
       };
       return {
         ...common,
@@ -208,6 +211,7 @@ export function createLabelJobs(deps: LabelJobsDeps) {
               serial: row.serial ?? undefined,
               batch: batch.name,
               site,
+              language,
             };
             for (let copy = 0; copy < copies; copy++) {
               if (produced++ >= total) return;

@@ -1,4 +1,5 @@
 import { formatShortCode, parseLabelPayload } from '../../../shared/label-payload.ts';
+import { type LabelLanguage, labelFieldText } from '../../../shared/label-words.ts';
 import { type LabelField, type LabelTemplate, labelsPerPage } from './templates.ts';
 
 /** One device's label. shortCode defaults to the one derived from the payload's key. */
@@ -9,6 +10,8 @@ export interface LabelInput {
   serial?: string;
   batch?: string;
   site?: string;
+  /** The words around serial, batch and site (shared/label-words.ts); English when absent. */
+  language?: LabelLanguage;
 }
 
 /** Printer nudge in mm (positive: right, down), measured by the technician from a test print. */
@@ -110,11 +113,11 @@ function fieldText(field: LabelField, label: LabelInput): string | undefined {
     case 'shortCode':
       return shortCodeOf(label);
     case 'serial':
-      return label.serial && `SN ${label.serial}`;
+      return label.serial && labelFieldText('serial', label.serial, label.language);
     case 'batch':
-      return label.batch && `Batch ${label.batch}`;
+      return label.batch && labelFieldText('batch', label.batch, label.language);
     case 'site':
-      return label.site && `Site ${label.site}`;
+      return label.site && labelFieldText('site', label.site, label.language);
   }
 }
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
+import { wordsFor } from '../../../shared/label-words.ts';
 import { eachLabel, type Labels, precheckBatch, requirePlacement, requireSkip } from './batch.ts';
 import { type LabelInput, MM_PER_INCH, type OffsetMm, type QrPlacement, resolveDpi, type SlotPosition, slotPosition, textLines } from './layout.ts';
 import { type Ecc, encodeQr, forEachDarkRun, type QrSymbol } from './qr.ts';
@@ -136,7 +137,8 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
     size: [pt(t.pageMm.width), pt(t.pageMm.height)],
     margin: 0,
     autoFirstPage: false,
-    info: { Title: `Device labels (${t.name})`, Creator: 'Fieldstation' },
+    // One render is one batch, so one language: the first label's.
+    info: { Title: wordsFor(next.value.language).documentTitle(t.name), Creator: 'Fieldstation' },
   });
   registerLabelFonts(doc);
   const caps: CapHeights = { regular: capHeight('regular'), bold: capHeight('bold') };

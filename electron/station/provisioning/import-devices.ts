@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CredentialsInput } from '../../../shared/devices.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../../../shared/import.ts';
+import { DEFAULT_LABEL_LANGUAGE, type LabelLanguage } from '../../../shared/label-words.ts';
 import { parseDeviceList } from '../import/index.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
@@ -18,6 +19,8 @@ export interface ImportRequest {
   dryRun?: boolean;
   /** The file's name, shown beside the import in the batch's list (for "undo this import"). */
   fileName?: string;
+  /** The label language of the batch when this import creates it; an existing batch keeps its own. */
+  language?: LabelLanguage;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,7 +62,7 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
   const attributes = db.prepare(`SELECT a.device_id, a.key, a.value FROM json_each(?) j
       JOIN attributes a ON a.device_id = j.value AND a.scope = 'server'`);
   const batchByName = db.prepare('SELECT id, profile_id FROM batches WHERE name = ?');
-  const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, created_at) VALUES (?, ?, ?)');
+  const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, language, created_at) VALUES (?, ?, ?, ?)');
   const insertDevices = createBulkInsert(db, {
     head: 'INSERT INTO devices (name, profile_id, batch_id, serial, mac, label, created_at, import_id) VALUES',
     row: '(?, ?, ?, ?, ?, ?, ?, ?)',
@@ -186,7 +189,7 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
 
       return db.transaction((): ImportReport => {
         const now = Date.now();
-        const batchId = batch?.id ?? Number(insertBatch.run(request.batch, profile.id, now).lastInsertRowid);
+        const batchId = batch?.id ?? Number(insertBatch.run(request.batch, profile.id, request.language ?? DEFAULT_LABEL_LANGUAGE, now).lastInsertRowid);
         // Recorded even when nothing changed, so the list of imports shows every run; only created devices carry it.
         const importId = Number(
           insertImport.run(batchId, profile.id, request.fileName ?? null, report.created, report.updated, report.unchanged, now).lastInsertRowid,

@@ -29,8 +29,8 @@ export interface BundlePayload {
   /** The batch exported, or null for every device. */
   batch: string | null;
   profiles: BundleProfile[];
-  /** `attributes`: shared attributes authored for the whole batch. */
-  batches: Array<{ name: string; site: string; notes: string; profile: string | null; attributes?: Record<string, unknown> }>;
+  /** `attributes`: shared attributes authored for the whole batch; `language`: its labels' (absent before issue 12). */
+  batches: Array<{ name: string; site: string; notes: string; profile: string | null; language?: string; attributes?: Record<string, unknown> }>;
   devices: BundleDevice[];
   /** The devices as CSV (one row per device), for tools that take CSV, e.g. ThingsBoard's bulk import. */
   csv: string;

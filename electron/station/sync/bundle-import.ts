@@ -1,3 +1,4 @@
+import { asLabelLanguage } from '../../../shared/label-words.ts';
 import { createAttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
 import { OutboxKind, createOutboxAppender } from '../store/outbox.ts';
@@ -29,7 +30,7 @@ export function importBundle(db: Db, bundle: Bundle, now = Date.now()): BundleIm
     (name, provision_key, provision_secret, strategy, default_credentials_type, reprovision, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const batchId = db.prepare('SELECT id FROM batches WHERE name = ?').pluck();
-  const insertBatch = db.prepare('INSERT INTO batches (name, site, profile_id, notes, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertBatch = db.prepare('INSERT INTO batches (name, site, profile_id, notes, language, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const existing = db.prepare(`SELECT d.id, c.type, c.credentials_id, c.value FROM devices d
     LEFT JOIN credentials c ON c.device_id = d.id WHERE d.name = ?`);
   const credentialsOwner = db.prepare('SELECT d.name FROM credentials c JOIN devices d ON d.id = c.device_id WHERE c.credentials_id = ?').pluck();
@@ -62,7 +63,7 @@ export function importBundle(db: Db, bundle: Bundle, now = Date.now()): BundleIm
     }
     for (const b of bundle.payload.batches) {
       if (batchId.get(b.name) !== undefined) continue;
-      const id = Number(insertBatch.run(b.name, b.site, b.profile === null ? null : profileId.get(b.profile), b.notes, now).lastInsertRowid);
+      const id = Number(insertBatch.run(b.name, b.site, b.profile === null ? null : profileId.get(b.profile), b.notes, asLabelLanguage(b.language), now).lastInsertRowid);
       attributes.setShared('batch', id, b.attributes ?? {}, now);
       result.batchesCreated.push(b.name);
     }

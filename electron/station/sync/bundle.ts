@@ -87,8 +87,8 @@ export async function exportBundle(db: Db, keys: StationKeys, batch: string | nu
   const batchNames = [...new Set(devices.map((d) => d.batch).filter((b): b is string => b !== null))];
   const batches = batchNames.map((name) => {
     const b = db
-      .prepare('SELECT b.id, b.site, b.notes, p.name AS profile FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id WHERE b.name = ?')
-      .get(name) as { id: number; site: string; notes: string; profile: string | null };
+      .prepare('SELECT b.id, b.site, b.notes, p.name AS profile, b.language FROM batches b LEFT JOIN profiles p ON p.id = b.profile_id WHERE b.name = ?')
+      .get(name) as { id: number; site: string; notes: string; profile: string | null; language: string };
     const { id, ...rest } = b;
     return { name, ...rest, attributes: attributes.authored('batch', id) };
   });

@@ -8,7 +8,7 @@ import { type Locale, locales, useLocale } from '../i18n/locale.ts';
  */
 const names: Record<Locale, string> = { en: 'English', de: 'Deutsch', 'en-XA': 'Pseudo (en-XA)' };
 
-/** The UI language, remembered in this browser profile (the desktop app's window keeps its profile). */
+/** The UI language, remembered by the desktop app or the station (i18n/locale.ts), so any browser opens in it. */
 export function LanguagePicker() {
   const { locale, setLocale } = useLocale();
   const id = useId();

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect } from 'react';
 import { RawIntlProvider } from 'react-intl';
 import { getIntl } from './intl.ts';
-import { useLocale } from './locale.ts';
+import { loadRememberedLocale, useLocale } from './locale.ts';
 
 /**
  * All UI text goes through react-intl (FormatJS): `<FormattedMessage id="area.thing" defaultMessage="English" />` or
@@ -10,6 +10,9 @@ import { useLocale } from './locale.ts';
  */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const { locale } = useLocale();
+  useEffect(() => {
+    void loadRememberedLocale();
+  }, []);
   useEffect(() => {
     // Screen readers and hyphenation follow the page's language.
     document.documentElement.lang = locale;

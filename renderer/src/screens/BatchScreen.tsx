@@ -17,6 +17,7 @@ import { ImportHistory } from './batches/ImportHistory.tsx';
 import { HandoverPanel } from './batches/handover/HandoverPanel.tsx';
 import { ImportWizard } from './batches/ImportWizard.tsx';
 import { TokensPanel } from './batches/TokensPanel.tsx';
+import { labelLanguageName } from './batches/LabelLanguageField.tsx';
 
 const tabTitles = defineMessages({
   devices: { id: 'batch.tab.devices', defaultMessage: 'Devices' },
@@ -113,6 +114,8 @@ export function BatchScreen({ status, route, navigate }: { status: StationStatus
             <p className="page-subtitle">
               {batch.site ? <><FormattedMessage id="batch.site" defaultMessage="Site {site}" values={{ site: batch.site }} /> · </> : null}
               <FormattedMessage id="batch.profileCreated" defaultMessage="profile {profile} · created {created}" values={{ profile: batch.profile ?? intl.formatMessage({ id: 'batch.noProfile', defaultMessage: 'none' }), created: formatDateTime(batch.createdAt) }} />
+              {' · '}
+              <FormattedMessage id="batch.labelLanguage" defaultMessage="labels in {language}" values={{ language: labelLanguageName(intl, batch.language) }} />
               {batch.notes ? <> · {batch.notes}</> : null}
             </p>
           )}

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { formatDateTime, RelativeTime } from '../components/time.tsx';
 import { NewBatchDialog } from './batches/NewBatchDialog.tsx';
+import { labelLanguageName } from './batches/LabelLanguageField.tsx';
 
 /** Every batch with its progress, live; a batch is one delivery of devices for a site. */
 export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
@@ -76,6 +77,7 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
                 <th scope="col"><FormattedMessage id="batches.colBatch" defaultMessage="Batch" /></th>
                 <th scope="col"><FormattedMessage id="batches.colSite" defaultMessage="Site" /></th>
                 <th scope="col"><FormattedMessage id="batches.colProfile" defaultMessage="Profile" /></th>
+                <th scope="col"><FormattedMessage id="batches.colLabelLanguage" defaultMessage="Labels" /></th>
                 <th scope="col" className="col-progress">
                   <FormattedMessage id="batches.colProgress" defaultMessage="Progress" />
                 </th>
@@ -93,6 +95,7 @@ export function BatchesScreen({ navigate }: { navigate: (r: Route) => void }) {
                   </th>
                   <td>{b.site || <span className="muted">—</span>}</td>
                   <td>{b.profile ?? <span className="muted"><FormattedMessage id="batches.noProfile" defaultMessage="none" /></span>}</td>
+                  <td>{labelLanguageName(intl, b.language)}</td>
                   <td className="col-progress">
                     <BatchProgress counts={b.counts} compact />
                   </td>

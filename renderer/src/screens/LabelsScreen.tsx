@@ -1,5 +1,6 @@
 import { FormattedMessage, useIntl } from 'react-intl';
 import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import { DEFAULT_LABEL_LANGUAGE } from '../../../shared/label-words.ts';
 import type { LabelCheckResult, LabelTemplateInfo } from '../../../shared/labels.ts';
 import type { Route } from '../app/route.ts';
 import { useStation } from '../app/station.tsx';
@@ -10,6 +11,7 @@ import { setLabelSelection, useLabelSelection } from '../data/label-selection.ts
 import { useLiveQuery } from '../data/use-live-query.ts';
 import { geometryOf } from './labels/geometry.ts';
 import { type LabelChoices, jobOf } from './labels/job.ts';
+import { BatchLabelLanguage } from './labels/BatchLabelLanguage.tsx';
 import { LabelOptions } from './labels/LabelOptions.tsx';
 import { PrintActions } from './labels/PrintActions.tsx';
 import { SheetPreview } from './labels/SheetPreview.tsx';
@@ -117,7 +119,7 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
     };
   }, [api, jobKey, tokens.value]);
 
-  const preview = usePreviewLabels(full, template, tokens.value, batchInfo?.site ?? '');
+  const preview = usePreviewLabels(full, template, tokens.value, batchInfo?.site ?? '', batchInfo?.language ?? DEFAULT_LABEL_LANGUAGE);
   const geometry = useMemo(() => (template ? geometryOf(template) : null), [template]);
   const [scale, setScale] = useState<'actual' | 'fit'>('actual');
   const intl = useIntl();
@@ -199,6 +201,7 @@ export function LabelsScreen({ route, navigate }: { route: Route; navigate: (r: 
               onOffsetSaved={() => void loadTemplates()}
             />
           )}
+          {batchInfo && <BatchLabelLanguage batch={batchInfo} />}
         </div>
         <div className="labels-output">
           <section className="card" aria-labelledby={`${id}-check`}>

@@ -1,5 +1,6 @@
 import { FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { DEFAULT_LABEL_LANGUAGE, type LabelLanguage } from '../../../../shared/label-words.ts';
 import type { Profile } from '../../../../shared/profiles.ts';
 import { routeHref } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
@@ -8,13 +9,14 @@ import { announce } from '../../components/Announcer.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { LabelLanguageField } from './LabelLanguageField.tsx';
 
-/** Name, site, profile, notes: a batch before its devices arrive. */
+/** Name, site, profile, label language, notes: a batch before its devices arrive. */
 export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (name: string) => void }) {
   const { api } = useStation();
   const id = useId();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
-  const [values, setValues] = useState({ name: '', site: '', profile: '', notes: '' });
+  const [values, setValues] = useState({ name: '', site: '', profile: '', notes: '', language: DEFAULT_LABEL_LANGUAGE as LabelLanguage });
   const [nameError, setNameError] = useState<string | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,7 +34,7 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
     nameRef.current?.focus();
   }, [api]);
 
-  const set = (field: keyof typeof values, value: string) => {
+  const set = (field: Exclude<keyof typeof values, 'language'>, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
     if (field === 'name') setNameError(null);
   };
@@ -113,6 +115,7 @@ export function NewBatchDialog({ onClose, onCreated }: { onClose: () => void; on
 <FormattedMessage id="batch.new.profileHint" defaultMessage="The devices of this batch provision with this profile’s rules." />
           </p>
         </div>
+        <LabelLanguageField id={`${id}-language`} value={values.language} onChange={(language) => setValues((v) => ({ ...v, language }))} />
         <div className="field">
           <label htmlFor={`${id}-notes`}>{intl.formatMessage({ id: 'batch.new.notes', defaultMessage: 'Notes' })}</label>
           <textarea id={`${id}-notes`} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} />

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
-import type { DesktopBridge, SystemPrinter } from '../../../../shared/desktop-bridge.ts';
+import type { SystemPrinter } from '../../../../shared/desktop-bridge.ts';
+import { desktopBridge } from '../../app/desktop.ts';
 import { ApiError, ApiReply } from '../../../../shared/errors.ts';
 import type { LabelCheckResult, LabelTemplateInfo } from '../../../../shared/labels.ts';
 import { useStation } from '../../app/station.tsx';
@@ -12,7 +13,6 @@ import { Icon } from '../../components/Icon.tsx';
 import { CONFIRM_ABOVE, ConfirmPrintDialog } from './ConfirmPrintDialog.tsx';
 import { type LabelChoices, jobOf, jobQuery, maxUrlLength } from './job.ts';
 
-const bridge = (): DesktopBridge | undefined => (window as { fieldstation?: DesktopBridge }).fieldstation;
 
 function fileNameOf(response: Response, fallback: string): string {
   const header = response.headers.get('content-disposition') ?? '';
@@ -61,7 +61,7 @@ export function PrintActions({ choices, template, check }: { choices: LabelChoic
   const { api, hub } = useStation();
   const intl = useIntl();
   const id = useId();
-  const desktop = bridge();
+  const desktop = desktopBridge();
   const [printers, setPrinters] = useState<SystemPrinter[]>([]);
   const [printer, setPrinter] = useState('');
   const [busy, setBusy] = useState<string | null>(null);

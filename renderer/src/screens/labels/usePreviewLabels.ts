@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { encodeJsonPayload, encodeUrlPayload, formatShortCode } from '../../../../shared/label-payload.ts';
 import type { LabelTemplateInfo } from '../../../../shared/labels.ts';
+import { type LabelLanguage, labelFieldText, labelWords } from '../../../../shared/label-words.ts';
 import type { ListenerInfo } from '../../../../shared/station.ts';
 import type { IssuedToken, TokenView } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
@@ -46,8 +47,16 @@ export interface PreviewState {
 /**
  * The labels of the first page, as the station will print them: the batch's devices in the station's order (by id),
  * each with its current usable token, the payload built from the token's printable form. Tokens are read once each.
+ * The words around serial, batch and site come from the station's own table (shared/label-words.ts), in the batch's
+ * language, not the UI's: the preview shows what the printer will print.
  */
-export function usePreviewLabels(choices: LabelChoices | null, template: LabelTemplateInfo | null, tokens: readonly TokenView[] | null, site: string): PreviewState {
+export function usePreviewLabels(
+  choices: LabelChoices | null,
+  template: LabelTemplateInfo | null,
+  tokens: readonly TokenView[] | null,
+  site: string,
+  language: LabelLanguage,
+): PreviewState {
   const { api, devices, status } = useStation();
   const snap = useSyncExternalStore(devices.subscribe, devices.getSnapshot);
   const expected = status ? Object.values(status.counters.devices).reduce((n, v) => n + v, 0) : null;
@@ -66,7 +75,7 @@ export function usePreviewLabels(choices: LabelChoices | null, template: LabelTe
       const group = tokens.filter((t) => t.device === null && usable(t)).sort((a, b) => b.id - a.id)[0];
       if (!group) return { entries: [], missing: 0 };
       const copies = Math.min(choices.copies, slots);
-      return { entries: Array.from({ length: copies }, () => ({ token: group, name: `Group token, ${group.maxUses.toLocaleString('en')} uses`, serial: null })), missing: 0 };
+      return { entries: Array.from({ length: copies }, () => ({ token: group, name: labelWords[language].groupToken(group.maxUses), serial: null })), missing: 0 };
     }
     const latest = new Map<string, TokenView>();
     for (const t of tokens) {
@@ -89,7 +98,7 @@ export function usePreviewLabels(choices: LabelChoices | null, template: LabelTe
       if (entries.length < slots) entries.push({ token, name: d.name, serial: d.serial });
     }
     return { entries, missing };
-  }, [choices, tokens, slots, devices, snap.version]);
+  }, [choices, tokens, slots, devices, snap.version, language]);
 
   useEffect(() => {
     const todo = [...new Set(planned.entries.map((e) => e.token.id))].filter((id) => !cache.current.has(id));
@@ -125,9 +134,9 @@ export function usePreviewLabels(choices: LabelChoices | null, template: LabelTe
       const text: Record<string, string | null> = {
         name: e.name,
         shortCode: formatShortCode(printable.key),
-        serial: e.serial ? `SN ${e.serial}` : null,
-        batch: `Batch ${choices.batch}`,
-        site: site ? `Site ${site}` : null,
+        serial: e.serial ? labelFieldText('serial', e.serial, language) : null,
+        batch: labelFieldText('batch', choices.batch, language),
+        site: site ? labelFieldText('site', site, language) : null,
       };
       const lines = template.fields
         .map((f) => ({ text: text[f] ?? '', bold: f === 'name' || f === 'shortCode' }))
@@ -135,7 +144,7 @@ export function usePreviewLabels(choices: LabelChoices | null, template: LabelTe
       out.push({ id: `${e.token.id}-${i}`, name: e.name, payload, lines });
     });
     return out;
-  }, [choices, template, planned, printables, address, site]);
+  }, [choices, template, planned, printables, address, site, language]);
 
   const waiting = planned.entries.some((e) => !cache.current.has(e.token.id));
   return {
