@@ -235,30 +235,50 @@ export function bitPenalty(data: Uint8Array, size: number): number {
   return linesPenalty(toBitLines(data, size), size);
 }
 
-/** Index of the mask of lowest penalty, first on a tie, scored on bit lines. */
-function bestMaskOnBits(unmasked: Uint8Array, size: number, level: EccLevel, masks: Uint8Array[]): number {
-  const base = toBitLines(unmasked, size);
+/** Format information as bit lines: where it goes (with the dark module), and its modules for one level and mask. */
+interface FormatLines {
+  place: BitLines;
+  value: BitLines;
+}
+
+const formatLineCache = new Map<string, FormatLines[]>();
+
+/** Per mask, the format information of `level` as bit lines. */
+function formatLines(size: number, level: EccLevel): FormatLines[] {
+  const key = `${size}${level}`;
+  let lines = formatLineCache.get(key);
+  if (!lines) {
+    lines = Array.from({ length: 8 }, (_, mask) => {
+      const place = new Uint8Array(size * size);
+      const value = new Uint8Array(size * size);
+      forEachFormatModule(size, formatBits(level, mask), (row, col, dark) => {
+        place[row * size + col] = 1;
+        value[row * size + col] = dark;
+      });
+      return { place: toBitLines(place, size), value: toBitLines(value, size) };
+    });
+    formatLineCache.set(key, lines);
+  }
+  return lines;
+}
+
+/** Index of the mask of lowest penalty, first on a tie, scored on bit lines of the symbol as built with `built`. */
+function bestMaskOnBits(data: Uint8Array, size: number, level: EccLevel, built: number, masks: Uint8Array[]): number {
+  const base = toBitLines(data, size);
   const flipsAsLines = flipLines(size, masks);
+  const undo = flipsAsLines[built]!;
+  const formats = formatLines(size, level);
   const candidate: BitLines = { rows: new Int32Array(size), cols: new Int32Array(size) };
   const { rows, cols } = candidate;
-  const set = (row: number, col: number, dark: number) => {
-    if (dark) {
-      rows[row]! |= 1 << col;
-      cols[col]! |= 1 << row;
-    } else {
-      rows[row]! &= ~(1 << col);
-      cols[col]! &= ~(1 << row);
-    }
-  };
   let best = 0;
   let lowest = Number.POSITIVE_INFINITY;
   for (let mask = 0; mask < 8; mask++) {
     const flip = flipsAsLines[mask]!;
+    const { place, value } = formats[mask]!;
     for (let i = 0; i < size; i++) {
-      rows[i] = base.rows[i]! ^ flip.rows[i]!;
-      cols[i] = base.cols[i]! ^ flip.cols[i]!;
+      rows[i] = ((base.rows[i]! ^ undo.rows[i]! ^ flip.rows[i]!) & ~place.rows[i]!) | value.rows[i]!;
+      cols[i] = ((base.cols[i]! ^ undo.cols[i]! ^ flip.cols[i]!) & ~place.cols[i]!) | value.cols[i]!;
     }
-    forEachFormatModule(size, formatBits(level, mask), set);
     const score = linesPenalty(candidate, size);
     if (score < lowest) {
       lowest = score;
@@ -293,13 +313,17 @@ function bestMaskOnBytes(unmasked: Uint8Array, size: number, level: EccLevel, ma
 export function applyBestMask(symbol: MaskableSymbol, level: EccLevel, built: number): number {
   const { size, data } = symbol;
   const masks = flips(size, symbol.reserved);
-  const unmasked = data.slice();
   const flipBuilt = masks[built]!;
-  for (let i = 0; i < unmasked.length; i++) unmasked[i] = unmasked[i]! ^ flipBuilt[i]!;
-  const best = size <= MAX_WORD_SIZE ? bestMaskOnBits(unmasked, size, level, masks) : bestMaskOnBytes(unmasked, size, level, masks);
+  let best: number;
+  if (size <= MAX_WORD_SIZE) best = bestMaskOnBits(data, size, level, built, masks);
+  else {
+    const unmasked = data.slice();
+    for (let i = 0; i < unmasked.length; i++) unmasked[i] = unmasked[i]! ^ flipBuilt[i]!;
+    best = bestMaskOnBytes(unmasked, size, level, masks);
+  }
   if (best !== built) {
     const flip = masks[best]!;
-    for (let i = 0; i < data.length; i++) data[i] = unmasked[i]! ^ flip[i]!;
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! ^ flipBuilt[i]! ^ flip[i]!;
     writeFormat(data, size, formatBits(level, best));
   }
   return best;
