@@ -2,14 +2,15 @@ import { deflateSync } from 'node:zlib';
 
 /*
  * A label page's content stream is about 80 kB of operators (30 QR codes as rectangles, 120 lines of text), and
- * pdfkit deflates every stream at zlib's default level 6. On this text that level spends twice the time of level 5
- * for 6 % less output: at level 6 compression was 40–50 µs a label, the largest cost left once QR codes and text
- * were fast. So the page's content is deflated here, at level 5, when the page is done; fonts and everything
- * else keep pdfkit's own compression.
+ * pdfkit deflates every stream at zlib's default level 6: 50 µs of CPU a label, more than everything else on the
+ * page once QR codes and text were fast. On this text level 4 takes about 19 µs for 17 % more output (370 against
+ * 315 bytes a label; level 5: 29 µs, 335 bytes; measured on 300 pages of the bench's labels with deflateSync). So
+ * the page's content is deflated here, at level 4, when the page is done; fonts and everything else keep pdfkit's
+ * own compression. A label spool of 10,000 labels grows from about 3.2 to 3.7 MB.
  */
 
-/** zlib level for page content: level 6's output within about 6 %, at about 60 % of its time (bench/labels.ts). */
-export const PAGE_DEFLATE_LEVEL = 5;
+/** zlib level for page content (see above). */
+export const PAGE_DEFLATE_LEVEL = 4;
 
 /** The part of pdfkit's PDFReference (a page's content stream) this module uses: pdfkit 0.17, js/pdfkit.js. */
 interface ContentReference {
