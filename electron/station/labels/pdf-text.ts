@@ -95,8 +95,9 @@ interface SetLine {
 const SPACE = 0x20;
 const TAB = 0x09;
 
-/** pdfkit's PDFObject.number: six decimals. */
-const num = (n: number): number => Math.round(n * 1e6) / 1e6;
+/** A number as pdfkit writes it in a content stream (PDFObject.number): six decimals. */
+export const pdfNumber = (n: number): number => Math.round(n * 1e6) / 1e6;
+const num = pdfNumber;
 
 export class LabelTextSetter {
   private readonly faces: Record<LabelFontStyle, Face>;

@@ -9,7 +9,7 @@ import { capHeight, forgetLayouts, LABEL_FONT, registerLabelFonts } from './labe
 import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
 import { compressPage, deferPageCompression } from './page-deflate.ts';
-import { LabelTextSetter } from './pdf-text.ts';
+import { LabelTextSetter, pdfNumber } from './pdf-text.ts';
 
 export interface PdfOptions {
   ecc?: Ecc;
@@ -41,8 +41,7 @@ function snapToDots(mm: number, dpi: number): number {
   return Math.round(mm * dotsPerMm) / dotsPerMm;
 }
 
-/** pdfkit's PDFObject.number: six decimals. */
-const num = (n: number): number => Math.round(n * 1e6) / 1e6;
+const num = pdfNumber;
 
 /**
  * The symbol as one path of rectangles, one per run of dark modules in a row, filled once so no seams show
