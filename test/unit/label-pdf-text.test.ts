@@ -1,7 +1,19 @@
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import PDFDocument from 'pdfkit';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hasLabelGlyph, LABEL_FONT, type LabelFontStyle, registerLabelFonts } from '../../electron/station/labels/label-font.ts';
+import { renderLabelsPdf } from '../../electron/station/labels/pdf.ts';
 import { LabelTextSetter } from '../../electron/station/labels/pdf-text.ts';
+import { getTemplate } from '../../electron/station/labels/templates.ts';
+import { encodeTokenPayload } from '../../shared/label-payload.ts';
+
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(os.tmpdir(), 'fieldstation-label-text-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /*
  * The label text setter writes lines from cached glyphs instead of calling pdfkit's text(). For every line it
@@ -84,5 +96,28 @@ describe('label text setter', () => {
 
   it('the label font draws every printable ASCII character in both faces (the text check relies on it)', () => {
     for (let codePoint = 0x20; codePoint <= 0x7e; codePoint++) expect(hasLabelGlyph(codePoint)).toBe(true);
+  });
+
+  it('two documents rendered at the same time each embed and read back their own text', async () => {
+    const names = [['Ölpumpe Süd', 'Насос 7', 'Αντλία'], ['Kraków Łąka', 'Zähler Nord', 'Office fan']];
+    const files = names.map((_, i) => path.join(work, `together-${i}.pdf`));
+    await Promise.all(
+      names.map((group, i) =>
+        renderLabelsPdf(
+          getTemplate('avery-5160'),
+          group.map((name, n) => ({ payload: encodeTokenPayload(`${i}${n}ABCDEFGH`, null), name, serial: `SN-${i}${n}` })),
+          createWriteStream(files[i]!),
+        ),
+      ),
+    );
+    for (const [i, file] of files.entries()) {
+      const text = (await run('pdftotext', [file, '-'])).stdout;
+      for (const name of names[i]!) expect(text).toContain(name);
+      for (const other of names[1 - i]!) expect(text).not.toContain(other);
+      // Both faces, each an embedded subset with its Unicode map (pdffonts: emb sub uni), and no other font.
+      const fonts = (await run('pdffonts', [file])).stdout.trim().split('\n').slice(2);
+      expect(fonts).toHaveLength(2);
+      for (const line of fonts) expect(line).toMatch(/^[A-Z]{6}\+DejaVuSansCondensed(-Bold)?\s.*\syes\s+yes\s+yes\s/);
+    }
   });
 });
