@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { encodeQr } from '../../electron/station/labels/qr.ts';
-import { formatBits } from '../../electron/station/labels/qr-mask.ts';
+import { bitPenalty, formatBits, penalty } from '../../electron/station/labels/qr-mask.ts';
 import { CROCKFORD_ALPHABET, encodeTokenPayload, encodeUrlPayload } from '../../shared/label-payload.ts';
 
 describe('QR mask selection', () => {
@@ -37,5 +37,35 @@ describe('QR mask selection', () => {
     }
     // The comparison covered many different choices, not one mask that happens to win everywhere.
     expect(masks.size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('the bit-row penalty scores every matrix exactly as the per-module one, runs and finder-like patterns included', () => {
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (const size of [21, 25, 29]) {
+      for (let n = 0; n < 200; n++) {
+        // Densities from nearly light to nearly dark, and long runs, so every rule (and N4's rounding) is exercised.
+        const dark = next() % 101;
+        const data = new Uint8Array(size * size);
+        let module = 0;
+        for (let i = 0; i < data.length; i++) {
+          if (next() % 100 < 40) module = next() % 100 < dark ? 1 : 0;
+          data[i] = module;
+        }
+        expect(bitPenalty(data, size)).toBe(penalty(data, size));
+      }
+    }
+  });
+
+  it('an alphanumeric payload with long digit runs still gets the mix of segments qrcode would choose', () => {
+    for (const payload of ['FS1:1234567890:ABCDEFGH12345678:K', '123456', 'AB-000000000000-CD', 'A1234567B1234C', '12345A67890']) {
+      const theirs = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+      const ours = encodeQr(payload, 'M');
+      expect(ours.version).toBe(theirs.version);
+      expect(Buffer.from(ours.data).equals(Buffer.from(theirs.modules.data))).toBe(true);
+    }
   });
 });

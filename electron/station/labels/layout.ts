@@ -121,11 +121,15 @@ function fieldText(field: LabelField, label: LabelInput): string | undefined {
   }
 }
 
+/** Printable ASCII words, one space apart: already a line as lineText makes it (ASCII is its own NFC). */
+const PLAIN_LINE = /^[!-~]+(?: [!-~]+)*$/;
+
 /**
  * A field as one printable line: composed (NFC, so "é" is one glyph, not e plus a floating accent), without
  * control and invisible format characters, whitespace runs as one space.
  */
 function lineText(text: string): string {
+  if (PLAIN_LINE.test(text)) return text;
   return text
     .normalize('NFC')
     .replace(/[\p{Cc}\p{Cf}]/gu, (ch) => (/\s/.test(ch) ? ' ' : ''))

@@ -9,6 +9,8 @@ import { LINE_HEIGHT, type LabelTemplate } from './templates.ts';
 import { capHeight, forgetLayouts, LABEL_FONT, registerLabelFonts } from './label-font.ts';
 import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
+import { compressPage, deferPageCompression } from './page-deflate.ts';
+import { LabelTextSetter, pdfNumber } from './pdf-text.ts';
 
 export interface PdfOptions {
   ecc?: Ecc;
@@ -40,18 +42,21 @@ function snapToDots(mm: number, dpi: number): number {
   return Math.round(mm * dotsPerMm) / dotsPerMm;
 }
 
-function drawQr(doc: PDFKit.PDFDocument, symbol: QrSymbol, placement: QrPlacement, xMm: number, yMm: number): void {
-  const module = pt(placement.moduleMm);
-  doc.save();
-  // Module units: every rectangle is small integers, and one fill covers the symbol so no seams show between runs.
-  doc.transform(module, 0, 0, module, pt(xMm + placement.xMm), pt(yMm + placement.yMm));
-  // The bytes doc.rect() would write, one `re` per line, handed over in one piece: a call per run cost more than
-  // the rest of the symbol.
-  const runs: string[] = [];
-  forEachDarkRun(symbol, (row, col, length) => runs.push(`${col} ${row} ${length} 1 re`));
-  doc.addContent(runs.join('\n'));
-  doc.fill('black');
-  doc.restore();
+const num = pdfNumber;
+
+/**
+ * The symbol as one path of rectangles, one per run of dark modules in a row, filled once so no seams show
+ * between runs: the operators pdfkit's transform/rect/fill write, as one string (a pdfkit call per run cost
+ * more than the rest of the symbol).
+ */
+function qrOperators(symbol: QrSymbol, placement: QrPlacement, xMm: number, yMm: number): string {
+  const module = num(pt(placement.moduleMm));
+  // Module units: every rectangle is small integers.
+  let ops = `q\n${module} 0 0 ${module} ${num(pt(xMm + placement.xMm))} ${num(pt(yMm + placement.yMm))} cm\n`;
+  forEachDarkRun(symbol, (row, col, length) => {
+    ops += `${col} ${row} ${length} 1 re\n`;
+  });
+  return `${ops}/DeviceRGB cs\n0 0 0 scn\nf\nQ`;
 }
 
 /** Cap heights of the label faces over the font size: centres capitals in their line. */
@@ -62,25 +67,43 @@ interface CapHeights {
 
 /**
  * Lines measured with the embedded font that draws them, so they fit the same on every machine, and clipped to
- * the text box, so no glyph overhang can reach into the QR code's quiet zone next to it.
+ * the text box, so no glyph overhang can reach into the QR code's quiet zone next to it. Lines go through the
+ * setter's cached glyphs; one it cannot set exactly goes through pdfkit's text(), after what is pending.
  */
-function drawText(doc: PDFKit.PDFDocument, t: LabelTemplate, label: LabelInput, xMm: number, yMm: number, caps: CapHeights): void {
+function drawText(doc: PDFKit.PDFDocument, setter: LabelTextSetter, pending: string[], t: LabelTemplate, label: LabelInput, xMm: number, yMm: number, caps: CapHeights): void {
   const lines = textLines(t, label);
   const box = t.text.boxMm;
   const lineHeight = t.text.fontPt * LINE_HEIGHT;
   let top = pt(yMm + box.y) + (pt(box.height) - lines.length * lineHeight) / 2;
-  doc.save();
-  doc.rect(pt(xMm + box.x), pt(yMm + box.y), pt(box.width), pt(box.height)).clip();
+  pending.push(`q\n${num(pt(xMm + box.x))} ${num(pt(yMm + box.y))} ${num(pt(box.width))} ${num(pt(box.height))} re\nW n`);
   for (const line of lines) {
     const style = line.bold ? 'bold' : 'regular';
-    doc.font(LABEL_FONT[style]);
-    const measure = (text: string, size: number) => doc.fontSize(size).widthOfString(text);
+    let viaPdfkit = false;
+    const measure = (text: string, size: number) => {
+      const width = setter.width(style, text, size);
+      if (width !== null) return width;
+      viaPdfkit = true;
+      return doc.font(LABEL_FONT[style]).fontSize(size).widthOfString(text);
+    };
     const fitted = fitLine(line.text, pt(box.width), t.text.fontPt, measure, { shrinkFirst: line.shrinkFirst, ellipsis: '…' });
+    const x = pt(xMm + box.x);
     const baseline = top + (lineHeight + caps[style] * fitted.sizePt) / 2;
-    doc.fontSize(fitted.sizePt).text(fitted.text, pt(xMm + box.x), baseline, { lineBreak: false, baseline: 'alphabetic' });
+    const ops = viaPdfkit ? null : setter.operators(style, fitted.text, fitted.sizePt, x, baseline);
+    if (ops !== null) pending.push(ops);
+    else {
+      flushPending(doc, pending);
+      doc.font(LABEL_FONT[style]).fontSize(fitted.sizePt).text(fitted.text, x, baseline, { lineBreak: false, baseline: 'alphabetic' });
+    }
     top += lineHeight;
   }
-  doc.restore();
+  pending.push('Q');
+}
+
+/** Hands what is pending to pdfkit as one piece: pdfkit makes a buffer per call. */
+function flushPending(doc: PDFKit.PDFDocument, pending: string[]): void {
+  if (pending.length === 0) return;
+  doc.addContent(pending.join('\n'));
+  pending.length = 0;
 }
 
 function drawOutline(doc: PDFKit.PDFDocument, t: LabelTemplate, xMm: number, yMm: number): void {
@@ -141,6 +164,8 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
     info: { Title: wordsFor(next.value.language).documentTitle(t.name), Creator: 'Fieldstation' },
   });
   registerLabelFonts(doc);
+  const setter = new LabelTextSetter(doc);
+  const pending: string[] = [];
   const caps: CapHeights = { regular: capHeight('regular'), bold: capHeight('bold') };
   // Rejects the render if `out` fails; aborted at the end so no listener is left on the caller's stream.
   const stopWatching = new AbortController();
@@ -159,7 +184,9 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       const position = slotPosition(t, skip + done, offset);
       if (position.page !== page) {
         // Adding a page ends the previous one, which pdfkit then serialises: hand it on before drawing more.
+        if (page >= 0) compressPage(doc);
         doc.addPage();
+        deferPageCompression(doc);
         forgetLayouts(doc);
         if (page >= 0) {
           options.onProgress?.(done, total);
@@ -169,11 +196,13 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       }
       const origin = labelOrigin(position, fit.placement);
       if (options.outlines) drawOutline(doc, t, origin.x, origin.y);
-      drawQr(doc, fit.symbol, fit.placement, origin.x, origin.y);
-      drawText(doc, t, label, origin.x, origin.y, caps);
+      pending.push(qrOperators(fit.symbol, fit.placement, origin.x, origin.y));
+      drawText(doc, setter, pending, t, label, origin.x, origin.y, caps);
+      flushPending(doc, pending);
       done++;
       next = await iterator.next();
     }
+    compressPage(doc);
     const docEnded = once(doc, 'end');
     doc.end();
     await flushed();

@@ -30,16 +30,33 @@ function create(payload: string | QRCode.QRCodeSegment[], ecc: Ecc, length: numb
   }
 }
 
+const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
+/** A run of digits long enough that a numeric segment might pay for its own header (see segmentsOf). */
+const LONG_DIGIT_RUN = /[0-9]{6}/;
+
+/**
+ * What qrcode's segment optimiser would choose, without running it where the answer is known: it builds a graph
+ * of every numeric/alphanumeric/byte split and runs Dijkstra over it for each symbol, the largest single cost of
+ * a label PDF after mask selection. An alphanumeric payload whose digit runs are at most 5 long (a token:
+ * FS1:KEY:SECRET:C) is one alphanumeric segment: splitting out n ≤ 5 digits as a numeric segment costs a 4-bit
+ * mode and a count of at least 10 bits (ISO/IEC 18004 §7.4) on top of 4/7/10/14/17 bits for the digits, more than
+ * the at most 5.5n + 0.5 bits they cost inside the alphanumeric segment, so the split never wins and never ties.
+ * Anything else goes to the optimiser.
+ */
+function segmentsOf(payload: string): string | QRCode.QRCodeSegment[] {
+  if (payload.length > 0 && QR_ALPHANUMERIC.test(payload) && !LONG_DIGIT_RUN.test(payload)) return [{ mode: 'alphanumeric', data: payload }];
+  return payload;
+}
+
 /** The symbol to draw, with qrcode's optimal mix of numeric/alphanumeric/byte segments. */
 export function encodeQr(payload: string, ecc: Ecc = 'M'): QrSymbol {
   // Built with mask 0 (qrcode then skips its slow mask search), re-masked by applyBestMask with qrcode's own choice.
-  const code = create(payload, ecc, payload.length, 0);
+  const code = create(segmentsOf(payload), ecc, payload.length, 0);
   const { size, data, reservedBit } = code.modules;
   applyBestMask({ size, data, reserved: reservedBit }, ecc, 0);
   return { version: code.version, size, data };
 }
 
-const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
 const printerSizes = new Map<string, QrSize>();
 
 /**

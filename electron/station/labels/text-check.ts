@@ -38,7 +38,11 @@ export class LabelTextError extends Error {
 
 const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** Printable ASCII, which the label font covers in both faces (test/unit/label-pdf-text.test.ts checks it). */
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 function unprintable(line: TextLine): { characters: string[]; rightToLeft: boolean } {
+  if (PRINTABLE_ASCII.test(line.text)) return { characters: [], rightToLeft: false };
   const characters = new Set<string>();
   let rightToLeft = false;
   for (const ch of line.text) {
