@@ -11,6 +11,7 @@ import presence from './0010-presence.sql';
 import syncProblemCauses from './0011-sync-problem-causes.sql';
 import removal from './0012-removal.sql';
 import labelPrintsPrinted from './0013-label-prints-printed.sql';
+import syncDueOrder from './0014-sync-due-order.sql';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'sync-problem-causes', sql: syncProblemCauses },
   { version: 12, name: 'removal', sql: removal },
   { version: 13, name: 'label-prints-printed', sql: labelPrintsPrinted },
+  { version: 14, name: 'sync-due-order', sql: syncDueOrder },
 ];
