@@ -12,6 +12,7 @@ import syncProblemCauses from './0011-sync-problem-causes.sql';
 import removal from './0012-removal.sql';
 import labelPrintsPrinted from './0013-label-prints-printed.sql';
 import syncDueOrder from './0014-sync-due-order.sql';
+import attributesWithoutRowid from './0015-attributes-without-rowid.sql';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'removal', sql: removal },
   { version: 13, name: 'label-prints-printed', sql: labelPrintsPrinted },
   { version: 14, name: 'sync-due-order', sql: syncDueOrder },
+  { version: 15, name: 'attributes-without-rowid', sql: attributesWithoutRowid },
 ];
