@@ -37,9 +37,9 @@ describe('store migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
-  it('rebuild the attributes table at schema 15 keeping every attribute, still removed with its device', () => {
+  it('rebuild the attributes table at schema 16 keeping every attribute, still removed with its device', () => {
     const file = join(tempDir(), 'station.db');
-    const old = openDatabase(file, { upTo: 14 });
+    const old = openDatabase(file, { upTo: 15 });
     old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
         VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
       INSERT INTO devices (id, name, profile_id, created_at) VALUES (7, 'm-7', 1, 1), (8, 'm-8', 1, 1);
