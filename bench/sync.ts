@@ -45,6 +45,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     ratio: ratio(tb.requestsPerSec, tb.rawCreatesPerSec),
     note: 'every request the sync made vs raw create requests',
   });
+  await webhook(500); // warm-up, as for ThingsBoard above: otherwise the sync runs cold and its baseline warm
   const hook = await webhook(devices * 5);
   rows.push({
     suite,

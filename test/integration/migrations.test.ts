@@ -39,6 +39,29 @@ describe('store migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('rebuild the attributes table at schema 16 keeping every attribute, still removed with its device', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 15 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, created_at) VALUES (7, 'm-7', 1, 1), (8, 'm-8', 1, 1);
+      INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES
+        (7, 'server', 'floor', '"2"', 1), (7, 'shared', 'interval', '60', 2), (8, 'client', 'fw', '"1.0"', 3);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(db.prepare('SELECT device_id, scope, key, value, updated_at FROM attributes ORDER BY device_id, scope, key').all()).toEqual([
+      { device_id: 7, scope: 'server', key: 'floor', value: '"2"', updated_at: 1 },
+      { device_id: 7, scope: 'shared', key: 'interval', value: '60', updated_at: 2 },
+      { device_id: 8, scope: 'client', key: 'fw', value: '"1.0"', updated_at: 3 },
+    ]);
+    expect(() => db.prepare("INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (7, 'server', 'floor', '1', 4)").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO attributes (device_id, scope, key, value, updated_at) VALUES (99, 'server', 'x', '1', 4)").run()).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM devices WHERE id = 7').run();
+    expect(db.prepare('SELECT device_id FROM attributes').pluck().all()).toEqual([8]);
+  });
+
   it('rebuild the devices table at schema 7 without losing what points at a device', () => {
     const file = join(tempDir(), 'station.db');
     const old = openDatabase(file, { upTo: 6 });

@@ -3,6 +3,7 @@ import type { RequestOrigin } from '../../electron/station/provisioning/types.ts
 import type { SyncOptions } from '../../electron/station/sync/worker.ts';
 import { openTestEngine, type TestEngine } from '../support/engine.ts';
 import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsboard-cloud.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 // Scanner check-in, engine side: the manufacturer's serial and MAC barcodes find their device as a label does, and
 // what the technician recorded on site (install location and time) reaches ThingsBoard with the serial and MAC as
@@ -11,8 +12,10 @@ import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsb
 const origin: RequestOrigin = { transport: 'http', remoteAddress: '127.0.0.9' };
 const engines: TestEngine[] = [];
 const clouds: ThingsBoardCloud[] = [];
+const receivers: WebhookReceiver[] = [];
 afterEach(async () => {
   await Promise.all(clouds.splice(0).map((c) => c.close()));
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
 
@@ -110,5 +113,24 @@ describe('scanner check-in: manufacturer barcodes and install data in the cloud'
       macAddress: 'AA:BB:CC:00:00:02',
       installLocation: 'Basement',
     });
+  });
+
+  it('a webhook event carries the same install data, serial and MAC among the server attributes', async () => {
+    const receiver = await startWebhookReceiver('whsec-install-0123456789');
+    receivers.push(receiver);
+    const t = await site();
+    await t.call('sync.targets.add', { name: 'hook', type: 'webhook', url: receiver.url, secret: 'whsec-install-0123456789' });
+    await provision(t, 'meter-1');
+    await provision(t, 'meter-3');
+    await t.call('devices.markInstalled', { name: 'meter-1', note: 'Boiler room, rack 2' });
+    expect(await t.engine.sync.runOnce({}, fast())).toMatchObject({ ok: true });
+    const sent = [...receiver.events.values()].filter((e) => e.kind === 'device.installed' || e.kind === 'device.provisioned');
+    const m1 = sent.filter((e) => e.device.name === 'meter-1');
+    expect(m1.length).toBeGreaterThan(0);
+    for (const e of m1) {
+      expect(e.device.serverAttributes).toMatchObject({ serialNumber: 'SN-0001', macAddress: 'AA:BB:CC:00:00:01', installLocation: 'Boiler room, rack 2' });
+    }
+    const m3 = sent.find((e) => e.device.name === 'meter-3')!;
+    expect(m3.device.serverAttributes).not.toHaveProperty('serialNumber');
   });
 });

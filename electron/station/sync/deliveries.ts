@@ -43,6 +43,18 @@ export function createDeliveries(db: Db) {
       attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cause = NULL, cloud_id = coalesce(@cloudId, cloud_id),
       batch_id = NULL, updated_at = @now
     WHERE target_id = @target AND device_id = @device`);
+  // The same for many devices in one statement (a webhook batch confirms 100 at once): one run instead of one per
+  // device, each row found by its key. MATERIALIZED keeps the JSON list the outer loop; without it the planner
+  // walks every row of the target and searches the list for each.
+  const confirmedMany = db.prepare(`WITH j AS MATERIALIZED (SELECT value ->> 0 AS device, value ->> 1 AS new_through,
+      value ->> 2 AS new_telemetry_through, value ->> 3 AS new_cloud_id FROM json_each(@list))
+    UPDATE sync_devices SET acked_through = max(acked_through, j.new_through),
+      telemetry_acked = max(telemetry_acked, j.new_telemetry_through),
+      state = CASE WHEN wanted_through <= max(acked_through, j.new_through)
+        AND telemetry_wanted <= max(telemetry_acked, j.new_telemetry_through) THEN 'synced' ELSE 'pending' END,
+      attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cause = NULL, cloud_id = coalesce(j.new_cloud_id, cloud_id),
+      batch_id = NULL, updated_at = @now
+    FROM j WHERE sync_devices.target_id = @target AND sync_devices.device_id = j.device`);
   const conflict = db.prepare(`UPDATE sync_devices SET state = 'conflict', attempts = attempts + 1, message = @message,
       detail = @detail, cause = @cause, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const failed = db.prepare(`UPDATE sync_devices SET state = 'error', attempts = attempts + 1, message = @message,
@@ -54,11 +66,19 @@ export function createDeliveries(db: Db) {
     WHERE target_id = ? AND device_id = ?`);
 
   const applyAll = db.transaction((target: number, results: Array<{ deviceId: number; outcome: Outcome }>, now: number) => {
+    // Confirmations (nearly all results) go in one statement, unless a device appears twice: then its rows must
+    // apply one after the other, which only the per-device statement does.
+    const confirmations: Array<[number, number, number, string | null]> = [];
+    for (const { deviceId, outcome } of results) {
+      if (outcome.kind === 'confirmed') confirmations.push([deviceId, outcome.through, outcome.telemetryThrough ?? 0, outcome.cloudId]);
+    }
+    const together = confirmations.length > 1 && new Set(confirmations.map(([d]) => d)).size === confirmations.length;
+    if (together) confirmedMany.run({ target, now, list: JSON.stringify(confirmations) });
     for (const { deviceId: device, outcome } of results) {
       const key = { target, device, now };
       switch (outcome.kind) {
         case 'confirmed':
-          confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId, telemetryThrough: outcome.telemetryThrough ?? 0 });
+          if (!together) confirmed.run({ ...key, through: outcome.through, cloudId: outcome.cloudId, telemetryThrough: outcome.telemetryThrough ?? 0 });
           break;
         case 'conflict':
           conflict.run({ ...key, message: outcome.message, detail: JSON.stringify(outcome.detail ?? null), cause: outcome.cause });

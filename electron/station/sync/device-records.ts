@@ -43,12 +43,18 @@ interface Row {
   value: string | null;
   profile_id: number;
   batch_id: number | null;
+  installed_at: number | null;
+  location_note: string | null;
 }
 
 const select = `SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
-    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value, d.profile_id, d.batch_id
+    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value, d.profile_id, d.batch_id,
+    d.installed_at, d.location_note
   FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
   LEFT JOIN credentials c ON c.device_id = d.id`;
+
+/** getMany's records also say where shared attributes are inherited from and what the scanner check-in recorded. */
+export type ManyRecord = DeviceRecord & { profileId: number; batchId: number | null; installedAt: number | null; locationNote: string | null };
 
 export function createDeviceRecords(db: Db) {
   const byId = db.prepare(`${select} WHERE d.id = ?`);
@@ -99,7 +105,7 @@ export function createDeviceRecords(db: Db) {
      * Several devices with two queries in all (a webhook batch reads 100 at once), each with the profile and batch
      * ids its shared attributes are inherited from. Devices that no longer exist are missing from the map.
      */
-    getMany(ids: readonly number[]): Map<number, DeviceRecord & { profileId: number; batchId: number | null }> {
+    getMany(ids: readonly number[]): Map<number, ManyRecord> {
       const list = JSON.stringify(ids);
       const attrs = new Map<number, AttributeRow[]>();
       for (const a of attributesOfIds.all(list) as (AttributeRow & { device_id: number })[]) {
@@ -107,8 +113,15 @@ export function createDeviceRecords(db: Db) {
         own.push(a);
         attrs.set(a.device_id, own);
       }
-      const out = new Map<number, DeviceRecord & { profileId: number; batchId: number | null }>();
-      for (const r of byIds.all(list) as Row[]) out.set(r.id, { ...record(r, attrs.get(r.id) ?? []), profileId: r.profile_id, batchId: r.batch_id });
+      const out = new Map<number, ManyRecord>();
+      for (const r of byIds.all(list) as Row[]) {
+        const one = record(r, attrs.get(r.id) ?? []) as ManyRecord;
+        one.profileId = r.profile_id;
+        one.batchId = r.batch_id;
+        one.installedAt = r.installed_at;
+        one.locationNote = r.location_note;
+        out.set(r.id, one);
+      }
       return out;
     },
     /** Every device of one batch, or of the station when `batch` is null, in the order they were added. */

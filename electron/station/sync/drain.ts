@@ -8,7 +8,7 @@ import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
 import type { TelemetryFeed, ThingsBoardChannel } from './tb-channel.ts';
-import { TELEMETRY_PER_BATCH, type TelemetryReader, readTelemetry } from './telemetry.ts';
+import { nothingToRead, TELEMETRY_PER_BATCH, type TelemetryReader, readTelemetry } from './telemetry.ts';
 import { type WebhookChannel, webhookBody } from './webhook.ts';
 
 // One round of draining one target: keep up to `concurrency` deliveries in flight (ThingsBoard: one device each;
@@ -275,15 +275,19 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   function newBatch(now: number): BatchRow | null {
     const due = deliveries.due(id, now, o.batchSize, exhausted());
     let budget = TELEMETRY_PER_BATCH;
+    // A few queries for the whole batch, not two per device: its devices, their entries, and which have telemetry.
     const devices = snapshots.getMany(due.map((d) => d.deviceId));
+    const entriesOf = outbox.entriesOf(due.map((d) => [d.deviceId, d.ackedThrough, d.wantedThrough] as const));
+    const withTelemetry = telemetry.withRowsAfter(due.map((d) => [d.deviceId, d.telemetryAcked] as const));
     const items = due.flatMap((d) => {
       const device = devices.get(d.deviceId);
       if (!device) return [];
       // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
-      const read = readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget);
+      const read = withTelemetry.has(d.deviceId)
+        ? readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget)
+        : nothingToRead(d.telemetryAcked, d.telemetryWanted, budget);
       budget -= read.rows.length;
-      const entries = outbox.entries(d.deviceId, d.ackedThrough, d.wantedThrough);
-      return [{ due: d, device, entries, telemetry: { after: d.telemetryAcked, ...read } }];
+      return [{ due: d, device, entries: entriesOf.get(d.deviceId) ?? [], telemetry: { after: d.telemetryAcked, ...read } }];
     });
     if (items.length === 0) return null;
     const covers = items.map((i): BatchRow['covers'][number] => [i.due.deviceId, i.due.wantedThrough, i.telemetry.through]);

@@ -1,6 +1,9 @@
 import type { Db } from '../store/database.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 
+/** An outbox entry without its payload: what a webhook event says of it. */
+export type OutboxEvent = Omit<OutboxEntry, 'payload'>;
+
 /**
  * Reading the outbox for a target: spreading new rows (and new telemetry rows) into per-device delivery state, and
  * a device's entries.
@@ -27,8 +30,10 @@ export function createOutboxReader(db: Db) {
     WHERE sync_devices.target_id = @target AND sync_devices.device_id = t.device_id
       AND t.newest > sync_devices.telemetry_wanted`);
   const advance = db.prepare('UPDATE sync_targets SET cursor = ?, telemetry_cursor = ? WHERE id = ?');
-  const entries = db.prepare(`SELECT id, kind, payload, created_at FROM outbox
-    WHERE device_id = ? AND id > ? AND id <= ? ORDER BY id`);
+  // The entries of many devices in one query (a webhook batch forms from 100), each device's range from the list.
+  // Payloads are not read: a webhook event carries the device's state at send time, not what the entry recorded.
+  const entriesOfMany = db.prepare(`SELECT o.device_id, o.id, o.kind, o.created_at FROM json_each(?) j
+    JOIN outbox o ON o.device_id = j.value ->> 0 AND o.id > j.value ->> 1 AND o.id <= j.value ->> 2 ORDER BY o.id`);
 
   type Cursors = { cursor: number; telemetry_cursor: number };
   const behind = (c: Cursors | undefined) =>
@@ -57,11 +62,16 @@ export function createOutboxReader(db: Db) {
       return ingest(targetId, now);
     },
 
-    /** The device's entries after `after` up to `through`, oldest first. */
-    entries(deviceId: number, after: number, through: number): OutboxEntry[] {
-      return (entries.all(deviceId, after, through) as { id: number; kind: string; payload: string; created_at: number }[]).map(
-        (r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as unknown, createdAt: r.created_at }),
-      );
+    /** Entries of several devices at once, without payloads: [deviceId, after, through] each; a device without entries is missing. */
+    entriesOf(ranges: ReadonlyArray<readonly [number, number, number]>): Map<number, OutboxEvent[]> {
+      const out = new Map<number, OutboxEvent[]>();
+      if (ranges.length === 0) return out;
+      for (const r of entriesOfMany.all(JSON.stringify(ranges)) as { device_id: number; id: number; kind: string; created_at: number }[]) {
+        const own = out.get(r.device_id) ?? [];
+        if (own.length === 0) out.set(r.device_id, own);
+        own.push({ id: r.id, kind: r.kind, createdAt: r.created_at });
+      }
+      return out;
     },
 
     size: (): number => db.prepare('SELECT count(*) FROM outbox').pluck().get() as number,

@@ -46,7 +46,17 @@ export function toPoints(rows: readonly TelemetryRow[], options: { keepNulls?: b
 /** Telemetry rows of one device after a given id. */
 export function createTelemetryReader(db: Db) {
   const after = db.prepare('SELECT id, ts, key, value FROM telemetry WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?');
+  const anyAfter = db.prepare(`SELECT j.value ->> 0 FROM json_each(?) j
+    WHERE EXISTS (SELECT 1 FROM telemetry t WHERE t.device_id = j.value ->> 0 AND t.id > j.value ->> 1)`).pluck();
   return {
+    /**
+     * Which of these devices ([deviceId, afterId] each) have rows after the id: one query for a whole webhook batch,
+     * whose devices mostly have none. (One query reading the rows of all devices would have to sort them all before
+     * its limit applies, however long a device's history.)
+     */
+    withRowsAfter(list: ReadonlyArray<readonly [number, number]>): Set<number> {
+      return new Set(list.length === 0 ? [] : (anyAfter.all(JSON.stringify(list)) as number[]));
+    },
     /** Up to `limit` rows with id > `afterId`, oldest first. */
     after(deviceId: number, afterId: number, limit: number): TelemetryRow[] {
       return (after.all(deviceId, afterId, limit) as Array<{ id: number; ts: number; key: string; value: string }>).map((r) => ({
@@ -71,4 +81,9 @@ export function readTelemetry(reader: TelemetryReader, deviceId: number, acked: 
   const lastRead = rows.at(-1)?.id ?? acked;
   const complete = rows.length < limit;
   return { rows, through: complete ? Math.max(lastRead, wanted) : lastRead, complete };
+}
+
+/** readTelemetry's answer for a device known to have no rows after `acked`, without asking the database again. */
+export function nothingToRead(acked: number, wanted: number, limit: number): ReturnType<typeof readTelemetry> {
+  return { rows: [], through: limit > 0 ? Math.max(acked, wanted) : acked, complete: limit > 0 };
 }

@@ -3,7 +3,7 @@ import type { WebhookBatch, WebhookPing } from '../../../shared/sync.ts';
 import { version } from '../paths.ts';
 import type { ChannelResult } from './channel.ts';
 import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
-import type { OutboxEntry } from '../store/outbox.ts';
+import type { OutboxEvent } from './outbox-reader.ts';
 import type { DeviceSnapshot } from './snapshot.ts';
 import { type TelemetryRow, toPoints } from './telemetry.ts';
 
@@ -26,7 +26,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 export interface WebhookItem {
   device: DeviceSnapshot;
-  entries: OutboxEntry[];
+  entries: OutboxEvent[];
   /** Telemetry rows after `after`, up to `through` (see telemetry.ts readTelemetry). */
   telemetry?: { after: number; through: number; rows: TelemetryRow[] };
 }

@@ -12,6 +12,8 @@ import syncProblemCauses from './0011-sync-problem-causes.sql';
 import removal from './0012-removal.sql';
 import labelPrintsPrinted from './0013-label-prints-printed.sql';
 import batchLanguage from './0014-batch-language.sql';
+import syncDueOrder from './0015-sync-due-order.sql';
+import attributesWithoutRowid from './0016-attributes-without-rowid.sql';
 
 export interface Migration {
   version: number;
@@ -40,4 +42,6 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'removal', sql: removal },
   { version: 13, name: 'label-prints-printed', sql: labelPrintsPrinted },
   { version: 14, name: 'batch-language', sql: batchLanguage },
+  { version: 15, name: 'sync-due-order', sql: syncDueOrder },
+  { version: 16, name: 'attributes-without-rowid', sql: attributesWithoutRowid },
 ];
