@@ -14,7 +14,7 @@ import { stationActor } from './actor.ts';
 // spread skips (sync/outbox-reader.ts). No other device's queued change is touched. The confirmation names how many
 // are in the cloud, and the audit log keeps every removed device by name.
 
-type Selection = z.output<typeof DeviceSelection>;
+export type Selection = z.output<typeof DeviceSelection>;
 
 interface Where {
   sql: string;
