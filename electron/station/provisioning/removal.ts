@@ -76,8 +76,8 @@ export function createRemoval(db: Db, audit: AuditLog) {
   return {
     preview,
 
-    /** Removes the selection in one transaction; returns the counts and the batches whose lists changed. */
-    remove(s: Selection, provisioned: ProvisionedChoice): RemovalResult & { batches: string[] } {
+    /** Removes the selection in one transaction; returns the counts, the batches whose lists changed and the ids gone. */
+    remove(s: Selection, provisioned: ProvisionedChoice): RemovalResult & { batches: string[]; ids: number[] } {
       return db.transaction(() => {
         const w = where(s);
         const before = preview(s);
@@ -125,7 +125,7 @@ export function createRemoval(db: Db, audit: AuditLog) {
             inCloud: before.inCloud,
           },
         });
-        return { removed: victims.length, kept, batchRemoved, batches };
+        return { removed: victims.length, kept, batchRemoved, batches, ids: victims.map((v) => v.id) };
       })();
     },
   };

@@ -14,6 +14,7 @@ import { createWriter, type Writer } from '../store/writer-thread.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
 import { createPresence, type Presence } from './presence.ts';
+import { createRevokedLogins } from './revoked-logins.ts';
 import { createTokenLookup, type SecretCheck } from './redeem.ts';
 import { createSourceThrottle } from './source-throttle.ts';
 import { createOnboardingStatus } from './onboarding-status.ts';
@@ -131,6 +132,7 @@ export function createProvisioningService(
     committer,
     writer,
     presence,
+    logins: createRevokedLogins(),
     decode: decodeProvisionRequest,
 
     async provision(request, origin) {

@@ -25,7 +25,7 @@ export type CommittedDecision = Decision & { eventId: number; at: number; device
  */
 export type ProvisioningJobs = {
   provision: { input: { request: ProvisionRequest; origin: RequestOrigin; secret: SecretCheck | undefined }; result: CommittedDecision };
-  removeDevices: { input: { selection: Selection; provisioned: ProvisionedChoice }; result: RemovalResult & { batches: string[] } };
+  removeDevices: { input: { selection: Selection; provisioned: ProvisionedChoice }; result: RemovalResult & { batches: string[]; ids: number[] } };
   setProfile: { input: { names: string[]; profile: string }; result: { ids: number[]; moved: number } };
 };
 

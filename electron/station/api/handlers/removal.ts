@@ -1,6 +1,7 @@
 import type { EventBus } from '../../event-bus.ts';
 import type { ImportLog } from '../../provisioning/imports.ts';
 import type { Removal } from '../../provisioning/removal.ts';
+import type { RevokedLogins } from '../../provisioning/revoked-logins.ts';
 import type { ProvisioningJobs } from '../../provisioning/writer-jobs.ts';
 import type { WriteGate } from '../../store/write-gate.ts';
 import type { Writer } from '../../store/writer-thread.ts';
@@ -12,11 +13,13 @@ interface RemovalDeps {
   /** Removals and profile moves run there, one transaction each, off this event loop (writer-jobs.ts). */
   writer: Writer<ProvisioningJobs>;
   gate: WriteGate;
+  /** Removed devices lose their login: their open MQTT sessions are closed (revoked-logins.ts). */
+  logins: RevokedLogins;
   bus: EventBus;
 }
 
 /** Removing and undoing (provisioning/removal.ts), and moving devices to another profile. */
-export function removalHandlers({ removal, imports, writer, gate, bus }: RemovalDeps) {
+export function removalHandlers({ removal, imports, writer, gate, logins, bus }: RemovalDeps) {
   // Lists refetch instead of receiving one event per removed device (a batch may hold 10,000).
   const changed = (batches: readonly string[]) => {
     bus.publish({ type: 'changed', entity: 'devices', batch: batches.length === 1 ? batches[0]! : null });
@@ -25,8 +28,9 @@ export function removalHandlers({ removal, imports, writer, gate, bus }: Removal
   };
   // Events only after the writer committed: nobody hears of a removal that a crash could still undo.
   const run = async (selection: ProvisioningJobs['removeDevices']['input']['selection'], provisioned: ProvisioningJobs['removeDevices']['input']['provisioned']) => {
-    const { batches, ...result } = await gate.exclusive(() => writer.run('removeDevices', { selection, provisioned }));
+    const { batches, ids, ...result } = await gate.exclusive(() => writer.run('removeDevices', { selection, provisioned }));
     if (result.removed > 0 || result.batchRemoved) changed(batches);
+    logins.revoke(ids);
     return result;
   };
   return {
