@@ -137,7 +137,7 @@ export function openEngine(options: EngineOptions): Engine {
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
-    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
+    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), writer: service.writer, gate, bus }),
     ...recoveryHandlers({ recovery: createRecovery(db, reader, audit, keys), bus, logins: service.logins }),
     ...removalHandlers({
       removal: createRemoval(db, audit),

@@ -9,6 +9,7 @@ import { createDeviceProfile } from './device-profile.ts';
 import { createProfiles } from './profiles.ts';
 import { createProvisionDecider, type Decision } from './provision.ts';
 import { createRemoval, type Selection } from './removal.ts';
+import { createTokenIssueWriter, type IssuedRows, type TokenIssuePlan } from './token-issue.ts';
 import type { SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
 
@@ -18,7 +19,7 @@ export type CommittedDecision = Decision & { eventId: number; at: number; device
 /**
  * The writes the writer thread makes (writer-worker.ts): provisioning decisions (audited in the same transaction),
  * and the admin writes over many rows that would hold the main event loop for a second (a 20,000-device batch):
- * removals and profile moves, each one transaction (one savepoint of the writer's batch), so a crash never leaves
+ * removals, profile moves and per-device tokens, each one transaction (one savepoint of the writer's batch), so a crash never leaves
  * half a batch removed. Provisions queue behind such a job for as long as it runs (about a second for 20,000
  * devices): acceptable, a device retries over seconds anyway, and the alternative is the whole station (every
  * transport and the UI) waiting for it on the main thread.
@@ -27,6 +28,7 @@ export type ProvisioningJobs = {
   provision: { input: { request: ProvisionRequest; origin: RequestOrigin; secret: SecretCheck | undefined }; result: CommittedDecision };
   removeDevices: { input: { selection: Selection; provisioned: ProvisionedChoice }; result: RemovalResult & { batches: string[]; ids: number[] } };
   setProfile: { input: { names: string[]; profile: string }; result: { ids: number[]; moved: number } };
+  issueTokens: { input: TokenIssuePlan; result: IssuedRows };
 };
 
 /**
@@ -40,6 +42,7 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
   const devices = createDeviceReader(db);
   const removal = createRemoval(db, audit);
   const deviceProfile = createDeviceProfile(db, createProfiles(db), audit);
+  const writeTokens = createTokenIssueWriter(db, audit);
   return {
     provision({ request, origin, secret }) {
       const decision = decider.decideAndAudit(request, origin, secret);
@@ -49,5 +52,6 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
     },
     removeDevices: ({ selection, provisioned }) => removal.remove(selection, provisioned),
     setProfile: ({ names, profile }) => deviceProfile.set(names, profile),
+    issueTokens: (plan) => writeTokens(plan),
   };
 }
