@@ -12,6 +12,8 @@ export const errorCodes = [
   'payload_too_large',
   /** The device did not answer in time (RPC). */
   'timeout',
+  /** Stored credentials (a sync target's) cannot be decrypted on this station: enter them again. */
+  'credentials_unreadable',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
@@ -35,6 +37,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   unknown_method: 404,
   payload_too_large: 413,
   timeout: 504,
+  credentials_unreadable: 409,
   internal: 500,
 };
 

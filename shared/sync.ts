@@ -21,9 +21,15 @@ export type SyncCounts = z.infer<typeof SyncCounts>;
 export const SyncTargetStatus = z.enum(['idle', 'syncing', 'offline', 'stopped']);
 export type SyncTargetStatus = z.infer<typeof SyncTargetStatus>;
 
+// Half of a UTF-16 surrogate pair: SQLite stores text as UTF-8 and turns it into U+FFFD, so the name read back is not
+// the name given, and credentials sealed to the given name (sync/sealed.ts binds them to it) never open again.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wholeCharacters = (s: string) => !loneSurrogate.test(s);
+const brokenCharacter = 'the name contains a broken character (half of a UTF-16 surrogate pair)';
+
 export const SyncTargetInput = z
   .object({
-    name: z.string().trim().min(1, 'a name is required').max(100),
+    name: z.string().trim().min(1, 'a name is required').max(100).refine(wholeCharacters, brokenCharacter),
     type: SyncTargetType,
     url: z.url({ protocol: /^https?$/, error: 'the URL must start with http:// or https://' }),
     username: z.string().min(1).optional(),
@@ -58,7 +64,7 @@ function credentialProblem(t: { type: SyncTargetType; username?: string; passwor
  * A credential left out keeps the stored one, so editing the URL needs no password typed again.
  */
 export const SyncTargetChanges = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).refine(wholeCharacters, brokenCharacter),
   /** Only for a target not stored yet (a test before adding it). */
   type: SyncTargetType.optional(),
   url: z.url({ protocol: /^https?$/, error: 'the URL must start with http:// or https://' }).optional(),
@@ -89,6 +95,8 @@ export const SyncTarget = z.object({
   status: SyncTargetStatus,
   /** Why the target is stopped or offline, in plain words. */
   message: z.string().nullable(),
+  /** Its stored credentials cannot be read on this station (another station key, or damaged): enter them again. */
+  credentialsUnreadable: z.boolean().optional(),
   counts: SyncCounts,
   lastSyncedAt: z.string().nullable(),
   createdAt: z.string(),

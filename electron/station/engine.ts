@@ -4,7 +4,8 @@ import { attributeHandlers } from './api/handlers/attributes.ts';
 import { createLabelDownloads, type LabelDownloads, labelHandlers } from './api/handlers/labels.ts';
 import { onboardingHandlers } from './api/handlers/onboarding.ts';
 import { recoveryHandlers } from './api/handlers/recovery.ts';
-import { removalHandlers } from './api/handlers/removal.ts';
+import { gatedMethods, removalHandlers } from './api/handlers/removal.ts';
+import { waitingForGate } from './api/gated-handlers.ts';
 import { provisioningHandlers } from './api/handlers/provisioning.ts';
 import { statusHandlers } from './api/handlers/status.ts';
 import { tlsHandlers } from './api/handlers/tls.ts';
@@ -30,7 +31,6 @@ import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createRecovery } from './provisioning/recovery.ts';
 import { createRemoval } from './provisioning/removal.ts';
 import { createImportLog } from './provisioning/imports.ts';
-import { createDeviceProfile } from './provisioning/device-profile.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
 import type { Presence } from './provisioning/presence.ts';
@@ -40,6 +40,7 @@ import { createAuditLog } from './store/audit.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
+import { createWriteGate } from './store/write-gate.ts';
 import { createSyncService, type SyncService } from './sync/worker.ts';
 import { createStationTls, type StationTls } from './tls/station-tls.ts';
 import type { EngineDeps, Runtime } from './runtime.ts';
@@ -103,7 +104,9 @@ export function openEngine(options: EngineOptions): Engine {
     throw err;
   }
   const keys = createStationKeys(masterKey);
-  const service = createProvisioningService({ db, bus, keys, log });
+  // Closed while a long admin write runs on the writer thread; main-thread writers wait for it (write-gate.ts).
+  const gate = createWriteGate();
+  const service = createProvisioningService({ db, bus, keys, log, gate });
   const profiles = createProfiles(db);
   const reader = createDeviceReader(db);
   const audit = createAuditLog(db);
@@ -137,12 +140,14 @@ export function openEngine(options: EngineOptions): Engine {
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
-    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), bus }),
-    ...recoveryHandlers({ recovery: createRecovery(db, reader, audit, keys), bus }),
+    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), writer: service.writer, gate, bus }),
+    ...recoveryHandlers({ recovery: createRecovery(db, reader, audit, keys), bus, logins: service.logins }),
     ...removalHandlers({
       removal: createRemoval(db, audit),
       imports: createImportLog(db),
-      deviceProfile: createDeviceProfile(db, profiles, audit),
+      writer: service.writer,
+      gate,
+      logins: service.logins,
       bus,
     }),
     ...attributeHandlers({ db, bus, deviceApi, authoring: createAttributeAuthoring(db, attributes, deviceApi) }),
@@ -150,7 +155,7 @@ export function openEngine(options: EngineOptions): Engine {
   let closing: Promise<void> | null = null;
   return {
     ...deps,
-    router: createRouter(handlers, createScopeGuard(db)),
+    router: createRouter(waitingForGate(handlers, gate, gatedMethods), createScopeGuard(db)),
     apiTokens: createApiTokens(db, keys),
     service,
     deviceApi,

@@ -201,8 +201,12 @@ export const adminApi = {
     action: 'GetDevice',
   }),
   /** The technician mounted the device: when, and a note on where (room, rack, floor). */
+  /**
+   * Checks a device in where it was installed. A device already installed somewhere else is refused (conflict, with
+   * where and since when) unless `overwrite` says the person confirmed the move; the same place again changes nothing.
+   */
   'devices.markInstalled': method({
-    params: z.object({ name: z.string(), note: z.string().max(500).default('') }),
+    params: z.object({ name: z.string(), note: z.string().max(500).default(''), overwrite: z.boolean().default(false) }),
     result: Device,
     action: 'ManageDevice',
   }),

@@ -92,7 +92,15 @@ describe('scanner check-in: manufacturer barcodes and install data in the cloud'
       installLocation: 'Boiler room, rack 2',
       installedAt: Date.parse(installed.installedAt!),
     });
-    await t.call('devices.markInstalled', { name: 'meter-1', note: 'Roof, east' });
+    // Elsewhere without the person's confirmation: refused, saying where it is; the same place again changes nothing.
+    await expect(t.call('devices.markInstalled', { name: 'meter-1', note: 'Roof, east' })).rejects.toMatchObject({
+      code: 'conflict',
+      message: `meter-1 is already installed at “Boiler room, rack 2” since ${installed.installedAt}; confirm the move to record it here instead`,
+      details: { installedAt: installed.installedAt, locationNote: 'Boiler room, rack 2' },
+    });
+    expect(await t.call('devices.markInstalled', { name: 'meter-1', note: ' Boiler room, rack 2 ' })).toMatchObject({ installedAt: installed.installedAt });
+    expect(await t.engine.sync.runOnce({}, fast())).toMatchObject({ synced: 0, ok: true });
+    await t.call('devices.markInstalled', { name: 'meter-1', note: 'Roof, east', overwrite: true });
     expect(await t.engine.sync.runOnce({}, fast())).toMatchObject({ synced: 1, ok: true });
     expect(cloud.state.serverAttributes(m1.id)).toMatchObject({ installLocation: 'Roof, east' });
     expect(cloud.stats.devicesCreatedNamed('meter-1')).toBe(1);

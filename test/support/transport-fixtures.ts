@@ -1,3 +1,4 @@
+import { createRevokedLogins } from '../../electron/station/provisioning/revoked-logins.ts';
 import type { ProvisioningService, ProvisionRequest } from '../../electron/station/provisioning/types.ts';
 import type { ProvisionStrategy } from '../../shared/provisioning.ts';
 import type { TestEngine } from './engine.ts';
@@ -35,6 +36,7 @@ export function stubService(overrides: Partial<ProvisioningService>): Provisioni
     sessionOpened: async () => {},
     sessionClosed: async () => {},
     onboardingStatus: () => null,
+    logins: createRevokedLogins(),
     ...overrides,
   };
 }

@@ -68,12 +68,24 @@ export function createInstallation(db: Db, reader: DeviceReader, audit: AuditLog
       return { device, via: 'label' };
     },
 
-    markInstalled(name: string, note: string): Device {
+    /** `overwrite`: the person confirmed moving a device already installed elsewhere (see the contract). */
+    markInstalled(name: string, note: string, overwrite = false): Device {
       const device = reader.getByName(name);
       if (!device) throw new ApiError('not_found', `no device named '${name}'`);
+      const where = note.trim() || null;
+      if (device.installedAt && !overwrite) {
+        // A repeat of the same check-in (a retried request, a second scan at the same spot) is already true.
+        if ((device.locationNote ?? null) === where) return device;
+        const at = device.locationNote ? `at “${device.locationNote}”` : 'without a location note';
+        throw new ApiError(
+          'conflict',
+          `${name} is already installed ${at} since ${device.installedAt}; confirm the move to record it here instead`,
+          { installedAt: device.installedAt, locationNote: device.locationNote ?? null },
+        );
+      }
       db.transaction(() => {
         const now = Date.now();
-        install.run(now, note.trim() || null, device.id);
+        install.run(now, where, device.id);
         // Audited with what it replaces: a second check-in elsewhere moves the device, and the log says from where.
         audit.append({
           kind: 'device.installed',

@@ -1,17 +1,18 @@
 import type { z } from 'zod';
-import { parseExpiry } from '../../../shared/durations.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { encodeTokenPayload, formatShortCode } from '../../../shared/label-payload.ts';
 import type { IssuedToken, IssueResult, TokenIssue, TokenRevoke, TokenState, TokenView } from '../../../shared/tokens.ts';
 import type { StationKeys } from '../keys.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
-import { derivedSecret, hashSecret, newTokenKey } from './token-secrets.ts';
+import { createTurns } from '../loop-turns.ts';
+import { derivedSecret, newTokenKey } from './token-secrets.ts';
+import { createTokenIssueWriter, type IssuedRows, planTokenIssue, type TokenProtection } from './token-issue.ts';
 
 export interface TokenRow {
   id: number;
   key: string;
-  protection: 'derived' | 'pin' | 'password';
+  protection: TokenProtection;
   secret_hash: string | null;
   device_id: number | null;
   batch_id: number | null;
@@ -40,10 +41,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** Onboarding tokens: issued per device or per group, printed on labels, redeemed through the provisioning API. */
 export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLog) {
   const batchByName = db.prepare('SELECT id, name, profile_id FROM batches WHERE name = ?');
-  const batchDevices = db.prepare('SELECT id, name, state, profile_id FROM devices WHERE batch_id = ? ORDER BY id');
-  const deviceByName = db.prepare('SELECT id, name, state, profile_id, batch_id FROM devices WHERE name = ?');
-  const activeTokenOf = db.prepare(`SELECT 1 FROM onboarding_tokens WHERE device_id = ? AND revoked_at IS NULL
-    AND uses < max_uses AND (expires_at IS NULL OR expires_at > ?)`).pluck();
+  const writeTokens = createTokenIssueWriter(db, audit);
   const insert = db.prepare(`INSERT INTO onboarding_tokens (key, protection, secret_hash, device_id, batch_id, profile_id,
     max_uses, expires_at, assignment, created_at) VALUES (@key, @protection, @secretHash, @deviceId, @batchId, @profileId,
     @maxUses, @expiresAt, @assignment, @now)`);
@@ -74,70 +72,27 @@ export function createOnboardingTokens(db: Db, keys: StationKeys, audit: AuditLo
     };
   }
 
-  async function protectionOf(input: z.output<typeof TokenIssue>) {
-    if (input.pin !== undefined) {
-      // passwordIsPin: a PIN is typed on a keypad, so digits only, and long enough not to be guessed in 5 tries.
-      if (!/^\d{4,16}$/.test(input.pin)) throw new ApiError('invalid_params', 'the PIN must be 4-16 digits');
-      return { protection: 'pin' as const, secretHash: await hashSecret(input.pin) };
+  /**
+   * The written rows as the API answers them (derived secrets and label payloads need the station key), with a turn
+   * of the loop every few ms: an HMAC and a payload for each of 20,000 tokens is ~100 ms of work.
+   */
+  async function issuedOf(written: IssuedRows): Promise<z.infer<typeof IssueResult>> {
+    const turns = createTurns();
+    const tokens: IssuedToken[] = [];
+    for (const r of written.rows) {
+      tokens.push(issuedView({ id: r.id, key: r.key, protection: written.protection, expires_at: written.expiresAt, max_uses: r.maxUses }, r.device, written.batch));
+      await turns.maybe();
     }
-    if (input.password !== undefined) return { protection: 'password' as const, secretHash: await hashSecret(input.password) };
-    return { protection: 'derived' as const, secretHash: null };
+    return { tokens, skipped: written.skipped };
   }
 
   return {
-    async issue(input: z.output<typeof TokenIssue>): Promise<z.infer<typeof IssueResult>> {
-      const now = Date.now();
-      const batch = batchByName.get(input.batch) as { id: number; name: string; profile_id: number | null } | undefined;
-      if (!batch) throw new ApiError('not_found', `no batch named '${input.batch}'`);
-      let expiresAt: number | null = null;
-      if (input.expires !== undefined) {
-        const parsed = parseExpiry(input.expires, now);
-        if (!parsed.ok) throw new ApiError('invalid_params', parsed.message);
-        expiresAt = parsed.at;
-      }
-      // Hash before the transaction: scrypt is slow on purpose and must not hold the database.
-      const { protection, secretHash } = await protectionOf(input);
-      const assignment = input.assignment ? JSON.stringify(input.assignment) : null;
-      const row = (deviceId: number | null, profileId: number, maxUses: number) => ({
-        key: newTokenKey(),
-        protection,
-        secretHash,
-        deviceId,
-        batchId: batch.id,
-        profileId,
-        maxUses,
-        expiresAt,
-        assignment,
-        now,
-      });
-      const add = (r: ReturnType<typeof row>) => ({ id: Number(insert.run(r).lastInsertRowid), key: r.key, protection, expires_at: expiresAt, max_uses: r.maxUses });
+    /** The first half of issue(): checks and hashes on this thread (token-issue.ts); the write may run elsewhere. */
+    plan: (input: z.output<typeof TokenIssue>) => planTokenIssue(db, input),
+    issuedOf,
 
-      return db.transaction(() => {
-        const tokens: IssuedToken[] = [];
-        const skipped: { device: string; reason: string }[] = [];
-        if (input.uses !== undefined || (!input.perDevice && input.device === undefined)) {
-          if (batch.profile_id === null) throw new ApiError('invalid_params', `batch '${batch.name}' has no profile; set one first`);
-          tokens.push(issuedView(add(row(null, batch.profile_id, input.uses ?? 1)), null, batch.name));
-        } else {
-          type D = { id: number; name: string; state: string; profile_id: number; batch_id?: number | null };
-          let devices: D[];
-          if (input.device !== undefined) {
-            const one = deviceByName.get(input.device) as D | undefined;
-            if (!one || one.batch_id !== batch.id) throw new ApiError('not_found', `no device '${input.device}' in batch '${batch.name}'`);
-            if (one.state !== 'pending') throw new ApiError('conflict', 'device already onboarded');
-            devices = [one];
-          } else {
-            devices = batchDevices.all(batch.id) as D[];
-          }
-          for (const d of devices) {
-            if (d.state !== 'pending') skipped.push({ device: d.name, reason: 'device already onboarded' });
-            else if (activeTokenOf.get(d.id, now)) skipped.push({ device: d.name, reason: 'device already has an active token' });
-            else tokens.push(issuedView(add(row(d.id, d.profile_id, 1)), d.name, batch.name));
-          }
-        }
-        audit.append({ kind: 'tokens.issued', details: { batch: batch.name, count: tokens.length, skipped: skipped.length, protection } });
-        return { tokens, skipped };
-      })();
+    async issue(input: z.output<typeof TokenIssue>): Promise<z.infer<typeof IssueResult>> {
+      return await issuedOf(writeTokens(await planTokenIssue(db, input)));
     },
 
     /** A batch's tokens (or all), by id; `afterId` and `limit` read them a page at a time. */

@@ -14,7 +14,7 @@ import { stationActor } from './actor.ts';
 // spread skips (sync/outbox-reader.ts). No other device's queued change is touched. The confirmation names how many
 // are in the cloud, and the audit log keeps every removed device by name.
 
-type Selection = z.output<typeof DeviceSelection>;
+export type Selection = z.output<typeof DeviceSelection>;
 
 interface Where {
   sql: string;
@@ -76,8 +76,8 @@ export function createRemoval(db: Db, audit: AuditLog) {
   return {
     preview,
 
-    /** Removes the selection in one transaction; returns the counts and the batches whose lists changed. */
-    remove(s: Selection, provisioned: ProvisionedChoice): RemovalResult & { batches: string[] } {
+    /** Removes the selection in one transaction; returns the counts, the batches whose lists changed and the ids gone. */
+    remove(s: Selection, provisioned: ProvisionedChoice): RemovalResult & { batches: string[]; ids: number[] } {
       return db.transaction(() => {
         const w = where(s);
         const before = preview(s);
@@ -125,7 +125,7 @@ export function createRemoval(db: Db, audit: AuditLog) {
             inCloud: before.inCloud,
           },
         });
-        return { removed: victims.length, kept, batchRemoved, batches };
+        return { removed: victims.length, kept, batchRemoved, batches, ids: victims.map((v) => v.id) };
       })();
     },
   };

@@ -9,10 +9,12 @@ import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
 import { createProfileStore } from '../store/profiles.ts';
 import { workerScript } from '../store/worker-script.ts';
+import type { WriteGate } from '../store/write-gate.ts';
 import { createWriter, type Writer } from '../store/writer-thread.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
 import { createPresence, type Presence } from './presence.ts';
+import { createRevokedLogins } from './revoked-logins.ts';
 import { createTokenLookup, type SecretCheck } from './redeem.ts';
 import { createSourceThrottle } from './source-throttle.ts';
 import { createOnboardingStatus } from './onboarding-status.ts';
@@ -27,6 +29,8 @@ export interface ProvisioningServiceOptions {
   keys: StationKeys;
   log?: (line: string) => void;
   committer?: GroupCommitter;
+  /** Closed while a long admin job runs on the writer thread: the group commit waits for it (store/write-gate.ts). */
+  gate?: WriteGate;
   /** Where provisioning decisions commit; by default a writer thread on the same database file (writer-worker.ts). */
   writer?: Writer<ProvisioningJobs>;
 }
@@ -52,7 +56,7 @@ export function createProvisioningService(
   options: ProvisioningServiceOptions,
 ): ProvisioningService & { committer: GroupCommitter; writer: Writer<ProvisioningJobs>; presence: Presence } {
   const { db, bus } = options;
-  const committer = options.committer ?? createGroupCommitter(db);
+  const committer = options.committer ?? createGroupCommitter(db, { gate: options.gate });
   const writer = options.writer ?? createProvisioningWriter(db);
   const audit = createAuditLog(db);
   const devices = createDeviceReader(db);
@@ -128,6 +132,7 @@ export function createProvisioningService(
     committer,
     writer,
     presence,
+    logins: createRevokedLogins(),
     decode: decodeProvisionRequest,
 
     async provision(request, origin) {

@@ -1,5 +1,6 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { ProvisionResponse, Transport } from '../../../shared/provisioning.ts';
+import type { RevokedLogins } from './revoked-logins.ts';
 
 /** Where a request came from; recorded in the audit log, never used for a decision except throttling. */
 export interface RequestOrigin {
@@ -30,6 +31,8 @@ export interface DeviceIdentity {
 }
 
 export interface ProvisioningService {
+  /** Devices whose login was taken back after commit: session transports close their sessions (revoked-logins.ts). */
+  logins: RevokedLogins;
   /**
    * Validates the shape of a decoded JSON body. `ok:false` is a malformed request (HTTP 400, CoAP 4.00 without
    * body, MQTT disconnect), not a provisioning outcome.

@@ -1,19 +1,34 @@
 import type { Device } from '../../../shared/devices.ts';
+import type { ProvisionedChoice, RemovalResult } from '../../../shared/removal.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceReader, withoutSecret } from '../store/devices.ts';
 import { createProfileStore } from '../store/profiles.ts';
 import type { JobHandlers } from '../store/writer-protocol.ts';
+import { createDeviceProfile } from './device-profile.ts';
+import { createProfiles } from './profiles.ts';
 import { createProvisionDecider, type Decision } from './provision.ts';
+import { createRemoval, type Selection } from './removal.ts';
+import { createTokenIssueWriter, type IssuedRows, type TokenIssuePlan } from './token-issue.ts';
 import type { SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
 
 /** A decision as committed, with what the UI is told about it: the device as stored, when it changed. */
 export type CommittedDecision = Decision & { eventId: number; at: number; device: Device | null };
 
-/** The writes the writer thread makes (writer-worker.ts): provisioning decisions (audited in the same transaction). */
+/**
+ * The writes the writer thread makes (writer-worker.ts): provisioning decisions (audited in the same transaction),
+ * and the admin writes over many rows that would hold the main event loop for a second (a 20,000-device batch):
+ * removals, profile moves and per-device tokens, each one transaction (one savepoint of the writer's batch), so a crash never leaves
+ * half a batch removed. Provisions queue behind such a job for as long as it runs (about a second for 20,000
+ * devices): acceptable, a device retries over seconds anyway, and the alternative is the whole station (every
+ * transport and the UI) waiting for it on the main thread.
+ */
 export type ProvisioningJobs = {
   provision: { input: { request: ProvisionRequest; origin: RequestOrigin; secret: SecretCheck | undefined }; result: CommittedDecision };
+  removeDevices: { input: { selection: Selection; provisioned: ProvisionedChoice }; result: RemovalResult & { batches: string[]; ids: number[] } };
+  setProfile: { input: { names: string[]; profile: string }; result: { ids: number[]; moved: number } };
+  issueTokens: { input: TokenIssuePlan; result: IssuedRows };
 };
 
 /**
@@ -25,6 +40,9 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
   const audit = createAuditLog(db);
   const decider = createProvisionDecider(db, createProfileStore(db), audit);
   const devices = createDeviceReader(db);
+  const removal = createRemoval(db, audit);
+  const deviceProfile = createDeviceProfile(db, createProfiles(db), audit);
+  const writeTokens = createTokenIssueWriter(db, audit);
   return {
     provision({ request, origin, secret }) {
       const decision = decider.decideAndAudit(request, origin, secret);
@@ -32,5 +50,8 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
       const stored = decision.changed && decision.deviceId !== null ? devices.get(decision.deviceId) : null;
       return { ...decision, device: stored ? withoutSecret(stored) : null };
     },
+    removeDevices: ({ selection, provisioned }) => removal.remove(selection, provisioned),
+    setProfile: ({ names, profile }) => deviceProfile.set(names, profile),
+    issueTokens: (plan) => writeTokens(plan),
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import type { WriteGate } from './write-gate.ts';
 
 export interface GroupCommitter {
   /**
@@ -20,7 +21,7 @@ interface Job {
  * Group commit: every request that arrives while the event loop is busy joins one transaction, so a burst of
  * devices costs one fsync instead of one each. Idle, a request waits only until the current I/O phase ends.
  */
-export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}): GroupCommitter {
+export function createGroupCommitter(db: Db, options: { maxBatch?: number; gate?: WriteGate } = {}): GroupCommitter {
   const maxBatch = options.maxBatch ?? 512;
   const maxPauseMs = 10;
   const minWindowMs = 2;
@@ -36,6 +37,13 @@ export function createGroupCommitter(db: Db, options: { maxBatch?: number } = {}
   const rollback = db.prepare('ROLLBACK TO job');
 
   function commitBatch(): void {
+    // A long job holds the write lock on the writer thread: BEGIN IMMEDIATE here would wait for it inside SQLite,
+    // holding the loop (write-gate.ts). Stay scheduled; what arrives meanwhile joins this batch.
+    const closed = options.gate?.closed();
+    if (closed) {
+      void closed.then(commitBatch);
+      return;
+    }
     scheduled = false;
     const started = performance.now();
     const batch = queue.slice(0, maxBatch);

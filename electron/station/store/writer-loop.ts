@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Db } from './database.ts';
-import type { FromWriter, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import type { FromWriter, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
 
 const maxBatch = 512;
 
@@ -80,7 +81,9 @@ export function serveWriter<M extends JobMap>(port: MessagePort, db: Db, handler
   });
 }
 
-function describe(err: unknown): { message: string; code?: string } {
+function describe(err: unknown): JobError {
+  // A refusal (not found, conflict) travels whole, so the caller gets the same answer as from the main thread.
+  if (err instanceof ApiError) return { message: err.message, code: err.code, api: true, details: err.details };
   if (!(err instanceof Error)) return { message: String(err) };
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? { message: err.message, code } : { message: err.message };

@@ -14,7 +14,15 @@ export interface QueuedJob {
   input: unknown;
 }
 
-export type JobOutcome = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: string } };
+/** A failed job's error; `api` marks an ApiError (shared/errors.ts), which the main thread throws again as one. */
+export interface JobError {
+  message: string;
+  code?: string;
+  api?: boolean;
+  details?: unknown;
+}
+
+export type JobOutcome = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: JobError };
 
 export type ToWriter = { kind: 'jobs'; jobs: QueuedJob[] } | { kind: 'close' };
 

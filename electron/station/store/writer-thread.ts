@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWriter, JobMap, QueuedJob, ToWriter } from './writer-protocol.ts';
+import { ApiError, ErrorCode } from '../../../shared/errors.ts';
+import type { FromWriter, JobError, JobMap, QueuedJob, ToWriter } from './writer-protocol.ts';
 
 export interface Writer<M extends JobMap> {
   /** Runs one job in the writer's next transaction; resolves with its result only after that transaction committed. */
@@ -74,7 +75,7 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
         if (!p) continue;
         pending.delete(outcome.id);
         if (outcome.ok) p.resolve(outcome.value);
-        else p.reject(Object.assign(new Error(outcome.error.message), outcome.error.code ? { code: outcome.error.code } : {}));
+        else p.reject(rebuilt(outcome.error));
       }
       settled();
     });
@@ -127,4 +128,11 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
     },
   };
   return writer;
+}
+
+/** The job's error as thrown on this side: an ApiError again (its code and details kept), or an Error with its code. */
+function rebuilt(error: JobError): Error {
+  const code = ErrorCode.safeParse(error.code);
+  if (error.api && code.success) return new ApiError(code.data, error.message, error.details);
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
 }

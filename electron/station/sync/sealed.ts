@@ -17,20 +17,26 @@ export function seal(key: Buffer, context: string, plaintext: string): string {
   return [VERSION, b(iv), b(cipher.getAuthTag()), b(ciphertext)].join('.');
 }
 
-/** Throws when the value was not sealed with this key and context (another station's master key, or tampering). */
+/** A sealed value that does not open here: another station's master key, a damaged value, or tampering. */
+export class UnreadableSecretError extends Error {
+  override name = 'UnreadableSecretError';
+}
+
+/** Throws UnreadableSecretError when the value was not sealed with this key and context. */
 export function open(key: Buffer, context: string, sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split('.');
   if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
-    throw new Error('the stored sync credentials are in an unknown format');
+    throw new UnreadableSecretError('the stored sync credentials are in an unknown format');
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(context, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    // Inside the try: a damaged tag of the wrong length throws here, before decipher.final().
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error(
-      'the stored sync credentials cannot be decrypted with this station key (was the data copied from another computer?); add the target again',
+    throw new UnreadableSecretError(
+      'the stored sync credentials cannot be decrypted with this station key (was the data copied from another computer?)',
     );
   }
 }

@@ -23,6 +23,7 @@ export function targetView(sync: SyncService, row: TargetRow): SyncTarget {
     username: row.username,
     allowCreateProfiles: options.allowCreateProfiles ?? false,
     status,
+    ...(sync.targets.readable(row) ? {} : { credentialsUnreadable: true }),
     message:
       row.stopped_reason ??
       (row.offline_since !== null ? `cannot be reached since ${new Date(row.offline_since).toISOString()}; retrying by itself` : null),

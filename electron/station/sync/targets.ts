@@ -2,7 +2,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { type SyncTargetChanges, SyncTargetInput, type SyncTargetType } from '../../../shared/sync.ts';
 import type { StationKeys } from '../keys.ts';
 import type { Db } from '../store/database.ts';
-import { open, seal } from './sealed.ts';
+import { open, seal, UnreadableSecretError } from './sealed.ts';
 import type { ThingsBoardAuth } from './thingsboard.ts';
 
 // Configured sync targets. Secrets are sealed before they reach SQLite and opened only when a target is used.
@@ -62,9 +62,19 @@ export function createTargetStore(db: Db, keys: StationKeys) {
     secret_box = @secret_box, options = @options, stopped_reason = NULL, updated_at = @now WHERE id = @id`);
   const updateUrl = db.prepare('UPDATE sync_targets SET url = @url, offline_since = NULL WHERE id = @id');
 
+  /** Opens the target's secrets; an ApiError 'credentials_unreadable' when they do not open on this station. */
+  function secretsOf(target: TargetRow): Secrets {
+    try {
+      return JSON.parse(open(key, contextOf(target.name), target.secret_box)) as Secrets;
+    } catch (err) {
+      if (!(err instanceof UnreadableSecretError)) throw err;
+      throw new ApiError('credentials_unreadable', unreadableMessage(target.name), { target: target.name });
+    }
+  }
+
   /** Opens the target's secrets for use. */
   function config(target: TargetRow): TargetConfig {
-    const secrets = JSON.parse(open(key, contextOf(target.name), target.secret_box)) as Secrets;
+    const secrets = secretsOf(target);
     const base = {
       id: target.id,
       name: target.name,
@@ -93,11 +103,28 @@ export function createTargetStore(db: Db, keys: StationKeys) {
   }
 
   /**
+   * As inputOf, but a target whose credentials cannot be read comes without them: entering them again is how a
+   * person repairs it, so the edit must not fail on the very thing it replaces.
+   */
+  function readableInputOf(name: string): SyncTargetInput | null {
+    try {
+      return inputOf(name);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'credentials_unreadable') throw err;
+      const found = byName.get(name) as TargetRow;
+      const options = JSON.parse(found.options) as TargetOptions;
+      const common = { name: found.name, url: found.url, ...(options.allowCreateProfiles ? { allowCreateProfiles: true } : {}) };
+      if (found.type === 'webhook') return { ...common, type: 'webhook' };
+      return found.auth_kind === 'password' ? { ...common, type: 'thingsboard', username: found.username ?? undefined } : { ...common, type: 'thingsboard' };
+    }
+  }
+
+  /**
    * The stored target with a person's changes laid over it: a credential left out stays, a new API key replaces a
    * login (and the other way round). A name not stored yet needs `type` and every credential. Checked whole.
    */
   function merged(changes: SyncTargetChanges): SyncTargetInput {
-    const stored = inputOf(changes.name);
+    const stored = readableInputOf(changes.name);
     if (!stored && !changes.type) throw new ApiError('not_found', `there is no sync target named '${changes.name}'`);
     if (stored && changes.type && changes.type !== stored.type) {
       throw new ApiError('conflict', `sync target '${changes.name}' is a ${stored.type} target; add a new target for a ${changes.type}`);
@@ -193,6 +220,17 @@ export function createTargetStore(db: Db, keys: StationKeys) {
 
     config,
 
+    /** Whether the target's stored credentials open on this station (they do not after a key change or damage). */
+    readable(target: TargetRow): boolean {
+      try {
+        secretsOf(target);
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'credentials_unreadable') return false;
+        throw err;
+      }
+    },
+
     stop(id: number, reason: string): void {
       db.prepare('UPDATE sync_targets SET stopped_reason = ? WHERE id = ?').run(reason, id);
     },
@@ -207,3 +245,8 @@ export function createTargetStore(db: Db, keys: StationKeys) {
 }
 
 export type TargetStore = ReturnType<typeof createTargetStore>;
+
+/** What a person is told when a target's stored credentials do not open here (sealed.ts). */
+export function unreadableMessage(name: string): string {
+  return `the credentials of sync target '${name}' cannot be read on this station (they were saved with another station key, or damaged); enter them again to sync to it`;
+}

@@ -13,7 +13,7 @@ import { type Lease, LEASE_TTL_MS, createLease } from './lease.ts';
 import { createOutboxReader } from './outbox-reader.ts';
 import { createSnapshots } from './snapshot.ts';
 import { createTelemetryReader } from './telemetry.ts';
-import { type TargetConfig, type TargetRow, createTargetStore } from './targets.ts';
+import { type TargetConfig, type TargetRow, createTargetStore, unreadableMessage } from './targets.ts';
 import { createThingsBoardChannel } from './tb-channel.ts';
 import { createWebhookChannel } from './webhook.ts';
 
@@ -181,6 +181,14 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
     return serial(row.id, async () => {
       const fresh = targets.byId(row.id);
       if (!fresh) return { synced: 0, status: 'idle', message: 'the target was removed', nextAt: null } as RoundResult;
+      // Credentials that do not open here (saved under another station key, or damaged) stop the target with the
+      // reason, so its status says what to do, instead of failing every round with an internal error.
+      if (!targets.readable(fresh)) {
+        const message = unreadableMessage(fresh.name);
+        if (fresh.stopped_reason !== message) targets.stop(fresh.id, message);
+        publish(fresh, 'stopped', 0, message, true, o);
+        return { synced: 0, status: 'stopped', message, nextAt: null };
+      }
       if (fresh.stopped_reason !== null) return { synced: 0, status: 'stopped', message: fresh.stopped_reason, nextAt: null };
       // `sync --once` while a serving station drains the same target: wait for its round (bounded), then run ours.
       const waitUntil = mode === 'once' ? o.now() + LEASE_WAIT_MS : 0;
@@ -254,6 +262,12 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
       const results = await Promise.all(rows.map((row) => round(row, 'once', o, params.signal).then((r) => ({ row, r }))));
       // A stopped target did not drain; counting after an ingest still says how much waits for it.
       for (const row of rows) outbox.ingest(row.id);
+      // The other targets have synced; the caller still hears that one cannot, as an error it can act on.
+      const unreadable = rows.filter((row) => !targets.readable(row));
+      if (unreadable.length > 0) {
+        const names = unreadable.map((row) => row.name);
+        throw new ApiError('credentials_unreadable', unreadable.length === 1 ? unreadableMessage(names[0]!) : `the credentials of sync targets ${names.map((n) => `'${n}'`).join(', ')} cannot be read on this station (they were saved with another station key, or damaged); enter them again to sync to them`, { targets: names });
+      }
       const perTarget = results.map(({ row, r }) => ({
         target: row.name,
         synced: r.synced,

@@ -78,6 +78,18 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   const inFlight = new Set<Promise<unknown>>();
   /** Broker client ids of ended sessions, for reuse (see preConnect). */
   const freeClientIds: string[] = [];
+  /** Open device sessions by device id, to close them when the station takes the device's login back. */
+  const byDevice = new Map<number, Set<Client>>();
+  const unwatchLogins = service.logins.onRevoked((ids) => {
+    for (const id of ids) {
+      const clients = byDevice.get(id);
+      if (!clients) continue;
+      for (const client of clients) {
+        log(`mqtt: closing ${describe(client)}: its login was taken back (removed or reset)`);
+        client.close();
+      }
+    }
+  });
   let serials = 0;
   let clientIds = 0;
 
@@ -154,11 +166,15 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
         // The session is open until its socket closes, however it ends: DISCONNECT, a dropped socket, or aedes's
         // keep-alive timeout (1.5 × keep-alive, handlers/connect.js). aedes's own clientDisconnect misses a client
         // closed before it was registered.
-        whenClosed(client, () =>
+        const clientsOfDevice = byDevice.get(device.id) ?? new Set<Client>();
+        byDevice.set(device.id, clientsOfDevice.add(client));
+        whenClosed(client, () => {
+          clientsOfDevice.delete(client);
+          if (clientsOfDevice.size === 0 && byDevice.get(device.id) === clientsOfDevice) byDevice.delete(device.id);
           track(() => service.sessionClosed(device, session.origin)).catch((err: unknown) =>
             log(`mqtt: cannot record that ${device.name} disconnected: ${messageOf(err)}`),
-          ),
-        );
+          );
+        });
         done(null, true);
       },
       (err: unknown) => {
@@ -317,6 +333,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       });
     },
     async drain() {
+      unwatchLogins();
       for (const timer of closeTimers) clearTimeout(timer);
       closeTimers.clear();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -2,6 +2,9 @@ import type { EventBus } from '../../event-bus.ts';
 import type { Batches } from '../../provisioning/batches.ts';
 import type { DeviceImport } from '../../provisioning/import-devices.ts';
 import type { OnboardingTokens } from '../../provisioning/onboarding-tokens.ts';
+import type { ProvisioningJobs } from '../../provisioning/writer-jobs.ts';
+import type { WriteGate } from '../../store/write-gate.ts';
+import type { Writer } from '../../store/writer-thread.ts';
 import type { Handlers } from '../router.ts';
 import { readInPages } from '../../loop-turns.ts';
 
@@ -9,10 +12,13 @@ interface Deps {
   batches: Batches;
   tokens: OnboardingTokens;
   deviceImport: DeviceImport;
+  /** Tokens are written there, one transaction, off this event loop (token-issue.ts, writer-jobs.ts). */
+  writer: Writer<ProvisioningJobs>;
+  gate: WriteGate;
   bus: EventBus;
 }
 
-export function onboardingHandlers({ batches, tokens, deviceImport, bus }: Deps) {
+export function onboardingHandlers({ batches, tokens, deviceImport, writer, gate, bus }: Deps) {
   const changed = <T>(entity: 'batches' | 'devices' | 'tokens', value: T, batch: string | null = null): T => {
     bus.publish({ type: 'changed', entity, batch });
     return value;
@@ -32,7 +38,11 @@ export function onboardingHandlers({ batches, tokens, deviceImport, bus }: Deps)
     'batches.get': (p) => batches.get(p.batch),
     'batches.create': (p) => changed('batches', batches.create(p), p.name),
     'batches.update': (p) => changed('batches', batches.update(p), p.batch),
-    'tokens.issue': async (p) => changed('tokens', await tokens.issue(p), p.batch),
+    'tokens.issue': async (p) => {
+      const plan = await tokens.plan(p);
+      const written = await gate.exclusive(() => writer.run('issueTokens', plan));
+      return changed('tokens', await tokens.issuedOf(written), p.batch);
+    },
     // A batch of 100,000 per-device tokens is read in pages, the loop free between them (loop-turns.ts).
     'tokens.list': (p) => readInPages((afterId, limit) => tokens.list(p.batch ?? null, { afterId, limit }), (t) => t.id),
     'tokens.revoke': (p) => changed('tokens', tokens.revoke(p), p.batch ?? null),

@@ -79,7 +79,7 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
       }
     },
     'devices.markInstalled': (p) => {
-      const device = withoutSecret(installation.markInstalled(p.name, p.note));
+      const device = withoutSecret(installation.markInstalled(p.name, p.note, p.overwrite));
       bus.publish({ type: 'device', device });
       return device;
     },

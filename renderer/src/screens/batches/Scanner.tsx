@@ -74,7 +74,8 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
     }
     setBusy(true);
     try {
-      const updated = await api['devices.markInstalled']({ name: device.name, note });
+      // Only after the person confirmed the move may an install record be replaced; the station refuses otherwise.
+      const updated = await api['devices.markInstalled']({ name: device.name, note, overwrite: moveConfirmed });
       setFound(updated);
       setInstalled({ name: updated.name, note: updated.locationNote ?? '', at: updated.installedAt ?? new Date().toISOString() });
       announce(
@@ -88,6 +89,19 @@ export function Scanner({ batch, onLocated }: { batch: string; onLocated: (devic
         place(updated.locationNote),
       );
     } catch (err) {
+      const refused = err as { code?: string; details?: { installedAt?: string; locationNote?: string | null } };
+      if (!moveConfirmed && refused.code === 'conflict' && refused.details?.installedAt) {
+        // Checked in elsewhere meanwhile (another technician, another window): the same question as a repeat scan.
+        const known = { ...device, installedAt: refused.details.installedAt, locationNote: refused.details.locationNote ?? null };
+        setFound(known);
+        setMove({ device: known, note: where });
+        signal(
+          'ask',
+          intl.formatMessage({ id: 'scanner.flash.installedElsewhere', defaultMessage: '{name} is already installed elsewhere' }, { name: device.name }),
+          intl.formatMessage({ id: 'scanner.flash.installedElsewhereDetail', defaultMessage: 'Move it, or keep it where it is?' }),
+        );
+        return;
+      }
       setError(explain(err));
       // The error notice below says why (an alert); the banner says that it failed.
       signal('fail', intl.formatMessage({ id: 'scanner.flash.checkInFailed', defaultMessage: '{name} was not checked in' }, { name: device.name }));

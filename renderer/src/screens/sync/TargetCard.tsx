@@ -15,6 +15,8 @@ const statusText: Record<SyncTarget['status'], { label: MessageDescriptor; tone:
   stopped: { label: defineMessage({ id: 'sync.status.stopped', defaultMessage: 'Stopped' }), tone: 'danger', hint: defineMessage({ id: 'sync.status.stoppedHint', defaultMessage: 'Needs you: the credentials were refused' }) },
 };
 
+const unreadableHint: MessageDescriptor = defineMessage({ id: 'sync.status.credentialsUnreadableHint', defaultMessage: "Needs you: the saved credentials can't be read here" });
+
 type Live = { synced: number; status: SyncTarget['status']; counts: SyncTarget['counts']; message: string | null };
 
 /** One sync target: where, how it is doing, and what can be done (test, sync now, retry, remove). */
@@ -35,6 +37,8 @@ export function TargetCard({
   const message = live ? live.message : target.message;
   const total = counts.synced + counts.pending + counts.conflict + counts.error;
   const s = statusText[state];
+  // The station's own words for this stop are English; this one the UI says itself, in the person's language.
+  const unreadable = target.credentialsUnreadable === true && state === 'stopped';
 
   const act = async (what: string, action: () => Promise<void>) => {
     setBusy(what);
@@ -65,15 +69,24 @@ export function TargetCard({
                 : intl.formatMessage({ id: 'sync.target.hmac', defaultMessage: 'signed (HMAC)' })}
           </p>
         </div>
-        <span className={`badge badge-${s.tone}`} title={intl.formatMessage(s.hint)} data-target-status={state}>
+        <span className={`badge badge-${s.tone}`} title={intl.formatMessage(unreadable ? unreadableHint : s.hint)} data-target-status={state}>
           <span className="badge-dot" aria-hidden="true" />
           {intl.formatMessage(s.label)}
         </span>
       </div>
-      {message && (
-        <p className={state === 'stopped' ? 'field-error' : 'muted'} data-station-words>
-          {message}
+      {unreadable ? (
+        <p className="field-error" data-credentials-unreadable>
+          <FormattedMessage
+            id="sync.target.credentialsUnreadable"
+            defaultMessage="The saved credentials of this target can't be read on this station (they were saved with another station key, or damaged). Edit the target and enter them again."
+          />
         </p>
+      ) : (
+        message && (
+          <p className={state === 'stopped' ? 'field-error' : 'muted'} data-station-words>
+            {message}
+          </p>
+        )
       )}
       <div className="state-bar" role="img" aria-label={intl.formatMessage({ id: 'sync.target.bar', defaultMessage: '{synced, number} of {total, plural, one {# device} other {# devices}} synced' }, { synced: counts.synced, total })}
       >
