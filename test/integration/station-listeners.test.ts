@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN } from '../../electron/station/api/router.ts';
 import { createStation, type Station } from '../../electron/station/station.ts';
@@ -51,6 +51,27 @@ describe('device listeners are switched from the admin API', () => {
     expect(await accepts(mqtt.port)).toBe(true);
     await expect(call('station.bind.set', { address: '203.0.113.9' })).rejects.toThrow(/203\.0\.113\.9 is not on this machine/);
     expect(byName(await call('station.status', {}), 'mqtt').address).toBe('127.0.0.1');
+  });
+
+  it('a listener whose port another program took meanwhile is refused in plain words (409), and the station carries on', async () => {
+    station = createStation({ dataDir: tempDir(), bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, deviceListeners: ['http'] });
+    const info = await station.start();
+    const port = info.listeners.find((l) => l.name === 'http')!.port;
+    await call('station.listeners.set', { name: 'http', enabled: false });
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const reply = await station.engine!.router.call('station.listeners.set', { name: 'http', enabled: true }, ADMIN);
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'conflict', message: `port ${port} (http) is already in use; choose another with --http-port (0 picks a free port)` },
+      });
+      expect((await call('station.status', {})).listeners.find((l) => l.name === 'http')!.enabled).toBe(false);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+    // Once the port is free again, the same switch works.
+    expect((await call('station.listeners.set', { name: 'http', enabled: true })).listeners.find((l) => l.name === 'http')!.enabled).toBe(true);
   });
 
   it('refuses to switch listeners when the station is not serving; serve --listeners none starts with them off', async () => {
