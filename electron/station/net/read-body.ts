@@ -8,14 +8,23 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads a request body up to `limit` bytes; beyond it rejects early instead of buffering an attacker's megabytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await readBodyInto(req, limit, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The same, handing each chunk to `sink` as it arrives (work done per chunk is spread over the turns of the event
+ * loop in which the body comes in); resolves with the body's size once it has all come.
+ */
+export function readBodyInto(req: IncomingMessage, limit: number, sink: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       req.resume();
       return reject(new BodyTooLargeError(limit));
     }
-    const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -25,9 +34,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new BodyTooLargeError(limit));
         return;
       }
-      chunks.push(chunk);
+      sink(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size));
     req.on('error', reject);
   });
 }
