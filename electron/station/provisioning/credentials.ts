@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CredentialsInput } from '../../../shared/devices.ts';
 import type { CredentialsType, MqttBasicValue } from '../../../shared/provisioning.ts';
 import type { ProvisionRequest } from './types.ts';
@@ -12,10 +12,24 @@ export interface StoredCredentials {
 
 const alphanumerics = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** ThingsBoard generates access tokens and device names as 20 random alphanumerics (StringUtils.randomAlphanumeric). */
+/** The largest multiple of 62 a byte can hold: bytes at or above it are dropped, so every character is equally likely. */
+const unbiasedBelow = 256 - (256 % alphanumerics.length);
+
+/**
+ * ThingsBoard generates access tokens and device names as 20 random alphanumerics (StringUtils.randomAlphanumeric).
+ * From one buffer of random bytes, not one randomInt per character: on the provisioning writer thread those 20
+ * calls were about 7 % of each decision's time (bench profile, http c=256).
+ */
 export function randomAlphanumeric(length = 20): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += alphanumerics[randomInt(alphanumerics.length)];
+  while (out.length < length) {
+    // 3 % of bytes are dropped: a little more than asked for usually suffices in one round.
+    for (const byte of randomBytes(length - out.length + 4)) {
+      if (byte >= unbiasedBelow) continue;
+      out += alphanumerics[byte % alphanumerics.length];
+      if (out.length === length) break;
+    }
+  }
   return out;
 }
 
