@@ -39,12 +39,13 @@ describe('provisioning service (decision order of the contract)', () => {
     await provision({});
     unsubscribe();
     const published = events.flatMap((e) => (e.type === 'device' ? [e.device] : []));
-    expect(published).toHaveLength(2);
+    // The change watcher may publish the same device once more if its tick falls between the writer's commit and
+    // the service's own event: whoever publishes it, every device event must be the device as stored.
     const reader = createDeviceReader(t.engine.db);
-    const stored = published.map((d) => withoutSecret(reader.get(d.id)!));
-    expect(published).toEqual(stored);
-    expect(published[0]).toMatchObject({ name: 'live-1', gateway: true, credentialsType: 'MQTT_BASIC', state: 'provisioned', batch: null });
-    expect(published[1]!.name).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(published).toEqual(published.map((d) => withoutSecret(reader.get(d.id)!)));
+    const [gateway, generated] = [...new Map(published.map((d) => [d.id, d])).values()];
+    expect(gateway).toMatchObject({ name: 'live-1', gateway: true, credentialsType: 'MQTT_BASIC', state: 'provisioned', batch: null });
+    expect(generated?.name).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(JSON.stringify(published)).not.toContain('p1');
   });
 
