@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRevokedLogins } from '../../electron/station/provisioning/revoked-logins.ts';
 import type { ProvisioningService, ProvisionResponse } from '../../electron/station/provisioning/types.ts';
 import { createMqttTransport, type MqttTransportOptions } from '../../electron/station/transports/mqtt.ts';
 import { openTestEngine } from '../support/engine.ts';
@@ -189,6 +190,8 @@ describe('MQTT transport lifecycle', () => {
         });
       },
       rejectMalformed: () => {},
+      // The MQTT transport listens for revoked logins from the start (mqtt-sessions.ts).
+      logins: createRevokedLogins(),
     } as unknown as ProvisioningService;
     const t = openTestEngine();
     const transport = createMqttTransport({ host: '127.0.0.1', port: 0, service, deviceApi: t.engine.deviceApi });
