@@ -3,7 +3,7 @@ import { benchImport } from './import.ts';
 import { benchImportParse } from './import-parse.ts';
 import { benchLabels } from './labels.ts';
 import { loadChildEnv, serveLoadChild } from './load/pool.ts';
-import { benchProvisioning } from './provisioning.ts';
+import { benchProvisioning, provisioningOptions } from './provisioning.ts';
 import { benchSync } from './sync.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
 import { benchUi } from './ui.ts';
@@ -14,7 +14,7 @@ const suites: [name: string, run: BenchSuite][] = [
   ['import', benchImport],
   ['labels', () => benchLabels()],
   ['sync', benchSync],
-  ['provisioning', benchProvisioning],
+  ['provisioning', () => benchProvisioning(provisioningOptions(process.argv.slice(2)))],
   ['ui', benchUi],
 ];
 
@@ -24,7 +24,10 @@ else process.exitCode = await main();
 
 /** Suites named on the command line, as `provisioning ui` or `--only provisioning,ui`; none named means all. */
 function selected(args: string[]): string[] {
-  const names = args.flatMap((arg, i) => (arg === '--only' ? [] : args[i - 1] === '--only' ? arg.split(',') : arg.startsWith('--only=') ? arg.slice(7).split(',') : [arg]));
+  const suiteArgs = args.filter((arg, i) => !arg.startsWith('--case') && args[i - 1] !== '--case' && arg !== '--station-only');
+  const names = suiteArgs.flatMap((arg, i) =>
+    arg === '--only' ? [] : suiteArgs[i - 1] === '--only' ? arg.split(',') : arg.startsWith('--only=') ? arg.slice(7).split(',') : [arg],
+  );
   const unknown = names.filter((n) => !suites.some(([name]) => name === n));
   if (unknown.length) throw new Error(`unknown suite ${unknown.join(', ')}; suites: ${suites.map(([n]) => n).join(', ')}`);
   return names;

@@ -43,6 +43,25 @@ const transports: Transport[] = [
   { protocol: 'coap', levels: [32, 256], bare: startCoapBaseline, nil: startNullCoap, bareName: 'bare node-coap' },
 ];
 
+/** Which provisioning cases run: all by default; a profile or a before/after comparison picks one or two. */
+export interface ProvisioningOptions {
+  /** `http:256`, `coap:1`, `mqtt:16`, `burst`: only these cases (a transport's c=1 row is `<transport>:1`). */
+  cases?: string[];
+  /** The station alone, without the bare server and the null responder: for CPU profiles and old/new comparisons. */
+  stationOnly?: boolean;
+}
+
+/** `--case http:256 --case coap:1` (or `--case=http:256,coap:1`) and `--station-only` from the bench's arguments. */
+export function provisioningOptions(args: string[]): ProvisioningOptions {
+  const cases = args.flatMap((arg, i) =>
+    arg.startsWith('--case=') ? arg.slice(7).split(',') : args[i - 1] === '--case' ? arg.split(',') : [],
+  );
+  const known = [...transports.flatMap((t) => [...t.levels, 1].map((c) => `${t.protocol}:${c}`)), 'burst'];
+  const unknown = cases.filter((c) => !known.includes(c) && !/^(http|mqtt|coap):\d+$/.test(c));
+  if (unknown.length) throw new Error(`unknown provisioning case ${unknown.join(', ')}; cases: ${known.join(', ')}`);
+  return { ...(cases.length ? { cases } : {}), stationOnly: args.includes('--station-only') };
+}
+
 /**
  * Durable provisioning of a real station (SQLite WAL + synchronous=FULL, group commit) per transport, each figure
  * a ratio to a bare server of that transport measured in the same run, each driven by a generator whose ceiling
@@ -51,25 +70,31 @@ const transports: Transport[] = [
  * HTTP is driven by wrk; MQTT and CoAP by pre-encoded packets on raw sockets from several processes, leaving the
  * server under test alone in this one.
  */
-export async function benchProvisioning(): Promise<BenchRow[]> {
+export async function benchProvisioning(options: ProvisioningOptions = {}): Promise<BenchRow[]> {
   const run = randomBytes(3).toString('hex');
+  const wanted = (name: string) => options.cases === undefined || options.cases.includes(name);
   const before = commitLatency();
   const pool = await startLoadPool(Math.max(2, cpus().length - 1));
   const rows: BenchRow[] = [];
   try {
-    for (const transport of transports) {
+    for (const all of transports) {
+      const picked = options.cases?.filter((c) => c.startsWith(`${all.protocol}:`)).map((c) => Number(c.split(':')[1]));
+      const levels = picked ? picked.filter((c) => c !== 1) : all.levels;
+      const latency = picked ? picked.includes(1) : true;
+      if (levels.length === 0 && !latency) continue;
+      const transport = { ...all, levels, latency };
       const generator = transport.protocol === 'http' ? wrkGenerator() : rawGenerator(pool, transport.protocol);
       if (generator === null) {
         rows.push(skipped('http', 'wrk not found on PATH (Debian: apt install wrk): HTTP rows skipped rather than driven by a weaker generator'));
         continue;
       }
       try {
-        rows.push(...(await benchTransport(transport, generator, `${run}-${transport.protocol}`)));
+        rows.push(...(await benchTransport(transport, generator, `${run}-${transport.protocol}`, options.stationOnly === true)));
       } finally {
         generator.close?.();
       }
     }
-    rows.push(await benchBurst(pool, run));
+    if (wanted('burst')) rows.push(await benchBurst(pool, run, options.stationOnly === true));
   } finally {
     await pool.close();
   }
@@ -108,7 +133,8 @@ function rawGenerator(pool: LoadPool, protocol: RawProtocol): Generator & { clos
   };
 }
 
-async function benchTransport(t: Transport, generator: Generator, prefix: string): Promise<BenchRow[]> {
+async function benchTransport(t: Transport & { latency: boolean }, generator: Generator, prefix: string, stationOnly: boolean): Promise<BenchRow[]> {
+  if (stationOnly) return benchStationOnly(t, generator, prefix);
   const nil = await t.nil();
   const bare = await t.bare();
   const station = await startStation(key, secret);
@@ -134,6 +160,7 @@ async function benchTransport(t: Transport, generator: Generator, prefix: string
       rows.push(throughputRow(t, generator, c, ceiling!, b!, s!));
     }
     // c=1: a lone device's wait, next to the cost of the one commit it waits on, measured just before.
+    if (!t.latency) return rows;
     const commit = commitLatency();
     const floor = await generator.run(nil.port, 1, name());
     const b = await generator.run(bare.port, 1, name());
@@ -151,6 +178,30 @@ async function benchTransport(t: Transport, generator: Generator, prefix: string
     await station.close();
     await bare.close();
     await nil.close();
+  }
+  return rows;
+}
+
+/** Only the station, each level once (c=1 included when asked): no ratios, for profiles and old/new comparisons. */
+async function benchStationOnly(t: Transport & { latency: boolean }, generator: Generator, prefix: string): Promise<BenchRow[]> {
+  const station = await startStation(key, secret);
+  const rows: BenchRow[] = [];
+  let serial = 0;
+  try {
+    for (const c of [...t.levels, ...(t.latency ? [1] : [])]) {
+      const before = station.deviceCount();
+      const s = await generator.run(station.port(t.protocol), c, `${prefix}-${serial++}`);
+      const figures = { ...s, stored: station.deviceCount() - before };
+      rows.push({
+        suite,
+        case: `${t.protocol} c=${c} (station only)`,
+        value: c === 1 ? s.latencyMs.p50 : Math.round(s.rate),
+        unit: c === 1 ? 'ms p50' : 'devices/s',
+        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${stored(figures)}${problems({ station: s })}`,
+      });
+    }
+  } finally {
+    await station.close();
   }
   return rows;
 }
@@ -175,7 +226,7 @@ function throughputRow(t: Transport, generator: Generator, c: number, ceiling: L
 }
 
 /** Every device of a 5,000-device batch powering on at once, over MQTT: time until the last one has its answer. */
-async function benchBurst(pool: LoadPool, run: string): Promise<BenchRow> {
+async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Promise<BenchRow> {
   const burst = (port: number, namePrefix: string) =>
     pool.burst({ kind: 'burst', protocol: 'mqtt', target: { host: '127.0.0.1', port }, devices: burstDevices, namePrefix, key, secret, timeoutMs: 60_000 });
   const timed = async (start: () => Promise<Baseline>, namePrefix: string) => {
@@ -201,9 +252,13 @@ async function benchBurst(pool: LoadPool, run: string): Promise<BenchRow> {
   let b: LoadFigures | null = null;
   let s: (LoadFigures & { stored: number }) | null = null;
   for (let round = 0; round < rounds; round++) {
-    ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
-    b = fastest(b, await timed(startMqttBaseline, `${run}-burst-bare${round}`));
+    if (!stationOnly) ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
+    if (!stationOnly) b = fastest(b, await timed(startMqttBaseline, `${run}-burst-bare${round}`));
     s = fastest(s, await stationBurst(`${run}-burst${round}`));
+  }
+  if (stationOnly && s) {
+    const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${stored(s, '')}${problems({ station: s })}`;
+    return { suite, case: `mqtt burst ${burstDevices} at once (station only)`, value: Math.round(s.durationMs), unit: 'ms', note };
   }
   if (!ceiling || !b || !s) throw new Error('no burst round ran');
   const bound = ceiling.durationMs * headroom > b.durationMs;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StationEvent } from '../../shared/events.ts';
 import type { RequestOrigin } from '../../electron/station/provisioning/types.ts';
+import { createDeviceReader, withoutSecret } from '../../electron/station/store/devices.ts';
 import { openTestEngine, type TestEngine } from '../support/engine.ts';
 
 const origin: RequestOrigin = { transport: 'http', remoteAddress: '127.0.0.1' };
@@ -28,6 +30,23 @@ describe('provisioning service (decision order of the contract)', () => {
     expect(device).toMatchObject({ state: 'provisioned', provisionedVia: 'http', credentialsType: 'ACCESS_TOKEN' });
     expect(device.attributes.server).toEqual({ provisionState: 'provisioned' });
     expect(device.credentialsValue).toBe((reply as { credentialsValue: string }).credentialsValue);
+  });
+
+  it('tells the UI about a device it created exactly as the device is stored (no secret), gateway and generated name too', async () => {
+    const events: StationEvent[] = [];
+    const unsubscribe = t.engine.bus.subscribe((e) => events.push(e));
+    await provision({ deviceName: 'live-1', gateway: true, credentialsType: 'MQTT_BASIC', clientId: 'c1', username: 'u1', password: 'p1' });
+    await provision({});
+    unsubscribe();
+    const published = events.flatMap((e) => (e.type === 'device' ? [e.device] : []));
+    // The change watcher may publish the same device once more if its tick falls between the writer's commit and
+    // the service's own event: whoever publishes it, every device event must be the device as stored.
+    const reader = createDeviceReader(t.engine.db);
+    expect(published).toEqual(published.map((d) => withoutSecret(reader.get(d.id)!)));
+    const [gateway, generated] = [...new Map(published.map((d) => [d.id, d])).values()];
+    expect(gateway).toMatchObject({ name: 'live-1', gateway: true, credentialsType: 'MQTT_BASIC', state: 'provisioned', batch: null });
+    expect(generated?.name).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(JSON.stringify(published)).not.toContain('p1');
   });
 
   it('answers NOT_FOUND for a wrong secret, FAILURE for a blank name, and audits every attempt without secrets', async () => {

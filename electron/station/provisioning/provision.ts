@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { failure, notFound, type ProvisionResponse } from '../../../shared/provisioning.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
+import type { CreatedDevice } from '../store/devices.ts';
 import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
 import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
@@ -18,6 +19,11 @@ export interface Decision {
   changed: boolean;
   /** The key was an onboarding token's (wrong secrets from one address are throttled across tokens). */
   onboardingToken: boolean;
+  /**
+   * Set when this request created the device (allow-create): everything its live event shows, so the main thread
+   * builds that event without reading the row back (store/devices.ts createdDevice).
+   */
+  created?: CreatedDevice;
 }
 
 interface ExistingDevice {
@@ -132,7 +138,8 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     const id = Number(insertProvisioned.run(deviceName, profile.id, request.gateway ? 1 : 0, now, now, origin.transport).lastInsertRowid);
     insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);
     recordProvisioned(id, deviceName, origin, now);
-    return { ...out(success(credentials), null, id, true), deviceName };
+    const created: CreatedDevice = { profile: profile.name, gateway: request.gateway === true, credentialsType: credentials.type, via: origin.transport, at: now };
+    return { ...out(success(credentials), null, id, true), deviceName, created };
   }
 
   /** Decides and writes the audit entry in the same transaction: the log never misses an attempt. */

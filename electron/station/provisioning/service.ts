@@ -5,7 +5,7 @@ import type { EventBus } from '../event-bus.ts';
 import type { StationKeys } from '../keys.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
-import { createDeviceReader, withoutSecret } from '../store/devices.ts';
+import { createDeviceReader, createdDevice, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
 import { createProfileStore } from '../store/profiles.ts';
 import { workerScript } from '../store/worker-script.ts';
@@ -157,7 +157,8 @@ export function createProvisioningService(
         reason: decision.reason,
         remoteAddress: origin.remoteAddress,
       });
-      if (decision.device) bus.publish({ type: 'device', device: decision.device });
+      const device = decision.created ? createdDevice(decision.deviceId!, decision.deviceName!, decision.created) : decision.device;
+      if (device) bus.publish({ type: 'device', device });
       return decision.response;
     },
 

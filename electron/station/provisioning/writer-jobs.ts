@@ -13,7 +13,10 @@ import { createTokenIssueWriter, type IssuedRows, type TokenIssuePlan } from './
 import type { SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
 
-/** A decision as committed, with what the UI is told about it: the device as stored, when it changed. */
+/**
+ * A decision as committed, with what the UI is told about it: the device as stored when it changed, or, for a
+ * device this request created, `created` (its event is built on the main thread).
+ */
 export type CommittedDecision = Decision & { eventId: number; at: number; device: Device | null };
 
 /**
@@ -46,8 +49,10 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
   return {
     provision({ request, origin, secret }) {
       const decision = decider.decideAndAudit(request, origin, secret);
-      // Read here, in the transaction that wrote it: the main thread publishes it without reading it again.
-      const stored = decision.changed && decision.deviceId !== null ? devices.get(decision.deviceId) : null;
+      // A device this request created is described by the decision (the main thread builds its event); any other
+      // changed device is read here, in the transaction that wrote it, so the main thread never reads it again.
+      const read = !decision.created && decision.changed && decision.deviceId !== null;
+      const stored = read ? devices.get(decision.deviceId!) : null;
       return { ...decision, device: stored ? withoutSecret(stored) : null };
     },
     removeDevices: ({ selection, provisioned }) => removal.remove(selection, provisioned),

@@ -15,22 +15,24 @@ export interface AuditEntry {
 export function createAuditLog(db: Db) {
   const insert = db.prepare(`INSERT INTO events
     (at, kind, device_id, device_name, transport, outcome, reason, remote_address, details)
-    VALUES (@at, @kind, @deviceId, @deviceName, @transport, @outcome, @reason, @remoteAddress, @details)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return {
     /** Appends one entry (inside the caller's transaction, if any) and returns its id and time. */
     append(entry: AuditEntry): { id: number; at: number } {
       const at = Date.now();
-      const info = insert.run({
+      // Positional, not named (@at, ...): better-sqlite3 looks each named parameter up in an object, and every
+      // provisioning attempt writes one entry on the writer thread.
+      const info = insert.run(
         at,
-        kind: entry.kind,
-        deviceId: entry.deviceId ?? null,
-        deviceName: entry.deviceName ?? null,
-        transport: entry.transport ?? null,
-        outcome: entry.outcome ?? null,
-        reason: entry.reason ?? null,
-        remoteAddress: entry.remoteAddress ?? null,
-        details: entry.details ? JSON.stringify(entry.details) : null,
-      });
+        entry.kind,
+        entry.deviceId ?? null,
+        entry.deviceName ?? null,
+        entry.transport ?? null,
+        entry.outcome ?? null,
+        entry.reason ?? null,
+        entry.remoteAddress ?? null,
+        entry.details ? JSON.stringify(entry.details) : null,
+      );
       return { id: Number(info.lastInsertRowid), at };
     },
   };

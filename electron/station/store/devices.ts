@@ -56,6 +56,45 @@ export function toDevice(row: DeviceRow): Device {
   };
 }
 
+/** What a device created by its own provisioning request is born with, besides its id and name. */
+export interface CreatedDevice {
+  profile: string;
+  gateway: boolean;
+  credentialsType: CredentialsType;
+  via: Transport;
+  /** created_at and provisioned_at, the same instant (provision.ts inserts it provisioned). */
+  at: number;
+}
+
+/**
+ * The device as `get` would read it (without its secret) right after provision.ts created it: no batch, serial, MAC,
+ * label, install record or contact yet. Built from the decision instead of read back, on the main thread, so the
+ * writer thread spends nothing on a live event.
+ */
+export function createdDevice(id: number, name: string, created: CreatedDevice): Device {
+  return withoutSecret(
+    toDevice({
+      id,
+      name,
+      profile: created.profile,
+      batch: null,
+      state: 'provisioned',
+      is_gateway: created.gateway ? 1 : 0,
+      serial: null,
+      mac: null,
+      label: null,
+      credentials_type: created.credentialsType,
+      credentials_value: null,
+      provisioned_at: created.at,
+      provisioned_via: created.via,
+      last_seen_at: null,
+      installed_at: null,
+      location_note: null,
+      created_at: created.at,
+    }),
+  );
+}
+
 export interface DeviceFilter {
   batch?: string;
   profile?: string;
