@@ -60,6 +60,8 @@ export interface Engine {
   committer: GroupCommitter;
   /** Starts the provisioning writer thread before the first device asks (store/writer-thread.ts prepare). */
   prepareWriter(): void;
+  /** Whether a provisioning writer job is still on its way back (its commit may already be visible to readers). */
+  writerBusy(): boolean;
   /** Online ⇄ offline; the serving station recovers it at start and runs its sweep (provisioning/presence.ts). */
   presence: Presence;
   keys: StationKeys;
@@ -167,6 +169,7 @@ export function openEngine(options: EngineOptions): Engine {
     tls,
     committer: service.committer,
     prepareWriter: () => service.writer.prepare(),
+    writerBusy: () => service.writer.busy(),
     presence: service.presence,
     close() {
       // Let queued writes commit before the file closes: they were promised to someone.

@@ -9,7 +9,16 @@ export interface ExternalChangesOptions {
   /** How often to look; a person calls a change "live" within about a second. */
   intervalMs?: number;
   log?: (line: string) => void;
+  /**
+   * Whether the station's own writer thread has a job whose result has not reached this thread: its commit may be
+   * visible here before the service publishes it (and marks its audit entry as own), so a change seen then is
+   * looked at again on a later tick instead of being published a second time as another process's.
+   */
+  ownWritesInFlight?: () => boolean;
 }
+
+/** Ticks a change may wait for the writer to go quiet; under constant load it is then published anyway (a duplicate at worst). */
+const maxDeferredTicks = 3;
 
 export interface ExternalChangesWatch {
   /** Looks once now (tests and the timer call it). */
@@ -64,6 +73,7 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
   let version = dataVersion();
   let seen = newestEvent.get() as number;
   let known = fingerprints();
+  let deferred = 0;
   // The station's own changes to the small lists, so the next quiet tick takes them into `known` and a later change
   // by another process is not blamed for them. Sync progress of our own worker is left out: re-reading it costs a
   // scan of sync_devices, and at worst the UI re-reads the sync status once more than needed.
@@ -136,6 +146,11 @@ export function watchExternalChanges(options: ExternalChangesOptions): ExternalC
     const newest = newestEvent.get() as number;
     const refreshed = [...stale].map((entity) => [entity, read[entity]()] as const);
     const current = dataVersion();
+    if (current !== version && options.ownWritesInFlight?.() && deferred < maxDeferredTicks) {
+      deferred++;
+      return;
+    }
+    deferred = 0;
     if (current === version) {
       seen = newest;
       forgetOwnUpTo(seen);

@@ -135,7 +135,7 @@ export function createStation(options: StationOptions): Station {
       // Always running: it idles cheaply and picks up targets added later, so results leave as soon as a network appears.
       const sync = startSyncWorker(opened);
       // Only while serving: the CLI writing to this data directory reaches the open UI live.
-      const external = watchExternalChanges({ db: opened.db, bus: opened.bus, log: opened.log });
+      const external = watchExternalChanges({ db: opened.db, bus: opened.bus, log: opened.log, ownWritesInFlight: opened.writerBusy });
       const handover = startHandoverDriver({
         handovers: opened.handovers,
         committer: opened.committer,

@@ -14,12 +14,12 @@ afterEach(async () => {
   open.other = open.served = undefined;
 });
 
-function setUp() {
+function setUp(ownWritesInFlight?: () => boolean) {
   const served = openTestEngine();
   const other = openEngine({ dataDir: served.dataDir });
   open.served = served;
   open.other = other;
-  const watch = watchExternalChanges({ db: served.engine.db, bus: served.engine.bus, intervalMs: 3_600_000 });
+  const watch = watchExternalChanges({ db: served.engine.db, bus: served.engine.bus, intervalMs: 3_600_000, ownWritesInFlight });
   /** What one tick publishes. */
   const tick = (): StationEvent[] => {
     const seen: StationEvent[] = [];
@@ -84,6 +84,37 @@ describe('changes by other processes on the served data directory', () => {
       { type: 'changed', entity: 'devices', batch: null },
       { type: 'changed', entity: 'tokens', batch: null },
     ]);
+    expect(tick()).toEqual([]);
+  });
+
+  it('waits for the station’s own writer before blaming a commit on another process, but not forever', async () => {
+    // The writer thread has its own connection: its commit is visible here before its result reaches the service,
+    // which only then publishes the device and marks the audit entry as its own. A commit seen while a job is out
+    // stands in for it here (another connection is what the writer is, to this one).
+    let inFlight = false;
+    const { served, other, otherDb, tick } = setUp(() => inFlight);
+    await served.call('profiles.add', profile);
+    expect(tick()).toEqual([]);
+
+    inFlight = true;
+    await other('devices.add', { name: 'race-1', profile: 'meters' });
+    expect(tick()).toEqual([]);
+    // The result arrives: the service publishes the attempt (and the device) itself.
+    const id = otherDb.prepare('SELECT max(id) FROM events').pluck().get() as number;
+    served.engine.bus.publish({
+      type: 'provision',
+      attempt: { id, at: new Date().toISOString(), deviceName: 'race-1', transport: 'http', outcome: 'SUCCESS', reason: null, remoteAddress: '127.0.0.1' },
+    });
+    inFlight = false;
+    expect(tick()).toEqual([]);
+
+    // Under constant load the writer is never quiet: another process's change still shows, a few ticks late.
+    inFlight = true;
+    await other('devices.add', { name: 'by-cli', profile: 'meters' });
+    expect(tick()).toEqual([]);
+    expect(tick()).toEqual([]);
+    expect(tick()).toEqual([]);
+    expect(tick()).toEqual([expect.objectContaining({ type: 'device', device: expect.objectContaining({ name: 'by-cli' }) })]);
     expect(tick()).toEqual([]);
   });
 });

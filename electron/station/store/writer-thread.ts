@@ -7,6 +7,8 @@ export interface Writer<M extends JobMap> {
   run<K extends keyof M & string>(type: K, input: M[K]['input']): Promise<M[K]['result']>;
   /** Waits for every job queued so far to settle. */
   flush(): Promise<void>;
+  /** Whether some job was sent and its result has not come back yet (it may have committed already). */
+  busy(): boolean;
   /**
    * Starts the thread now rather than on the first job, without keeping the process alive: a server expecting
    * requests calls it, so the first burst of them does not also wait for the thread to load and open its file.
@@ -109,6 +111,7 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
       worker = start();
       worker.unref();
     },
+    busy: () => pending.size > 0,
     flush() {
       if (pending.size === 0) return Promise.resolve();
       return new Promise((resolve) => idle.push(resolve));
