@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelLanguage } from './label-words.ts';
 import { CredentialsType, Transport } from './provisioning.ts';
 import { DeviceState } from './station.ts';
 
@@ -81,6 +82,8 @@ export const DeviceInput = z.object({
   profile: z.string().min(1),
   name: z.string().trim().min(1, 'a name is required').max(255),
   batch: z.string().optional(),
+  /** The label language of the batch when this adds it (a new batch name); an existing batch keeps its own. */
+  language: LabelLanguage.optional(),
   serial: z.string().max(255).optional(),
   mac: z.string().max(64).optional(),
   label: z.string().max(255).optional(),

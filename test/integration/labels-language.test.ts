@@ -94,10 +94,18 @@ describe('label language of a batch', () => {
     expect(languageOf('West')).toBe('en');
   });
 
+  it('device add --batch NEW --language gives the batch it creates that language; an existing batch keeps its own', () => {
+    ok('device', 'add', '--profile', 'meters', '--name', 'sued-1', '--batch', 'Süd', '--language', 'de');
+    expect(languageOf('Süd')).toBe('de');
+    ok('device', 'add', '--profile', 'meters', '--name', 'west-9', '--batch', 'West', '--language', 'de');
+    expect(languageOf('West')).toBe('en');
+  });
+
   it('refuses a language it does not have, naming the ones it has', () => {
     for (const args of [
       ['batch', 'add', '--name', 'X', '--profile', 'meters', '--language', 'fr'],
       ['import', '--profile', 'meters', '--batch', 'X', '--language', 'fr', csv('x.csv', 'x')],
+      ['device', 'add', '--profile', 'meters', '--name', 'x-1', '--batch', 'X', '--language', 'fr'],
     ]) {
       const r = cli(...args);
       expect(r.status).toBe(2);

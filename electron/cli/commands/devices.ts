@@ -1,4 +1,5 @@
 import { DeviceState } from '../../../shared/station.ts';
+import { labelLanguages } from '../../../shared/label-words.ts';
 import { choiceOption, type Command, dataOption, requiredOption, stringOption, UsageError } from '../command.ts';
 import { printJson, printTable, withEngine } from '../engine-call.ts';
 import { group } from './group.ts';
@@ -6,12 +7,13 @@ import { describeRemoval, provisionedChoice, provisionedOptions } from './remova
 
 const add: Command = {
   summary: 'add a pre-provisioned device (for the check-pre-provisioned strategy)',
-  usage: 'fieldstation device add --profile NAME --name NAME [--batch NAME] [--token TOKEN] [--serial S] [--mac M] [--label L]',
+  usage: 'fieldstation device add --profile NAME --name NAME [--batch NAME [--language en|de]] [--token TOKEN] [--serial S] [--mac M] [--label L]',
   options: {
     ...dataOption,
     profile: { type: 'string' },
     name: { type: 'string' },
     batch: { type: 'string' },
+    language: { type: 'string' },
     token: { type: 'string' },
     serial: { type: 'string' },
     mac: { type: 'string' },
@@ -23,6 +25,8 @@ const add: Command = {
         profile: requiredOption(args, 'profile'),
         name: requiredOption(args, 'name'),
         batch: stringOption(args, 'batch'),
+        // The label language of a batch this creates (as `import --language`): a typo is refused before anything is written.
+        language: choiceOption(args, 'language', labelLanguages),
         token: stringOption(args, 'token'),
         serial: stringOption(args, 'serial'),
         mac: stringOption(args, 'mac'),

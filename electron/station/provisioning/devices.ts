@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Device, DeviceInput } from '../../../shared/devices.ts';
 import { ApiError } from '../../../shared/errors.ts';
+import { DEFAULT_LABEL_LANGUAGE } from '../../../shared/label-words.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import type { DeviceReader } from '../store/devices.ts';
@@ -15,7 +16,7 @@ export function createDevices(db: Db, profiles: Profiles, reader: DeviceReader, 
   const credentialsTaken = db.prepare('SELECT 1 FROM credentials WHERE credentials_id = ?').pluck();
   const nameTaken = db.prepare('SELECT 1 FROM devices WHERE name = ?').pluck();
   const batchByName = db.prepare('SELECT id FROM batches WHERE name = ?').pluck();
-  const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, created_at) VALUES (?, ?, ?)');
+  const insertBatch = db.prepare('INSERT INTO batches (name, profile_id, language, created_at) VALUES (?, ?, ?, ?)');
 
   return {
     add(input: z.output<typeof DeviceInput>): Device {
@@ -25,7 +26,7 @@ export function createDevices(db: Db, profiles: Profiles, reader: DeviceReader, 
         const now = Date.now();
         let batchId: number | null = null;
         if (input.batch) {
-          batchId = (batchByName.get(input.batch) as number | undefined) ?? Number(insertBatch.run(input.batch, profile.id, now).lastInsertRowid);
+          batchId = (batchByName.get(input.batch) as number | undefined) ?? Number(insertBatch.run(input.batch, profile.id, input.language ?? DEFAULT_LABEL_LANGUAGE, now).lastInsertRowid);
         }
         const requested = input.credentials ?? (input.token ? { type: 'ACCESS_TOKEN' as const, token: input.token } : undefined);
         const credentials = credentialsFromInput(requested, profile.default_credentials_type);
