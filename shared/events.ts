@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Device, ProvisionAttempt } from './devices.ts';
+import { UiPreferences } from './preferences.ts';
 import { StationStatus } from './station.ts';
 import { SyncProgress } from './sync.ts';
 
@@ -22,6 +23,8 @@ export const StationEvent = z.discriminatedUnion('type', [
     entity: z.enum(['profiles', 'batches', 'devices', 'tokens', 'sync', 'handovers', 'attributes']),
     batch: z.string().nullable(),
   }),
+  /** The station's UI preferences changed (`preferences.set`): every open browser window follows the language. */
+  z.object({ type: z.literal('preferences'), preferences: UiPreferences }),
   /** Progress of long work (import, labels, sync), so the UI can show a bar. `total` null = unknown. */
   z.object({
     type: z.literal('progress'),

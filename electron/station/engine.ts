@@ -137,7 +137,7 @@ export function openEngine(options: EngineOptions): Engine {
   const handlers = {
     ...statusHandlers(deps),
     ...tlsHandlers({ tls }),
-    ...preferenceHandlers({ preferences: createUiPreferences(db) }),
+    ...preferenceHandlers({ preferences: createUiPreferences(db), bus }),
     ...syncHandlers({ db, keys, sync }),
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),

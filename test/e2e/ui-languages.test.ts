@@ -324,6 +324,16 @@ describe('languages: every string translated, layouts that stretch', () => {
       await p.getByLabel('Etikettensprache').selectOption({ label: 'Englisch' });
       await expect.poll(() => label.locator('.slot-text').innerText()).toContain('Batch ost');
       expect(await ui!.rpc('batches.get', { batch: 'ost' })).toMatchObject({ language: 'en' });
+
+      // A second window on the same station (another tab, a tablet) follows a language chosen in the first, live.
+      const other = await p.context().newPage();
+      await other.goto(station.uiUrl);
+      await other.locator('[data-app-state="ready"]').waitFor();
+      expect(await other.evaluate(() => document.documentElement.lang)).toBe('de');
+      await p.locator('[data-language-picker]').selectOption('en');
+      await expect.poll(() => other.evaluate(() => document.documentElement.lang)).toBe('en');
+      await other.getByRole('navigation', { name: 'Main' }).waitFor();
+      expect(await ui!.rpc('preferences.get', {})).toEqual({ locale: 'en' });
     } finally {
       await fresh.close();
     }

@@ -12,6 +12,7 @@ import { EventHub } from '../data/event-hub.ts';
 import { FeedStore } from '../data/feed-store.ts';
 import { createFrameBatcher } from '../data/frame-batcher.ts';
 import { LiveQuery } from '../data/live-query.ts';
+import { followStationLocale } from '../i18n/locale.ts';
 
 export interface StationContextValue {
   api: Client;
@@ -114,6 +115,9 @@ export function StationProvider({ children }: { children: ReactNode }) {
           break;
         case 'provision':
           feed.push(event.attempt);
+          break;
+        case 'preferences':
+          followStationLocale(event.preferences.locale);
           break;
         case 'changed':
           if (event.entity === 'devices') scheduleDevicesReload();

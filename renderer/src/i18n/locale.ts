@@ -108,6 +108,15 @@ export function loadRememberedLocale(): Promise<void> {
   return loading;
 }
 
+/**
+ * Another window on the same station chose a language (the station's `preferences` event): this one follows. The
+ * desktop app keeps its own choice in electron-store, so a browser elsewhere on the station does not change it.
+ */
+export function followStationLocale(locale: Locale | null): void {
+  if (locale === null || locale === choice || desktopBridge()) return;
+  void show(locale);
+}
+
 function subscribe(listener: () => void) {
   listeners.add(listener);
   return () => listeners.delete(listener);
