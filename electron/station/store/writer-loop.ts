@@ -12,7 +12,15 @@ const maxBatch = 512;
  * One failing job never undoes another's work (runJobs: the batch runs again with a savepoint per job); a failed
  * COMMIT fails every job of its batch, and nobody is told any of them succeeded.
  */
-export function serveWriter<M extends JobMap>(port: MessagePort, db: Db, handlers: JobHandlers<M>): void {
+export function serveWriter<M extends JobMap>(
+  port: MessagePort,
+  db: Db,
+  handlers: JobHandlers<M>,
+  options: {
+    /** Runs after each committed batch's outcomes were posted, so nobody's reply waits for it (wal-checkpoint.ts). */
+    afterCommit?: () => void;
+  } = {},
+): void {
   let queue: QueuedJob[] = [];
   let scheduled = false;
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -50,6 +58,7 @@ export function serveWriter<M extends JobMap>(port: MessagePort, db: Db, handler
     }
     post({ kind: 'done', outcomes });
     schedule();
+    options.afterCommit?.();
   }
 
   /**
