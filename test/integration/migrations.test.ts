@@ -139,6 +139,34 @@ describe('store migrations', () => {
     expect(created.language).toBe('de');
   });
 
+  it('at schema 17, batch and import lookups still use an index, and deleting an import or a batch still keeps its rules', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 16 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO batches (id, name, profile_id, created_at) VALUES (1, 'plant', 1, 1), (2, 'empty', 1, 1);
+      INSERT INTO imports (id, batch_id, profile_id, created, updated, unchanged, at) VALUES (4, 1, 1, 1, 0, 0, 1);
+      INSERT INTO devices (id, name, profile_id, batch_id, import_id, state, created_at) VALUES
+        (3, 'm-3', 1, 1, 4, 'pending', 1), (5, 'walk-in', 1, NULL, NULL, 'provisioned', 1);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    expect(plan('SELECT id FROM devices WHERE batch_id = 1')).toContain('devices_batch');
+    expect(plan('SELECT id FROM devices WHERE import_id = 4')).toContain('devices_import');
+    expect(db.prepare('SELECT name FROM devices WHERE batch_id = 1').pluck().all()).toEqual(['m-3']);
+    expect(db.prepare("SELECT name FROM devices WHERE state = 'provisioned'").pluck().all()).toEqual(['walk-in']);
+    // A batch that still has devices cannot go; an empty one can; an import's devices forget it when it goes.
+    expect(() => db.prepare('DELETE FROM batches WHERE id = 1').run()).toThrow(/FOREIGN KEY/);
+    expect(db.prepare('DELETE FROM batches WHERE id = 2').run().changes).toBe(1);
+    db.prepare('DELETE FROM imports WHERE id = 4').run();
+    expect(db.prepare('SELECT name, batch_id, import_id FROM devices ORDER BY id').all()).toEqual([
+      { name: 'm-3', batch_id: 1, import_id: null },
+      { name: 'walk-in', batch_id: null, import_id: null },
+    ]);
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);

@@ -35,4 +35,27 @@ describe('the writer thread', () => {
     expect(db.prepare('SELECT n FROM recorded ORDER BY rowid').pluck().all()).toEqual([1, 4]);
     db.close();
   });
+
+  it('a job that throws in a batch is undone alone: the jobs before and after it in the same batch are committed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fieldstation-writer-'));
+    const file = join(dir, 'station.db');
+    openDatabase(file).close();
+    const source = new URL('../support/writer-test-worker.ts', import.meta.url);
+    writer = createWriter<TestJobs>({ script: () => workerScript({ source, bundled: source, fromSource: true }), workerData: { file } });
+
+    // Asked for in one turn, so they travel and commit as one batch.
+    const first = writer.run('record', 10);
+    const refused = writer.run('refuse', 20);
+    const last = writer.run('record', 30);
+    await expect(refused).rejects.toMatchObject({ code: 'conflict', message: 'number 20 is refused' });
+    expect(await first).toBe(1);
+    expect(await last).toBe(2);
+    const refusedAlone = writer.run('refuse', 40);
+    await expect(refusedAlone).rejects.toThrow(/number 40 is refused/);
+    expect(await writer.run('record', 50)).toBe(3);
+    await writer.close();
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT n FROM recorded ORDER BY rowid').pluck().all()).toEqual([10, 30, 50]);
+    db.close();
+  });
 });

@@ -2,6 +2,7 @@
 // write connection for provisioning, so the fsync of every group commit happens here, off the main event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.ts';
+import { createWalCheckpointer } from '../store/wal-checkpoint.ts';
 import { serveWriter } from '../store/writer-loop.ts';
 import { type ProvisioningJobs, provisioningJobs } from './writer-jobs.ts';
 
@@ -15,4 +16,6 @@ const db = openDatabase(file);
 // In memory the sub-journal holds at most one job's pages (it is emptied at each RELEASE), or a long admin job's.
 // Nothing durable lives there: the WAL and synchronous=FULL are unchanged; a crash loses only uncommitted work.
 db.pragma('temp_store = MEMORY');
-serveWriter<ProvisioningJobs>(parentPort!, db, provisioningJobs(db));
+// The WAL is checkpointed after each batch's replies are posted, not inside its COMMIT (wal-checkpoint.ts).
+const wal = createWalCheckpointer(db);
+serveWriter<ProvisioningJobs>(parentPort!, db, provisioningJobs(db), { afterCommit: wal.afterCommit });
