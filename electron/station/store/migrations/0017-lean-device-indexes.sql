@@ -1,4 +1,4 @@
--- Issue 13: every device a provisioning request creates wrote six b-trees besides its row (name, batch, profile,
+-- Issue 13 (lean device indexes): every device a provisioning request creates wrote six b-trees besides its row (name, batch, profile,
 -- state, import, and the partial devices_polling, which skips it). Two hold nothing such a device has: it belongs to
 -- no batch and no import, so both indexes become partial (https://www.sqlite.org/partialindex.html), written only for
 -- imported devices. Every lookup by either column (`batch_id = ?`, `import_id = ?`, and the foreign-key checks when a
