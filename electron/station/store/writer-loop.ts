@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Db } from './database.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import type { FromWriter, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
+import type { FromWriter, JobContext, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
 
 const maxBatch = 512;
 
@@ -20,7 +20,7 @@ export function serveWriter<M extends JobMap>(port: MessagePort, db: Db, handler
   const savepoint = db.prepare('SAVEPOINT job');
   const release = db.prepare('RELEASE job');
   const rollback = db.prepare('ROLLBACK TO job');
-  const table = handlers as Record<string, (input: unknown) => unknown>;
+  const table = handlers as Record<string, (input: unknown, job: JobContext) => unknown>;
 
   function commitBatch(): void {
     scheduled = false;
@@ -35,7 +35,8 @@ export function serveWriter<M extends JobMap>(port: MessagePort, db: Db, handler
         try {
           const handler = table[job.type];
           if (!handler) throw new Error(`the writer has no job '${job.type}'`);
-          outcomes.push({ id: job.id, ok: true, value: handler(job.input) });
+          const context: JobContext = { progress: (done, total) => post({ kind: 'progress', id: job.id, done, total }) };
+          outcomes.push({ id: job.id, ok: true, value: handler(job.input, context) });
           release.run();
         } catch (err) {
           rollback.run();
