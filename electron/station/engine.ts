@@ -25,7 +25,6 @@ import { checkMasterKey, createStationKeys, loadFileKey, type StationKeys } from
 import { createLabelService, type LabelService } from './labels/service.ts';
 import { createBatches } from './provisioning/batches.ts';
 import { createDevices } from './provisioning/devices.ts';
-import { createDeviceImport } from './provisioning/import-devices.ts';
 import { createInstallation } from './provisioning/installation.ts';
 import { createOnboardingTokens } from './provisioning/onboarding-tokens.ts';
 import { createRecovery } from './provisioning/recovery.ts';
@@ -142,7 +141,7 @@ export function openEngine(options: EngineOptions): Engine {
     ...labelHandlers({ labels }),
     ...provisioningHandlers({ ...deps, profiles, devices, reader, installation: createInstallation(db, reader, audit) }),
     ...handoverHandlers({ handovers, settings: handoverSettings, profiles, bus, wakeSync: () => sync.wake() }),
-    ...onboardingHandlers({ batches, tokens, deviceImport: createDeviceImport(db, profiles, audit), writer: service.writer, gate, bus }),
+    ...onboardingHandlers({ batches, tokens, writer: service.writer, gate, bus }),
     ...recoveryHandlers({ recovery: createRecovery(db, reader, audit, keys), bus, logins: service.logins }),
     ...removalHandlers({
       removal: createRemoval(db, audit),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestOrigin } from '../../electron/station/provisioning/types.ts';
 import { openTestEngine, type TestEngine } from '../support/engine.ts';
+import { loopLateness } from '../support/loop-lateness.ts';
 
 // Issue 11 ("/healthz within 100 ms throughout"): removing a 20,000-device batch and moving 20,000 devices to another
 // profile run as one transaction each on the writer thread (provisioning/writer-jobs.ts), so the station's event loop
@@ -10,25 +11,6 @@ const count = 20_000;
 const lateBoundMs = 250;
 const origin: RequestOrigin = { transport: 'http', remoteAddress: '127.0.0.9' };
 const csv = (prefix: string, n: number) => `name,serial\n${Array.from({ length: n }, (_, i) => `${prefix}-${i},S-${i}`).join('\n')}\n`;
-
-/** The largest lateness of a 10 ms interval timer while `work` runs. */
-async function loopLateness<T>(work: () => Promise<T>): Promise<{ value: T; lateMs: number }> {
-  const periodMs = 10;
-  let last = performance.now();
-  let lateMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    lateMs = Math.max(lateMs, now - last - periodMs);
-    last = now;
-  }, periodMs);
-  try {
-    const value = await work();
-    lateMs = Math.max(lateMs, performance.now() - last - periodMs);
-    return { value, lateMs };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe('big removals and profile moves leave the event loop free', () => {
   let t: TestEngine;

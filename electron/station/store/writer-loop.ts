@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Db } from './database.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import type { FromWriter, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
+import type { FromWriter, JobContext, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
 
 const maxBatch = 512;
 
@@ -29,7 +29,7 @@ export function serveWriter<M extends JobMap>(
   const release = db.prepare('RELEASE job');
   const rollback = db.prepare('ROLLBACK TO job');
   const abort = db.prepare('ROLLBACK');
-  const table = handlers as Record<string, (input: unknown) => unknown>;
+  const table = handlers as Record<string, (input: unknown, job: JobContext) => unknown>;
 
   function commitBatch(): void {
     scheduled = false;
@@ -43,11 +43,16 @@ export function serveWriter<M extends JobMap>(
       if (!outcomes) {
         // A job threw: undo the whole batch and run it again with each job in its own savepoint, so the failing job
         // is rolled back alone. Nothing of the first run was told to anyone (its names and tokens never left).
+        // A job alone in its batch is not run again: undoing the batch undid exactly it (a refused 100k-row import
+        // would otherwise be parsed and checked twice).
         if (db.inTransaction) abort.run();
-        begin.run();
-        outcomes = runJobs(batch, true)!;
+        if (batch.length === 1) outcomes = [failedAlone!];
+        else {
+          begin.run();
+          outcomes = runJobs(batch, true)!;
+        }
       }
-      commit.run();
+      if (db.inTransaction) commit.run();
     } catch (err) {
       if (db.inTransaction) abort.run();
       // Nothing of this batch is on disk: every job fails, whatever its handler returned.
@@ -64,9 +69,11 @@ export function serveWriter<M extends JobMap>(
   /**
    * Runs the batch's handlers. Optimistic (`isolated` false), without savepoints: each costs a copy of every page
    * its job changes (~16 for a provision, about an eighth of the writer's CPU per provision), and almost no job
-   * throws (a refused provision is an answer, not an error). Returns null at the first throw. Isolated, each job runs
+   * throws (a refused provision is an answer, not an error). Returns null at the first throw (its outcome kept in
+   * `failedAlone`, for a batch of one). Isolated, each job runs
    * in a savepoint, and a throwing job's writes are rolled back alone.
    */
+  let failedAlone: JobOutcome | null = null;
   function runJobs(batch: QueuedJob[], isolated: boolean): JobOutcome[] | null {
     const outcomes: JobOutcome[] = [];
     for (const job of batch) {
@@ -74,10 +81,14 @@ export function serveWriter<M extends JobMap>(
       try {
         const handler = table[job.type];
         if (!handler) throw new Error(`the writer has no job '${job.type}'`);
-        outcomes.push({ id: job.id, ok: true, value: handler(job.input) });
+        const context: JobContext = { progress: (done, total) => post({ kind: 'progress', id: job.id, done, total }) };
+        outcomes.push({ id: job.id, ok: true, value: handler(job.input, context) });
         if (isolated) release.run();
       } catch (err) {
-        if (!isolated) return null;
+        if (!isolated) {
+          failedAlone = { id: job.id, ok: false, error: describe(err) };
+          return null;
+        }
         rollback.run();
         release.run();
         outcomes.push({ id: job.id, ok: false, error: describe(err) });

@@ -5,8 +5,13 @@
 /** What a writer does: each job type with its input and what its handler returns (both structured-cloneable). */
 export type JobMap = Record<string, { input: unknown; result: unknown }>;
 
+/** What a running job may tell the caller before its result: how far it got (a long import's rows, say). */
+export interface JobContext {
+  progress(done: number, total: number): void;
+}
+
 /** Handlers run inside the writer's transaction, on the writer's own connection. */
-export type JobHandlers<M extends JobMap> = { [K in keyof M]: (input: M[K]['input']) => M[K]['result'] };
+export type JobHandlers<M extends JobMap> = { [K in keyof M]: (input: M[K]['input'], job: JobContext) => M[K]['result'] };
 
 export interface QueuedJob {
   id: number;
@@ -26,4 +31,8 @@ export type JobOutcome = { id: number; ok: true; value: unknown } | { id: number
 
 export type ToWriter = { kind: 'jobs'; jobs: QueuedJob[] } | { kind: 'close' };
 
-export type FromWriter = { kind: 'done'; outcomes: JobOutcome[] } | { kind: 'closed' };
+export type FromWriter =
+  | { kind: 'done'; outcomes: JobOutcome[] }
+  // Sent while the job runs (the thread is busy, the message is not): the caller's loop is free to pass it on.
+  | { kind: 'progress'; id: number; done: number; total: number }
+  | { kind: 'closed' };

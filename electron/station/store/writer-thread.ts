@@ -4,7 +4,7 @@ import type { FromWriter, JobError, JobMap, QueuedJob, ToWriter } from './writer
 
 export interface Writer<M extends JobMap> {
   /** Runs one job in the writer's next transaction; resolves with its result only after that transaction committed. */
-  run<K extends keyof M & string>(type: K, input: M[K]['input']): Promise<M[K]['result']>;
+  run<K extends keyof M & string>(type: K, input: M[K]['input'], options?: RunOptions): Promise<M[K]['result']>;
   /** Waits for every job queued so far to settle. */
   flush(): Promise<void>;
   /** Whether some job was sent and its result has not come back yet (it may have committed already). */
@@ -18,6 +18,11 @@ export interface Writer<M extends JobMap> {
   close(): Promise<void>;
 }
 
+export interface RunOptions {
+  /** Called on this thread as the job reports progress (JobContext.progress), before its result. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 export interface WriterOptions {
   /** The worker's script (worker-script.ts finds it built or from source). */
   script: () => URL;
@@ -28,6 +33,7 @@ export interface WriterOptions {
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
+  onProgress?: RunOptions['onProgress'];
 }
 
 /**
@@ -71,6 +77,7 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
   function start(): Worker {
     const w = new Worker(options.script(), { workerData: options.workerData });
     w.on('message', (message: FromWriter) => {
+      if (message.kind === 'progress') pending.get(message.id)?.onProgress?.(message.done, message.total);
       if (message.kind !== 'done') return;
       for (const outcome of message.outcomes) {
         const p = pending.get(outcome.id);
@@ -96,12 +103,12 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
   }
 
   const writer: Writer<M> = {
-    run(type, input) {
+    run(type, input, options = {}) {
       if (stopped) return Promise.reject(stopped);
       if (closing) return Promise.reject(new Error('the database writer is closing'));
       return new Promise((resolve, reject) => {
         const id = ++serial;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress });
         // Everything asked for in this turn (one poll phase of sockets) goes in one message.
         if (outgoing.push({ id, type, input }) === 1) setImmediate(send);
       });

@@ -1,6 +1,5 @@
 import type { EventBus } from '../../event-bus.ts';
 import type { Batches } from '../../provisioning/batches.ts';
-import type { DeviceImport } from '../../provisioning/import-devices.ts';
 import type { OnboardingTokens } from '../../provisioning/onboarding-tokens.ts';
 import type { ProvisioningJobs } from '../../provisioning/writer-jobs.ts';
 import type { WriteGate } from '../../store/write-gate.ts';
@@ -11,27 +10,26 @@ import { readInPages } from '../../loop-turns.ts';
 interface Deps {
   batches: Batches;
   tokens: OnboardingTokens;
-  deviceImport: DeviceImport;
-  /** Tokens are written there, one transaction, off this event loop (token-issue.ts, writer-jobs.ts). */
+  /** Imports and tokens are written there, one transaction each, off this event loop (writer-jobs.ts). */
   writer: Writer<ProvisioningJobs>;
   gate: WriteGate;
   bus: EventBus;
 }
 
-export function onboardingHandlers({ batches, tokens, deviceImport, writer, gate, bus }: Deps) {
+export function onboardingHandlers({ batches, tokens, writer, gate, bus }: Deps) {
   const changed = <T>(entity: 'batches' | 'devices' | 'tokens', value: T, batch: string | null = null): T => {
     bus.publish({ type: 'changed', entity, batch });
     return value;
   };
   return {
-    'devices.import': (p, ctx) => {
-      const report = deviceImport.run({
-        ...p,
-        onProgress: (done, total) => {
-          ctx.onProgress?.(done, total);
-          bus.publish({ type: 'progress', task: `import:${p.batch}`, done, total });
-        },
-      });
+    // Parsed, checked and written on the writer thread, the loop free meanwhile; the gate is closed even for a dry
+    // run or a refused file, which write nothing: the job still runs in a writer transaction.
+    'devices.import': async (p, ctx) => {
+      const onProgress = (done: number, total: number) => {
+        ctx.onProgress?.(done, total);
+        bus.publish({ type: 'progress', task: `import:${p.batch}`, done, total });
+      };
+      const report = await gate.exclusive(() => writer.run('importDevices', p, { onProgress }));
       return report.dryRun || report.problems.length > 0 ? report : changed('devices', report, p.batch);
     },
     'batches.list': () => batches.list(),

@@ -48,4 +48,4 @@ export function removalHandlers({ removal, imports, writer, gate, logins, bus }:
 }
 
 /** The methods that write through the gate themselves (here and onboarding.ts); every other admin call waits for it. */
-export const gatedMethods: ReadonlySet<string> = new Set(['imports.undo', 'devices.remove', 'batches.remove', 'devices.setProfile', 'tokens.issue']);
+export const gatedMethods: ReadonlySet<string> = new Set(['imports.undo', 'devices.remove', 'batches.remove', 'devices.setProfile', 'tokens.issue', 'devices.import']);
