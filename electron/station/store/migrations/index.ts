@@ -14,6 +14,7 @@ import labelPrintsPrinted from './0013-label-prints-printed.sql';
 import batchLanguage from './0014-batch-language.sql';
 import syncDueOrder from './0015-sync-due-order.sql';
 import attributesWithoutRowid from './0016-attributes-without-rowid.sql';
+import perfWebhook from './0017-perf-webhook.sql';
 
 export interface Migration {
   version: number;
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'batch-language', sql: batchLanguage },
   { version: 15, name: 'sync-due-order', sql: syncDueOrder },
   { version: 16, name: 'attributes-without-rowid', sql: attributesWithoutRowid },
+  { version: 17, name: 'perf-webhook', sql: perfWebhook },
 ];
