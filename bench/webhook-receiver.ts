@@ -3,9 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { startWebhookReceiver } from '../test/support/webhook-receiver.ts';
 
 // The webhook bench's receiver (the tests' receiver: signature check, Idempotency-Key dedupe, events stored once by
-// id; the schema check left to the tests) in a process of its own. In the station's process it took a sixth of the sync's CPU and as much of the baseline's, so
-// both figures measured the receiver as much as the sender; a customer's endpoint is another machine. Its event
-// loop's busy share during a run says how close it came to being the limit (its ceiling = rate / busy share).
+// id; the schema check left to the tests) in a process of its own. In the station's process it took a sixth of the
+// sync's CPU and as much of the baseline's, so both figures measured the receiver as much as the sender; a
+// customer's endpoint is another machine. Its CPU share (CPU time over wall time) during a run says how close it came to being the limit: its ceiling is the
+// rate divided by that share, what it would take with a core of its own.
 
 /** Set in the receiver process's environment; bench/index.ts then serves the receiver instead of running suites. */
 export const receiverChildEnv = 'FIELDSTATION_BENCH_WEBHOOK_RECEIVER';
@@ -15,7 +16,7 @@ export interface ReceiverReport {
   /** Distinct events applied so far (each once, however often sent). */
   events: number;
   requests: number;
-  /** Share of the time since the last mark the receiver's event loop was busy (0..1). */
+  /** CPU time the receiver used since the last mark, as a share of the time passed (1 = one core). */
   busy: number;
 }
 
@@ -23,7 +24,10 @@ export interface ReceiverReport {
 export async function serveReceiverChild(): Promise<void> {
   const secret = process.env[receiverChildEnv]!;
   let receiver = await startWebhookReceiver(secret, { validate: false });
-  let mark = performance.eventLoopUtilization();
+  // CPU time, not event-loop busy time: on a loaded machine a descheduled loop counts as busy, and the receiver
+  // looked like the limit whenever the other processes ran.
+  const sample = () => ({ cpu: process.cpuUsage(), at: performance.now() });
+  let mark = sample();
   process.on('message', async (m: Ask) => {
     if (m.op === 'fresh') {
       // A new receiver (empty, new port) in the same, warmed-up process: each station numbers its events from 1.
@@ -32,14 +36,14 @@ export async function serveReceiverChild(): Promise<void> {
       return process.send!({ id: m.id, url: receiver.url });
     }
     if (m.op === 'mark') {
-      mark = performance.eventLoopUtilization();
+      mark = sample();
       return process.send!({ id: m.id });
     }
     if (m.op === 'bodies') return process.send!({ id: m.id, bodies: receiver.requests.map((r) => r.body) });
     const report: ReceiverReport = {
       events: receiver.events.size,
       requests: receiver.requests.length,
-      busy: performance.eventLoopUtilization(mark).utilization,
+      busy: (({ user, system }) => (user + system) / 1000 / (performance.now() - mark.at))(process.cpuUsage(mark.cpu)),
     };
     process.send!({ id: m.id, report });
   });
