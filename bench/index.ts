@@ -7,6 +7,7 @@ import { benchProvisioning, provisioningOptions } from './provisioning.ts';
 import { benchSync } from './sync.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
 import { benchUi } from './ui.ts';
+import { receiverChildEnv, serveReceiverChild } from './webhook-receiver.ts';
 
 /** Every suite, in the order printed. Each is independent; one failing is reported and the others still run. */
 const suites: [name: string, run: BenchSuite][] = [
@@ -19,7 +20,9 @@ const suites: [name: string, run: BenchSuite][] = [
 ];
 
 // The provisioning suite forks this same bundle as its load generator processes.
+// The webhook sync bench forks it as its receiver.
 if (process.env[loadChildEnv] !== undefined) serveLoadChild();
+else if (process.env[receiverChildEnv] !== undefined) await serveReceiverChild();
 else process.exitCode = await main();
 
 /** Suites named on the command line, as `provisioning ui` or `--only provisioning,ui`; none named means all. */
@@ -74,7 +77,7 @@ function table(rows: BenchRow[]): string {
     r.ceiling === undefined ? '' : format(r.ceiling),
     r.note ?? '',
   ]);
-  // Only provisioning rows have a generator ceiling; without them the column is left out.
+  // Only provisioning rows (load generator) and the webhook row (receiver) have a ceiling; without them the column is left out.
   if (!rows.some((r) => r.ceiling !== undefined)) for (const row of [header, ...cells]) row.splice(6, 1);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const numeric = new Set([2, 4, 5, 6].filter((i) => header[i] !== 'note'));

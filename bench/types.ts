@@ -7,7 +7,10 @@ export interface BenchRow {
   baseline?: number;
   /** value / baseline (higher is better unless the unit is a latency or a size). */
   ratio?: number;
-  /** What the load generator reaches against a null responder in the same run, in `unit` (provisioning rows). */
+  /**
+   * In `unit`, measured in the same run: what the load generator reaches against a null responder (provisioning
+   * rows); what the webhook receiver could take, from its busy share during the baseline (webhook row).
+   */
   ceiling?: number;
   /** Printed in the ratio column when there is no ratio, saying why: `generator-bound`, `skipped`. */
   verdict?: string;

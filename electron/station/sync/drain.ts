@@ -90,6 +90,11 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   const batchTries = new Map<number, number>();
   /** Due devices already read, not yet launched (all outside `busyDevices`). */
   let queue: DueDevice[] = [];
+  /**
+   * Webhook batches formed (and committed) in this round, not yet launched. Until it is empty, the round neither
+   * reads open batches nor forms new ones, so none of these is ever picked twice.
+   */
+  const formed: BatchRow[] = [];
   let results: Array<{ deviceId: number; outcome: Outcome }> = [];
   /** Webhook batches answered, not yet recorded: settled at the start of the next pass, in its transaction. */
   let answered: Array<{ batchId: number; settle: () => void }> = [];
@@ -324,12 +329,13 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
           continue;
         }
       } else {
-        const [open] = batches.due(id, now, 1, spentBatches());
+        // Batches this round formed are sent from memory; reading them back (bodies of 100 devices) cost as much as
+        // forming them. The database is asked only for the others: retries and batches left open by an earlier run.
+        const open = formed.shift() ?? batches.due(id, now, 1, spentBatches())[0];
         if (!open) {
           // Forms a full set at once (one commit for all): the ones not sent now wait as open batches, due at once.
-          let formed = 0;
-          while (formed < limit && newBatch(now)) formed += 1;
-          if (formed === 0) break;
+          for (let batch = newBatch(now); batch !== null; batch = formed.length < limit ? newBatch(now) : null) formed.push(batch);
+          if (formed.length === 0) break;
           continue;
         }
         work = batchWork(open);

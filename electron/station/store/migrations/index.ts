@@ -15,6 +15,7 @@ import batchLanguage from './0014-batch-language.sql';
 import syncDueOrder from './0015-sync-due-order.sql';
 import attributesWithoutRowid from './0016-attributes-without-rowid.sql';
 import leanDeviceIndexes from './0017-lean-device-indexes.sql';
+import leanSyncIndexes from './0018-lean-sync-indexes.sql';
 
 export interface Migration {
   version: number;
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'sync-due-order', sql: syncDueOrder },
   { version: 16, name: 'attributes-without-rowid', sql: attributesWithoutRowid },
   { version: 17, name: 'lean-device-indexes', sql: leanDeviceIndexes },
+  { version: 18, name: 'lean-sync-indexes', sql: leanSyncIndexes },
 ];
