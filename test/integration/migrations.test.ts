@@ -167,6 +167,36 @@ describe('store migrations', () => {
     ]);
   });
 
+  it('at schema 18, sync problems and batches are still found by index, and a removed batch still frees its devices', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 17 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, state, created_at) VALUES (1, 'a', 1, 'provisioned', 1), (2, 'b', 1, 'provisioned', 1),
+        (3, 'c', 1, 'provisioned', 1);
+      INSERT INTO sync_targets (id, name, type, url, auth_kind, secret_box, created_at, updated_at)
+        VALUES (1, 'hook', 'webhook', 'http://127.0.0.1:1/', 'hmac', 'v1.x.y.z', 1, 1);
+      INSERT INTO sync_batches (id, target_id, idempotency_key, body, covers, created_at) VALUES (9, 1, 'key-9', '{}', '[[2,1]]', 1);
+      INSERT INTO sync_devices (target_id, device_id, state, wanted_through, cause, batch_id, updated_at) VALUES
+        (1, 1, 'conflict', 1, 'name-taken', NULL, 1), (1, 2, 'pending', 1, NULL, 9, 1), (1, 3, 'synced', 1, NULL, NULL, 1);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    const problems = "SELECT device_id FROM sync_devices WHERE target_id = 1 AND state IN ('conflict', 'error') AND cause = 'name-taken'";
+    expect(plan(problems)).toContain('sync_devices_problems');
+    expect(db.prepare(problems).pluck().all()).toEqual([1]);
+    expect(plan('SELECT device_id FROM sync_devices WHERE batch_id = 9')).toContain('sync_devices_batch');
+    // A batch's deletion (its ON DELETE SET NULL) still reaches the device it covered.
+    db.prepare('DELETE FROM sync_batches WHERE id = 9').run();
+    expect(db.prepare('SELECT device_id, state, batch_id FROM sync_devices ORDER BY device_id').all()).toEqual([
+      { device_id: 1, state: 'conflict', batch_id: null },
+      { device_id: 2, state: 'pending', batch_id: null },
+      { device_id: 3, state: 'synced', batch_id: null },
+    ]);
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);
