@@ -172,7 +172,7 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
       unit: 'ms',
       baseline: commit.p50,
       ratio: ratio(s.latencyMs.p50, commit.p50),
-      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms${stored(s)}${problems({ station: s, bare: b, null: floor })}`,
+      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms${requestOnly(s, commit.p50, b, floor)}${stored(s)}${problems({ station: s, bare: b, null: floor })}`,
     });
   } finally {
     await station.close();
@@ -197,7 +197,7 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
         case: `${t.protocol} c=${c} (station only)`,
         value: c === 1 ? s.latencyMs.p50 : Math.round(s.rate),
         unit: c === 1 ? 'ms p50' : 'devices/s',
-        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${stored(figures)}${problems({ station: s })}`,
+        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
       });
     }
   } finally {
@@ -272,6 +272,18 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     ...(ceiling.failed > 0 ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.durationMs, b.durationMs) }),
     note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
   };
+}
+
+/**
+ * The MQTT c=1 figure spans a whole device: TCP connect, CONNECT/CONNACK, then the request and its answer. A commit
+ * is compared with the request alone too, from the PUBLISH sent to the answer read (none for HTTP and CoAP: no handshake).
+ */
+function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, floor?: LoadFigures): string {
+  if (!s.requestLatencyMs) return '';
+  const r = s.requestLatencyMs;
+  const vsCommit = commitP50 ? ` = ${ratio(r.p50, commitP50)}× the commit` : '';
+  const others = [bare && `bare ${bare.requestLatencyMs?.p50} ms`, floor && `null responder ${floor.requestLatencyMs?.p50} ms`].filter(Boolean);
+  return `; the p50 above includes TCP + CONNECT/CONNACK; request to answer (PUBLISH → /provision/response) p50/p99 ${r.p50}/${r.p99} ms${vsCommit}${others.length ? ` (${others.join(', ')})` : ''}`;
 }
 
 function skipped(protocol: string, why: string): BenchRow {
