@@ -233,7 +233,9 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
   const timed = async (start: () => Promise<Baseline>, namePrefix: string) => {
     const server = await start();
     try {
-      return await burst(server.port, namePrefix);
+      const loop = performance.eventLoopUtilization();
+      const figures = await burst(server.port, namePrefix);
+      return { ...figures, busyMs: Math.round(performance.eventLoopUtilization(loop).active) };
     } finally {
       await server.close();
     }
@@ -258,14 +260,19 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
   let b: LoadFigures | null = null;
   let s: (LoadFigures & { stored: number; busyMs: number }) | null = null;
   const busy: number[] = [];
+  const bareBusy: number[] = [];
   for (let round = 0; round < rounds; round++) {
     if (!stationOnly) ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
-    if (!stationOnly) b = fastest(b, await timed(startMqttBaseline, `${run}-burst-bare${round}`));
+    if (!stationOnly) {
+      const got = await timed(startMqttBaseline, `${run}-burst-bare${round}`);
+      bareBusy.push(got.busyMs);
+      b = fastest(b, got);
+    }
     const got = await stationBurst(`${run}-burst${round}`);
     busy.push(got.busyMs);
     s = fastest(s, got);
   }
-  const mainThread = `; station main thread busy ${busy.join('/')} ms in the rounds (${Math.round((Math.min(...busy) * 1000) / burstDevices)} µs a device at best)`;
+  const mainThread = `; station main thread busy ${busy.join('/')} ms in the rounds (${Math.round((Math.min(...busy) * 1000) / burstDevices)} µs a device at best)${bareBusy.length ? `, bare aedes's ${bareBusy.join('/')} ms (${Math.round((Math.min(...bareBusy) * 1000) / burstDevices)} µs)` : ''}`;
   if (stationOnly && s) {
     const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${mainThread}${stored(s, '')}${problems({ station: s })}`;
     return { suite, case: `mqtt burst ${burstDevices} at once (station only)`, value: Math.round(s.durationMs), unit: 'ms', note };
