@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { startCoapBaseline } from './baselines/coap.ts';
@@ -172,7 +173,7 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
       unit: 'ms',
       baseline: commit.p50,
       ratio: ratio(s.latencyMs.p50, commit.p50),
-      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms${stored(s)}${problems({ station: s, bare: b, null: floor })}`,
+      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms${requestOnly(s, commit.p50, b, floor)}${stored(s)}${problems({ station: s, bare: b, null: floor })}`,
     });
   } finally {
     await station.close();
@@ -197,7 +198,7 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
         case: `${t.protocol} c=${c} (station only)`,
         value: c === 1 ? s.latencyMs.p50 : Math.round(s.rate),
         unit: c === 1 ? 'ms p50' : 'devices/s',
-        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${stored(figures)}${problems({ station: s })}`,
+        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
       });
     }
   } finally {
@@ -232,7 +233,9 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
   const timed = async (start: () => Promise<Baseline>, namePrefix: string) => {
     const server = await start();
     try {
-      return await burst(server.port, namePrefix);
+      const cpu = mainThreadCpuMs();
+      const figures = await burst(server.port, namePrefix);
+      return { ...figures, busyMs: mainThreadCpuMs() - cpu };
     } finally {
       await server.close();
     }
@@ -241,7 +244,16 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     // A fresh station each round: every round's 5,000 devices are new to it, as a batch powering on is.
     const station = await startStation(key, secret);
     try {
-      return { ...(await burst(station.port('mqtt'), namePrefix)), stored: station.deviceCount() };
+      // The generator runs in child processes: this thread's CPU time is the station's main thread (aedes, the
+      // hooks, the writer hop; not the writer thread), the figure a shared machine disturbs least.
+      const cpu = mainThreadCpuMs();
+      const all = process.cpuUsage();
+      const figures = await burst(station.port('mqtt'), namePrefix);
+      const busyMs = mainThreadCpuMs() - cpu;
+      const { user, system } = process.cpuUsage(all);
+      // The rest of this process: the writer thread (SQLite), libuv's pool, V8's helper threads.
+      const otherMs = Math.round((user + system) / 1000) - busyMs;
+      return { ...figures, stored: station.deviceCount(), busyMs, otherMs };
     } finally {
       await station.close();
     }
@@ -250,14 +262,25 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
   // seconds on a shared machine, where one descheduled moment (or a SYN retransmitted after 1 s) can decide it.
   let ceiling: LoadFigures | null = null;
   let b: LoadFigures | null = null;
-  let s: (LoadFigures & { stored: number }) | null = null;
+  let s: (LoadFigures & { stored: number; busyMs: number; otherMs: number }) | null = null;
+  const busy: number[] = [];
+  const other: number[] = [];
+  const bareBusy: number[] = [];
   for (let round = 0; round < rounds; round++) {
     if (!stationOnly) ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
-    if (!stationOnly) b = fastest(b, await timed(startMqttBaseline, `${run}-burst-bare${round}`));
-    s = fastest(s, await stationBurst(`${run}-burst${round}`));
+    if (!stationOnly) {
+      const got = await timed(startMqttBaseline, `${run}-burst-bare${round}`);
+      bareBusy.push(got.busyMs);
+      b = fastest(b, got);
+    }
+    const got = await stationBurst(`${run}-burst${round}`);
+    busy.push(got.busyMs);
+    other.push(got.otherMs);
+    s = fastest(s, got);
   }
+  const mainThread = `; station main-thread CPU ${busy.join('/')} ms in the rounds (${Math.round((Math.min(...busy) * 1000) / burstDevices)} µs a device at best), its other threads (writer, libuv, GC) ${other.join('/')} ms${bareBusy.length ? `, bare aedes's ${bareBusy.join('/')} ms (${Math.round((Math.min(...bareBusy) * 1000) / burstDevices)} µs)` : ''}`;
   if (stationOnly && s) {
-    const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${stored(s, '')}${problems({ station: s })}`;
+    const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${mainThread}${stored(s, '')}${problems({ station: s })}`;
     return { suite, case: `mqtt burst ${burstDevices} at once (station only)`, value: Math.round(s.durationMs), unit: 'ms', note };
   }
   if (!ceiling || !b || !s) throw new Error('no burst round ran');
@@ -270,8 +293,35 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     baseline: Math.round(b.durationMs),
     ceiling: Math.round(ceiling.durationMs),
     ...(ceiling.failed > 0 ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.durationMs, b.durationMs) }),
-    note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
+    note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${mainThread}${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
   };
+}
+
+/**
+ * The MQTT c=1 figure spans a whole device: TCP connect, CONNECT/CONNACK, then the request and its answer. A commit
+ * is compared with the request alone too, from the PUBLISH sent to the answer read (none for HTTP and CoAP: no handshake).
+ */
+function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, floor?: LoadFigures): string {
+  if (!s.requestLatencyMs) return '';
+  const r = s.requestLatencyMs;
+  const vsCommit = commitP50 ? ` = ${ratio(r.p50, commitP50)}× the commit` : '';
+  const others = [bare && `bare ${bare.requestLatencyMs?.p50} ms`, floor && `null responder ${floor.requestLatencyMs?.p50} ms`].filter(Boolean);
+  return `; the p50 above includes TCP + CONNECT/CONNACK; request to answer (PUBLISH → /provision/response) p50/p99 ${r.p50}/${r.p99} ms${vsCommit}${others.length ? ` (${others.join(', ')})` : ''}`;
+}
+
+/**
+ * CPU time of this process's main thread alone (Linux: /proc/self/task/<pid>/stat utime + stime, 10 ms ticks), not
+ * of its worker threads as process.cpuUsage() would count; NaN elsewhere.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5), counted from the state field (3rd) on.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function skipped(protocol: string, why: string): BenchRow {

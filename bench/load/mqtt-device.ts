@@ -27,11 +27,12 @@ export function mqttSlot(target: LoadTarget, key: string, secret: string, timeou
     exchange(deviceName, done) {
       const socket = connect({ host: target.host, port: target.port, noDelay: true });
       let finished = false;
-      const finish = (error: string | null) => {
+      let requestedAt = 0;
+      const finish = (error: string | null, requestMs?: number) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        done(error);
+        done(error, requestMs);
       };
       const fail = (error: string) => {
         socket.destroy();
@@ -41,15 +42,17 @@ export function mqttSlot(target: LoadTarget, key: string, secret: string, timeou
       const read = mqttReader((type, flags, packet) => {
         if (type === packetType.connack) {
           if (packet[1] !== 0) return fail(`CONNACK refused, return code ${packet[1]}`);
+          requestedAt = performance.now();
           socket.write(publishPacket(provisionRequestTopic, 1, body(deviceName)));
         } else if (type === packetType.publish) {
+          const requestMs = performance.now() - requestedAt;
           const publish = readPublish(flags, packet);
           if (publish.topic !== provisionResponseTopic) return fail(`answer on topic ${publish.topic}`);
           socket.write(publish.qos > 0 ? Buffer.concat([pubackPacket(publish.packetId), disconnectPacket]) : disconnectPacket);
           // The server closes on DISCONNECT (§3.14.4) and our side follows its FIN at once: its end keeps the
           // TIME_WAIT, as it would facing thousands of devices, instead of this one host's ephemeral ports.
           socket.setTimeout(closeWaitMs, () => socket.destroy());
-          finish(notSuccess(publish.payload));
+          finish(notSuccess(publish.payload), requestMs);
         }
       });
       socket.on('connect', () => socket.write(connectPacket(Buffer.from(deviceName, 'latin1'))));

@@ -98,6 +98,8 @@ function merge(reports: ChildReport[]): Omit<LoadFigures, 'rate' | 'durationMs'>
   const errors = new Map<string, number>();
   for (const r of reports) for (const [message, count] of r.errors) errors.set(message, (errors.get(message) ?? 0) + count);
   const { p50, p99 } = summarizeLatency(reports.flatMap((r) => r.latencies));
+  const requestLatencies = reports.flatMap((r) => r.requestLatencies);
+  const request = requestLatencies.length > 0 ? summarizeLatency(requestLatencies) : null;
   const exchanges = reports.reduce((n, r) => n + r.totalSucceeded + r.errors.reduce((m, [, c]) => m + c, 0), 0);
   const cpuMs = reports.reduce((n, r) => n + r.cpuMs, 0);
   return {
@@ -106,6 +108,7 @@ function merge(reports: ChildReport[]): Omit<LoadFigures, 'rate' | 'durationMs'>
     failed: reports.reduce((n, r) => n + r.failed, 0),
     totalSucceeded: reports.reduce((n, r) => n + r.totalSucceeded, 0),
     latencyMs: { p50, p99 },
+    requestLatencyMs: request && { p50: request.p50, p99: request.p99 },
     errors: [...errors].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count),
   };
 }

@@ -9,7 +9,7 @@ function openSlot(load: SteadyLoad | BurstLoad): DeviceSlot {
 
 function tally() {
   const errors = new Map<string, number>();
-  const report: ChildReport = { succeeded: 0, failed: 0, latencies: [], totalSucceeded: 0, errors: [], lastDoneAt: 0, cpuMs: 0 };
+  const report: ChildReport = { succeeded: 0, failed: 0, latencies: [], requestLatencies: [], totalSucceeded: 0, errors: [], lastDoneAt: 0, cpuMs: 0 };
   const cpu = process.cpuUsage();
   return {
     report,
@@ -51,7 +51,7 @@ export function runSteady(load: SteadyLoad, startAt: number): Promise<ChildRepor
           }
           const name = `${load.namePrefix}-${next++}`;
           const started = performance.now();
-          slot.exchange(name, (error) => {
+          slot.exchange(name, (error, requestMs) => {
             const now = Date.now();
             const counted = now >= windowStart && now < windowEnd;
             if (error === null) {
@@ -59,6 +59,7 @@ export function runSteady(load: SteadyLoad, startAt: number): Promise<ChildRepor
               if (counted) {
                 t.report.succeeded++;
                 t.report.latencies.push(performance.now() - started);
+                if (requestMs !== undefined) t.report.requestLatencies.push(requestMs);
               }
             } else {
               t.error(error);

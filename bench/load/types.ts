@@ -12,7 +12,11 @@ export type RawProtocol = 'mqtt' | 'coap';
  * SUCCESS answer, else with why not (any non-SUCCESS status, a refusal, a timeout, a malformed reply).
  */
 export interface DeviceSlot {
-  exchange(deviceName: string, done: (error: string | null) => void): void;
+  /**
+   * `requestMs`, where the protocol has a handshake before the request (MQTT: TCP + CONNECT/CONNACK): the time from
+   * sending the provision request to its answer, without that handshake.
+   */
+  exchange(deviceName: string, done: (error: string | null, requestMs?: number) => void): void;
   close(): void;
 }
 
@@ -48,6 +52,8 @@ export interface ChildReport {
   succeeded: number;
   failed: number;
   latencies: number[];
+  /** Request-to-answer times of the same exchanges, where the slot reports them (MQTT). */
+  requestLatencies: number[];
   /** Every SUCCESS answer of the run, warm-up and stragglers included: what the station must have stored. */
   totalSucceeded: number;
   errors: [message: string, count: number][];
@@ -64,6 +70,8 @@ export interface LoadFigures {
   failed: number;
   totalSucceeded: number;
   latencyMs: { p50: number; p99: number };
+  /** From the provision request to its answer, the connection's handshake left out (MQTT only; else null). */
+  requestLatencyMs: { p50: number; p99: number } | null;
   errors: { message: string; count: number }[];
   /** Wall time of the run (burst: start to the last answer). */
   durationMs: number;

@@ -122,6 +122,7 @@ function parse(output: string): LoadFigures {
     failed: requests! - ok! + connect! + read! + write! + timeout!,
     totalSucceeded: ok!,
     latencyMs: { p50: round(p50! / 1000), p99: round(p99! / 1000) },
+    requestLatencyMs: null,
     errors,
     durationMs: durationUs! / 1000,
     generatorCpuUs: null,

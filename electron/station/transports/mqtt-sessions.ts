@@ -6,6 +6,7 @@ import { peerAddress } from '../net/peer-address.ts';
 import { createMqttDeviceApi } from './mqtt-device-api.ts';
 import { peerCertificate } from '../net/peer-certificate.ts';
 import { createExactlyOnce, maxGrantedQos, watchPackets } from './mqtt-qos.ts';
+import { publishDirect } from './mqtt-direct-publish.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -47,6 +48,8 @@ interface Session {
   device: DeviceIdentity | null;
   /** ThingsBoard answers a provision request at QoS 1 unless /provision/response was subscribed with less. */
   responseQos: 0 | 1;
+  /** The last packet id the station used on a direct publish (DeviceSessionCtx.nextMsgId): 1, 2, … 65535, 1. */
+  lastPacketId: number;
   closeTimer: NodeJS.Timeout | null;
   /** QoS 2 publishes consumed and awaiting their PUBREL (mqtt-qos.ts); null if PUBREL cannot be seen. */
   exactlyOnce: ReturnType<typeof createExactlyOnce> | null;
@@ -121,6 +124,7 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
       origin: { transport: 'mqtt', remoteAddress: peerAddress(conn.remoteAddress) },
       device: null,
       responseQos: 1,
+      lastPacketId: 0,
       closeTimer: null,
       exactlyOnce,
     });
@@ -257,19 +261,10 @@ export function createMqttSessions(policy: SessionPolicy): MqttSessions {
   }
 
   function answer(client: Client, session: Session, response: ProvisionResponse): void {
-    if (client.closed) return;
-    const packet: PublishPacket = {
-      cmd: 'publish',
-      topic: provisionResponseTopic,
-      payload: Buffer.from(JSON.stringify(response)),
-      qos: session.responseQos,
-      retain: false,
-      dup: false,
-    };
-    // Delivered to this client alone, subscribed or not; never through the broker's routing.
-    client.publish(packet, (err) => {
-      if (err) log(`mqtt: could not answer ${describe(client)}: ${err.message}`);
-    });
+    // To this client alone, subscribed or not, straight onto its socket (mqtt-direct-publish.ts).
+    session.lastPacketId = (session.lastPacketId % 0xffff) + 1;
+    const payload = Buffer.from(JSON.stringify(response));
+    if (!publishDirect(client, provisionResponseTopic, session.responseQos, session.lastPacketId, payload)) return;
     if (session.closeTimer) return;
     const timer = setTimeout(() => {
       closeTimers.delete(timer);
