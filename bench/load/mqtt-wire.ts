@@ -3,23 +3,13 @@
  * (OASIS MQTT 3.1.1, §2 and §3), so that the load generator spends nothing on a client library.
  */
 
+import { remainingLength } from '../../electron/station/transports/mqtt-direct-publish.ts';
+
 export const provisionRequestTopic = '/provision/request';
 export const provisionResponseTopic = '/provision/response';
 
 /** Control packet types (§2.2.1), the high nibble of the first byte. */
 export const packetType = { connect: 1, connack: 2, publish: 3, puback: 4, subscribe: 8, disconnect: 14 } as const;
-
-/** §2.2.3: the remaining length, 7 bits a byte, least significant first. */
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 128;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
 
 const u16 = (n: number) => [n >> 8, n & 255];
 const text = (s: string) => Buffer.from(s, 'utf8');

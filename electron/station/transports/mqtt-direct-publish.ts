@@ -10,7 +10,7 @@ import type { Client } from 'aedes';
  */
 
 /** MQTT 3.1.1 §2.2.3: the remaining length, 7 bits a byte, least significant first (at most four bytes). */
-function remainingLength(n: number): number[] {
+export function remainingLength(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;
