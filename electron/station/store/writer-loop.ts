@@ -9,7 +9,7 @@ const maxBatch = 512;
  * The writer thread's side: group commit with the fsync off the main event loop. Jobs that arrive while a batch is
  * committing (the main thread goes on accepting requests meanwhile) wait in this thread's message queue and form the
  * next batch, so batch N+1 gathers while batch N syncs, with no pacing timer: an idle writer commits a lone job at once.
- * One failing job never undoes another's work (runJobs: the batch runs again with a savepoint per job); a failed
+ * One failing job never undoes another's work (the batch runs again with a savepoint per job); a failed
  * COMMIT fails every job of its batch, and nobody is told any of them succeeded.
  */
 export function serveWriter<M extends JobMap>(
@@ -36,20 +36,21 @@ export function serveWriter<M extends JobMap>(
     if (queue.length === 0 || !db.open) return;
     const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
     queue = batch === queue ? [] : queue.slice(batch.length);
-    let outcomes: JobOutcome[] | null;
+    let outcomes: JobOutcome[];
     try {
       begin.run();
-      outcomes = runJobs(batch, false);
-      if (!outcomes) {
+      const first = runOptimistic(batch);
+      if ('outcomes' in first) outcomes = first.outcomes;
+      else {
         // A job threw: undo the whole batch and run it again with each job in its own savepoint, so the failing job
         // is rolled back alone. Nothing of the first run was told to anyone (its names and tokens never left).
         // A job alone in its batch is not run again: undoing the batch undid exactly it (a refused 100k-row import
-        // would otherwise be parsed and checked twice).
+        // would otherwise be parsed and checked twice). Some errors (a full disk) end the transaction themselves.
         if (db.inTransaction) abort.run();
-        if (batch.length === 1) outcomes = [failedAlone!];
+        if (batch.length === 1) outcomes = [first.failed];
         else {
           begin.run();
-          outcomes = runJobs(batch, true)!;
+          outcomes = runIsolated(batch);
         }
       }
       if (db.inTransaction) commit.run();
@@ -66,35 +67,45 @@ export function serveWriter<M extends JobMap>(
     options.afterCommit?.();
   }
 
+  /** Runs one job's handler inside the current transaction (or savepoint); throws what the handler throws. */
+  function runJob(job: QueuedJob): JobOutcome {
+    const handler = table[job.type];
+    if (!handler) throw new Error(`the writer has no job '${job.type}'`);
+    const context: JobContext = { progress: (done, total) => post({ kind: 'progress', id: job.id, done, total }) };
+    return { id: job.id, ok: true, value: handler(job.input, context) };
+  }
+
   /**
-   * Runs the batch's handlers. Optimistic (`isolated` false), without savepoints: each costs a copy of every page
-   * its job changes (~16 for a provision, about an eighth of the writer's CPU per provision), and almost no job
-   * throws (a refused provision is an answer, not an error). Returns null at the first throw (its outcome kept in
-   * `failedAlone`, for a batch of one). Isolated, each job runs
-   * in a savepoint, and a throwing job's writes are rolled back alone.
+   * The batch's jobs without savepoints: each costs a copy of every page its job changes (~16 for a provision, about
+   * an eighth of the writer's CPU per provision), and almost no job throws (a refused provision is an answer, not an
+   * error). Stops at the first job that throws, with its outcome; the caller undoes the transaction.
    */
-  let failedAlone: JobOutcome | null = null;
-  function runJobs(batch: QueuedJob[], isolated: boolean): JobOutcome[] | null {
+  function runOptimistic(batch: QueuedJob[]): { outcomes: JobOutcome[] } | { failed: JobOutcome } {
     const outcomes: JobOutcome[] = [];
     for (const job of batch) {
-      if (isolated) savepoint.run();
       try {
-        const handler = table[job.type];
-        if (!handler) throw new Error(`the writer has no job '${job.type}'`);
-        const context: JobContext = { progress: (done, total) => post({ kind: 'progress', id: job.id, done, total }) };
-        outcomes.push({ id: job.id, ok: true, value: handler(job.input, context) });
-        if (isolated) release.run();
+        outcomes.push(runJob(job));
       } catch (err) {
-        if (!isolated) {
-          failedAlone = { id: job.id, ok: false, error: describe(err) };
-          return null;
-        }
-        rollback.run();
-        release.run();
-        outcomes.push({ id: job.id, ok: false, error: describe(err) });
+        return { failed: { id: job.id, ok: false, error: describe(err) } };
       }
     }
-    return outcomes;
+    return { outcomes };
+  }
+
+  /** The batch's jobs each in its own savepoint: a job that throws is rolled back alone. */
+  function runIsolated(batch: QueuedJob[]): JobOutcome[] {
+    return batch.map((job) => {
+      savepoint.run();
+      try {
+        const outcome = runJob(job);
+        release.run();
+        return outcome;
+      } catch (err) {
+        rollback.run();
+        release.run();
+        return { id: job.id, ok: false, error: describe(err) };
+      }
+    });
   }
 
   function schedule(): void {
