@@ -2,6 +2,12 @@ import { gateOpen, type WriteGate } from '../store/write-gate.ts';
 import type { Handlers } from './router.ts';
 
 /**
+ * The methods that close the gate themselves around their writer-thread job (handlers/removal.ts, onboarding.ts);
+ * every other admin call waits for it.
+ */
+export const gatedMethods: ReadonlySet<string> = new Set(['imports.undo', 'devices.remove', 'batches.remove', 'devices.setProfile', 'tokens.issue', 'devices.import']);
+
+/**
  * Every admin call except those that close the gate themselves waits while a long writer-thread job runs
  * (store/write-gate.ts): many of them write on the main connection, and waiting for SQLite's lock there would hold
  * the event loop for the job's whole length. Open, a call goes straight through (no extra turn).

@@ -46,6 +46,3 @@ export function removalHandlers({ removal, imports, writer, gate, logins, bus }:
     },
   } satisfies Partial<Handlers>;
 }
-
-/** The methods that write through the gate themselves (here and onboarding.ts); every other admin call waits for it. */
-export const gatedMethods: ReadonlySet<string> = new Set(['imports.undo', 'devices.remove', 'batches.remove', 'devices.setProfile', 'tokens.issue', 'devices.import']);
