@@ -10,6 +10,14 @@ import { createProfiles } from '../../electron/station/provisioning/profiles.ts'
 import { createStation } from '../../electron/station/station.ts';
 import { tempDir } from '../support/engine.ts';
 
+type Db = ReturnType<typeof openDatabase>;
+
+/** How SQLite would run `sql`: the plan's lines, joined. */
+const plan = (db: Db, sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+
+/** An index's CREATE statement as stored (its WHERE clause shows whether it is partial), or undefined. */
+const indexSql = (db: Db, name: string) => db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name);
+
 describe('store migrations', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
@@ -152,9 +160,13 @@ describe('store migrations', () => {
 
     const db = openDatabase(file);
     cleanups.push(() => db.close());
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
-    expect(plan('SELECT id FROM devices WHERE batch_id = 1')).toContain('devices_batch');
-    expect(plan('SELECT id FROM devices WHERE import_id = 4')).toContain('devices_import');
+    // What the migration is for: a device without a batch or an import writes no entry in those indexes, and no
+    // state index is kept up at every state change.
+    expect(indexSql(db, 'devices_batch')).toMatch(/WHERE batch_id IS NOT NULL/);
+    expect(indexSql(db, 'devices_import')).toMatch(/WHERE import_id IS NOT NULL/);
+    expect(indexSql(db, 'devices_state')).toBeUndefined();
+    expect(plan(db, 'SELECT id FROM devices WHERE batch_id = 1')).toContain('devices_batch');
+    expect(plan(db, 'SELECT id FROM devices WHERE import_id = 4')).toContain('devices_import');
     expect(db.prepare('SELECT name FROM devices WHERE batch_id = 1').pluck().all()).toEqual(['m-3']);
     expect(db.prepare("SELECT name FROM devices WHERE state = 'provisioned'").pluck().all()).toEqual(['walk-in']);
     // A batch that still has devices cannot go; an empty one can; an import's devices forget it when it goes.
@@ -183,11 +195,13 @@ describe('store migrations', () => {
 
     const db = openDatabase(file);
     cleanups.push(() => db.close());
-    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
     const problems = "SELECT device_id FROM sync_devices WHERE target_id = 1 AND state IN ('conflict', 'error') AND cause = 'name-taken'";
-    expect(plan(problems)).toContain('sync_devices_problems');
+    // What the migration is for: a synced device without a batch has no entry in either index.
+    expect(indexSql(db, 'sync_devices_problems')).toMatch(/WHERE state IN \('conflict', 'error'\)/);
+    expect(indexSql(db, 'sync_devices_batch')).toMatch(/WHERE batch_id IS NOT NULL/);
+    expect(plan(db, problems)).toContain('sync_devices_problems');
     expect(db.prepare(problems).pluck().all()).toEqual([1]);
-    expect(plan('SELECT device_id FROM sync_devices WHERE batch_id = 9')).toContain('sync_devices_batch');
+    expect(plan(db, 'SELECT device_id FROM sync_devices WHERE batch_id = 9')).toContain('sync_devices_batch');
     // A batch's deletion (its ON DELETE SET NULL) still reaches the device it covered.
     db.prepare('DELETE FROM sync_batches WHERE id = 9').run();
     expect(db.prepare('SELECT device_id, state, batch_id FROM sync_devices ORDER BY device_id').all()).toEqual([
