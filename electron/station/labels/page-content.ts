@@ -108,9 +108,15 @@ export class PageContent {
     this.bytes = grown;
   }
 
-  /** A non-negative integer in decimal, as pdfkit writes it. */
+  /** A non-negative integer in decimal, as pdfkit writes it; module counts are under 1,000 (177 at most). */
   private wholeNumber(n: number): void {
-    if (n >= 10) this.wholeNumber(Math.floor(n / 10));
-    this.bytes[this.length++] = ZERO + (n % 10);
+    const bytes = this.bytes;
+    if (n >= 1000) {
+      this.length += bytes.write(String(n), this.length, 'latin1');
+      return;
+    }
+    if (n >= 100) bytes[this.length++] = ZERO + Math.floor(n / 100);
+    if (n >= 10) bytes[this.length++] = ZERO + (Math.floor(n / 10) % 10);
+    bytes[this.length++] = ZERO + (n % 10);
   }
 }

@@ -46,15 +46,41 @@ const ARRAY_CACHED = 128;
 const UNKNOWN = Number.NaN;
 const NOT_PAIRWISE = Number.POSITIVE_INFINITY;
 
-/** What one face of the label font shapes, cached for one document. */
+/**
+ * Pair kerning in thousandths of the font size, keyed by both code points; null (NOT_PAIRWISE for ASCII) when a
+ * pair is not pair-wise. A property of the font file, not of a document's subset, so kept for the process: shaping
+ * the pairs of a batch's short codes again in every document cost more than its first page.
+ */
+interface PairCache {
+  pairs: Map<number, number | null>;
+  ascii: Float64Array;
+}
+
+const pairCaches = new Map<LabelFontStyle, PairCache>();
+
+function pairCacheOf(style: LabelFontStyle): PairCache {
+  let cache = pairCaches.get(style);
+  if (!cache) {
+    cache = { pairs: new Map(), ascii: new Float64Array(ARRAY_CACHED * ARRAY_CACHED).fill(UNKNOWN) };
+    pairCaches.set(style, cache);
+  }
+  return cache;
+}
+
+/** What one face of the label font shapes: glyphs (with their subset ids) for one document, pairs for the process. */
 class Face {
   private readonly glyphs = new Map<number, Glyph | null>();
   private readonly asciiGlyphs: (Glyph | null | undefined)[] = new Array(ARRAY_CACHED).fill(undefined);
-  /** Pair kerning in thousandths of the font size, keyed by both code points; null when a pair is not pair-wise. */
-  private readonly kerning = new Map<number, number | null>();
-  private readonly asciiKerning = new Float64Array(ARRAY_CACHED * ARRAY_CACHED).fill(UNKNOWN);
+  private readonly kerning: Map<number, number | null>;
+  private readonly asciiKerning: Float64Array;
 
-  constructor(readonly font: EmbeddedFont) {}
+  constructor(
+    readonly font: EmbeddedFont,
+    pairs: PairCache,
+  ) {
+    this.kerning = pairs.pairs;
+    this.asciiKerning = pairs.ascii;
+  }
 
   glyph(codePoint: number): Glyph | null {
     if (codePoint < ARRAY_CACHED) {
@@ -87,6 +113,8 @@ class Face {
     let kern = this.kerning.get(key);
     if (kern === undefined) {
       kern = this.shapePair(first, second, a, b);
+      // Bounded: a process may set text in many scripts over its life.
+      if (this.kerning.size > 100_000) this.kerning.clear();
       this.kerning.set(key, kern);
     }
     return kern;
@@ -138,7 +166,7 @@ export class LabelTextSetter {
   constructor(private readonly doc: PDFKit.PDFDocument) {
     const faceOf = (style: LabelFontStyle) => {
       doc.font(LABEL_FONT[style]);
-      return new Face((doc as unknown as { _font: EmbeddedFont })._font);
+      return new Face((doc as unknown as { _font: EmbeddedFont })._font, pairCacheOf(style));
     };
     this.faces = { regular: faceOf('regular'), bold: faceOf('bold') };
   }
