@@ -1,5 +1,5 @@
 import { formatShortCode, parseLabelPayload } from '../../../shared/label-payload.ts';
-import { type LabelLanguage, labelFieldText } from '../../../shared/label-words.ts';
+import { asLabelLanguage, type LabelLanguage, labelFieldText } from '../../../shared/label-words.ts';
 import { type LabelField, type LabelTemplate, labelsPerPage } from './templates.ts';
 
 /** One device's label. shortCode defaults to the one derived from the payload's key. */
@@ -106,6 +106,22 @@ function shortCodeOf(label: LabelInput): string | undefined {
   return parsed ? formatShortCode(parsed.key) : undefined;
 }
 
+/**
+ * Label languages as given (absent, or a newer station's) and as resolved: resolving validates with zod, whose
+ * failure for an absent language builds an error object, three times a label.
+ */
+const resolvedLanguages = new Map<string | undefined, LabelLanguage>();
+
+function languageOf(label: LabelInput): LabelLanguage {
+  let language = resolvedLanguages.get(label.language);
+  if (language === undefined) {
+    language = asLabelLanguage(label.language);
+    if (resolvedLanguages.size > 100) resolvedLanguages.clear();
+    resolvedLanguages.set(label.language, language);
+  }
+  return language;
+}
+
 function fieldText(field: LabelField, label: LabelInput): string | undefined {
   switch (field) {
     case 'name':
@@ -113,11 +129,11 @@ function fieldText(field: LabelField, label: LabelInput): string | undefined {
     case 'shortCode':
       return shortCodeOf(label);
     case 'serial':
-      return label.serial && labelFieldText('serial', label.serial, label.language);
+      return label.serial && labelFieldText('serial', label.serial, languageOf(label));
     case 'batch':
-      return label.batch && labelFieldText('batch', label.batch, label.language);
+      return label.batch && labelFieldText('batch', label.batch, languageOf(label));
     case 'site':
-      return label.site && labelFieldText('site', label.site, label.language);
+      return label.site && labelFieldText('site', label.site, languageOf(label));
   }
 }
 

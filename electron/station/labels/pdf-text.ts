@@ -40,46 +40,106 @@ interface Glyph {
   advance: number;
 }
 
-/** What one face of the label font shapes, cached for one document. */
+/** Code points below this are cached in arrays, not maps: label text is mostly ASCII. */
+const ARRAY_CACHED = 128;
+/** In the ASCII kerning array: a pair not shaped yet, and a pair that is not pair-wise. */
+const UNKNOWN = Number.NaN;
+const NOT_PAIRWISE = Number.POSITIVE_INFINITY;
+
+/**
+ * Pair kerning in thousandths of the font size, keyed by both code points; null (NOT_PAIRWISE for ASCII) when a
+ * pair is not pair-wise. A property of the font file, not of a document's subset, so kept for the process: shaping
+ * the pairs of a batch's short codes again in every document cost more than its first page.
+ */
+interface PairCache {
+  pairs: Map<number, number | null>;
+  ascii: Float64Array;
+}
+
+const pairCaches = new Map<LabelFontStyle, PairCache>();
+
+function pairCacheOf(style: LabelFontStyle): PairCache {
+  let cache = pairCaches.get(style);
+  if (!cache) {
+    cache = { pairs: new Map(), ascii: new Float64Array(ARRAY_CACHED * ARRAY_CACHED).fill(UNKNOWN) };
+    pairCaches.set(style, cache);
+  }
+  return cache;
+}
+
+/** What one face of the label font shapes: glyphs (with their subset ids) for one document, pairs for the process. */
 class Face {
   private readonly glyphs = new Map<number, Glyph | null>();
-  /** Pair kerning in thousandths of the font size, keyed by both code points; null when a pair is not pair-wise. */
-  private readonly kerning = new Map<number, number | null>();
+  private readonly asciiGlyphs: (Glyph | null | undefined)[] = new Array(ARRAY_CACHED).fill(undefined);
+  private readonly kerning: Map<number, number | null>;
+  private readonly asciiKerning: Float64Array;
 
-  constructor(readonly font: EmbeddedFont) {}
+  constructor(
+    readonly font: EmbeddedFont,
+    pairs: PairCache,
+  ) {
+    this.kerning = pairs.pairs;
+    this.asciiKerning = pairs.ascii;
+  }
 
   glyph(codePoint: number): Glyph | null {
+    if (codePoint < ARRAY_CACHED) {
+      let glyph = this.asciiGlyphs[codePoint];
+      if (glyph === undefined) {
+        glyph = this.shapeGlyph(codePoint);
+        this.asciiGlyphs[codePoint] = glyph;
+      }
+      return glyph;
+    }
     let glyph = this.glyphs.get(codePoint);
     if (glyph === undefined) {
-      glyph = null;
-      const text = String.fromCodePoint(codePoint);
-      const { glyphs: shaped } = this.font.layoutRun(text);
-      if (shaped.length === 1) {
-        const [hex, positions] = this.font.encode(text);
-        const position = positions[0]!;
-        if (hex.length === 1 && !position.xOffset && !position.yOffset && position.xAdvance === position.advanceWidth) {
-          glyph = { hex: hex[0]!, id: shaped[0]!.id, advance: position.xAdvance };
-        }
-      }
+      glyph = this.shapeGlyph(codePoint);
       this.glyphs.set(codePoint, glyph);
     }
     return glyph;
   }
 
   kern(first: number, second: number, a: Glyph, b: Glyph): number | null {
+    if (first < ARRAY_CACHED && second < ARRAY_CACHED) {
+      const index = first * ARRAY_CACHED + second;
+      let kern = this.asciiKerning[index]!;
+      if (Number.isNaN(kern)) {
+        kern = this.shapePair(first, second, a, b) ?? NOT_PAIRWISE;
+        this.asciiKerning[index] = kern;
+      }
+      return kern === NOT_PAIRWISE ? null : kern;
+    }
     const key = first * 0x200000 + second;
     let kern = this.kerning.get(key);
     if (kern === undefined) {
-      kern = null;
-      const { glyphs, positions } = this.font.layoutRun(String.fromCodePoint(first, second));
-      const [p, q] = positions;
-      if (glyphs.length === 2 && glyphs[0]!.id === a.id && glyphs[1]!.id === b.id && p && q) {
-        const plain = !p.xOffset && !p.yOffset && !q.xOffset && !q.yOffset && q.xAdvance === b.advance;
-        if (plain) kern = p.xAdvance - a.advance;
-      }
+      kern = this.shapePair(first, second, a, b);
+      // Bounded: a process may set text in many scripts over its life.
+      if (this.kerning.size > 100_000) this.kerning.clear();
       this.kerning.set(key, kern);
     }
     return kern;
+  }
+
+  private shapeGlyph(codePoint: number): Glyph | null {
+    const text = String.fromCodePoint(codePoint);
+    const { glyphs: shaped } = this.font.layoutRun(text);
+    if (shaped.length !== 1) return null;
+    const [hex, positions] = this.font.encode(text);
+    const position = positions[0]!;
+    if (hex.length === 1 && !position.xOffset && !position.yOffset && position.xAdvance === position.advanceWidth) {
+      return { hex: hex[0]!, id: shaped[0]!.id, advance: position.xAdvance };
+    }
+    return null;
+  }
+
+  private shapePair(first: number, second: number, a: Glyph, b: Glyph): number | null {
+    const { glyphs, positions } = this.font.layoutRun(String.fromCodePoint(first, second));
+    const [p, q] = positions;
+    if (glyphs.length === 2 && glyphs[0]!.id === a.id && glyphs[1]!.id === b.id && p && q) {
+      const plain = !p.xOffset && !p.yOffset && !q.xOffset && !q.yOffset && q.xAdvance === b.advance;
+      if (plain) return p.xAdvance - a.advance;
+    }
+    return null;
   }
 }
 
@@ -106,7 +166,7 @@ export class LabelTextSetter {
   constructor(private readonly doc: PDFKit.PDFDocument) {
     const faceOf = (style: LabelFontStyle) => {
       doc.font(LABEL_FONT[style]);
-      return new Face((doc as unknown as { _font: EmbeddedFont })._font);
+      return new Face((doc as unknown as { _font: EmbeddedFont })._font, pairCacheOf(style));
     };
     this.faces = { regular: faceOf('regular'), bold: faceOf('bold') };
   }

@@ -9,7 +9,7 @@ import { LINE_HEIGHT, type LabelTemplate } from './templates.ts';
 import { capHeight, forgetLayouts, LABEL_FONT, registerLabelFonts } from './label-font.ts';
 import { requirePrintableText } from './text-check.ts';
 import { fitLine } from './text-fit.ts';
-import { compressPage, deferPageCompression } from './page-deflate.ts';
+import { PageContent } from './page-content.ts';
 import { LabelTextSetter, pdfNumber } from './pdf-text.ts';
 
 export interface PdfOptions {
@@ -46,17 +46,15 @@ const num = pdfNumber;
 
 /**
  * The symbol as one path of rectangles, one per run of dark modules in a row, filled once so no seams show
- * between runs: the operators pdfkit's transform/rect/fill write, as one string (a pdfkit call per run cost
- * more than the rest of the symbol).
+ * between runs: the operators pdfkit's transform/rect/fill write, written as bytes (a pdfkit call per run cost
+ * more than the rest of the symbol, a string per symbol more than the bytes).
  */
-function qrOperators(symbol: QrSymbol, placement: QrPlacement, xMm: number, yMm: number): string {
+function drawQr(page: PageContent, symbol: QrSymbol, placement: QrPlacement, xMm: number, yMm: number): void {
   const module = num(pt(placement.moduleMm));
   // Module units: every rectangle is small integers.
-  let ops = `q\n${module} 0 0 ${module} ${num(pt(xMm + placement.xMm))} ${num(pt(yMm + placement.yMm))} cm\n`;
-  forEachDarkRun(symbol, (row, col, length) => {
-    ops += `${col} ${row} ${length} 1 re\n`;
-  });
-  return `${ops}/DeviceRGB cs\n0 0 0 scn\nf\nQ`;
+  page.line(`q\n${module} 0 0 ${module} ${num(pt(xMm + placement.xMm))} ${num(pt(yMm + placement.yMm))} cm`);
+  forEachDarkRun(symbol, (row, col, length) => page.moduleRun(col, row, length));
+  page.line('/DeviceRGB cs\n0 0 0 scn\nf\nQ');
 }
 
 /** Cap heights of the label faces over the font size: centres capitals in their line. */
@@ -68,14 +66,14 @@ interface CapHeights {
 /**
  * Lines measured with the embedded font that draws them, so they fit the same on every machine, and clipped to
  * the text box, so no glyph overhang can reach into the QR code's quiet zone next to it. Lines go through the
- * setter's cached glyphs; one it cannot set exactly goes through pdfkit's text(), after what is pending.
+ * setter's cached glyphs; one it cannot set exactly goes through pdfkit's text(), after what `page` holds.
  */
-function drawText(doc: PDFKit.PDFDocument, setter: LabelTextSetter, pending: string[], t: LabelTemplate, label: LabelInput, xMm: number, yMm: number, caps: CapHeights): void {
+function drawText(doc: PDFKit.PDFDocument, setter: LabelTextSetter, page: PageContent, t: LabelTemplate, label: LabelInput, xMm: number, yMm: number, caps: CapHeights): void {
   const lines = textLines(t, label);
   const box = t.text.boxMm;
   const lineHeight = t.text.fontPt * LINE_HEIGHT;
   let top = pt(yMm + box.y) + (pt(box.height) - lines.length * lineHeight) / 2;
-  pending.push(`q\n${num(pt(xMm + box.x))} ${num(pt(yMm + box.y))} ${num(pt(box.width))} ${num(pt(box.height))} re\nW n`);
+  page.line(`q\n${num(pt(xMm + box.x))} ${num(pt(yMm + box.y))} ${num(pt(box.width))} ${num(pt(box.height))} re\nW n`);
   for (const line of lines) {
     const style = line.bold ? 'bold' : 'regular';
     let viaPdfkit = false;
@@ -89,21 +87,14 @@ function drawText(doc: PDFKit.PDFDocument, setter: LabelTextSetter, pending: str
     const x = pt(xMm + box.x);
     const baseline = top + (lineHeight + caps[style] * fitted.sizePt) / 2;
     const ops = viaPdfkit ? null : setter.operators(style, fitted.text, fitted.sizePt, x, baseline);
-    if (ops !== null) pending.push(ops);
+    if (ops !== null) page.line(ops);
     else {
-      flushPending(doc, pending);
+      page.handOver();
       doc.font(LABEL_FONT[style]).fontSize(fitted.sizePt).text(fitted.text, x, baseline, { lineBreak: false, baseline: 'alphabetic' });
     }
     top += lineHeight;
   }
-  pending.push('Q');
-}
-
-/** Hands what is pending to pdfkit as one piece: pdfkit makes a buffer per call. */
-function flushPending(doc: PDFKit.PDFDocument, pending: string[]): void {
-  if (pending.length === 0) return;
-  doc.addContent(pending.join('\n'));
-  pending.length = 0;
+  page.line('Q');
 }
 
 function drawOutline(doc: PDFKit.PDFDocument, t: LabelTemplate, xMm: number, yMm: number): void {
@@ -165,7 +156,7 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
   });
   registerLabelFonts(doc);
   const setter = new LabelTextSetter(doc);
-  const pending: string[] = [];
+  const content = new PageContent(doc);
   const caps: CapHeights = { regular: capHeight('regular'), bold: capHeight('bold') };
   // Rejects the render if `out` fails; aborted at the end so no listener is left on the caller's stream.
   const stopWatching = new AbortController();
@@ -184,9 +175,9 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
       const position = slotPosition(t, skip + done, offset);
       if (position.page !== page) {
         // Adding a page ends the previous one, which pdfkit then serialises: hand it on before drawing more.
-        if (page >= 0) compressPage(doc);
+        if (page >= 0) content.end();
         doc.addPage();
-        deferPageCompression(doc);
+        content.begin();
         forgetLayouts(doc);
         if (page >= 0) {
           options.onProgress?.(done, total);
@@ -195,14 +186,16 @@ export async function renderLabelsPdf(t: LabelTemplate, labels: Labels, out: Nod
         page = position.page;
       }
       const origin = labelOrigin(position, fit.placement);
-      if (options.outlines) drawOutline(doc, t, origin.x, origin.y);
-      pending.push(qrOperators(fit.symbol, fit.placement, origin.x, origin.y));
-      drawText(doc, setter, pending, t, label, origin.x, origin.y, caps);
-      flushPending(doc, pending);
+      if (options.outlines) {
+        content.handOver();
+        drawOutline(doc, t, origin.x, origin.y);
+      }
+      drawQr(content, fit.symbol, fit.placement, origin.x, origin.y);
+      drawText(doc, setter, content, t, label, origin.x, origin.y, caps);
       done++;
       next = await iterator.next();
     }
-    compressPage(doc);
+    content.end();
     const docEnded = once(doc, 'end');
     doc.end();
     await flushed();

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { applyBestMask } from './qr-mask.ts';
+import { alphanumericSymbol } from './qr-symbol.ts';
 import { MIN_MODULE_MM, placeQr, type QrPlacement, resolveDpi } from './layout.ts';
 import { type LabelTemplate, listTemplates } from './templates.ts';
 
@@ -31,27 +32,31 @@ function create(payload: string | QRCode.QRCodeSegment[], ecc: Ecc, length: numb
 }
 
 const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
-/** A run of digits long enough that a numeric segment might pay for its own header (see segmentsOf). */
+/** A run of digits long enough that a numeric segment might pay for its own header (see isOneAlphanumericSegment). */
 const LONG_DIGIT_RUN = /[0-9]{6}/;
 
 /**
- * What qrcode's segment optimiser would choose, without running it where the answer is known: it builds a graph
- * of every numeric/alphanumeric/byte split and runs Dijkstra over it for each symbol, the largest single cost of
- * a label PDF after mask selection. An alphanumeric payload whose digit runs are at most 5 long (a token:
- * FS1:KEY:SECRET:C) is one alphanumeric segment: splitting out n ≤ 5 digits as a numeric segment costs a 4-bit
- * mode and a count of at least 10 bits (ISO/IEC 18004 §7.4) on top of 4/7/10/14/17 bits for the digits, more than
- * the at most 5.5n + 0.5 bits they cost inside the alphanumeric segment, so the split never wins and never ties.
- * Anything else goes to the optimiser.
+ * Whether qrcode's segment optimiser would make `payload` one alphanumeric segment, known without running it: it
+ * builds a graph of every numeric/alphanumeric/byte split and runs Dijkstra over it for each symbol. An
+ * alphanumeric payload whose digit runs are at most 5 long (a token: FS1:KEY:SECRET:C) is one alphanumeric
+ * segment: splitting out n ≤ 5 digits as a numeric segment costs a 4-bit mode and a count of at least 10 bits
+ * (ISO/IEC 18004 §7.4) on top of 4/7/10/14/17 bits for the digits, more than the at most 5.5n + 0.5 bits they cost
+ * inside the alphanumeric segment, so the split never wins and never ties. Anything else goes to the optimiser.
  */
-function segmentsOf(payload: string): string | QRCode.QRCodeSegment[] {
-  if (payload.length > 0 && QR_ALPHANUMERIC.test(payload) && !LONG_DIGIT_RUN.test(payload)) return [{ mode: 'alphanumeric', data: payload }];
-  return payload;
+function isOneAlphanumericSegment(payload: string): boolean {
+  return payload.length > 0 && QR_ALPHANUMERIC.test(payload) && !LONG_DIGIT_RUN.test(payload);
 }
 
 /** The symbol to draw, with qrcode's optimal mix of numeric/alphanumeric/byte segments. */
 export function encodeQr(payload: string, ecc: Ecc = 'M'): QrSymbol {
   // Built with mask 0 (qrcode then skips its slow mask search), re-masked by applyBestMask with qrcode's own choice.
-  const code = create(segmentsOf(payload), ecc, payload.length, 0);
+  // A token builds from cached layouts (qr-symbol.ts); one too long for any version goes to qrcode for its error.
+  const fast = isOneAlphanumericSegment(payload) ? alphanumericSymbol(payload, ecc) : null;
+  if (fast) {
+    applyBestMask(fast, ecc, 0);
+    return { version: fast.version, size: fast.size, data: fast.data };
+  }
+  const code = create(payload, ecc, payload.length, 0);
   const { size, data, reservedBit } = code.modules;
   applyBestMask({ size, data, reserved: reservedBit }, ecc, 0);
   return { version: code.version, size, data };
