@@ -4,7 +4,7 @@ import { benchImportParse } from './import-parse.ts';
 import { benchLabels } from './labels.ts';
 import { loadChildEnv, serveLoadChild } from './load/pool.ts';
 import { benchProvisioning, provisioningOptions } from './provisioning.ts';
-import { benchSync } from './sync.ts';
+import { benchSync, syncOptions } from './sync.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
 import { benchUi } from './ui.ts';
 import { receiverChildEnv, serveReceiverChild } from './webhook-receiver.ts';
@@ -14,7 +14,7 @@ const suites: [name: string, run: BenchSuite][] = [
   ['import-parse', benchImportParse],
   ['import', benchImport],
   ['labels', () => benchLabels()],
-  ['sync', benchSync],
+  ['sync', () => benchSync(syncOptions(process.argv.slice(2)))],
   ['provisioning', () => benchProvisioning(provisioningOptions(process.argv.slice(2)))],
   ['ui', benchUi],
 ];

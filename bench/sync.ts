@@ -27,7 +27,30 @@ const TENANT = { username: 'tenant@thingsboard.org', password: 'tenant' };
  *   the same concurrency) in a tight loop, to the same receiver, which runs in a process of its own
  *   (webhook-receiver.ts) with its ceiling (rate / its CPU share) printed.
  */
-export async function benchSync(): Promise<BenchRow[]> {
+export async function benchSync(options: SyncBenchOptions = {}): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const wanted = (name: SyncCase) => options.cases === undefined || options.cases.includes(name);
+  if (wanted('thingsboard')) rows.push(...(await thingsboardRows()));
+  if (wanted('webhook')) rows.push(await webhookRow());
+  return rows;
+}
+
+const syncCases = ['thingsboard', 'webhook'] as const;
+type SyncCase = (typeof syncCases)[number];
+
+/** Which sync cases run: both by default; a profile or a before/after comparison picks one. */
+export interface SyncBenchOptions {
+  cases?: SyncCase[];
+}
+
+/** `--case webhook` (or `--case=thingsboard,webhook`) from the bench's arguments; provisioning cases are skipped. */
+export function syncOptions(args: string[]): SyncBenchOptions {
+  const named = args.flatMap((arg, i) => (arg.startsWith('--case=') ? arg.slice(7).split(',') : args[i - 1] === '--case' ? arg.split(',') : []));
+  const cases = syncCases.filter((c) => named.includes(c));
+  return cases.length ? { cases } : {};
+}
+
+async function thingsboardRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   await thingsboard(50); // warm-up: JIT, sockets
   const tb = await thingsboard(devices);
@@ -49,6 +72,10 @@ export async function benchSync(): Promise<BenchRow[]> {
     ratio: ratio(tb.requestsPerSec, tb.rawCreatesPerSec),
     note: 'every request the sync made vs raw create requests',
   });
+  return rows;
+}
+
+async function webhookRow(): Promise<BenchRow> {
   const receiver = await startReceiverProcess(secret);
   let hook: Awaited<ReturnType<typeof webhook>>;
   try {
@@ -62,7 +89,7 @@ export async function benchSync(): Promise<BenchRow[]> {
   // then measures it, not the sender, and no ratio is printed.
   const receiverCeiling = hook.rawPerSec / Math.max(hook.receiverBusy.raw, 0.01);
   const receiverBound = hook.receiverBusy.raw > 0.8;
-  rows.push({
+  return {
     suite,
     case: `webhook ${devices * 5} devices`,
     value: round(hook.devicesPerSec),
@@ -71,8 +98,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     ...(receiverBound ? { verdict: 'receiver-bound' } : { ratio: ratio(hook.devicesPerSec, hook.rawPerSec) }),
     ceiling: round(receiverCeiling),
     note: `${hook.posts} batches of ${batchSize}; baseline = the same signed bodies POSTed ${concurrency} at a time by the sync's client; ceiling: receiver (own process) CPU ${pct(hook.receiverBusy.raw)} of a core in the baseline, ${pct(hook.receiverBusy.sync)} in the sync; station process CPU ${round(hook.cpu.sync)} ms (sync) vs ${round(hook.cpu.raw)} ms (baseline), less noisy than time on a shared machine`,
-  });
-  return rows;
+  };
 }
 
 const round = (n: number) => Math.round(n);

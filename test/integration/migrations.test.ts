@@ -211,6 +211,32 @@ describe('store migrations', () => {
     ]);
   });
 
+  it('at schema 19, the due read starts at the first device no open batch holds, in order, from the index alone', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 18 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, state, created_at) VALUES (1, 'a', 1, 'provisioned', 1), (2, 'b', 1, 'provisioned', 1),
+        (3, 'c', 1, 'provisioned', 1), (4, 'd', 1, 'provisioned', 1);
+      INSERT INTO sync_targets (id, name, type, url, auth_kind, secret_box, created_at, updated_at)
+        VALUES (1, 'hook', 'webhook', 'http://127.0.0.1:1/', 'hmac', 'v1.x.y.z', 1, 1);
+      INSERT INTO sync_batches (id, target_id, idempotency_key, body, covers, created_at) VALUES (9, 1, 'key-9', '{}', '[[1,1],[2,1]]', 1);
+      INSERT INTO sync_devices (target_id, device_id, state, wanted_through, batch_id, next_attempt_at, updated_at) VALUES
+        (1, 1, 'pending', 1, 9, 0, 1), (1, 2, 'pending', 1, 9, 0, 1), (1, 3, 'pending', 1, NULL, 5, 1), (1, 4, 'pending', 1, NULL, 0, 1);`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    // The query of sync/deliveries.ts due(): devices 1 and 2 sit in batch 9 and are not walked over any more.
+    const due = `SELECT device_id FROM sync_devices WHERE target_id = 1 AND state = 'pending' AND batch_id IS NULL
+      AND next_attempt_at <= 10 ORDER BY next_attempt_at, device_id LIMIT 100`;
+    expect(plan(db, due)).toContain('COVERING INDEX sync_devices_due (target_id=? AND state=? AND batch_id=? AND next_attempt_at<?)');
+    expect(plan(db, due)).not.toContain('TEMP B-TREE');
+    expect(db.prepare(due).pluck().all()).toEqual([4, 3]);
+    // Counting by state (status, external changes) still reads this index alone.
+    expect(plan(db, 'SELECT state, count(*) FROM sync_devices WHERE target_id = 1 GROUP BY state')).toContain('COVERING INDEX sync_devices_due');
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);

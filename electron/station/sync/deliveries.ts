@@ -29,10 +29,13 @@ export type Outcome =
   | { kind: 'deferred' };
 
 export function createDeliveries(db: Db) {
-  const due = db.prepare(`SELECT device_id, acked_through, wanted_through, attempts, telemetry_acked, telemetry_wanted,
+  // Raw rows (arrays), named in due() below: cheaper than the driver's objects for the 100 rows a webhook batch reads.
+  const due = db
+    .prepare(`SELECT device_id, acked_through, wanted_through, attempts, telemetry_acked, telemetry_wanted,
       cloud_id FROM sync_devices
     WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL AND next_attempt_at <= ?
-    ORDER BY next_attempt_at, device_id LIMIT ?`);
+    ORDER BY next_attempt_at, device_id LIMIT ?`)
+    .raw();
   const nextDue = db.prepare(`SELECT min(next_attempt_at) FROM sync_devices
     WHERE target_id = ? AND state = 'pending' AND batch_id IS NULL`).pluck();
   // Synced only when the cloud has both every outbox entry and every telemetry row the target was told of.
@@ -98,27 +101,13 @@ export function createDeliveries(db: Db) {
   return {
     /** Pending devices whose next attempt is due, oldest first; those in `busy` are left out. */
     due(targetId: number, now: number, limit: number, busy: ReadonlySet<number>): DueDevice[] {
-      const rows = due.all(targetId, now, limit + busy.size) as {
-        device_id: number;
-        acked_through: number;
-        wanted_through: number;
-        attempts: number;
-        telemetry_acked: number;
-        telemetry_wanted: number;
-        cloud_id: string | null;
-      }[];
-      return rows
-        .filter((r) => !busy.has(r.device_id))
-        .slice(0, limit)
-        .map((r) => ({
-          deviceId: r.device_id,
-          ackedThrough: r.acked_through,
-          wantedThrough: r.wanted_through,
-          attempts: r.attempts,
-          telemetryAcked: r.telemetry_acked,
-          telemetryWanted: r.telemetry_wanted,
-          cloudId: r.cloud_id,
-        }));
+      const rows = due.all(targetId, now, limit + busy.size) as [number, number, number, number, number, number, string | null][];
+      const out: DueDevice[] = [];
+      for (const [deviceId, ackedThrough, wantedThrough, attempts, telemetryAcked, telemetryWanted, cloudId] of rows) {
+        if (out.length === limit) break;
+        if (!busy.has(deviceId)) out.push({ deviceId, ackedThrough, wantedThrough, attempts, telemetryAcked, telemetryWanted, cloudId });
+      }
+      return out;
     },
 
     /** When the earliest pending device (outside a batch) may be tried; null when none waits. */

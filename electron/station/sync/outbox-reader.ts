@@ -32,8 +32,11 @@ export function createOutboxReader(db: Db) {
   const advance = db.prepare('UPDATE sync_targets SET cursor = ?, telemetry_cursor = ? WHERE id = ?');
   // The entries of many devices in one query (a webhook batch forms from 100), each device's range from the list.
   // Payloads are not read: a webhook event carries the device's state at send time, not what the entry recorded.
-  const entriesOfMany = db.prepare(`SELECT o.device_id, o.id, o.kind, o.created_at FROM json_each(?) j
-    JOIN outbox o ON o.device_id = j.value ->> 0 AND o.id > j.value ->> 1 AND o.id <= j.value ->> 2 ORDER BY o.id`);
+  // Raw rows (arrays): cheaper than the driver's objects for a batch's hundred.
+  const entriesOfMany = db
+    .prepare(`SELECT o.device_id, o.id, o.kind, o.created_at FROM json_each(?) j
+    JOIN outbox o ON o.device_id = j.value ->> 0 AND o.id > j.value ->> 1 AND o.id <= j.value ->> 2 ORDER BY o.id`)
+    .raw();
 
   type Cursors = { cursor: number; telemetry_cursor: number };
   const behind = (c: Cursors | undefined) =>
@@ -66,10 +69,10 @@ export function createOutboxReader(db: Db) {
     entriesOf(ranges: ReadonlyArray<readonly [number, number, number]>): Map<number, OutboxEvent[]> {
       const out = new Map<number, OutboxEvent[]>();
       if (ranges.length === 0) return out;
-      for (const r of entriesOfMany.all(JSON.stringify(ranges)) as { device_id: number; id: number; kind: string; created_at: number }[]) {
-        const own = out.get(r.device_id) ?? [];
-        if (own.length === 0) out.set(r.device_id, own);
-        own.push({ id: r.id, kind: r.kind, createdAt: r.created_at });
+      for (const [deviceId, id, kind, createdAt] of entriesOfMany.all(JSON.stringify(ranges)) as [number, number, string, number][]) {
+        const own = out.get(deviceId) ?? [];
+        if (own.length === 0) out.set(deviceId, own);
+        own.push({ id, kind, createdAt });
       }
       return out;
     },
