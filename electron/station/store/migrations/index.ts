@@ -16,7 +16,7 @@ import syncDueOrder from './0015-sync-due-order.sql';
 import attributesWithoutRowid from './0016-attributes-without-rowid.sql';
 import leanDeviceIndexes from './0017-lean-device-indexes.sql';
 import leanSyncIndexes from './0018-lean-sync-indexes.sql';
-import perfWebhook2 from './0019-perf-webhook2.sql';
+import syncDueByBatch from './0019-sync-due-by-batch.sql';
 
 export interface Migration {
   version: number;
@@ -49,5 +49,5 @@ export const migrations: readonly Migration[] = [
   { version: 16, name: 'attributes-without-rowid', sql: attributesWithoutRowid },
   { version: 17, name: 'lean-device-indexes', sql: leanDeviceIndexes },
   { version: 18, name: 'lean-sync-indexes', sql: leanSyncIndexes },
-  { version: 19, name: 'perf-webhook2', sql: perfWebhook2 },
+  { version: 19, name: 'sync-due-by-batch', sql: syncDueByBatch },
 ];
