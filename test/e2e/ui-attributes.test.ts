@@ -173,4 +173,22 @@ describe('shared attributes and commands in the UI', () => {
     await failure.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'attributes-rpc-timeout-small.png'), animations: 'disabled' });
   }, 30_000);
+
+  it('keeps an open drawer right when its batch is renamed: the new name, and the batch’s values still shown as the batch’s', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${station.baseUrl}/#/devices/meter-7`);
+    const drawer = page.getByRole('dialog', { name: 'meter-7' });
+    const batchFact = drawer.locator('dt:text-is("Batch") + dd');
+    const shared = drawer.getByRole('table', { name: /Received by the device/ });
+    const row = (key: string) => shared.getByRole('row', { name: new RegExp(`^${key}\\b`) });
+    await until(() => row('site').getByRole('cell').allTextContents(), ['north wing', 'batch']);
+    expect(await batchFact.textContent()).toBe('north');
+
+    await rpc('batches.update', { batch: 'north', name: 'north-2' });
+    // A device event right after (someone marks it installed): before, the attributes part re-read the batch's values
+    // under the old name (a 404, which fails this test by itself) and the drawer kept showing "north".
+    await rpc('devices.markInstalled', { name: 'meter-7' });
+    await until(() => batchFact.textContent(), 'north-2');
+    await until(() => row('site').getByRole('cell').allTextContents(), ['north wing', 'batch']);
+  }, 30_000);
 });

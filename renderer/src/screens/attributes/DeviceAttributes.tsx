@@ -57,9 +57,11 @@ export function DeviceAttributes({ device, profile, batch }: { device: string; p
         hub.on('changed', (e) => {
           if (e.entity === 'attributes' || e.entity === 'handovers') schedule();
         }),
-        // Client attributes arrive with the device's own messages.
+        // Client attributes arrive with the device's own messages. A device now in another batch or profile (renamed,
+        // moved) is not read here under the old names, which would be refused: the drawer reads the device again and
+        // renders this with the new ones, which starts a new read.
         hub.on('device', (e) => {
-          if (e.device.name === device) schedule();
+          if (e.device.name === device && e.device.batch === batch && e.device.profile === profile) schedule();
         }),
       ];
       return () => {

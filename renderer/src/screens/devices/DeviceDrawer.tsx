@@ -125,17 +125,30 @@ export function DeviceDrawer({
   }, [api, batch, name, token]);
   const currentToken = token === undefined ? ownToken : token;
 
+  // The batch it shows, for telling whether a batch change (a rename) is about this device.
+  const shownBatch = useRef<string | null>(null);
+  shownBatch.current = batch;
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = hub.on('device', (e) => {
-      if (e.device.name !== name || timer) return;
+    const later = () => {
+      if (timer) return;
       timer = setTimeout(() => {
         timer = undefined;
         load();
       }, refreshMs);
-    });
+    };
+    const offs = [
+      hub.on('device', (e) => {
+        if (e.device.name === name) later();
+      }),
+      // A rename of its batch sends no device event (the devices' rows do not change): the drawer would go on showing,
+      // and asking the station about, a batch name that no longer exists.
+      hub.on('changed', (e) => {
+        if (e.entity === 'batches' && e.batch !== null && e.batch === shownBatch.current) later();
+      }),
+    ];
     return () => {
-      off();
+      for (const off of offs) off();
       clearTimeout(timer);
     };
   }, [hub, name, load]);
