@@ -113,6 +113,9 @@ export async function benchProvisioning(options: ProvisioningOptions = {}): Prom
 function wrkGenerator(): (Generator & { close(): void }) | null {
   const version = wrkVersion();
   if (version === null) return null;
+  // One thread a core. One thread costs less CPU a request (12 µs against 14.5 on this VM) but sends a station's
+  // next requests one after another, so its group commits form smaller batches: in one window on this VM, with one
+  // thread the ceiling fell to 1.8–2.1× bare at c=256 and the station ran at c=32 1.6–3.6k/s, with two 2.6–2.9× and 3.6–5.0k/s.
   const wrk = createWrk(Math.max(1, cpus().length));
   const seconds = (ms: number) => Math.max(1, Math.round(ms / 1000));
   return {
@@ -158,7 +161,7 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
         b = best(b, await generator.run(bare.port, c, name()));
         s = best(s, await durable(c));
       }
-      rows.push(throughputRow(t, generator, c, ceiling!, b!, s!));
+      rows.push(throughputRow(t, generator, nil.name ?? 'null responder', c, ceiling!, b!, s!));
     }
     // c=1: a lone device's wait, next to the cost of the one commit it waits on, measured just before.
     if (!t.latency) return rows;
@@ -191,14 +194,16 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
   try {
     for (const c of [...t.levels, ...(t.latency ? [1] : [])]) {
       const before = station.deviceCount();
+      const cpu = threadCpu();
       const s = await generator.run(station.port(t.protocol), c, `${prefix}-${serial++}`);
       const figures = { ...s, stored: station.deviceCount() - before };
+      const used = cpu.perDevice(figures.stored);
       rows.push({
         suite,
         case: `${t.protocol} c=${c} (station only)`,
         value: c === 1 ? s.latencyMs.p50 : Math.round(s.rate),
         unit: c === 1 ? 'ms p50' : 'devices/s',
-        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
+        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s; station CPU a stored device: main thread ${used.main} µs, its other threads ${used.other} µs${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
       });
     }
   } finally {
@@ -207,7 +212,7 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
   return rows;
 }
 
-function throughputRow(t: Transport, generator: Generator, c: number, ceiling: LoadFigures, b: LoadFigures, s: LoadFigures & { stored: number }): BenchRow {
+function throughputRow(t: Transport, generator: Generator, nilName: string, c: number, ceiling: LoadFigures, b: LoadFigures, s: LoadFigures & { stored: number }): BenchRow {
   const bound = ceiling.rate < headroom * b.rate;
   const broken = ceiling.failed > 0;
   const latency = (x: LoadFigures) => `p50/p99 ${x.latencyMs.p50}/${x.latencyMs.p99} ms`;
@@ -221,7 +226,7 @@ function throughputRow(t: Transport, generator: Generator, c: number, ceiling: L
     ceiling: Math.round(ceiling.rate),
     ...(broken ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.rate, b.rate) }),
     note:
-      `station ${latency(s)}; ${t.bareName} ${latency(b)}; ceiling: ${generator.name} vs null responder = ${(ceiling.rate / b.rate).toFixed(1)}× bare${cpu}` +
+      `station ${latency(s)}; ${t.bareName} ${latency(b)}; ceiling: ${generator.name} vs ${nilName} = ${(ceiling.rate / b.rate).toFixed(1)}× bare${cpu}` +
       `${stored(s)}${problems({ station: s, bare: b, null: ceiling })}`,
   };
 }
@@ -307,6 +312,23 @@ function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, flo
   const vsCommit = commitP50 ? ` = ${ratio(r.p50, commitP50)}× the commit` : '';
   const others = [bare && `bare ${bare.requestLatencyMs?.p50} ms`, floor && `null responder ${floor.requestLatencyMs?.p50} ms`].filter(Boolean);
   return `; the p50 above includes TCP + CONNECT/CONNACK; request to answer (PUBLISH → /provision/response) p50/p99 ${r.p50}/${r.p99} ms${vsCommit}${others.length ? ` (${others.join(', ')})` : ''}`;
+}
+
+/**
+ * CPU this process spends from now on, split into its main thread and the rest (writer thread, libuv, GC), per
+ * device: a shared machine moves rates a lot more than it moves these, so old/new comparisons read them first.
+ */
+function threadCpu(): { perDevice(devices: number): { main: number; other: number } } {
+  const main = mainThreadCpuMs();
+  const all = process.cpuUsage();
+  return {
+    perDevice(devices) {
+      const mainMs = mainThreadCpuMs() - main;
+      const { user, system } = process.cpuUsage(all);
+      const per = (ms: number) => (devices > 0 ? Math.round((ms * 1000) / devices) : Number.NaN);
+      return { main: per(mainMs), other: per((user + system) / 1000 - mainMs) };
+    },
+  };
 }
 
 /**

@@ -4,5 +4,7 @@ export const fixedReply = JSON.stringify({ credentialsValue: 'BaselineToken00000
 /** A bare server of one transport, listening on 127.0.0.1. */
 export interface Baseline {
   port: number;
+  /** What answers, where a transport has more than one kind (the HTTP null responder: C or node). */
+  name?: string;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Baseline } from '../baselines/reply.ts';
 import { fixedReply } from '../baselines/reply.ts';
 import { createdAck, coapType, parseCoap } from './coap-wire.ts';
+import { nullHttpResponse, startNativeNullHttp } from './null-http-native.ts';
 import { connackAccepted, mqttReader, packetType, provisionResponseTopic, publishPacket, pubackPacket, readPublish } from './mqtt-wire.ts';
 
 /**
@@ -33,15 +34,17 @@ export function startNullMqtt(): Promise<Baseline> {
   });
 }
 
+/** The C null responder where there is a C compiler (null-http-native.ts says why), else the node one below. */
+export async function startNullHttp(): Promise<Baseline> {
+  return (await startNativeNullHttp()) ?? { ...(await startNodeNullHttp()), name: 'node net null responder' };
+}
+
 /**
  * HTTP/1.1 keep-alive: one canned 200 per request, framed by its Content-Length; nothing parsed beyond that, and
  * no string made, so that it costs less than any HTTP server it stands in for.
  */
-export function startNullHttp(): Promise<Baseline> {
-  const response = Buffer.concat([
-    Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${answer.length}\r\n\r\n`),
-    answer,
-  ]);
+function startNodeNullHttp(): Promise<Baseline> {
+  const response = Buffer.from(nullHttpResponse);
   const headerEnd = Buffer.from('\r\n\r\n');
   const lengthHeader = Buffer.from('\r\ncontent-length:');
   return listenTcp((socket) => {
