@@ -1,9 +1,15 @@
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { Db } from './database.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { FromWriter, JobContext, JobError, JobHandlers, JobMap, JobOutcome, QueuedJob, ToWriter } from './writer-protocol.ts';
 
 const maxBatch = 512;
+/**
+ * How long the writer watches its port for the next job after committing a lone one, and how many lone batches it
+ * lets pass without watching after watches that caught nothing (doubling per miss in a row). See awaitNext.
+ */
+const watchMs = 0.6;
+const maxWatchSkips = 63;
 
 /**
  * The writer thread's side: group commit with the fsync off the main event loop. Jobs that arrive while a batch is
@@ -65,6 +71,38 @@ export function serveWriter<M extends JobMap>(
     post({ kind: 'done', outcomes });
     schedule();
     options.afterCommit?.();
+    if (batch.length === 1 && queue.length === 0) awaitNext();
+  }
+
+  let watchSkips = 0;
+  let missesInRow = 0;
+
+  /**
+   * After a lone job, watches the port for the next one for a moment instead of going back to sleep in the event
+   * loop. A device provisioning alone (c=1) sends its next request about 0.2-0.4 ms after its answer; by then an idle
+   * writer thread has gone to sleep, and waking it (an event-fd write, the sleeping CPU woken) cost that request
+   * ~0.1 ms more on this VM, a third of a commit. Watching (receiveMessageOnPort, no system call) for 0.6 ms caught
+   * 95 % of them and the c=1 HTTP p50 went from 0.84 to 0.59 ms (bench, same window), with c=32 unchanged. The
+   * price is CPU: a watch that catches nothing (devices arriving at random, such as MQTT c=16) burns 0.6 ms, so
+   * after each miss in a row the next 1, 3, 7 ... 63 lone batches are not watched; batches of several jobs (load)
+   * never are.
+   */
+  function awaitNext(): void {
+    if (watchSkips > 0) {
+      watchSkips--;
+      return;
+    }
+    const until = performance.now() + watchMs;
+    while (performance.now() < until) {
+      const next = receiveMessageOnPort(port);
+      if (next) {
+        missesInRow = 0;
+        receive(next.message as ToWriter);
+        return;
+      }
+    }
+    missesInRow++;
+    watchSkips = Math.min(maxWatchSkips, 2 ** missesInRow - 1);
   }
 
   /** Runs one job's handler inside the current transaction (or savepoint); throws what the handler throws. */
@@ -119,7 +157,9 @@ export function serveWriter<M extends JobMap>(
     port.postMessage(message);
   }
 
-  port.on('message', (message: ToWriter) => {
+  port.on('message', receive);
+
+  function receive(message: ToWriter): void {
     if (message.kind === 'jobs') {
       for (const job of message.jobs) queue.push(job);
       schedule();
@@ -130,7 +170,7 @@ export function serveWriter<M extends JobMap>(
     db.close();
     post({ kind: 'closed' });
     port.close();
-  });
+  }
 }
 
 function describe(err: unknown): JobError {
