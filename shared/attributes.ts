@@ -64,6 +64,14 @@ export type AttributesSetResult = z.infer<typeof AttributesSetResult>;
 export const DeviceAttributes = z.object({ client: AttributeMap, shared: AttributeMap, server: AttributeMap });
 export type DeviceAttributes = z.infer<typeof DeviceAttributes>;
 
+/**
+ * What `attributes.list` answers: the scopes, and for each shared key the level its value comes from. The UI shows
+ * that beside each value; reading it here, under the device's name alone, means no second read under its batch's or
+ * profile's name, which a rename can make stale between the two reads.
+ */
+export const DeviceAttributesView = DeviceAttributes.extend({ sharedFrom: z.record(z.string(), AttributeLevel) });
+export type DeviceAttributesView = z.infer<typeof DeviceAttributesView>;
+
 export const AuthoredAttributes = z.object({ level: AttributeLevel, name: z.string(), values: AttributeMap });
 export type AuthoredAttributes = z.infer<typeof AuthoredAttributes>;
 

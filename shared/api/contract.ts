@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Device, DeviceDetail, DeviceEvent, DeviceInput, DeviceQuery, OutcomeCounts, ProvisionAttempt, ScanLookup } from '../devices.ts';
-import { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes, DeviceAttributes, RpcResult, RpcSend } from '../attributes.ts';
+import { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes, DeviceAttributesView, RpcResult, RpcSend } from '../attributes.ts';
 import { Batch, BatchInput, BatchUpdate } from '../batches.ts';
 import { HandoverSettings, HandoverStart, HandoverStartResult, HandoverStatus, HandoverStatusQuery } from '../handover.ts';
 import { ImportFormat, ImportReport } from '../import.ts';
@@ -252,7 +252,7 @@ export const adminApi = {
    */
   'attributes.set': method({ params: AttributesSet, result: AttributesSetResult, action: 'ManageDevice' }),
   /** One device's attributes by scope: client (it reported), shared (what it receives, merged), server. */
-  'attributes.list': method({ params: z.object({ device: z.string().min(1) }), result: DeviceAttributes, action: 'GetDevice' }),
+  'attributes.list': method({ params: z.object({ device: z.string().min(1) }), result: DeviceAttributesView, action: 'GetDevice' }),
   /** What is authored at one level (a profile's, batch's or device's own shared attributes, before merging). */
   'attributes.authored': method({
     params: z.object({ level: AttributeLevel, name: z.string().min(1) }),

@@ -32,7 +32,13 @@ describe('without a running station', () => {
     expect(cli('attributes', 'set', '--device', 'dev-a', 'mode=fast', 'on=true').status).toBe(0);
     const list = cli('attributes', 'list', '--device', 'dev-a', '--json');
     expect(list.status).toBe(0);
-    expect(JSON.parse(list.stdout)).toEqual({ client: {}, shared: { interval: 30, mode: 'fast', cfg: { a: 1 }, on: true }, server: {} });
+    expect(JSON.parse(list.stdout)).toEqual({
+      client: {},
+      shared: { interval: 30, mode: 'fast', cfg: { a: 1 }, on: true },
+      server: {},
+      // Where each received value comes from: what the drawer shows beside it.
+      sharedFrom: { interval: 'batch', mode: 'device', cfg: 'profile', on: 'device' },
+    });
   });
 
   it('rpc says it needs a running station and exits non-zero; bad input is one plain line', () => {

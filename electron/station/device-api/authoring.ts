@@ -1,4 +1,4 @@
-import type { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes, DeviceAttributes } from '../../../shared/attributes.ts';
+import type { AttributeLevel, AttributesSet, AttributesSetResult, AuthoredAttributes, DeviceAttributesView } from '../../../shared/attributes.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { AttributeMap, AttributeStore } from '../store/attributes.ts';
 import type { Db } from '../store/database.ts';
@@ -52,8 +52,9 @@ export function createAttributeAuthoring(db: Db, attributes: AttributeStore, dev
     authored(level: AttributeLevel, name: string): AuthoredAttributes {
       return { level, name, values: attributes.authored(level, ownerId(level, name)) };
     },
-    ofDevice(name: string): DeviceAttributes {
-      return attributes.effective(ownerId('device', name));
+    ofDevice(name: string): DeviceAttributesView {
+      const id = ownerId('device', name);
+      return { ...attributes.effective(id), sharedFrom: attributes.sharedSources(id) };
     },
   };
 }

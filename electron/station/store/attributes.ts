@@ -63,9 +63,21 @@ export function createAttributeStore(db: Db) {
     return toMap(ofDevice.all(deviceId, 'shared') as Row[], merged);
   }
 
+  /** Which level each shared value the device receives comes from: keys only, in the order effectiveShared merges. */
+  function sharedSources(deviceId: number): Record<string, AttributeLevel> {
+    const owner = owners.get(deviceId) as { profile_id: number; batch_id: number | null } | undefined;
+    const from: Record<string, AttributeLevel> = {};
+    if (!owner) return from;
+    for (const r of ofProfile.all(owner.profile_id) as Row[]) from[r.key] = 'profile';
+    if (owner.batch_id !== null) for (const r of ofBatch.all(owner.batch_id) as Row[]) from[r.key] = 'batch';
+    for (const r of ofDevice.all(deviceId, 'shared') as Row[]) from[r.key] = 'device';
+    return from;
+  }
+
   return {
     authored,
     effectiveShared,
+    sharedSources,
     /** Every scope as the device's page and `attributes list --json` show it. */
     effective(deviceId: number): DeviceAttributes {
       return {

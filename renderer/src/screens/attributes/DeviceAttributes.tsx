@@ -1,15 +1,9 @@
 import { defineMessage, defineMessages, FormattedMessage, type MessageDescriptor, useIntl } from 'react-intl';
-import type { AttributeLevel, DeviceAttributes as Scopes } from '../../../../shared/attributes.ts';
+import type { AttributeLevel, DeviceAttributesView } from '../../../../shared/attributes.ts';
 import { useStation } from '../../app/station.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useLiveQuery } from '../../data/use-live-query.ts';
 import { displayValue } from './attribute-rows.ts';
-
-interface Seen {
-  scopes: Scopes;
-  /** The keys each level authors, for telling where a received value comes from. */
-  authored: Partial<Record<AttributeLevel, Record<string, unknown>>>;
-}
 
 const scopeTitles = [
   {
@@ -31,49 +25,36 @@ const levelTitles = defineMessages({
   profile: { id: 'attributes.level.profile', defaultMessage: 'profile' },
 } satisfies Record<AttributeLevel, MessageDescriptor>);
 
-/** Which level a received value comes from: the device's own beats its batch's, which beats its profile's. */
-function sourceOf(key: string, authored: Seen['authored']): AttributeLevel | null {
-  for (const level of ['device', 'batch', 'profile'] as const) if (authored[level] && key in authored[level]) return level;
-  return null;
-}
-
-/** A device's attributes by ThingsBoard scope, live: what it reported, what it receives (and from where), the server's. */
-export function DeviceAttributes({ device, profile, batch }: { device: string; profile: string; batch: string | null }) {
+/**
+ * A device's attributes by ThingsBoard scope, live: what it reported, what it receives (and from which level), the
+ * server's. One read under the device's name: the levels each value comes from are in the answer (sharedFrom), so a
+ * rename of its batch or profile cannot leave a read under the old name in flight.
+ */
+export function DeviceAttributes({ device }: { device: string }) {
   const { api, hub } = useStation();
   const intl = useIntl();
-  const [seen, query] = useLiveQuery<Seen>(
-    async () => {
-      const authoredOf = (level: AttributeLevel, name: string) => api['attributes.authored']({ level, name }).then((a) => a.values);
-      const [scopes, own, ofProfile, ofBatch] = await Promise.all([
-        api['attributes.list']({ device }),
-        authoredOf('device', device),
-        authoredOf('profile', profile),
-        batch === null ? Promise.resolve(undefined) : authoredOf('batch', batch),
-      ]);
-      return { scopes, authored: { device: own, profile: ofProfile, batch: ofBatch } };
-    },
+  const [seen, query] = useLiveQuery<DeviceAttributesView>(
+    () => api['attributes.list']({ device }),
     (schedule) => {
       const offs = [
         hub.on('changed', (e) => {
           if (e.entity === 'attributes' || e.entity === 'handovers') schedule();
         }),
-        // Client attributes arrive with the device's own messages. A device now in another batch or profile (renamed,
-        // moved) is not read here under the old names, which would be refused: the drawer reads the device again and
-        // renders this with the new ones, which starts a new read.
+        // Client attributes arrive with the device's own messages.
         hub.on('device', (e) => {
-          if (e.device.name === device && e.device.batch === batch && e.device.profile === profile) schedule();
+          if (e.device.name === device) schedule();
         }),
       ];
       return () => {
         for (const off of offs) off();
       };
     },
-    `${device}/${profile}/${batch ?? ''}`,
+    device,
   );
 
   if (seen.error && !seen.value) return <ErrorNotice error={seen.error} onRetry={() => void query.load()} />;
   if (!seen.value) return <p className="muted"><FormattedMessage id="common.loading" defaultMessage="Loading…" /></p>;
-  const { scopes, authored } = seen.value;
+  const scopes = seen.value;
 
   return (
     <div className="device-attributes">
@@ -98,7 +79,7 @@ export function DeviceAttributes({ device, profile, batch }: { device: string; p
                 </thead>
                 <tbody>
                   {entries.map(([key, value]) => {
-                    const source = scope === 'shared' ? sourceOf(key, authored) : null;
+                    const source: AttributeLevel | null = scope === 'shared' ? (scopes.sharedFrom[key] ?? null) : null;
                     return (
                       <tr key={key} data-attribute={key}>
                         <th scope="row">{key}</th>

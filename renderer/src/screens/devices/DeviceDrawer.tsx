@@ -321,7 +321,7 @@ export function DeviceDrawer({
 
             <section aria-labelledby="attr-title" className="drawer-section">
               <h3 id="attr-title"><FormattedMessage id="drawer.attributes" defaultMessage="Attributes" /></h3>
-              <DeviceAttributes device={detail.name} profile={detail.profile} batch={detail.batch} />
+              <DeviceAttributes device={detail.name} />
               <SharedAttributesEditor level="device" name={detail.name} title={intl.formatMessage({ id: 'drawer.ownShared', defaultMessage: 'This device’s own shared attributes' })} headingLevel={4} />
             </section>
 
