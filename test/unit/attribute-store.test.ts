@@ -31,6 +31,8 @@ describe('attribute store', () => {
       shared: { interval: 5, server: 'plant', mode: { led: true } },
       server: {},
     });
+    // What the device's page shows: the same values, each with the level it comes from.
+    expect(store.view(1).sharedFrom).toEqual({ interval: 'device', server: 'batch', mode: 'profile' });
     // Outside the batch: only the profile's values.
     expect(store.effectiveShared(2)).toEqual({ interval: 60, server: 'station', mode: { led: true } });
   });

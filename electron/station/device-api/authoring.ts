@@ -53,8 +53,7 @@ export function createAttributeAuthoring(db: Db, attributes: AttributeStore, dev
       return { level, name, values: attributes.authored(level, ownerId(level, name)) };
     },
     ofDevice(name: string): DeviceAttributesView {
-      const id = ownerId('device', name);
-      return { ...attributes.effective(id), sharedFrom: attributes.sharedSources(id) };
+      return attributes.view(ownerId('device', name));
     },
   };
 }

@@ -54,37 +54,41 @@ export function createAttributeStore(db: Db) {
     return toMap(ofDevice.all(ownerId, 'shared') as Row[]);
   }
 
-  /** The shared attributes a device receives: device over batch over profile. */
-  function effectiveShared(deviceId: number): AttributeMap {
+  /**
+   * The shared attributes a device receives: device over batch over profile. With `from`, also notes there which
+   * level each value comes from (the device's page shows it), in the same pass.
+   */
+  function mergeShared(deviceId: number, from?: Record<string, AttributeLevel>): AttributeMap {
     const owner = owners.get(deviceId) as { profile_id: number; batch_id: number | null } | undefined;
     if (!owner) return {};
-    const merged = toMap(ofProfile.all(owner.profile_id) as Row[]);
-    if (owner.batch_id !== null) toMap(ofBatch.all(owner.batch_id) as Row[], merged);
-    return toMap(ofDevice.all(deviceId, 'shared') as Row[], merged);
+    const merged: AttributeMap = {};
+    const add = (rows: readonly Row[], level: AttributeLevel) => {
+      toMap(rows, merged);
+      if (from) for (const r of rows) from[r.key] = level;
+    };
+    add(ofProfile.all(owner.profile_id) as Row[], 'profile');
+    if (owner.batch_id !== null) add(ofBatch.all(owner.batch_id) as Row[], 'batch');
+    add(ofDevice.all(deviceId, 'shared') as Row[], 'device');
+    return merged;
   }
 
-  /** Which level each shared value the device receives comes from: keys only, in the order effectiveShared merges. */
-  function sharedSources(deviceId: number): Record<string, AttributeLevel> {
-    const owner = owners.get(deviceId) as { profile_id: number; batch_id: number | null } | undefined;
-    const from: Record<string, AttributeLevel> = {};
-    if (!owner) return from;
-    for (const r of ofProfile.all(owner.profile_id) as Row[]) from[r.key] = 'profile';
-    if (owner.batch_id !== null) for (const r of ofBatch.all(owner.batch_id) as Row[]) from[r.key] = 'batch';
-    for (const r of ofDevice.all(deviceId, 'shared') as Row[]) from[r.key] = 'device';
-    return from;
+  function scopesOf(deviceId: number, sharedFrom?: Record<string, AttributeLevel>): DeviceAttributes {
+    return {
+      client: toMap(ofDevice.all(deviceId, 'client') as Row[]),
+      shared: mergeShared(deviceId, sharedFrom),
+      server: toMap(ofDevice.all(deviceId, 'server') as Row[]),
+    };
   }
 
   return {
     authored,
-    effectiveShared,
-    sharedSources,
-    /** Every scope as the device's page and `attributes list --json` show it. */
-    effective(deviceId: number): DeviceAttributes {
-      return {
-        client: toMap(ofDevice.all(deviceId, 'client') as Row[]),
-        shared: effectiveShared(deviceId),
-        server: toMap(ofDevice.all(deviceId, 'server') as Row[]),
-      };
+    effectiveShared: (deviceId: number): AttributeMap => mergeShared(deviceId),
+    /** Every scope, as a device asks for them. */
+    effective: (deviceId: number): DeviceAttributes => scopesOf(deviceId),
+    /** Every scope and the level each shared value comes from, as the device's page and `attributes list --json` show them. */
+    view(deviceId: number): DeviceAttributes & { sharedFrom: Record<string, AttributeLevel> } {
+      const sharedFrom: Record<string, AttributeLevel> = {};
+      return { ...scopesOf(deviceId, sharedFrom), sharedFrom };
     },
     /** Sets (value) or removes (undefined) shared attributes at one level; call inside a transaction. */
     setShared(level: AttributeLevel, ownerId: number, values: AttributeMap, now: number): void {
