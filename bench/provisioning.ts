@@ -197,13 +197,14 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
       const cpu = threadCpu();
       const s = await generator.run(station.port(t.protocol), c, `${prefix}-${serial++}`);
       const figures = { ...s, stored: station.deviceCount() - before };
-      const used = cpu.perDevice(figures.stored);
+      const { mainMs, otherMs } = cpu.used();
+      const perDevice = (ms: number) => (figures.stored > 0 ? Math.round((ms * 1000) / figures.stored) : Number.NaN);
       rows.push({
         suite,
         case: `${t.protocol} c=${c} (station only)`,
         value: c === 1 ? s.latencyMs.p50 : Math.round(s.rate),
         unit: c === 1 ? 'ms p50' : 'devices/s',
-        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s; station CPU a stored device: main thread ${used.main} µs, its other threads ${used.other} µs${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
+        note: `station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms, ${Math.round(s.rate)} devices/s; station CPU a stored device: main thread ${perDevice(mainMs)} µs, its other threads ${perDevice(otherMs)} µs${requestOnly(s)}${stored(figures)}${problems({ station: s })}`,
       });
     }
   } finally {
@@ -251,13 +252,9 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     try {
       // The generator runs in child processes: this thread's CPU time is the station's main thread (aedes, the
       // hooks, the writer hop; not the writer thread), the figure a shared machine disturbs least.
-      const cpu = mainThreadCpuMs();
-      const all = process.cpuUsage();
+      const cpu = threadCpu();
       const figures = await burst(station.port('mqtt'), namePrefix);
-      const busyMs = mainThreadCpuMs() - cpu;
-      const { user, system } = process.cpuUsage(all);
-      // The rest of this process: the writer thread (SQLite), libuv's pool, V8's helper threads.
-      const otherMs = Math.round((user + system) / 1000) - busyMs;
+      const { mainMs: busyMs, otherMs } = cpu.used();
       return { ...figures, stored: station.deviceCount(), busyMs, otherMs };
     } finally {
       await station.close();
@@ -315,18 +312,18 @@ function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, flo
 }
 
 /**
- * CPU this process spends from now on, split into its main thread and the rest (writer thread, libuv, GC), per
- * device: a shared machine moves rates a lot more than it moves these, so old/new comparisons read them first.
+ * CPU this process spends from now on, split into its main thread and the rest (the writer thread, libuv's pool,
+ * V8's helper threads): a shared machine moves rates a lot more than it moves these, so old/new comparisons read
+ * them first.
  */
-function threadCpu(): { perDevice(devices: number): { main: number; other: number } } {
+function threadCpu(): { used(): { mainMs: number; otherMs: number } } {
   const main = mainThreadCpuMs();
   const all = process.cpuUsage();
   return {
-    perDevice(devices) {
+    used() {
       const mainMs = mainThreadCpuMs() - main;
       const { user, system } = process.cpuUsage(all);
-      const per = (ms: number) => (devices > 0 ? Math.round((ms * 1000) / devices) : Number.NaN);
-      return { main: per(mainMs), other: per((user + system) / 1000 - mainMs) };
+      return { mainMs, otherMs: Math.round((user + system) / 1000) - mainMs };
     },
   };
 }
