@@ -5,6 +5,9 @@ import Database from 'better-sqlite3';
 import { summarizeLatency } from '../electron/cli/simulate/stats.ts';
 import { ADMIN } from '../electron/station/api/router.ts';
 import { createStation } from '../electron/station/station.ts';
+import type { ProvisioningJobs } from '../electron/station/provisioning/writer-jobs.ts';
+import { workerScript } from '../electron/station/store/worker-script.ts';
+import { createWriter } from '../electron/station/store/writer-thread.ts';
 
 export type StationProtocol = 'http' | 'mqtt' | 'coap';
 
@@ -14,12 +17,17 @@ export interface BenchStation {
   close(): Promise<void>;
 }
 
-/** A real station as `fieldstation serve` runs it, on a fresh data directory with one allow-create profile. */
-export async function startStation(key: string, secret: string): Promise<BenchStation> {
+/**
+ * A real station as `fieldstation serve` runs it, on a fresh data directory with one allow-create profile. With
+ * `echo`, its writer thread answers every provision at once and stores nothing (load/echo-writer.ts): the station
+ * without its database, for the ceiling a durable ratio can approach.
+ */
+export async function startStation(key: string, secret: string, options: { echo?: boolean } = {}): Promise<BenchStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-bench-'));
   // The load comes from one address, as thousands of devices: the limits still run on every connection, but never bite.
   const limits = { connectionsPerAddress: 1_000_000, connectionRatePerAddress: 1_000_000, connectionsPerListener: 1_000_000 };
-  const station = createStation({ dataDir, bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, limits });
+  const writer = options.echo ? () => createWriter<ProvisioningJobs>({ script: echoWriterScript, workerData: {} }) : undefined;
+  const station = createStation({ dataDir, bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, limits, ...(writer ? { writer } : {}) });
   const info = await station.start();
   const engine = station.engine!;
   const added = await engine.router.call(
@@ -37,6 +45,15 @@ export async function startStation(key: string, secret: string): Promise<BenchSt
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function echoWriterScript(): URL {
+  return workerScript({
+    source: new URL('./load/echo-writer.ts', import.meta.url),
+    // Built, this module is inside dist/bench.mjs: scripts/build.mjs puts the echo writer beside it.
+    bundled: new URL('./bench-echo-writer.mjs', import.meta.url),
+    fromSource: import.meta.url.endsWith('.ts'),
+  });
 }
 
 /** What one durable commit costs on this disk right now (one row, WAL + synchronous=FULL): the floor under every station latency. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { startCoapBaseline } from './baselines/coap.ts';
@@ -10,6 +9,7 @@ import { type LoadPool, startLoadPool } from './load/pool.ts';
 import type { LoadFigures, RawProtocol } from './load/types.ts';
 import { createWrk, wrkVersion } from './load/wrk.ts';
 import { commitLatency, type StationProtocol, startStation } from './provisioning-station.ts';
+import { mainThreadCpuMs, threadCpu } from './thread-cpu.ts';
 import type { BenchRow } from './types.ts';
 
 const suite = 'provisioning';
@@ -142,6 +142,8 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
   const nil = await t.nil();
   const bare = await t.bare();
   const station = await startStation(key, secret);
+  // The same station without its database: what the durable figure could reach if SQLite and the disk cost nothing.
+  const echo = await startStation(key, secret, { echo: true });
   const rows: BenchRow[] = [];
   let serial = 0;
   const name = () => `${prefix}-${serial++}`;
@@ -156,12 +158,14 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
       let ceiling: LoadFigures | null = null;
       let b: LoadFigures | null = null;
       let s: (LoadFigures & { stored: number }) | null = null;
+      let e: LoadFigures | null = null;
       for (let round = 0; round < rounds; round++) {
         ceiling = best(ceiling, await generator.run(nil.port, c, name()));
         b = best(b, await generator.run(bare.port, c, name()));
         s = best(s, await durable(c));
+        e = best(e, await generator.run(echo.port(t.protocol), c, name()));
       }
-      rows.push(throughputRow(t, generator, nil.name ?? 'null responder', c, ceiling!, b!, s!));
+      rows.push(throughputRow(t, generator, nil.name ?? 'null responder', c, ceiling!, b!, s!, e!));
     }
     // c=1: a lone device's wait, next to the cost of the one commit it waits on, measured just before.
     if (!t.latency) return rows;
@@ -169,6 +173,7 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
     const floor = await generator.run(nil.port, 1, name());
     const b = await generator.run(bare.port, 1, name());
     const s = await durable(1);
+    const e = await generator.run(echo.port(t.protocol), 1, name());
     rows.push({
       suite,
       case: `${t.protocol} c=1 latency p50`,
@@ -176,15 +181,19 @@ async function benchTransport(t: Transport & { latency: boolean }, generator: Ge
       unit: 'ms',
       baseline: commit.p50,
       ratio: ratio(s.latencyMs.p50, commit.p50),
-      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms${requestOnly(s, commit.p50, b, floor)}${stored(s)}${problems({ station: s, bare: b, null: floor })}`,
+      note: `baseline = one-row commit p50 (p99 ${commit.p99} ms) just before; station p99 ${s.latencyMs.p99} ms; ${t.bareName} p50 ${b.latencyMs.p50} ms; generator alone (null responder) p50 ${floor.latencyMs.p50} ms; ${withoutDatabase} p50 ${e.latencyMs.p50} ms${requestOnly(s, commit.p50, b, floor)}${stored(s)}${problems({ station: s, bare: b, null: floor, 'without database': e })}`,
     });
   } finally {
+    await echo.close();
     await station.close();
     await bare.close();
     await nil.close();
   }
   return rows;
 }
+
+/** The echo station's name in the notes (provisioning-station.ts startStation `echo`). */
+const withoutDatabase = 'station without its database (writer answering at once, nothing stored)';
 
 /** Only the station, each level once (c=1 included when asked): no ratios, for profiles and old/new comparisons. */
 async function benchStationOnly(t: Transport & { latency: boolean }, generator: Generator, prefix: string): Promise<BenchRow[]> {
@@ -213,7 +222,16 @@ async function benchStationOnly(t: Transport & { latency: boolean }, generator: 
   return rows;
 }
 
-function throughputRow(t: Transport, generator: Generator, nilName: string, c: number, ceiling: LoadFigures, b: LoadFigures, s: LoadFigures & { stored: number }): BenchRow {
+function throughputRow(
+  t: Transport,
+  generator: Generator,
+  nilName: string,
+  c: number,
+  ceiling: LoadFigures,
+  b: LoadFigures,
+  s: LoadFigures & { stored: number },
+  echo: LoadFigures,
+): BenchRow {
   const bound = ceiling.rate < headroom * b.rate;
   const broken = ceiling.failed > 0;
   const latency = (x: LoadFigures) => `p50/p99 ${x.latencyMs.p50}/${x.latencyMs.p99} ms`;
@@ -227,8 +245,9 @@ function throughputRow(t: Transport, generator: Generator, nilName: string, c: n
     ceiling: Math.round(ceiling.rate),
     ...(broken ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.rate, b.rate) }),
     note:
-      `station ${latency(s)}; ${t.bareName} ${latency(b)}; ceiling: ${generator.name} vs ${nilName} = ${(ceiling.rate / b.rate).toFixed(1)}× bare${cpu}` +
-      `${stored(s)}${problems({ station: s, bare: b, null: ceiling })}`,
+      `station ${latency(s)}; ${t.bareName} ${latency(b)}; ceiling: ${generator.name} vs ${nilName} = ${(ceiling.rate / b.rate).toFixed(1)}× bare${cpu}; ` +
+      `${withoutDatabase}: ${Math.round(echo.rate)}/s = ${ratio(echo.rate, b.rate)} of bare, ${latency(echo)}` +
+      `${stored(s)}${problems({ station: s, bare: b, null: ceiling, 'without database': echo })}`,
   };
 }
 
@@ -309,38 +328,6 @@ function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, flo
   const vsCommit = commitP50 ? ` = ${ratio(r.p50, commitP50)}× the commit` : '';
   const others = [bare && `bare ${bare.requestLatencyMs?.p50} ms`, floor && `null responder ${floor.requestLatencyMs?.p50} ms`].filter(Boolean);
   return `; the p50 above includes TCP + CONNECT/CONNACK; request to answer (PUBLISH → /provision/response) p50/p99 ${r.p50}/${r.p99} ms${vsCommit}${others.length ? ` (${others.join(', ')})` : ''}`;
-}
-
-/**
- * CPU this process spends from now on, split into its main thread and the rest (the writer thread, libuv's pool,
- * V8's helper threads): a shared machine moves rates a lot more than it moves these, so old/new comparisons read
- * them first.
- */
-function threadCpu(): { used(): { mainMs: number; otherMs: number } } {
-  const main = mainThreadCpuMs();
-  const all = process.cpuUsage();
-  return {
-    used() {
-      const mainMs = mainThreadCpuMs() - main;
-      const { user, system } = process.cpuUsage(all);
-      return { mainMs, otherMs: Math.round((user + system) / 1000) - mainMs };
-    },
-  };
-}
-
-/**
- * CPU time of this process's main thread alone (Linux: /proc/self/task/<pid>/stat utime + stime, 10 ms ticks), not
- * of its worker threads as process.cpuUsage() would count; NaN elsewhere.
- */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of proc(5), counted from the state field (3rd) on.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function skipped(protocol: string, why: string): BenchRow {

@@ -30,6 +30,8 @@ await Promise.all([
       fuzz: 'fuzz/index.ts',
       soak: 'soak/index.ts',
       writer: 'electron/station/provisioning/writer-worker.ts',
+      // The bench's stand-in writer that stores nothing (bench/load/echo-writer.ts), beside dist/bench.mjs.
+      'bench-echo-writer': 'bench/load/echo-writer.ts',
     },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },

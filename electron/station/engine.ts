@@ -32,6 +32,7 @@ import { createRemoval } from './provisioning/removal.ts';
 import { createImportLog } from './provisioning/imports.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
+import type { ProvisioningJobs } from './provisioning/writer-jobs.ts';
 import type { Presence } from './provisioning/presence.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
 import { createAttributeStore } from './store/attributes.ts';
@@ -40,6 +41,7 @@ import { type Db, openDatabase } from './store/database.ts';
 import { createDeviceReader } from './store/devices.ts';
 import type { GroupCommitter } from './store/group-commit.ts';
 import { createWriteGate } from './store/write-gate.ts';
+import type { Writer } from './store/writer-thread.ts';
 import { createSyncService, type SyncService } from './sync/worker.ts';
 import { createStationTls, type StationTls } from './tls/station-tls.ts';
 import type { EngineDeps, Runtime } from './runtime.ts';
@@ -84,6 +86,11 @@ export interface EngineOptions {
   /** The desktop host passes the key it keeps in the OS keychain; headless it is a user-only file. */
   masterKey?: Buffer;
   log?: (line: string) => void;
+  /**
+   * Where provisioning decisions commit; by default a writer thread on the station's database (writer-worker.ts). The
+   * bench's no-database ceiling passes a thread that answers at once (bench/load/echo-writer.ts).
+   */
+  writer?: (db: Db) => Writer<ProvisioningJobs>;
 }
 
 
@@ -107,7 +114,7 @@ export function openEngine(options: EngineOptions): Engine {
   const keys = createStationKeys(masterKey);
   // Closed while a long admin write runs on the writer thread; main-thread writers wait for it (write-gate.ts).
   const gate = createWriteGate();
-  const service = createProvisioningService({ db, bus, keys, log, gate });
+  const service = createProvisioningService({ db, bus, keys, log, gate, ...(options.writer ? { writer: options.writer(db) } : {}) });
   const profiles = createProfiles(db);
   const reader = createDeviceReader(db);
   const audit = createAuditLog(db);

@@ -3,7 +3,7 @@ import type { ListenerInfo } from '../../shared/station.ts';
 import { type AdminTimeouts, createAdminServer } from './api/admin-server.ts';
 import { readStatus } from './api/handlers/status.ts';
 import { createDeviceListeners, type DeviceListenerName, deviceListenerNames, type TransportLimitSettings } from './device-listeners.ts';
-import { type Engine, openEngine } from './engine.ts';
+import { type Engine, type EngineOptions, openEngine } from './engine.ts';
 import { watchExternalChanges } from './external-changes.ts';
 import { builtUiDir } from './paths.ts';
 import { startHandoverDriver } from './handover/driver.ts';
@@ -36,6 +36,8 @@ export interface StationOptions {
   /** How long the admin UI/API waits for a request's headers and for the whole request (api/admin-server.ts). */
   adminTimeouts?: Partial<AdminTimeouts>;
   log?: (line: string) => void;
+  /** The provisioning writer (engine.ts EngineOptions.writer); by default a writer thread on the station's database. */
+  writer?: EngineOptions['writer'];
 }
 
 export type { ListenerInfo };
@@ -69,7 +71,7 @@ export function createStation(options: StationOptions): Station {
   let stopping: Promise<void> | null = null;
 
   async function start(): Promise<StationInfo> {
-    const opened = openEngine({ dataDir: options.dataDir, masterKey: options.masterKey, log: options.log });
+    const opened = openEngine({ dataDir: options.dataDir, masterKey: options.masterKey, log: options.log, writer: options.writer });
     engine = opened;
     const uiPort = options.ports?.ui ?? defaultPorts.ui;
     const admin = createAdminServer({
