@@ -389,6 +389,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       if (!work) break;
       launched.push(work);
     }
+    // Pipelined: the next set is formed on the writer while this one is sent, so a freed slot finds a batch ready.
+    if (jobs && rt.channel.kind === 'webhook' && !rt.offline && formed.length === 0 && !forming && mayForm && launched.length > 0) {
+      formOnWriter(jobs, now, limit);
+    }
     return launched;
   }
 
