@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { startCoapBaseline } from './baselines/coap.ts';
@@ -10,6 +9,7 @@ import { type LoadPool, startLoadPool } from './load/pool.ts';
 import type { LoadFigures, RawProtocol } from './load/types.ts';
 import { createWrk, wrkVersion } from './load/wrk.ts';
 import { commitLatency, type StationProtocol, startStation } from './provisioning-station.ts';
+import { mainThreadCpuMs, threadCpu } from './thread-cpu.ts';
 import type { BenchRow } from './types.ts';
 
 const suite = 'provisioning';
@@ -311,37 +311,6 @@ function requestOnly(s: LoadFigures, commitP50?: number, bare?: LoadFigures, flo
   return `; the p50 above includes TCP + CONNECT/CONNACK; request to answer (PUBLISH → /provision/response) p50/p99 ${r.p50}/${r.p99} ms${vsCommit}${others.length ? ` (${others.join(', ')})` : ''}`;
 }
 
-/**
- * CPU this process spends from now on, split into its main thread and the rest (the writer thread, libuv's pool,
- * V8's helper threads): a shared machine moves rates a lot more than it moves these, so old/new comparisons read
- * them first.
- */
-function threadCpu(): { used(): { mainMs: number; otherMs: number } } {
-  const main = mainThreadCpuMs();
-  const all = process.cpuUsage();
-  return {
-    used() {
-      const mainMs = mainThreadCpuMs() - main;
-      const { user, system } = process.cpuUsage(all);
-      return { mainMs, otherMs: Math.round((user + system) / 1000) - mainMs };
-    },
-  };
-}
-
-/**
- * CPU time of this process's main thread alone (Linux: /proc/self/task/<pid>/stat utime + stime, 10 ms ticks), not
- * of its worker threads as process.cpuUsage() would count; NaN elsewhere.
- */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of proc(5), counted from the state field (3rd) on.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function skipped(protocol: string, why: string): BenchRow {
   return { suite, case: `${protocol} (all rows)`, value: Number.NaN, unit: 'devices/s', verdict: 'skipped', note: why };
