@@ -424,10 +424,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       blocked = blockedUntil(now);
       return blocked === null ? launch(now) : [];
     };
-    // Batches and claims are committed here, before any of them is sent. With writer jobs they are committed there,
-    // and a pass writes little (each write its own transaction): holding the write lock for the whole pass would
-    // only make this thread wait for the writer's commits.
-    const started = jobs ? pass() : deps.atomically(pass);
+    // Batches and claims are committed here, before any of them is sent. A webhook round with writer jobs commits them
+    // there, and its pass writes little (each write its own transaction): holding the write lock for the whole pass
+    // would only make this thread wait for the writer's commits.
+    const started = jobs && rt.channel.kind === 'webhook' ? pass() : deps.atomically(pass);
     if (started === null) break;
     for (const w of started) inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
     if (inflight.size > 0 || pendingJobs.size > 0) {
