@@ -5,6 +5,7 @@ import { ADMIN } from '../electron/station/api/router.ts';
 import { type Engine, openEngine } from '../electron/station/engine.ts';
 import { createWebhookChannel } from '../electron/station/sync/webhook.ts';
 import { startThingsBoardCloud } from '../test/support/thingsboard-cloud.ts';
+import { threadCpu } from './thread-cpu.ts';
 import type { BenchRow } from './types.ts';
 import { type ReceiverProcess, startReceiverProcess } from './webhook-receiver.ts';
 
@@ -97,7 +98,7 @@ async function webhookRow(): Promise<BenchRow> {
     baseline: round(hook.rawPerSec),
     ...(receiverBound ? { verdict: 'receiver-bound' } : { ratio: ratio(hook.devicesPerSec, hook.rawPerSec) }),
     ceiling: round(receiverCeiling),
-    note: `${hook.posts} batches of ${batchSize}; baseline = the same signed bodies POSTed ${concurrency} at a time by the sync's client; ceiling: receiver (own process) CPU ${pct(hook.receiverBusy.raw)} of a core in the baseline, ${pct(hook.receiverBusy.sync)} in the sync; station process CPU ${round(hook.cpu.sync)} ms (sync) vs ${round(hook.cpu.raw)} ms (baseline), less noisy than time on a shared machine`,
+    note: `${hook.posts} batches of ${batchSize}; baseline = the same signed bodies POSTed ${concurrency} at a time by the sync's client; ceiling: receiver (own process) CPU ${pct(hook.receiverBusy.raw)} of a core in the baseline, ${pct(hook.receiverBusy.sync)} in the sync; station process CPU ${round(hook.cpu.sync)} ms (sync) vs ${round(hook.cpu.raw)} ms (baseline), less noisy than time on a shared machine; of it the main thread ${hook.threads.sync.mainMs} ms (sync) vs ${hook.threads.raw.mainMs} ms (baseline), other threads (writer, libuv, GC) ${hook.threads.sync.otherMs} vs ${hook.threads.raw.otherMs} ms`,
   };
 }
 
@@ -194,10 +195,12 @@ async function webhook(receiver: ReceiverProcess, n: number) {
       if (!r.ok) throw new Error(r.error.message);
       await receiver.mark();
       const cpuBefore = process.cpuUsage();
+      const threads = threadCpu();
       const started = performance.now();
       const summary = await engine.sync.runOnce({}, { concurrency, batchSize });
       const seconds = (performance.now() - started) / 1000;
       const syncCpu = cpuMs(process.cpuUsage(cpuBefore));
+      const syncThreads = threads.used();
       const synced = await receiver.report();
       if (!summary.ok || synced.events !== n) throw new Error(`webhook sync incomplete: ${JSON.stringify(summary)}`);
 
@@ -207,6 +210,7 @@ async function webhook(receiver: ReceiverProcess, n: number) {
       const channel = createWebhookChannel({ url, secret });
       await receiver.mark();
       const rawCpuBefore = process.cpuUsage();
+      const rawThreads = threadCpu();
       const rawStarted = performance.now();
       await pool(bodies.length, async (i) => {
         const res = await channel.send({ key: `raw-${i}`, body: bodies[i]! });
@@ -214,8 +218,9 @@ async function webhook(receiver: ReceiverProcess, n: number) {
       });
       const rawSeconds = (performance.now() - rawStarted) / 1000;
       const rawCpu = cpuMs(process.cpuUsage(rawCpuBefore));
+      const rawThreadsUsed = rawThreads.used();
       const raw = await receiver.report();
       if (raw.requests !== bodies.length * 2) throw new Error(`baseline: the receiver saw ${raw.requests - bodies.length} of ${bodies.length} POSTs`);
-      return { devicesPerSec: n / seconds, rawPerSec: n / rawSeconds, receiverBusy: { sync: synced.busy, raw: raw.busy }, posts: bodies.length, cpu: { sync: syncCpu, raw: rawCpu } };
+      return { devicesPerSec: n / seconds, rawPerSec: n / rawSeconds, receiverBusy: { sync: synced.busy, raw: raw.busy }, posts: bodies.length, cpu: { sync: syncCpu, raw: rawCpu }, threads: { sync: syncThreads, raw: rawThreadsUsed } };
   });
 }

@@ -121,7 +121,16 @@ export function openEngine(options: EngineOptions): Engine {
   const devices = createDevices(db, profiles, reader, audit);
   const batches = createBatches(db, profiles);
   const tokens = createOnboardingTokens(db, keys, audit);
-  const sync = createSyncService({ db, bus, keys, log });
+  const sync = createSyncService({
+    db,
+    bus,
+    keys,
+    log,
+    webhookJobs: {
+      form: (targetId, now, size, count) => service.writer.run('formWebhookBatches', { targetId, now, size, count }),
+      settle: async (targetId, settlements) => void (await service.writer.run('settleWebhookBatches', { targetId, settlements })),
+    },
+  });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
   const attributes = createAttributeStore(db);
   const handoverSettings = createHandoverSettings(db);

@@ -23,6 +23,9 @@ interface StoredBatch {
   attempts: number;
 }
 
+/** What recording an answer needs of a batch: not its body. */
+type Answered = Pick<BatchRow, 'id' | 'covers'>;
+
 const toBatch = (r: StoredBatch): BatchRow => ({
   id: r.id,
   key: r.idempotency_key,
@@ -54,7 +57,7 @@ export function createBatches(db: Db, deliveries: Deliveries) {
   );
 
   const settle = db.transaction(
-    (targetId: number, batch: BatchRow, outcome: (through: number, telemetryThrough: number) => Outcome, now: number) => {
+    (targetId: number, batch: Answered, outcome: (through: number, telemetryThrough: number) => Outcome, now: number) => {
       deliveries.apply(
         targetId,
         batch.covers.map(([deviceId, through, telemetryThrough]) => ({ deviceId, outcome: outcome(through, telemetryThrough ?? 0) })),
@@ -64,7 +67,7 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     },
   );
 
-  const retry = db.transaction((targetId: number, batch: BatchRow, message: string, nextAt: number, now: number) => {
+  const retry = db.transaction((targetId: number, batch: Answered, message: string, nextAt: number, now: number) => {
     deliveries.apply(
       targetId,
       batch.covers.map(([deviceId]) => ({ deviceId, outcome: { kind: 'retry', message, nextAt } as const })),
@@ -83,14 +86,14 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     form: (targetId: number, covers: BatchRow['covers'], build: (key: string) => string, now = Date.now()) =>
       form(targetId, covers, build, now),
     /** The target confirmed the batch. */
-    confirm(targetId: number, batch: BatchRow, now = Date.now()): void {
+    confirm(targetId: number, batch: Answered, now = Date.now()): void {
       settle(targetId, batch, (through, telemetryThrough) => ({ kind: 'confirmed', through, cloudId: null, telemetryThrough }), now);
     },
     /** The target refused the batch for good: its devices go to `error` and leave the batch. */
-    refuse(targetId: number, batch: BatchRow, message: string, cause: string, now = Date.now()): void {
+    refuse(targetId: number, batch: Answered, message: string, cause: string, now = Date.now()): void {
       settle(targetId, batch, () => ({ kind: 'error', message, cause }), now);
     },
-    retry: (targetId: number, batch: BatchRow, message: string, nextAt: number, now = Date.now()) =>
+    retry: (targetId: number, batch: Answered, message: string, nextAt: number, now = Date.now()) =>
       retry(targetId, batch, message, nextAt, now),
   };
 }

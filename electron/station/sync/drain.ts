@@ -1,5 +1,6 @@
 import type { SyncTargetStatus } from '../../../shared/sync.ts';
 import { type BackoffPolicy, fullJitter, retryDelay } from './backoff.ts';
+import { type BatchSettlement, type BatchVerdict, formBatch, settleBatches } from './batch-forming.ts';
 import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
@@ -8,8 +9,8 @@ import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
 import type { TelemetryFeed, ThingsBoardChannel } from './tb-channel.ts';
-import { nothingToRead, TELEMETRY_PER_BATCH, type TelemetryReader, readTelemetry } from './telemetry.ts';
-import { type WebhookChannel, webhookBody } from './webhook.ts';
+import { type TelemetryReader, readTelemetry } from './telemetry.ts';
+import type { WebhookChannel } from './webhook.ts';
 
 // One round of draining one target: keep up to `concurrency` deliveries in flight (ThingsBoard: one device each;
 // webhook: one batch each), never two for the same device, record what each led to, and stop when nothing is due.
@@ -41,6 +42,16 @@ export interface DrainDeps {
    * forms the next batches with one commit, one fsync, instead of one per batch formed and one per batch confirmed.
    */
   atomically: <T>(work: () => T) => T;
+  /**
+   * Webhook batches formed and recorded on the writer thread (batch-forming.ts syncJobs), each resolving once its
+   * transaction committed. Without it (tests of the sync alone) the round does both on this connection.
+   */
+  webhookJobs?: WebhookJobs;
+}
+
+export interface WebhookJobs {
+  form(targetId: number, now: number, size: number, count: number): Promise<BatchRow[]>;
+  settle(targetId: number, settlements: BatchSettlement[]): Promise<void>;
 }
 
 export interface DrainOptions {
@@ -97,7 +108,18 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   const formed: BatchRow[] = [];
   let results: Array<{ deviceId: number; outcome: Outcome }> = [];
   /** Webhook batches answered, not yet recorded: settled at the start of the next pass, in its transaction. */
-  let answered: Array<{ batchId: number; settle: () => void }> = [];
+  let answered: Array<{ batchId: number; settlement: BatchSettlement | null }> = [];
+  const jobs = deps.webhookJobs;
+  /** Writer-thread jobs not yet back: a form (at most one at a time) and settlements. */
+  const pendingJobs = new Set<Promise<void>>();
+  let forming: Promise<void> | null = null;
+  /** False once a form job found nothing due; true again when something may have become due. */
+  let mayForm = true;
+  const track = (job: Promise<void>) => {
+    const tracked = job.finally(() => pendingJobs.delete(tracked));
+    pendingJobs.add(tracked);
+    return tracked;
+  };
   /** Devices confirmed in this round, each counted once (a long telemetry history confirms a device in parts). */
   const confirmedDevices = new Set<number>();
   let synced = 0;
@@ -136,9 +158,27 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     settledAt = o.now();
     const done = answered;
     answered = [];
-    for (const a of done) a.settle();
-    for (const a of done) busyBatches.delete(a.batchId);
-    o.onProgress?.(synced);
+    const settlements = done.flatMap((a) => (a.settlement ? [a.settlement] : []));
+    const settled = () => {
+      for (const a of done) busyBatches.delete(a.batchId);
+      o.onProgress?.(synced);
+    };
+    if (!jobs) {
+      settleBatches(batches, id, settlements);
+      settled();
+      return;
+    }
+    // Until the writer committed them, these batches stay busy and their devices claimed: a crash before only means
+    // they are sent again under their keys. If the job fails they stay so for this round (the next one resends).
+    track(
+      jobs.settle(id, settlements).then(
+        () => {
+          settled();
+          mayForm = true; // a device confirmed in part (long telemetry) is due again
+        },
+        (e: unknown) => deps.log(`sync: ${rt.name}: could not record answered batches: ${(e as Error)?.message ?? e}`),
+      ),
+    );
   };
 
   /** What a failure means for the target as a whole; returns the device's outcome. */
@@ -263,41 +303,41 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
         const outcome = outcomeOf(r, 0, batch.attempts);
         if (outcome.kind === 'confirmed') for (const [deviceId] of batch.covers) confirmedOne(deviceId);
-        const at = o.now();
-        answered.push({
-          batchId: batch.id,
-          settle: () => {
-            if (outcome.kind === 'confirmed') batches.confirm(id, batch, at);
-            else if (outcome.kind === 'retry') batches.retry(id, batch, outcome.message, outcome.nextAt, at);
-            else if (outcome.kind === 'error' || outcome.kind === 'conflict') batches.refuse(id, batch, outcome.message, outcome.cause, at);
-          },
-        });
+        const verdict: BatchVerdict | null =
+          outcome.kind === 'confirmed'
+            ? { kind: 'confirmed' }
+            : outcome.kind === 'retry'
+              ? { kind: 'retry', message: outcome.message, nextAt: outcome.nextAt }
+              : outcome.kind === 'error' || outcome.kind === 'conflict'
+                ? { kind: 'refused', message: outcome.message, cause: outcome.cause }
+                : null;
+        const answer = { id: batch.id, covers: batch.covers, attempts: batch.attempts };
+        answered.push({ batchId: batch.id, settlement: verdict ? { batch: answer, verdict, at: o.now() } : null });
       },
     };
   }
 
   /** Forms a new webhook batch from due devices, with as much of their telemetry as one batch carries. */
-  function newBatch(now: number): BatchRow | null {
-    const due = deliveries.due(id, now, o.batchSize, exhausted());
-    let budget = TELEMETRY_PER_BATCH;
-    // A few queries for the whole batch, not two per device: its devices, their entries, and which have telemetry.
-    const devices = snapshots.getMany(due.map((d) => d.deviceId));
-    const entriesOf = outbox.entriesOf(due.map((d) => [d.deviceId, d.ackedThrough, d.wantedThrough] as const));
-    const withTelemetry = telemetry.withRowsAfter(due.map((d) => [d.deviceId, d.telemetryAcked] as const));
-    const items = due.flatMap((d) => {
-      const device = devices.get(d.deviceId);
-      if (!device) return [];
-      // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
-      const read = withTelemetry.has(d.deviceId)
-        ? readTelemetry(telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget)
-        : nothingToRead(d.telemetryAcked, d.telemetryWanted, budget);
-      budget -= read.rows.length;
-      return [{ due: d, device, entries: entriesOf.get(d.deviceId) ?? [], telemetry: { after: d.telemetryAcked, ...read } }];
+  const newBatch = (now: number): BatchRow | null =>
+    formBatch({ deliveries, outbox, snapshots, telemetry, batches }, id, now, o.batchSize, exhausted());
+
+  /** Asks the writer thread for up to `count` new batches; they join `formed` once committed. */
+  const formOnWriter = (w: WebhookJobs, now: number, count: number) => {
+    forming = track(
+      w.form(id, now, o.batchSize, count).then(
+        (rows) => {
+          formed.push(...rows);
+          if (rows.length === 0) mayForm = false;
+        },
+        (e: unknown) => {
+          mayForm = false;
+          deps.log(`sync: ${rt.name}: could not form a batch: ${(e as Error)?.message ?? e}`);
+        },
+      ),
+    ).finally(() => {
+      forming = null;
     });
-    if (items.length === 0) return null;
-    const covers = items.map((i): BatchRow['covers'][number] => [i.due.deviceId, i.due.wantedThrough, i.telemetry.through]);
-    return batches.form(id, covers, (key) => webhookBody(key, items), now);
-  }
+  };
 
   const exhausted = () => {
     const out = new Set(busyDevices);
@@ -331,8 +371,14 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       } else {
         // Batches this round formed are sent from memory; reading them back (bodies of 100 devices) cost as much as
         // forming them. The database is asked only for the others: retries and batches left open by an earlier run.
-        const open = formed.shift() ?? batches.due(id, now, 1, spentBatches())[0];
+        // While a form job runs, its batches may be committed already: reading open batches could pick one twice.
+        const open = formed.shift() ?? (forming ? undefined : batches.due(id, now, 1, spentBatches())[0]);
         if (!open) {
+          if (forming) break;
+          if (jobs) {
+            if (mayForm) formOnWriter(jobs, now, limit);
+            break;
+          }
           // Forms a full set at once (one commit for all): the ones not sent now wait as open batches, due at once.
           for (let batch = newBatch(now); batch !== null; batch = formed.length < limit ? newBatch(now) : null) formed.push(batch);
           if (formed.length === 0) break;
@@ -342,6 +388,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       }
       if (!work) break;
       launched.push(work);
+    }
+    // Pipelined: the next set is formed on the writer while this one is sent, so a freed slot finds a batch ready.
+    if (jobs && rt.channel.kind === 'webhook' && !rt.offline && formed.length === 0 && !forming && mayForm && launched.length > 0) {
+      formOnWriter(jobs, now, limit);
     }
     return launched;
   }
@@ -366,19 +416,22 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   for (let pass = 0; pass < 10_000_000; pass += 1) {
     const now = o.now();
     let blocked: number | null = null;
-    // Batches and claims are committed here, before any of them is sent.
-    const started = deps.atomically(() => {
+    const pass = () => {
       flush();
       o.keepAlive?.();
       if (o.signal?.aborted || stopped !== null) return null;
-      outbox.ingest(id, now);
+      if (outbox.ingest(id, now) > 0) mayForm = true;
       blocked = blockedUntil(now);
       return blocked === null ? launch(now) : [];
-    });
+    };
+    // Batches and claims are committed here, before any of them is sent. A webhook round with writer jobs commits them
+    // there, and its pass writes little (each write its own transaction): holding the write lock for the whole pass
+    // would only make this thread wait for the writer's commits.
+    const started = jobs && rt.channel.kind === 'webhook' ? pass() : deps.atomically(pass);
     if (started === null) break;
     for (const w of started) inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
-    if (inflight.size > 0) {
-      await Promise.race(inflight.values());
+    if (inflight.size > 0 || pendingJobs.size > 0) {
+      await Promise.race([...inflight.values(), ...pendingJobs]);
       continue;
     }
     const due = nextDue();
@@ -394,9 +447,12 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       break;
     }
     await o.sleep(wakeAt - now, o.signal);
+    mayForm = true;
   }
   await Promise.allSettled(inflight.values());
   flush(true);
+  // Settlements (and a form whose batches stay open, due at once, for the next round) committed before the round ends.
+  while (pendingJobs.size > 0) await Promise.allSettled([...pendingJobs]);
   if (stopped !== null) {
     status = 'stopped';
     message = stopped;

@@ -8,7 +8,7 @@ import { runBackground } from './background.ts';
 import { type BackoffPolicy, defaultBackoff } from './backoff.ts';
 import { createBatches } from './batches.ts';
 import { createDeliveries } from './deliveries.ts';
-import { type DrainOptions, type RoundResult, type TargetRuntime, drainRound } from './drain.ts';
+import { type DrainOptions, drainRound, type RoundResult, type TargetRuntime, type WebhookJobs } from './drain.ts';
 import { type Lease, LEASE_TTL_MS, createLease } from './lease.ts';
 import { createOutboxReader } from './outbox-reader.ts';
 import { createSnapshots } from './snapshot.ts';
@@ -52,6 +52,8 @@ export interface SyncDeps {
   bus: EventBus;
   keys: StationKeys;
   log: (line: string) => void;
+  /** The writer thread's webhook jobs (drain.ts WebhookJobs); without them webhook batches are written here. */
+  webhookJobs?: WebhookJobs;
 }
 
 /** A target that is not stored (a test before saving) as the worker's config. */
@@ -90,7 +92,7 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
   const lease: Lease = createLease(db);
   const telemetry = createTelemetryReader(db);
   const atomically = <T>(work: () => T): T => db.transaction(work)();
-  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log, atomically };
+  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log, atomically, ...(deps.webhookJobs ? { webhookJobs: deps.webhookJobs } : {}) };
   const runtimes = new Map<number, { version: string; fetch: unknown; now: unknown; rt: TargetRuntime }>();
   const chains = new Map<number, Promise<unknown>>();
   const lastEvent = new Map<number, number>();

@@ -1,0 +1,107 @@
+import type { Db } from '../store/database.ts';
+import { type BatchRow, createBatches } from './batches.ts';
+import { createDeliveries } from './deliveries.ts';
+import { createOutboxReader } from './outbox-reader.ts';
+import { createSnapshots } from './snapshot.ts';
+import { createTelemetryReader, nothingToRead, readTelemetry, TELEMETRY_PER_BATCH } from './telemetry.ts';
+import { webhookBody } from './webhook.ts';
+
+// Forming webhook batches (what to send next) and recording what the target answered: the writes of a webhook
+// sync. They run on the main thread's connection (drain.ts, when no writer thread is given) or as writer-thread jobs
+// (syncJobs below), where their SQL, body building and fsync leave the main event loop to the HTTP client.
+
+/** What a webhook batch's answer leads to for its devices (drain.ts outcomeOf; a deferred answer records nothing). */
+export type BatchVerdict =
+  | { kind: 'confirmed' }
+  | { kind: 'retry'; message: string; nextAt: number }
+  | { kind: 'refused'; message: string; cause: string };
+
+/** A batch to record: its id and what it covers (its body is not needed and not carried), and the answer's time. */
+export interface BatchSettlement {
+  batch: Pick<BatchRow, 'id' | 'covers' | 'attempts'>;
+  verdict: BatchVerdict;
+  at: number;
+}
+
+export interface BatchReaders {
+  deliveries: ReturnType<typeof createDeliveries>;
+  outbox: ReturnType<typeof createOutboxReader>;
+  snapshots: ReturnType<typeof createSnapshots>;
+  telemetry: ReturnType<typeof createTelemetryReader>;
+  batches: ReturnType<typeof createBatches>;
+}
+
+/**
+ * Forms one batch from the target's due devices (those not claimed by an open batch, minus `exclude`), with as
+ * much of their telemetry as one batch carries; null when none is due. Writes it and claims its devices.
+ */
+export function formBatch(r: BatchReaders, targetId: number, now: number, size: number, exclude: ReadonlySet<number>): BatchRow | null {
+  const due = r.deliveries.due(targetId, now, size, exclude);
+  let budget = TELEMETRY_PER_BATCH;
+  // A few queries for the whole batch, not two per device: its devices, their entries, and which have telemetry.
+  const devices = r.snapshots.getMany(due.map((d) => d.deviceId));
+  const entriesOf = r.outbox.entriesOf(due.map((d) => [d.deviceId, d.ackedThrough, d.wantedThrough] as const));
+  const withTelemetry = r.telemetry.withRowsAfter(due.map((d) => [d.deviceId, d.telemetryAcked] as const));
+  const items = due.flatMap((d) => {
+    const device = devices.get(d.deviceId);
+    if (!device) return [];
+    // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
+    const read = withTelemetry.has(d.deviceId)
+      ? readTelemetry(r.telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget)
+      : nothingToRead(d.telemetryAcked, d.telemetryWanted, budget);
+    budget -= read.rows.length;
+    return [{ due: d, device, entries: entriesOf.get(d.deviceId) ?? [], telemetry: { after: d.telemetryAcked, ...read } }];
+  });
+  if (items.length === 0) return null;
+  const covers = items.map((i): BatchRow['covers'][number] => [i.due.deviceId, i.due.wantedThrough, i.telemetry.through]);
+  return r.batches.form(targetId, covers, (key) => webhookBody(key, items), now);
+}
+
+/** Records answered batches: confirmed ones are deleted and their devices acknowledged, the others as the verdict says. */
+export function settleBatches(batches: BatchReaders['batches'], targetId: number, settlements: readonly BatchSettlement[]): void {
+  for (const { batch, verdict, at } of settlements) {
+    if (verdict.kind === 'confirmed') batches.confirm(targetId, batch, at);
+    else if (verdict.kind === 'retry') batches.retry(targetId, batch, verdict.message, verdict.nextAt, at);
+    else batches.refuse(targetId, batch, verdict.message, verdict.cause, at);
+  }
+}
+
+export function createBatchReaders(db: Db): BatchReaders {
+  const deliveries = createDeliveries(db);
+  return {
+    deliveries,
+    outbox: createOutboxReader(db),
+    snapshots: createSnapshots(db),
+    telemetry: createTelemetryReader(db),
+    batches: createBatches(db, deliveries),
+  };
+}
+
+/** The webhook sync's writer-thread jobs (registered in provisioning/writer-jobs.ts). */
+export type SyncJobs = {
+  /** Up to `count` new batches, formed and committed (devices claimed) before the result comes back. */
+  formWebhookBatches: { input: { targetId: number; now: number; size: number; count: number }; result: BatchRow[] };
+  /** Answered batches, recorded in one transaction. */
+  settleWebhookBatches: { input: { targetId: number; settlements: BatchSettlement[] }; result: null };
+};
+
+export function syncJobs(db: Db) {
+  let readers: BatchReaders | null = null;
+  // Prepared on the first job: a writer thread that never syncs never prepares these statements.
+  const get = () => (readers ??= createBatchReaders(db));
+  const none: ReadonlySet<number> = new Set();
+  return {
+    formWebhookBatches({ targetId, now, size, count }: SyncJobs['formWebhookBatches']['input']): BatchRow[] {
+      const out: BatchRow[] = [];
+      for (let batch = formBatch(get(), targetId, now, size, none); batch !== null; ) {
+        out.push(batch);
+        batch = out.length < count ? formBatch(get(), targetId, now, size, none) : null;
+      }
+      return out;
+    },
+    settleWebhookBatches({ targetId, settlements }: SyncJobs['settleWebhookBatches']['input']): null {
+      settleBatches(get().batches, targetId, settlements);
+      return null;
+    },
+  };
+}
