@@ -29,7 +29,7 @@ await Promise.all([
       bench: 'bench/index.ts',
       fuzz: 'fuzz/index.ts',
       soak: 'soak/index.ts',
-      writer: 'electron/station/provisioning/writer-worker.ts',
+      writer: 'electron/station/writer-worker.ts',
       // The bench's stand-in writer that stores nothing (bench/load/echo-writer.ts), beside dist/bench.mjs.
       'bench-echo-writer': 'bench/load/echo-writer.ts',
     },
@@ -39,7 +39,7 @@ await Promise.all([
   esbuild({
     ...node,
     format: 'esm',
-    entryPoints: { 'station-process': 'electron/desktop/station-process.ts', writer: 'electron/station/provisioning/writer-worker.ts' },
+    entryPoints: { 'station-process': 'electron/desktop/station-process.ts', writer: 'electron/station/writer-worker.ts' },
     outdir: 'dist/electron',
     outExtension: { '.js': '.mjs' },
   }),

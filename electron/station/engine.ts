@@ -32,7 +32,7 @@ import { createRemoval } from './provisioning/removal.ts';
 import { createImportLog } from './provisioning/imports.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
-import type { ProvisioningJobs } from './provisioning/writer-jobs.ts';
+import { createStationWriter, type StationJobs } from './station-writer.ts';
 import type { Presence } from './provisioning/presence.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
 import { createAttributeStore } from './store/attributes.ts';
@@ -87,10 +87,10 @@ export interface EngineOptions {
   masterKey?: Buffer;
   log?: (line: string) => void;
   /**
-   * Where provisioning decisions commit; by default a writer thread on the station's database (writer-worker.ts). The
-   * bench's no-database ceiling passes a thread that answers at once (bench/load/echo-writer.ts).
+   * Where provisioning decisions and webhook batches commit; by default the station's writer thread
+   * (station-writer.ts). The bench's no-database ceiling passes one that answers at once (bench/load/echo-writer.ts).
    */
-  writer?: (db: Db) => Writer<ProvisioningJobs>;
+  writer?: (db: Db) => Writer<StationJobs>;
 }
 
 
@@ -114,7 +114,8 @@ export function openEngine(options: EngineOptions): Engine {
   const keys = createStationKeys(masterKey);
   // Closed while a long admin write runs on the writer thread; main-thread writers wait for it (write-gate.ts).
   const gate = createWriteGate();
-  const service = createProvisioningService({ db, bus, keys, log, gate, ...(options.writer ? { writer: options.writer(db) } : {}) });
+  const writer = options.writer?.(db) ?? createStationWriter(db);
+  const service = createProvisioningService({ db, bus, keys, log, gate, writer });
   const profiles = createProfiles(db);
   const reader = createDeviceReader(db);
   const audit = createAuditLog(db);
@@ -127,8 +128,8 @@ export function openEngine(options: EngineOptions): Engine {
     keys,
     log,
     webhookJobs: {
-      form: (targetId, now, size, count) => service.writer.run('formWebhookBatches', { targetId, now, size, count }),
-      settle: async (targetId, settlements) => void (await service.writer.run('settleWebhookBatches', { targetId, settlements })),
+      form: (targetId, now, size, count) => writer.run('formWebhookBatches', { targetId, now, size, count }),
+      settle: async (targetId, settlements) => void (await writer.run('settleWebhookBatches', { targetId, settlements })),
     },
   });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });

@@ -8,9 +8,8 @@ import type { Db } from '../store/database.ts';
 import { createDeviceReader, createdDevice, withoutSecret } from '../store/devices.ts';
 import { createGroupCommitter, type GroupCommitter } from '../store/group-commit.ts';
 import { createProfileStore } from '../store/profiles.ts';
-import { workerScript } from '../store/worker-script.ts';
 import type { WriteGate } from '../store/write-gate.ts';
-import { createWriter, type Writer } from '../store/writer-thread.ts';
+import type { Writer } from '../store/writer-thread.ts';
 import { decodeProvisionRequest } from './decode.ts';
 import { createFirstContact } from './first-contact.ts';
 import { createPresence, type Presence } from './presence.ts';
@@ -31,20 +30,8 @@ export interface ProvisioningServiceOptions {
   committer?: GroupCommitter;
   /** Closed while a long admin job runs on the writer thread: the group commit waits for it (store/write-gate.ts). */
   gate?: WriteGate;
-  /** Where provisioning decisions commit; by default a writer thread on the same database file (writer-worker.ts). */
-  writer?: Writer<ProvisioningJobs>;
-}
-
-/** The writer thread for `db`'s file: its own connection, its fsyncs off this event loop. */
-export function createProvisioningWriter(db: Db): Writer<ProvisioningJobs> {
-  const script = () =>
-    workerScript({
-      source: new URL('./writer-worker.ts', import.meta.url),
-      // Built, this module is inside a bundle (dist/cli.mjs, dist/electron/station-process.mjs, ...): writer.mjs is beside it.
-      bundled: new URL('./writer.mjs', import.meta.url),
-      fromSource: import.meta.url.endsWith('.ts'),
-    });
-  return createWriter<ProvisioningJobs>({ script, workerData: { file: db.name } });
+  /** Where provisioning decisions commit: the station's writer thread (station-writer.ts), which the engine starts. */
+  writer: Writer<ProvisioningJobs>;
 }
 
 // A device streaming telemetry would otherwise flood the UI with one event per message.
@@ -57,7 +44,7 @@ export function createProvisioningService(
 ): ProvisioningService & { committer: GroupCommitter; writer: Writer<ProvisioningJobs>; presence: Presence } {
   const { db, bus } = options;
   const committer = options.committer ?? createGroupCommitter(db, { gate: options.gate });
-  const writer = options.writer ?? createProvisioningWriter(db);
+  const writer = options.writer;
   const audit = createAuditLog(db);
   const devices = createDeviceReader(db);
   const profiles = createProfileStore(db);

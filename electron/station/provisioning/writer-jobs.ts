@@ -1,7 +1,6 @@
 import type { Device } from '../../../shared/devices.ts';
 import type { ImportReport } from '../../../shared/import.ts';
 import type { ProvisionedChoice, RemovalResult } from '../../../shared/removal.ts';
-import { type SyncJobs, syncJobs } from '../sync/batch-forming.ts';
 import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createDeviceReader, withoutSecret } from '../store/devices.ts';
@@ -37,7 +36,7 @@ export type ProvisioningJobs = {
   setProfile: { input: { names: string[]; profile: string }; result: { ids: number[]; moved: number } };
   issueTokens: { input: TokenIssuePlan; result: IssuedRows };
   importDevices: { input: Omit<ImportRequest, 'onProgress'>; result: ImportReport };
-} & SyncJobs;
+};
 
 /**
  * The handlers, on the writer's connection and inside its transaction: the whole decision (token uses, the name's
@@ -65,7 +64,5 @@ export function provisioningJobs(db: Db): JobHandlers<ProvisioningJobs> {
     setProfile: ({ names, profile }) => deviceProfile.set(names, profile),
     issueTokens: (plan) => writeTokens(plan),
     importDevices: (request, job) => deviceImport.run({ ...request, onProgress: job.progress }),
-    // Webhook sync's writes (sync/batch-forming.ts): off the main event loop, like the provisions they queue with.
-    ...syncJobs(db),
   };
 }
