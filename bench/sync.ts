@@ -76,6 +76,9 @@ async function thingsboardRows(): Promise<BenchRow[]> {
   return rows;
 }
 
+/** The whole process's CPU from its two parts (thread-cpu.ts). */
+const total = (t: { mainMs: number; otherMs: number }) => t.mainMs + t.otherMs;
+
 async function webhookRow(): Promise<BenchRow> {
   const receiver = await startReceiverProcess(secret);
   let hook: Awaited<ReturnType<typeof webhook>>;
@@ -98,13 +101,12 @@ async function webhookRow(): Promise<BenchRow> {
     baseline: round(hook.rawPerSec),
     ...(receiverBound ? { verdict: 'receiver-bound' } : { ratio: ratio(hook.devicesPerSec, hook.rawPerSec) }),
     ceiling: round(receiverCeiling),
-    note: `${hook.posts} batches of ${batchSize}; baseline = the same signed bodies POSTed ${concurrency} at a time by the sync's client; ceiling: receiver (own process) CPU ${pct(hook.receiverBusy.raw)} of a core in the baseline, ${pct(hook.receiverBusy.sync)} in the sync; station process CPU ${round(hook.cpu.sync)} ms (sync) vs ${round(hook.cpu.raw)} ms (baseline), less noisy than time on a shared machine; of it the main thread ${hook.threads.sync.mainMs} ms (sync) vs ${hook.threads.raw.mainMs} ms (baseline), other threads (writer, libuv, GC) ${hook.threads.sync.otherMs} vs ${hook.threads.raw.otherMs} ms`,
+    note: `${hook.posts} batches of ${batchSize}; baseline = the same signed bodies POSTed ${concurrency} at a time by the sync's client; ceiling: receiver (own process) CPU ${pct(hook.receiverBusy.raw)} of a core in the baseline, ${pct(hook.receiverBusy.sync)} in the sync; station process CPU ${total(hook.threads.sync)} ms (sync) vs ${total(hook.threads.raw)} ms (baseline), less noisy than time on a shared machine; of it the main thread ${hook.threads.sync.mainMs} ms (sync) vs ${hook.threads.raw.mainMs} ms (baseline), other threads (writer, libuv, GC) ${hook.threads.sync.otherMs} vs ${hook.threads.raw.otherMs} ms`,
   };
 }
 
 const round = (n: number) => Math.round(n);
 const pct = (share: number) => `${Math.round(share * 100)}%`;
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 
 async function withStation<T>(n: number, work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -194,12 +196,10 @@ async function webhook(receiver: ReceiverProcess, n: number) {
       const r = await engine.router.call('sync.targets.add', { name: 'hook', type: 'webhook', url, secret }, ADMIN);
       if (!r.ok) throw new Error(r.error.message);
       await receiver.mark();
-      const cpuBefore = process.cpuUsage();
       const threads = threadCpu();
       const started = performance.now();
       const summary = await engine.sync.runOnce({}, { concurrency, batchSize });
       const seconds = (performance.now() - started) / 1000;
-      const syncCpu = cpuMs(process.cpuUsage(cpuBefore));
       const syncThreads = threads.used();
       const synced = await receiver.report();
       if (!summary.ok || synced.events !== n) throw new Error(`webhook sync incomplete: ${JSON.stringify(summary)}`);
@@ -209,7 +209,6 @@ async function webhook(receiver: ReceiverProcess, n: number) {
       const bodies = await receiver.bodies();
       const channel = createWebhookChannel({ url, secret });
       await receiver.mark();
-      const rawCpuBefore = process.cpuUsage();
       const rawThreads = threadCpu();
       const rawStarted = performance.now();
       await pool(bodies.length, async (i) => {
@@ -217,10 +216,9 @@ async function webhook(receiver: ReceiverProcess, n: number) {
         if (res.kind !== 'confirmed') throw new Error(`baseline POST failed: ${JSON.stringify(res)}`);
       });
       const rawSeconds = (performance.now() - rawStarted) / 1000;
-      const rawCpu = cpuMs(process.cpuUsage(rawCpuBefore));
       const rawThreadsUsed = rawThreads.used();
       const raw = await receiver.report();
       if (raw.requests !== bodies.length * 2) throw new Error(`baseline: the receiver saw ${raw.requests - bodies.length} of ${bodies.length} POSTs`);
-      return { devicesPerSec: n / seconds, rawPerSec: n / rawSeconds, receiverBusy: { sync: synced.busy, raw: raw.busy }, posts: bodies.length, cpu: { sync: syncCpu, raw: rawCpu }, threads: { sync: syncThreads, raw: rawThreadsUsed } };
+      return { devicesPerSec: n / seconds, rawPerSec: n / rawSeconds, receiverBusy: { sync: synced.busy, raw: raw.busy }, posts: bodies.length, threads: { sync: syncThreads, raw: rawThreadsUsed } };
   });
 }

@@ -32,11 +32,22 @@ export interface BatchReaders {
 }
 
 /**
- * Forms one batch from the target's due devices (those not claimed by an open batch, minus `exclude`), with as
- * much of their telemetry as one batch carries; null when none is due. Writes it and claims its devices.
+ * Forms up to `count` batches from the target's due devices, each written with its devices claimed; none when
+ * nothing is due. A webhook device in flight is excluded by its claim (its open batch), not by a set kept in memory:
+ * the same on the main thread's connection and on the writer's.
  */
-export function formBatch(r: BatchReaders, targetId: number, now: number, size: number, exclude: ReadonlySet<number>): BatchRow | null {
-  const due = r.deliveries.due(targetId, now, size, exclude);
+export function formBatches(r: BatchReaders, targetId: number, now: number, size: number, count: number): BatchRow[] {
+  const out: BatchRow[] = [];
+  for (let batch = formBatch(r, targetId, now, size); batch !== null; ) {
+    out.push(batch);
+    batch = out.length < count ? formBatch(r, targetId, now, size) : null;
+  }
+  return out;
+}
+
+/** One batch from the due devices not claimed by an open batch, with as much of their telemetry as one batch carries. */
+function formBatch(r: BatchReaders, targetId: number, now: number, size: number): BatchRow | null {
+  const due = r.deliveries.due(targetId, now, size, noDevices);
   let budget = TELEMETRY_PER_BATCH;
   // A few queries for the whole batch, not two per device: its devices, their entries, and which have telemetry.
   const devices = r.snapshots.getMany(due.map((d) => d.deviceId));
@@ -66,6 +77,8 @@ export function settleBatches(batches: BatchReaders['batches'], targetId: number
   }
 }
 
+const noDevices: ReadonlySet<number> = new Set();
+
 export function createBatchReaders(db: Db): BatchReaders {
   const deliveries = createDeliveries(db);
   return {
@@ -89,16 +102,9 @@ export function syncJobs(db: Db) {
   let readers: BatchReaders | null = null;
   // Prepared on the first job: a writer thread that never syncs never prepares these statements.
   const get = () => (readers ??= createBatchReaders(db));
-  const none: ReadonlySet<number> = new Set();
   return {
-    formWebhookBatches({ targetId, now, size, count }: SyncJobs['formWebhookBatches']['input']): BatchRow[] {
-      const out: BatchRow[] = [];
-      for (let batch = formBatch(get(), targetId, now, size, none); batch !== null; ) {
-        out.push(batch);
-        batch = out.length < count ? formBatch(get(), targetId, now, size, none) : null;
-      }
-      return out;
-    },
+    formWebhookBatches: ({ targetId, now, size, count }: SyncJobs['formWebhookBatches']['input']): BatchRow[] =>
+      formBatches(get(), targetId, now, size, count),
     settleWebhookBatches({ targetId, settlements }: SyncJobs['settleWebhookBatches']['input']): null {
       settleBatches(get().batches, targetId, settlements);
       return null;

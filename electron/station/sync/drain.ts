@@ -1,6 +1,6 @@
 import type { SyncTargetStatus } from '../../../shared/sync.ts';
 import { type BackoffPolicy, fullJitter, retryDelay } from './backoff.ts';
-import { type BatchSettlement, type BatchVerdict, formBatch, settleBatches } from './batch-forming.ts';
+import { type BatchSettlement, type BatchVerdict, formBatches, settleBatches } from './batch-forming.ts';
 import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
@@ -317,9 +317,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     };
   }
 
-  /** Forms a new webhook batch from due devices, with as much of their telemetry as one batch carries. */
-  const newBatch = (now: number): BatchRow | null =>
-    formBatch({ deliveries, outbox, snapshots, telemetry, batches }, id, now, o.batchSize, exhausted());
+  /** What forming a webhook batch reads on this thread's connection when there are no writer jobs. */
+  const readers = { deliveries, outbox, snapshots, telemetry, batches };
 
   /** Asks the writer thread for up to `count` new batches; they join `formed` once committed. */
   const formOnWriter = (w: WebhookJobs, now: number, count: number) => {
@@ -380,7 +379,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
             break;
           }
           // Forms a full set at once (one commit for all): the ones not sent now wait as open batches, due at once.
-          for (let batch = newBatch(now); batch !== null; batch = formed.length < limit ? newBatch(now) : null) formed.push(batch);
+          formed.push(...formBatches(readers, id, now, o.batchSize, limit));
           if (formed.length === 0) break;
           continue;
         }
