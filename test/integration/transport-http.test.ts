@@ -217,6 +217,36 @@ describe('HTTP transport: bad input is refused plainly and the server keeps serv
     expect(attempts.filter((a) => a.reason === 'request body larger than 65536 bytes')).toHaveLength(3);
   });
 
+  it('a device sending a too-large body outright can send all of it and still reads the 413 (no reset mid-upload)', async () => {
+    // Without Expect: 100-continue a device sends its whole body before it reads; a server that closes as soon as it
+    // has answered resets the connection under the upload, and the device sees "connection reset", not the 413
+    // (curl: exit 55, no status). Written in pieces, each after the last was taken, as a device's TCP stack does.
+    const { port } = new URL(base);
+    const size = 8 * 1024 * 1024;
+    const head = `POST /api/v1/provision HTTP/1.1\r\nHost: device\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`;
+    const answer = await new Promise<{ received: string; error: string | null }>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      let error: string | null = null;
+      socket.on('data', (d) => (received += d.toString('latin1')));
+      socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code ?? err.message));
+      socket.on('close', () => resolve({ received, error }));
+      const piece = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      const more = (): void => {
+        while (sent < size) {
+          sent += piece.length;
+          if (!socket.write(piece)) return void socket.once('drain', more);
+        }
+        socket.end();
+      };
+      socket.write(head, more);
+    });
+    expect(answer.error).toBeNull();
+    expect(answer.received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.received).toContain('"status":"PAYLOAD_TOO_LARGE"');
+  });
+
   it('survives raw garbage on the TCP port, then still provisions', async () => {
     await addProfile(t, 'allow-create');
     const { port } = new URL(base);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { closeTcp, listenTcp } from '../net/listen.ts';
+import { afterBody } from '../net/after-body.ts';
 import { BodyTooLargeError, readBody } from '../net/read-body.ts';
 import type { DeviceIdentity, RequestOrigin, TransportServer } from '../provisioning/types.ts';
 import { peerAddress } from '../net/peer-address.ts';
@@ -124,7 +125,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const target = route(req);
     if (target?.kind === 'provision' || target?.kind === 'device') {
-      if (req.method === 'POST' && Number(req.headers['content-length']) > httpBodyLimit) return refuseTooLarge(req, res, target);
+      if (req.method === 'POST' && Number(req.headers['content-length']) > httpBodyLimit) return refuseTooLarge(req, res, target, true);
     }
     res.writeContinue();
     server.emit('request', req, res);
@@ -235,13 +236,22 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
     }
   }
 
-  /** `connection: close` makes Node drop the socket after the 413, so a device cannot keep streaming megabytes at us. */
-  function refuseTooLarge(req: IncomingMessage, res: ServerResponse, target: EndpointRoute): void {
+  /**
+   * `connection: close` makes Node drop the socket after the 413, so a device cannot keep streaming megabytes at us.
+   * A body that is on its way is let in first (bounded, after-body.ts), or the close would reset the connection under
+   * the device's upload and it would never read the 413; one announced with `Expect: 100-continue` is refused before
+   * it is sent (`announced`), so there is nothing to wait for.
+   */
+  function refuseTooLarge(req: IncomingMessage, res: ServerResponse, target: EndpointRoute, announced = false): void {
     // Every provisioning attempt is audited, this one too (types.ts rejectMalformed).
     if (target.kind === 'provision') service.rejectMalformed(`request body larger than ${httpBodyLimit} bytes`, originOf(req));
     options.limits?.refused('too-large', req.socket.remoteAddress);
-    res.setHeader('connection', 'close');
-    sendError(res, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${httpBodyLimit} bytes`);
+    const answer = () => {
+      res.setHeader('connection', 'close');
+      sendError(res, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${httpBodyLimit} bytes`);
+    };
+    if (announced) answer();
+    else afterBody(req, answer);
   }
 
   return {
