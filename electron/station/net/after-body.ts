@@ -20,7 +20,10 @@ export const refusedBodyBound: DrainBound = { bytes: 16 * 1024 * 1024, ms: 5000 
  * exists for the same reason. Call it after the body reader resumed the request (read-body.ts does).
  */
 export function afterBody(req: IncomingMessage, answer: () => void, bound: DrainBound = refusedBodyBound): void {
-  if (req.complete || req.destroyed) return answer();
+  if (req.complete || req.destroyed) {
+    answer();
+    return;
+  }
   let left = bound.bytes;
   let answered = false;
   const finish = (): void => {
