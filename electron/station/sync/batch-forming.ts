@@ -90,7 +90,7 @@ export function createBatchReaders(db: Db): BatchReaders {
   };
 }
 
-/** The webhook sync's writer-thread jobs (registered in provisioning/writer-jobs.ts). */
+/** The webhook sync's writer-thread jobs (composed with provisioning's in station-writer.ts). */
 export type SyncJobs = {
   /** Up to `count` new batches, formed and committed (devices claimed) before the result comes back. */
   formWebhookBatches: { input: { targetId: number; now: number; size: number; count: number }; result: BatchRow[] };

@@ -1,33 +1,20 @@
 import type { SyncTargetStatus } from '../../../shared/sync.ts';
-import { type BackoffPolicy, fullJitter, retryDelay } from './backoff.ts';
-import { type BatchSettlement, type BatchVerdict, formBatches, settleBatches } from './batch-forming.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { type BatchSettlement, formBatches, settleBatches } from './batch-forming.ts';
 import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
-import { failureCause, type TargetFailure } from './http-errors.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { Snapshots } from './snapshot.ts';
 import type { TargetStore } from './targets.ts';
-import type { TelemetryFeed, ThingsBoardChannel } from './tb-channel.ts';
+import { type TargetRuntime, targetAnswers, verdictOf } from './target-runtime.ts';
+import type { TelemetryFeed } from './tb-channel.ts';
 import { type TelemetryReader, readTelemetry } from './telemetry.ts';
-import type { WebhookChannel } from './webhook.ts';
 
 // One round of draining one target: keep up to `concurrency` deliveries in flight (ThingsBoard: one device each;
 // webhook: one batch each), never two for the same device, record what each led to, and stop when nothing is due.
 // Per device, entries go in outbox order because a device is only ever in one delivery at a time and a delivery
 // carries all of its entries up to the newest. Everything that must survive a crash is in SQLite.
-
-/** In-memory state of a target that outlives a round (kept by the worker). */
-export interface TargetRuntime {
-  targetId: number;
-  name: string;
-  channel: { kind: 'thingsboard'; tb: ThingsBoardChannel } | { kind: 'webhook'; hook: WebhookChannel };
-  /** 429: nothing is sent to this target before this time. */
-  holdUntil: number;
-  rateLimitStreak: number;
-  /** The target could not be reached: probe (one delivery) at `probeAt`. */
-  offline: { since: number; probeAt: number; probes: number; message: string } | null;
-}
 
 export interface DrainDeps {
   targets: TargetStore;
@@ -92,7 +79,7 @@ const FLUSH_MS = 250;
 const DUE_CHUNK = 64;
 
 export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOptions): Promise<RoundResult> {
-  const { deliveries, batches, outbox, targets, snapshots, telemetry } = deps;
+  const { deliveries, batches, outbox, snapshots, telemetry } = deps;
   const id = rt.targetId;
   const inflight = new Map<string, Promise<void>>();
   const busyDevices = new Set<number>();
@@ -127,7 +114,6 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     confirmedDevices.add(deviceId);
     synced = confirmedDevices.size;
   };
-  let stopped: string | null = null;
 
   let flushedAt = o.now();
   /**
@@ -181,66 +167,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     );
   };
 
-  /** What a failure means for the target as a whole; returns the device's outcome. */
-  const onFailure = (f: TargetFailure, attempts: number): Outcome => {
-    const now = o.now();
-    if (o.signal?.aborted) return { kind: 'deferred' };
-    switch (f.kind) {
-      case 'retryable': {
-        if (f.status === 429) {
-          // A rate limit is the tenant's, not the device's: hold every request to this target.
-          const wait = f.retryAfterMs ?? fullJitter(rt.rateLimitStreak, o.backoff, o.random);
-          rt.rateLimitStreak += 1;
-          rt.holdUntil = Math.max(rt.holdUntil, now + Math.min(wait, o.backoff.capMs));
-          return { kind: 'retry', message: f.message, nextAt: rt.holdUntil };
-        }
-        return { kind: 'retry', message: f.message, nextAt: now + retryDelay(attempts, f.retryAfterMs, o.backoff, o.random) };
-      }
-      case 'offline':
-        if (!rt.offline) {
-          deps.log(`sync: ${rt.name}: ${f.message} Waiting for the connection to come back.`);
-          targets.setOffline(id, now);
-          rt.offline = { since: now, probeAt: now, probes: 0, message: f.message };
-        }
-        rt.offline.message = f.message;
-        rt.offline.probeAt = now + fullJitter(rt.offline.probes, o.probeBackoff, o.random) + o.probeBackoff.baseMs;
-        rt.offline.probes += 1;
-        return { kind: 'deferred' };
-      case 'auth':
-        if (stopped === null) {
-          stopped = f.message;
-          targets.stop(id, f.message);
-          deps.log(`sync: ${rt.name} stopped: ${f.message}`);
-        }
-        return { kind: 'deferred' };
-      case 'conflict':
-        return { kind: 'conflict', message: f.message, detail: null, cause: failureCause(f) };
-      case 'missing-profile':
-      case 'fatal':
-        return { kind: 'error', message: f.message, cause: failureCause(f) };
-    }
-  };
-
-  const onReached = () => {
-    rt.rateLimitStreak = 0;
-    if (rt.offline) {
-      deps.log(`sync: ${rt.name} is reachable again.`);
-      targets.setOffline(id, null);
-      rt.offline = null;
-    }
-  };
-
-  const outcomeOf = (r: ChannelResult, through: number, attempts: number): Outcome => {
-    if (r.kind === 'failed') return onFailure(r.failure, attempts);
-    onReached();
-    if (r.kind === 'conflict') return { kind: 'conflict', message: r.message, detail: r.detail, cause: r.cause };
-    return {
-      kind: 'confirmed',
-      through,
-      cloudId: r.cloudId,
-      ...(r.telemetryThrough === undefined ? {} : { telemetryThrough: r.telemetryThrough }),
-    };
-  };
+  const answers = targetAnswers(deps, rt, o);
+  const outcomeOf = answers.outcomeOf;
 
   /** The device's telemetry from where the target's confirmations got to; each confirmed chunk is recorded at once. */
   const feedOf = (due: DueDevice): TelemetryFeed => {
@@ -303,14 +231,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         batchTries.set(batch.id, (batchTries.get(batch.id) ?? 0) + 1);
         const outcome = outcomeOf(r, 0, batch.attempts);
         if (outcome.kind === 'confirmed') for (const [deviceId] of batch.covers) confirmedOne(deviceId);
-        const verdict: BatchVerdict | null =
-          outcome.kind === 'confirmed'
-            ? { kind: 'confirmed' }
-            : outcome.kind === 'retry'
-              ? { kind: 'retry', message: outcome.message, nextAt: outcome.nextAt }
-              : outcome.kind === 'error' || outcome.kind === 'conflict'
-                ? { kind: 'refused', message: outcome.message, cause: outcome.cause }
-                : null;
+        const verdict = verdictOf(outcome);
         const answer = { id: batch.id, covers: batch.covers, attempts: batch.attempts };
         answered.push({ batchId: batch.id, settlement: verdict ? { batch: answer, verdict, at: o.now() } : null });
       },
@@ -418,7 +339,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     const pass = () => {
       flush();
       o.keepAlive?.();
-      if (o.signal?.aborted || stopped !== null) return null;
+      if (o.signal?.aborted || answers.stopped() !== null) return null;
       if (outbox.ingest(id, now) > 0) mayForm = true;
       blocked = blockedUntil(now);
       return blocked === null ? launch(now) : [];
@@ -452,6 +373,7 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
   flush(true);
   // Settlements (and a form whose batches stay open, due at once, for the next round) committed before the round ends.
   while (pendingJobs.size > 0) await Promise.allSettled([...pendingJobs]);
+  const stopped = answers.stopped();
   if (stopped !== null) {
     status = 'stopped';
     message = stopped;
