@@ -5,6 +5,7 @@ import type { TestBrowser } from '../support/browser.ts';
 import { curl } from '../support/real-clients.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Issue 15, item 9, at a 10,000-device batch: finding one token among 10,000, a feed row that opens its device, the
@@ -13,7 +14,7 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  */
 
 const size = 10_000;
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 20_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
+const { until } = uiWaits(20_000);
 const pad = (n: number) => `t-${String(n).padStart(5, '0')}`;
 
 describe('the technician at scale: search tokens, open a device from the feed, filter by link, unlock, pick an expiry date', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectJs } from '../support/mqtt-clients.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Shared attributes and commands as a technician uses them: values authored in the UI on the profile, the batch and
@@ -14,8 +15,7 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  * drawer shows the device's answer, or says plainly that nobody was listening.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
+const { until } = uiWaits(10_000);
 
 describe('shared attributes and commands in the UI', () => {
   let ui: ServedUi | undefined;

@@ -2,11 +2,12 @@
 // page.evaluate() callbacks run in the browser.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * A batch of 10,000 devices (the largest a site gets) beside another of 2,000: the batch screen opens, searches,
@@ -16,10 +17,8 @@ import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 const batch = 'tower-a';
 const size = 10_000;
 const name = (i: number) => `${batch}-${String(i).padStart(5, '0')}`;
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 30_000) => expect.poll(read, { timeout, interval: 25 }).toEqual(expected);
-const visible = (l: Locator, timeout = 30_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(30_000, 25);
 
 describe('a batch of 10,000 devices', () => {
   let ui: ServedUi | undefined;

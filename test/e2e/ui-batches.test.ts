@@ -2,11 +2,12 @@
 // page.evaluate() callbacks run in the browser.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The batch screens beyond the story: a JSON list with an unknown key and a corrected file chosen again, a group
@@ -14,7 +15,6 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  * labels with a remembered printer offset, ZPL for a roll, the scanner's mark-on-scan mode, and the listener switches.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const batch = 'site-a';
 const names = Array.from({ length: 12 }, (_, i) => `dev-${String(i + 1).padStart(2, '0')}`);
 
@@ -22,8 +22,7 @@ async function shot(page: Page, name: string, fullPage = false) {
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, `batches-${name}.png`), fullPage, animations: 'disabled' });
 }
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(10_000);
 
 describe('batch screens: import, tokens, labels, scanner, listeners', () => {
   let ui: ServedUi | undefined;

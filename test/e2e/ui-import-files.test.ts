@@ -2,10 +2,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The import wizard with the files technicians really pick: the vendor's Excel workbook (read directly, an extra
@@ -13,10 +14,8 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  * the list picked by mistake, and a CSV row that lost a value.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const batch = 'north-wing';
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 15_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 15_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(15_000);
 
 async function workbook(rows: unknown[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();

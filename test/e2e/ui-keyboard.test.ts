@@ -6,6 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curl } from '../support/real-clients.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The technician's story with the keyboard alone: no click, no fill. Tab (and Shift+Tab) walks to each control, and
@@ -16,8 +17,7 @@ import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 
 const shots = join(process.cwd(), 'test-results', 'keyboard');
 const batch = 'keyboard-site';
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(10_000);
 const deviceList = 'name,serial,mac\nkb-0001,SN-1,3C:71:BF:00:01:01\nkb-0002,SN-2,3C:71:BF:00:01:02\nkb-0003,SN-3,3C:71:BF:00:01:03\n';
 
 describe('the technician story, with the keyboard alone', () => {

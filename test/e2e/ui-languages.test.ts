@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { openBrowser } from '../support/browser.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots } from '../support/ui-waits.ts';
 
 /*
  * Languages as a technician meets them. In the pseudo-locale en-XA every message is accented, ~40% longer and
@@ -20,7 +21,6 @@ import { openServedUi, type ServedUi } from '../support/served-ui.ts';
  */
 
 const run = promisify(execFile);
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const viewport = { width: 1280, height: 800 };
 
 /** Data on screen that no translation changes: what the seed created, and things that are names or numbers. */

@@ -9,6 +9,7 @@ import { openBrowser } from '../support/browser.ts';
 import { findOverflow, seriousAxeViolations } from '../support/layout-probe.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsboard-cloud.ts';
+import { uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The workbench on a tablet and a phone: every screen at 768×1024 (tablet portrait) and 1280×800 (a small laptop),
@@ -21,8 +22,7 @@ import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsb
 
 const shots = join(process.cwd(), 'test-results', 'layout');
 const batch = 'north-wing-delivery-2';
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(10_000);
 
 interface Screen {
   name: string;

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJsonPayload, encodeUrlPayload } from '../../shared/label-payload.ts';
 import type { IssuedToken } from '../../shared/tokens.ts';
@@ -11,6 +11,7 @@ import { runCliAsync } from '../support/cli.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
 import { type ThingsBoardCloud, startThingsBoardCloud } from '../support/thingsboard-cloud.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * What other processes and other keyboards do to an open UI: the CLI writing to the served data directory shows up
@@ -18,11 +19,9 @@ import { type ThingsBoardCloud, startThingsBoardCloud } from '../support/thingsb
  * is, and nothing else; the Server and Sync screens show one waiting count, also after `sync --once` from the CLI.
  */
 
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(10_000);
 const profile = { name: 'meters', provisionDeviceKey: 'meters-key-00001', provisionDeviceSecret: 'meters-secret-001' };
 const batch = 'north';
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 
 describe('live UI: other processes, barcode scanners, one waiting count', () => {
   let ui: ServedUi | undefined;

@@ -5,6 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Online ⇄ offline as a technician sees it: the Devices screen, never reloaded, shows a device come online when its
@@ -12,8 +13,7 @@ import { openServedUi, type ServedUi } from '../support/served-ui.ts';
  * Server screen counts it.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
+const { until } = uiWaits(10_000);
 
 describe('device presence in the UI', () => {
   let ui: ServedUi | undefined;

@@ -6,6 +6,7 @@ import type { TokenView } from '../../shared/tokens.ts';
 import { mosquittoPub, pahoProvision } from '../support/mqtt-clients.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Issue 15, the stuck device as a technician meets it: boiler-002 published its provisioning request before
@@ -13,8 +14,7 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  * lets the retry through; later "Reset to pending" brings it back to pending with its token usable again.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
+const { until } = uiWaits(10_000);
 const FAILURE = '{"errorMsg":"Failed to provision device!","status":"FAILURE"}';
 const SUCCESS = '{"credentialsValue":"BOILER2TOKEN","credentialsType":"ACCESS_TOKEN","status":"SUCCESS"}';
 

@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_LOGIN_MESSAGE } from '../../electron/station/sync/thingsboard.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
 import { type ThingsBoardCloud, startThingsBoardCloud } from '../support/thingsboard-cloud.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Issue 15, from the technician's side: printing that asks before 60 labels and can be cancelled, downloads that do
@@ -14,11 +15,9 @@ import { type ThingsBoardCloud, startThingsBoardCloud } from '../support/thingsb
  * that names the devices it strands, and a sync target tested before it is saved and edited afterwards.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const batch = 'plant-3';
 const devices = Array.from({ length: 60 }, (_, i) => `boiler-${String(i + 1).padStart(3, '0')}`);
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 15_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 15_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(15_000);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `safe-work-${name}.png`), fullPage: true, animations: 'disabled' });
 
 /** A label printer's port 9100 on loopback: keeps each job's bytes; `paused`, it reads nothing (a slow printer). */

@@ -4,11 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.ts';
 import { type ServeProcess, startServe } from '../support/serve-process.ts';
 import { type AdminRpc, adminRpc } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Scanner check-in as the technician meets it: the manufacturer's serial and MAC stickers find their device, every
@@ -17,10 +18,8 @@ import { type AdminRpc, adminRpc } from '../support/served-ui.ts';
  * camera plays a video made from the label PDF the station rendered (pdftoppm), and the device is checked in.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const batch = 'plant';
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 15_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 15_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(15_000);
 
 /** A PGM (P5) image from pdftoppm -gray: its size and 8-bit pixels. */
 function readPgm(file: string): { width: number; height: number; pixels: Buffer } {

@@ -9,9 +9,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.ts';
 import { type ServeProcess, startServe } from '../support/serve-process.ts';
+import { screenshots } from '../support/ui-waits.ts';
 
 const run = promisify(execFile);
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const profile = { name: 'boiler-sensors', key: 'e2e-provision-key-01', secret: 'e2e-provision-secret-01' };
 const deviceName = 'boiler-e2e-0001';
 

@@ -3,7 +3,7 @@
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.ts';
 import { pahoProvision } from '../support/mqtt-clients.ts';
@@ -11,6 +11,7 @@ import { coapClient, curl } from '../support/real-clients.ts';
 import { type ServeProcess, startServe } from '../support/serve-process.ts';
 import { startThingsBoardCloud, type ThingsBoardCloud } from '../support/thingsboard-cloud.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The technician's day, through the UI alone: a profile, a batch and its device list (one bad row, fixed on the spot),
@@ -20,7 +21,6 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
  * a ThingsBoard-shaped cloud: each device told its cloud after sync delivered it, and confirming.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const profile = { name: 'boiler-sensors', key: 'story-provision-key-01', secret: 'story-provision-secret-01' };
 const batch = 'plant-room-2';
 const devices = ['boiler-0001', 'boiler-0002', 'boiler-0003'] as const;
@@ -43,8 +43,7 @@ async function shot(page: Page, name: string, fullPage = false) {
 }
 
 /** Polls until `read` gives `expected` (10 s: real clients and the station's checks take their time). */
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 10_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(10_000);
 
 describe('the technician story, through the UI alone', () => {
   let dataDir: string;

@@ -1,19 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServedUi, type ServedUi } from '../support/served-ui.ts';
 import { type ThingsBoardCloud, startThingsBoardCloud } from '../support/thingsboard-cloud.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * The Sync screen when a ThingsBoard cloud lacks the devices' profile: thirty refused devices are one problem, stated
  * once with its fix and count, that opens to the thirty device names; creating the profile and "Retry all" clears it.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
 const names = Array.from({ length: 30 }, (_, i) => `boiler-${String(i).padStart(2, '0')}`);
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 15_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
-const visible = (l: Locator, timeout = 15_000) => until(() => l.isVisible(), true, timeout);
+const { until, visible } = uiWaits(15_000);
 
 describe('sync screen: problems grouped by cause', () => {
   let ui: ServedUi | undefined;

@@ -7,6 +7,7 @@ import type { Device } from '../../shared/devices.ts';
 import { curl } from '../support/real-clients.ts';
 import type { ServeProcess } from '../support/serve-process.ts';
 import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui.ts';
+import { screenshots, uiWaits } from '../support/ui-waits.ts';
 
 /*
  * Issue 15, item 2, as a technician meets it: a second device list went into the wrong batch, one of its devices has
@@ -15,8 +16,7 @@ import { type AdminRpc, openServedUi, type ServedUi } from '../support/served-ui
  * names.
  */
 
-const screenshots = join(process.cwd(), 'test-results', 'screenshots');
-const until = <T>(read: () => Promise<T> | T, expected: T, timeout = 10_000) => expect.poll(read, { timeout, interval: 50 }).toEqual(expected);
+const { until } = uiWaits(10_000);
 const csv = (names: string[]) => `name,serial\n${names.map((n) => `${n},SN-${n}`).join('\n')}\n`;
 
 describe('undoing a mistake from the UI: undo an import, remove devices and a batch, add one, change its profile, rename', () => {
