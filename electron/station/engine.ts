@@ -32,7 +32,7 @@ import { createRemoval } from './provisioning/removal.ts';
 import { createImportLog } from './provisioning/imports.ts';
 import { createProfiles } from './provisioning/profiles.ts';
 import { createProvisioningService } from './provisioning/service.ts';
-import { createStationWriter, type StationJobs } from './station-writer.ts';
+import { createStationWriter, type StationJobs, webhookJobsOn } from './station-writer.ts';
 import type { Presence } from './provisioning/presence.ts';
 import type { ProvisioningService } from './provisioning/types.ts';
 import { createAttributeStore } from './store/attributes.ts';
@@ -127,10 +127,7 @@ export function openEngine(options: EngineOptions): Engine {
     bus,
     keys,
     log,
-    webhookJobs: {
-      form: (targetId, now, size, count) => writer.run('formWebhookBatches', { targetId, now, size, count }),
-      settle: async (targetId, settlements) => void (await writer.run('settleWebhookBatches', { targetId, settlements })),
-    },
+    webhookJobs: webhookJobsOn(writer),
   });
   const labels = createLabelService({ db, keys, bus, listeners: () => runtime.listeners });
   const attributes = createAttributeStore(db);

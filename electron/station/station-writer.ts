@@ -3,6 +3,7 @@ import type { Db } from './store/database.ts';
 import { workerScript } from './store/worker-script.ts';
 import { createWriter, type Writer } from './store/writer-thread.ts';
 import type { SyncJobs } from './sync/batch-forming.ts';
+import type { WebhookJobs } from './sync/drain.ts';
 
 /** Every job the station's writer thread runs: provisioning's (decisions, imports, removals, tokens) and sync's. */
 export type StationJobs = ProvisioningJobs & SyncJobs;
@@ -17,4 +18,12 @@ export function createStationWriter(db: Db): Writer<StationJobs> {
       fromSource: import.meta.url.endsWith('.ts'),
     });
   return createWriter<StationJobs>({ script, workerData: { file: db.name } });
+}
+
+/** The webhook sync's jobs on a station writer, as the sync's rounds ask for them (sync/drain.ts WebhookJobs). */
+export function webhookJobsOn(writer: Writer<StationJobs>): WebhookJobs {
+  return {
+    form: (targetId, now, size, count) => writer.run('formWebhookBatches', { targetId, now, size, count }),
+    settle: async (targetId, settlements) => void (await writer.run('settleWebhookBatches', { targetId, settlements })),
+  };
 }

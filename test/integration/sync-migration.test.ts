@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../../electron/station/store/database.ts';
 import { createStationKeys } from '../../electron/station/keys.ts';
 import { createEventBus } from '../../electron/station/event-bus.ts';
+import { createStationWriter, webhookJobsOn } from '../../electron/station/station-writer.ts';
 import { createSyncService } from '../../electron/station/sync/worker.ts';
 import { tempDir } from '../support/engine.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -26,23 +27,26 @@ function oldStation() {
   old.close();
   const db = openDatabase(file);
   cleanups.push(() => db.close());
-  return db;
+  // The station's writer thread on the same file, where webhook batches are formed and recorded.
+  const writer = createStationWriter(db);
+  cleanups.push(() => writer.close());
+  return { db, webhookJobs: webhookJobsOn(writer) };
 }
 
 describe('sync migration and lease', () => {
   it('upgrades a schema-3 station; devices provisioned before sync existed are synced by a target added later', async () => {
-    const db = oldStation();
+    const { db, webhookJobs } = oldStation();
     expect(schemaVersion(db)).toBeGreaterThanOrEqual(4);
     const receiver: WebhookReceiver = await startWebhookReceiver('migration-secret-123');
     cleanups.push(() => receiver.close());
-    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 7)), log: () => {} });
+    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 7)), log: () => {}, webhookJobs });
     sync.targets.add({ name: 'hook', type: 'webhook', url: receiver.url, secret: 'migration-secret-123' });
     expect(await sync.runOnce()).toMatchObject({ synced: 1, ok: true });
     expect([...receiver.events.values()][0]).toMatchObject({ kind: 'device.provisioned', device: { name: 'old-1', credentials: { token: 'tok-old-1' } } });
   });
 
   it('a target is drained by one process at a time; a holder that died is taken over at once', async () => {
-    const db = oldStation();
+    const { db, webhookJobs } = oldStation();
     const receiver = await startWebhookReceiver('lease-secret-12345');
     cleanups.push(() => receiver.close());
     // `sync --once` waits a while for the holder's round: a clock that jumps when it sleeps makes that wait free.
@@ -52,7 +56,7 @@ describe('sync migration and lease', () => {
       skew += ms;
       await new Promise((r) => setImmediate(r));
     };
-    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 9)), log: () => {} }, { now, sleep });
+    const sync = createSyncService({ db, bus: createEventBus(), keys: createStationKeys(Buffer.alloc(32, 9)), log: () => {}, webhookJobs }, { now, sleep });
     const { target } = sync.targets.add({ name: 'hook', type: 'webhook', url: receiver.url, secret: 'lease-secret-12345' });
     const hold = db.prepare('UPDATE sync_targets SET lease_owner = ?, lease_until = ? WHERE id = ?');
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestOrigin } from '../../electron/station/provisioning/types.ts';
+import { createStationWriter, webhookJobsOn } from '../../electron/station/station-writer.ts';
 import { BAD_LOGIN_MESSAGE } from '../../electron/station/sync/thingsboard.ts';
 import { type SyncOptions, createSyncService } from '../../electron/station/sync/worker.ts';
 import { type TestEngine, openTestEngine } from '../support/engine.ts';
@@ -266,7 +267,8 @@ describe('sync to ThingsBoard', () => {
     expect(devices.every((d) => d.state === 'pending' && d.attempts === 0)).toBe(true); // not the devices' fault
 
     const lines: string[] = [];
-    const service = createSyncService({ db: t.engine.db, bus: t.engine.bus, keys: t.engine.keys, log: (l) => lines.push(l) });
+    const writer = createStationWriter(t.engine.db);
+    const service = createSyncService({ db: t.engine.db, bus: t.engine.bus, keys: t.engine.keys, log: (l) => lines.push(l), webhookJobs: webhookJobsOn(writer) });
     const time = virtualTime();
     const worker = service.startBackground({ fetch: flaky, now: time.now, sleep: time.sleep, probeBackoff: { baseMs: 1000, capMs: 8000 } });
     // Probes are single requests, spaced out; come back online after a few.
@@ -286,6 +288,7 @@ describe('sync to ThingsBoard', () => {
     offline = false;
     await allSynced;
     await worker.stop();
+    await writer.close();
     // The station already knew it was offline (the --once run above): no line per failed probe, one when it is back.
     expect(lines.filter((l) => l.includes('cannot be reached'))).toHaveLength(0);
     expect(lines.filter((l) => l.includes('reachable again'))).toHaveLength(1);

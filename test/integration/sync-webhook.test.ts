@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestOrigin } from '../../electron/station/provisioning/types.ts';
+import { createStationWriter, webhookJobsOn } from '../../electron/station/station-writer.ts';
 import { createSyncService } from '../../electron/station/sync/worker.ts';
 import { type TestEngine, openTestEngine } from '../support/engine.ts';
 import { type WebhookReceiver, startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -94,9 +95,14 @@ describe('sync to a webhook', () => {
     expect(first).toMatchObject({ synced: 0, pending: 5, ok: false });
     const key = receiver.requests[0]!.key;
 
-    // A new worker on the same database, as after a crash and restart.
-    const restarted = createSyncService({ db: t.engine.db, bus: t.engine.bus, keys: t.engine.keys, log: () => {} });
-    expect(await restarted.runOnce({}, fast())).toMatchObject({ synced: 5, ok: true });
+    // A new worker and writer thread on the same database, as after a crash and restart.
+    const writer = createStationWriter(t.engine.db);
+    try {
+      const restarted = createSyncService({ db: t.engine.db, bus: t.engine.bus, keys: t.engine.keys, log: () => {}, webhookJobs: webhookJobsOn(writer) });
+      expect(await restarted.runOnce({}, fast())).toMatchObject({ synced: 5, ok: true });
+    } finally {
+      await writer.close();
+    }
     expect(receiver.requests.map((r) => r.key)).toEqual([key, key]);
     expect(receiver.requests[1]!.body).toBe(receiver.requests[0]!.body);
     expect(receiver.events.size).toBe(5);

@@ -7,8 +7,8 @@ import { createTelemetryReader, nothingToRead, readTelemetry, TELEMETRY_PER_BATC
 import { webhookBody } from './webhook.ts';
 
 // Forming webhook batches (what to send next) and recording what the target answered: the writes of a webhook
-// sync. They run on the main thread's connection (drain.ts, when no writer thread is given) or as writer-thread jobs
-// (syncJobs below), where their SQL, body building and fsync leave the main event loop to the HTTP client.
+// sync. They run as writer-thread jobs (syncJobs below; drain.ts asks for them), so their SQL, body building and
+// fsync leave the main event loop to the HTTP client.
 
 /** What a webhook batch's answer leads to for its devices (drain.ts outcomeOf; a deferred answer records nothing). */
 export type BatchVerdict =
@@ -23,7 +23,7 @@ export interface BatchSettlement {
   at: number;
 }
 
-export interface BatchReaders {
+interface BatchReaders {
   deliveries: ReturnType<typeof createDeliveries>;
   outbox: ReturnType<typeof createOutboxReader>;
   snapshots: ReturnType<typeof createSnapshots>;
@@ -33,10 +33,9 @@ export interface BatchReaders {
 
 /**
  * Forms up to `count` batches from the target's due devices, each written with its devices claimed; none when
- * nothing is due. A webhook device in flight is excluded by its claim (its open batch), not by a set kept in memory:
- * the same on the main thread's connection and on the writer's.
+ * nothing is due. A webhook device in flight is excluded by its claim (its open batch), not by a set kept in memory.
  */
-export function formBatches(r: BatchReaders, targetId: number, now: number, size: number, count: number): BatchRow[] {
+function formBatches(r: BatchReaders, targetId: number, now: number, size: number, count: number): BatchRow[] {
   const out: BatchRow[] = [];
   for (let batch = formBatch(r, targetId, now, size); batch !== null; ) {
     out.push(batch);
@@ -69,7 +68,7 @@ function formBatch(r: BatchReaders, targetId: number, now: number, size: number)
 }
 
 /** Records answered batches: confirmed ones are deleted and their devices acknowledged, the others as the verdict says. */
-export function settleBatches(batches: BatchReaders['batches'], targetId: number, settlements: readonly BatchSettlement[]): void {
+function settleBatches(batches: BatchReaders['batches'], targetId: number, settlements: readonly BatchSettlement[]): void {
   for (const { batch, verdict, at } of settlements) {
     if (verdict.kind === 'confirmed') batches.confirm(targetId, batch, at);
     else if (verdict.kind === 'retry') batches.retry(targetId, batch, verdict.message, verdict.nextAt, at);
@@ -79,7 +78,7 @@ export function settleBatches(batches: BatchReaders['batches'], targetId: number
 
 const noDevices: ReadonlySet<number> = new Set();
 
-export function createBatchReaders(db: Db): BatchReaders {
+function createBatchReaders(db: Db): BatchReaders {
   const deliveries = createDeliveries(db);
   return {
     deliveries,

@@ -1,6 +1,6 @@
 import type { SyncTargetStatus } from '../../../shared/sync.ts';
 import type { BackoffPolicy } from './backoff.ts';
-import { type BatchSettlement, formBatches, settleBatches } from './batch-forming.ts';
+import type { BatchSettlement } from './batch-forming.ts';
 import type { BatchRow, Batches } from './batches.ts';
 import type { ChannelResult } from './channel.ts';
 import type { Deliveries, DueDevice, Outcome } from './deliveries.ts';
@@ -31,9 +31,9 @@ export interface DrainDeps {
   atomically: <T>(work: () => T) => T;
   /**
    * Webhook batches formed and recorded on the writer thread (batch-forming.ts syncJobs), each resolving once its
-   * transaction committed. Without it (tests of the sync alone) the round does both on this connection.
+   * transaction committed: their SQL, bodies and fsyncs stay off this event loop, which sends them.
    */
-  webhookJobs?: WebhookJobs;
+  webhookJobs: WebhookJobs;
 }
 
 export interface WebhookJobs {
@@ -149,11 +149,6 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       for (const a of done) busyBatches.delete(a.batchId);
       o.onProgress?.(synced);
     };
-    if (!jobs) {
-      settleBatches(batches, id, settlements);
-      settled();
-      return;
-    }
     // Until the writer committed them, these batches stay busy and their devices claimed: a crash before only means
     // they are sent again under their keys. If the job fails they stay so for this round (the next one resends).
     track(
@@ -238,13 +233,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
     };
   }
 
-  /** What forming a webhook batch reads on this thread's connection when there are no writer jobs. */
-  const readers = { deliveries, outbox, snapshots, telemetry, batches };
-
   /** Asks the writer thread for up to `count` new batches; they join `formed` once committed. */
-  const formOnWriter = (w: WebhookJobs, now: number, count: number) => {
+  const formOnWriter = (now: number, count: number) => {
     forming = track(
-      w.form(id, now, o.batchSize, count).then(
+      jobs.form(id, now, o.batchSize, count).then(
         (rows) => {
           formed.push(...rows);
           if (rows.length === 0) mayForm = false;
@@ -294,15 +286,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
         // While a form job runs, its batches may be committed already: reading open batches could pick one twice.
         const open = formed.shift() ?? (forming ? undefined : batches.due(id, now, 1, spentBatches())[0]);
         if (!open) {
-          if (forming) break;
-          if (jobs) {
-            if (mayForm) formOnWriter(jobs, now, limit);
-            break;
-          }
-          // Forms a full set at once (one commit for all): the ones not sent now wait as open batches, due at once.
-          formed.push(...formBatches(readers, id, now, o.batchSize, limit));
-          if (formed.length === 0) break;
-          continue;
+          if (!forming && mayForm) formOnWriter(now, limit);
+          break;
         }
         work = batchWork(open);
       }
@@ -310,8 +295,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       launched.push(work);
     }
     // Pipelined: the next set is formed on the writer while this one is sent, so a freed slot finds a batch ready.
-    if (jobs && rt.channel.kind === 'webhook' && !rt.offline && formed.length === 0 && !forming && mayForm && launched.length > 0) {
-      formOnWriter(jobs, now, limit);
+    if (rt.channel.kind === 'webhook' && !rt.offline && formed.length === 0 && !forming && mayForm && launched.length > 0) {
+      formOnWriter(now, limit);
     }
     return launched;
   }
@@ -344,10 +329,10 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       blocked = blockedUntil(now);
       return blocked === null ? launch(now) : [];
     };
-    // Batches and claims are committed here, before any of them is sent. A webhook round with writer jobs commits them
-    // there, and its pass writes little (each write its own transaction): holding the write lock for the whole pass
-    // would only make this thread wait for the writer's commits.
-    const started = jobs && rt.channel.kind === 'webhook' ? pass() : deps.atomically(pass);
+    // A ThingsBoard pass records what came back in one transaction here. A webhook round's batches and claims are
+    // committed by the writer before any is sent, and its pass writes little (each write its own transaction):
+    // holding the write lock for the whole pass would only make this thread wait for the writer's commits.
+    const started = rt.channel.kind === 'webhook' ? pass() : deps.atomically(pass);
     if (started === null) break;
     for (const w of started) inflight.set(w.key, w.run().finally(() => inflight.delete(w.key)));
     if (inflight.size > 0 || pendingJobs.size > 0) {

@@ -53,8 +53,8 @@ export interface SyncDeps {
   bus: EventBus;
   keys: StationKeys;
   log: (line: string) => void;
-  /** The writer thread's webhook jobs (drain.ts WebhookJobs); without them webhook batches are written here. */
-  webhookJobs?: WebhookJobs;
+  /** The writer thread's webhook jobs (drain.ts WebhookJobs; station-writer.ts webhookJobsOn). */
+  webhookJobs: WebhookJobs;
 }
 
 /** A target that is not stored (a test before saving) as the worker's config. */
@@ -93,7 +93,7 @@ export function createSyncService(deps: SyncDeps, defaults: SyncOptions = {}) {
   const lease: Lease = createLease(db);
   const telemetry = createTelemetryReader(db);
   const atomically = <T>(work: () => T): T => db.transaction(work)();
-  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log, atomically, ...(deps.webhookJobs ? { webhookJobs: deps.webhookJobs } : {}) };
+  const drainDeps = { targets, outbox, deliveries, batches, snapshots, telemetry, log, atomically, webhookJobs: deps.webhookJobs };
   const runtimes = new Map<number, { version: string; fetch: unknown; now: unknown; rt: TargetRuntime }>();
   const chains = new Map<number, Promise<unknown>>();
   const lastEvent = new Map<number, number>();
