@@ -149,6 +149,8 @@ export async function drainRound(deps: DrainDeps, rt: TargetRuntime, o: DrainOpt
       for (const a of done) busyBatches.delete(a.batchId);
       o.onProgress?.(synced);
     };
+    // Only deferred answers (offline, stopped): nothing to record, no writer job for it.
+    if (settlements.length === 0) return settled();
     // Until the writer committed them, these batches stay busy and their devices claimed: a crash before only means
     // they are sent again under their keys. If the job fails they stay so for this round (the next one resends).
     track(
