@@ -9,6 +9,7 @@ import { type LoadPool, startLoadPool } from './load/pool.ts';
 import type { LoadFigures, RawProtocol } from './load/types.ts';
 import { createWrk, wrkVersion } from './load/wrk.ts';
 import { commitLatency, type StationProtocol, startStation } from './provisioning-station.ts';
+import { listenOverflows } from './listen-overflows.ts';
 import { mainThreadCpuMs, threadCpu } from './thread-cpu.ts';
 import type { BenchRow } from './types.ts';
 
@@ -259,8 +260,9 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     const server = await start();
     try {
       const cpu = mainThreadCpuMs();
+      const overflowsBefore = listenOverflows();
       const figures = await burst(server.port, namePrefix);
-      return { ...figures, busyMs: mainThreadCpuMs() - cpu };
+      return { ...figures, busyMs: mainThreadCpuMs() - cpu, overflows: overflowsSince(overflowsBefore) };
     } finally {
       await server.close();
     }
@@ -272,9 +274,11 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
       // The generator runs in child processes: this thread's CPU time is the station's main thread (aedes, the
       // hooks, the writer hop; not the writer thread), the figure a shared machine disturbs least.
       const cpu = threadCpu();
+      const overflowsBefore = listenOverflows();
       const figures = await burst(station.port('mqtt'), namePrefix);
+      const overflows = overflowsSince(overflowsBefore);
       const { mainMs: busyMs, otherMs } = cpu.used();
-      return { ...figures, stored: station.deviceCount(), busyMs, otherMs };
+      return { ...figures, stored: station.deviceCount(), busyMs, otherMs, overflows };
     } finally {
       await station.close();
     }
@@ -287,21 +291,25 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
   const busy: number[] = [];
   const other: number[] = [];
   const bareBusy: number[] = [];
+  const overflows = { station: [] as (number | null)[], bare: [] as (number | null)[] };
   for (let round = 0; round < rounds; round++) {
     if (!stationOnly) ceiling = fastest(ceiling, await timed(startNullMqtt, `${run}-burst-null${round}`));
     if (!stationOnly) {
       const got = await timed(startMqttBaseline, `${run}-burst-bare${round}`);
       bareBusy.push(got.busyMs);
+      overflows.bare.push(got.overflows);
       b = fastest(b, got);
     }
     const got = await stationBurst(`${run}-burst${round}`);
     busy.push(got.busyMs);
     other.push(got.otherMs);
+    overflows.station.push(got.overflows);
     s = fastest(s, got);
   }
+  const dropped = listenQueueNote(overflows);
   const mainThread = `; station main-thread CPU ${busy.join('/')} ms in the rounds (${Math.round((Math.min(...busy) * 1000) / burstDevices)} µs a device at best), its other threads (writer, libuv, GC) ${other.join('/')} ms${bareBusy.length ? `, bare aedes's ${bareBusy.join('/')} ms (${Math.round((Math.min(...bareBusy) * 1000) / burstDevices)} µs)` : ''}`;
   if (stationOnly && s) {
-    const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${mainThread}${stored(s, '')}${problems({ station: s })}`;
+    const note = `station alone, the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms${mainThread}${dropped}${stored(s, '')}${problems({ station: s })}`;
     return { suite, case: `mqtt burst ${burstDevices} at once (station only)`, value: Math.round(s.durationMs), unit: 'ms', note };
   }
   if (!ceiling || !b || !s) throw new Error('no burst round ran');
@@ -314,8 +322,22 @@ async function benchBurst(pool: LoadPool, run: string, stationOnly: boolean): Pr
     baseline: Math.round(b.durationMs),
     ceiling: Math.round(ceiling.durationMs),
     ...(ceiling.failed > 0 ? { verdict: 'generator errors' } : bound ? { verdict: 'generator-bound' } : { ratio: ratio(s.durationMs, b.durationMs) }),
-    note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${mainThread}${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
+    note: `ratio = time / bare aedes time, each the fastest of ${rounds} rounds; ${s.succeeded} SUCCESS; station p50/p99 ${s.latencyMs.p50}/${s.latencyMs.p99} ms; ceiling = the same burst against a null responder (${(b.durationMs / ceiling.durationMs).toFixed(1)}× faster than bare)${mainThread}${dropped}${stored(s, '')}${problems({ station: s, bare: b, null: ceiling })}`,
   };
+}
+
+/** A number per round, or nothing where the kernel does not count (not Linux). */
+function overflowsSince(before: number | null): number | null {
+  const now = listenOverflows();
+  return before === null || now === null ? null : now - before;
+}
+
+/** The burst rounds' dropped handshakes, so a reader sees which rounds a one-second retry decided. */
+function listenQueueNote(overflows: { station: (number | null)[]; bare: (number | null)[] }): string {
+  if (overflows.station.every((n) => n === null)) return '';
+  const list = (ns: (number | null)[]) => ns.map((n) => n ?? '?').join('/');
+  const bare = overflows.bare.length ? `, bare aedes ${list(overflows.bare)}` : '';
+  return `; handshakes dropped by a full listen queue (kernel ListenOverflows, whole machine) per round: station ${list(overflows.station)}${bare}`;
 }
 
 /**
