@@ -237,6 +237,36 @@ describe('store migrations', () => {
     expect(plan(db, 'SELECT state, count(*) FROM sync_devices WHERE target_id = 1 GROUP BY state')).toContain('COVERING INDEX sync_devices_due');
   });
 
+  it('at schema 20, a device\'s history still finds its own events and a removed device\'s by name, and only those sit in the name index', () => {
+    const file = join(tempDir(), 'station.db');
+    const old = openDatabase(file, { upTo: 19 });
+    old.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
+        VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
+      INSERT INTO devices (id, name, profile_id, state, created_at) VALUES (1, 'kept', 1, 'provisioned', 1), (2, 'gone', 1, 'provisioned', 1);
+      INSERT INTO events (id, at, kind, device_id, device_name, outcome) VALUES (1, 1, 'provision', 1, 'kept', 'SUCCESS'),
+        (2, 2, 'provision', 2, 'gone', 'SUCCESS'), (3, 3, 'provision', NULL, 'stranger', 'FAILURE');`);
+    old.close();
+
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    // The query of the device history (api/handlers/provisioning.ts).
+    const history = `SELECT id FROM events WHERE device_id = (SELECT id FROM devices WHERE name = @name)
+      OR (device_id IS NULL AND device_name = @name) ORDER BY id DESC LIMIT 50`;
+    expect(indexSql(db, 'events_device_name')).toMatch(/WHERE device_id IS NULL/);
+    const planned = plan(db, history.replaceAll('@name', "'kept'"));
+    expect(planned).toContain('USING INDEX events_device_name (device_name=?)');
+    expect(planned).toContain('USING INDEX events_device (device_id=?)');
+    const entries = () => db.prepare('SELECT count(*) FROM events INDEXED BY events_device_name WHERE device_id IS NULL').pluck().get();
+    // What the migration is for: an event of a device in the station has no entry in the name index.
+    expect(entries()).toBe(1);
+    expect(db.prepare(history).pluck().all({ name: 'kept' })).toEqual([1]);
+    expect(db.prepare(history).pluck().all({ name: 'stranger' })).toEqual([3]);
+    // A removed device's events lose their device (ON DELETE SET NULL) and are found by its name from then on.
+    db.prepare('DELETE FROM devices WHERE id = 2').run();
+    expect(entries()).toBe(2);
+    expect(db.prepare(history).pluck().all({ name: 'gone' })).toEqual([2]);
+  });
+
   it('refuse a database from a newer Fieldstation instead of damaging it', () => {
     const file = join(tempDir(), 'station.db');
     const db = openDatabase(file);

@@ -17,6 +17,7 @@ import attributesWithoutRowid from './0016-attributes-without-rowid.sql';
 import leanDeviceIndexes from './0017-lean-device-indexes.sql';
 import leanSyncIndexes from './0018-lean-sync-indexes.sql';
 import syncDueByBatch from './0019-sync-due-by-batch.sql';
+import leanEventNames from './0020-lean-event-names.sql';
 
 export interface Migration {
   version: number;
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'lean-device-indexes', sql: leanDeviceIndexes },
   { version: 18, name: 'lean-sync-indexes', sql: leanSyncIndexes },
   { version: 19, name: 'sync-due-by-batch', sql: syncDueByBatch },
+  { version: 20, name: 'lean-event-names', sql: leanEventNames },
 ];
