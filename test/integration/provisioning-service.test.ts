@@ -145,4 +145,32 @@ describe('provisioning service (decision order of the contract)', () => {
     expect(t.service.authenticateMqttBasic('c1', 'u1', 'wrong')).toBeNull();
     expect(t.service.authenticateMqttBasic('other', 'u1', 'p1')).toBeNull();
   });
+
+  it("the Server screen's totals count every attempt by outcome exactly, read after read, and from a given time", async () => {
+    const decodedWith = (body: Record<string, unknown>) => {
+      const decoded = t.service.decode(body);
+      if (!decoded.ok) throw new Error(decoded.message);
+      return t.service.provision(decoded.request, origin);
+    };
+    const wrongSecret = () => decodedWith({ deviceName: 'x', provisionDeviceKey: key, provisionDeviceSecret: 'nope' });
+    const totals = (since?: string) => t.call('provisioning.summary', since === undefined ? {} : { since });
+    expect(await totals()).toEqual({ SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, BAD_REQUEST: 0, since: null });
+    for (const name of ['t-1', 't-2', 't-3']) expect((await provision({ deviceName: name })).status).toBe('SUCCESS');
+    expect((await wrongSecret()).status).toBe('NOT_FOUND');
+    expect(await totals()).toMatchObject({ SUCCESS: 3, NOT_FOUND: 1, FAILURE: 0 });
+    // Later reads add what happened since, and nothing twice: a name taken is a FAILURE (allow-create).
+    expect((await provision({ deviceName: 't-1' })).status).toBe('FAILURE');
+    expect((await wrongSecret()).status).toBe('NOT_FOUND');
+    expect((await provision({ deviceName: 't-4' })).status).toBe('SUCCESS');
+    expect(await totals()).toMatchObject({ SUCCESS: 4, NOT_FOUND: 2, FAILURE: 1 });
+    expect(await totals()).toMatchObject({ SUCCESS: 4, NOT_FOUND: 2, FAILURE: 1 });
+    // A removed device's attempts still count (its events stay, without the device).
+    await t.call('devices.remove', { names: ['t-2'], provisioned: 'remove' });
+    expect(await totals()).toMatchObject({ SUCCESS: 4, NOT_FOUND: 2, FAILURE: 1 });
+    // From a time: none after now, all since the epoch; then back to the whole history, still exact.
+    expect(await totals(new Date(Date.now() + 60_000).toISOString())).toMatchObject({ SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0 });
+    expect(await totals(new Date(0).toISOString())).toMatchObject({ SUCCESS: 4, NOT_FOUND: 2, FAILURE: 1 });
+    expect((await provision({ deviceName: 't-5' })).status).toBe('SUCCESS');
+    expect(await totals()).toMatchObject({ SUCCESS: 5, NOT_FOUND: 2, FAILURE: 1 });
+  });
 });

@@ -5,6 +5,7 @@ import type { Devices } from '../../provisioning/devices.ts';
 import type { Installation } from '../../provisioning/installation.ts';
 import type { Profiles } from '../../provisioning/profiles.ts';
 import { type DeviceReader, withoutSecret } from '../../store/devices.ts';
+import { createProvisionTotals } from '../../store/provision-totals.ts';
 import { readInPages } from '../../loop-turns.ts';
 import type { Handlers } from '../router.ts';
 
@@ -23,7 +24,7 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
   const history = db.prepare(`SELECT id, at, kind, outcome, reason, transport, remote_address FROM events
     WHERE device_id = (SELECT id FROM devices WHERE name = @name) OR (device_id IS NULL AND device_name = @name)
     ORDER BY id DESC LIMIT @limit`);
-  const summary = db.prepare(`SELECT outcome, count(*) AS n FROM events WHERE kind = 'provision' AND at >= ? GROUP BY outcome`);
+  const totals = createProvisionTotals(db);
   const attempts = db.prepare(`SELECT id, at, device_name, transport, outcome, reason, remote_address FROM events
     WHERE kind = 'provision' ORDER BY id DESC LIMIT ?`);
   const usage = db.prepare(`SELECT p.name AS profile, count(d.id) AS devices,
@@ -85,9 +86,7 @@ export function provisioningHandlers({ db, bus, profiles, devices, reader, insta
     },
     'provisioning.summary': (p) => {
       const since = p.since === undefined ? 0 : Date.parse(p.since);
-      const counts = { SUCCESS: 0, NOT_FOUND: 0, FAILURE: 0, BAD_REQUEST: 0 };
-      for (const r of summary.all(since) as { outcome: keyof typeof counts; n: number }[]) counts[r.outcome] = r.n;
-      return { ...counts, since: p.since ?? null };
+      return { ...totals.since(since), since: p.since ?? null };
     },
     'provisioning.attempts': (p) =>
       (attempts.all(p.limit) as Record<string, unknown>[]).map(
