@@ -6,15 +6,17 @@ import { ListenError } from '../../net/listen.ts';
 import { version } from '../../paths.ts';
 import type { Handlers } from '../router.ts';
 
+/**
+ * Devices by state in one pass, a column per state: no index holds the state (migration 0017 dropped it, as every
+ * state change paid for it), so this reads every device, and the UI asks again every 1.5 s while devices change.
+ * At 100,000 devices `GROUP BY state` took 48 ms of the main thread (a temporary b-tree for the groups), this 21 ms.
+ */
+const devicesByState = `SELECT ${DeviceState.options.map((s) => `coalesce(sum(state = '${s}'), 0)`).join(', ')} FROM devices`;
+
 export function readStatus({ db, runtime, dataDir }: EngineDeps): StationStatus {
   const count = (sql: string) => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
-  const devices = Object.fromEntries(DeviceState.options.map((s) => [s, 0])) as Record<DeviceState, number>;
-  for (const row of db.prepare('SELECT state, count(*) AS n FROM devices GROUP BY state').all() as {
-    state: DeviceState;
-    n: number;
-  }[]) {
-    devices[row.state] = row.n;
-  }
+  const counts = db.prepare(devicesByState).raw().get() as number[];
+  const devices = Object.fromEntries(DeviceState.options.map((s, i) => [s, counts[i] ?? 0])) as Record<DeviceState, number>;
   return {
     version,
     startedAt: runtime.startedAt === null ? null : new Date(runtime.startedAt).toISOString(),
