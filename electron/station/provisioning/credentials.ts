@@ -19,6 +19,35 @@ export function randomAlphanumeric(length = 20): string {
   return out;
 }
 
+/** The same 62 characters in byte order (SQLite's BINARY collation), so counting up sorts up. */
+const inByteOrder = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** 62^4: the values of an access token's first four characters. */
+const orderedSpan = 62 ** 4;
+// Starts anywhere, so a token says nothing of when it was made or how many came before it.
+let nextOrdered = randomInt(orderedSpan);
+
+/**
+ * An access token the station makes up (a device that asked for ACCESS_TOKEN without one, a device added or imported
+ * without credentials): 20 alphanumerics as ThingsBoard's (StringUtils.randomAlphanumeric(20)), of which the first 4
+ * count up and the other 16 are random. The token is the key of the credentials' unique index. Random keys put each
+ * new device on another leaf page of it, so a commit of 32 provisions rewrote ~32 pages of that index alone (~12 µs
+ * of the writer's CPU a page); tokens made one after another share a page, as time-ordered UUIDs do for the same
+ * reason (RFC 9562, 6.2, "improved database index locality"). HTTP c=32, station only, 4 alternating pairs:
+ * +14-20 % devices/s, the writer side's CPU a device 77-87 → 65-72 µs. The secret is the random part: 16 of 62
+ * characters from the CSPRNG, 95 bits (NIST SP 800-63B asks 64 of a session secret); the counting part starts at a
+ * random value in each process.
+ */
+export function madeUpAccessToken(): string {
+  let n = nextOrdered;
+  nextOrdered = (nextOrdered + 1) % orderedSpan;
+  let head = '';
+  for (let i = 0; i < 4; i++) {
+    head = inByteOrder[n % 62] + head;
+    n = Math.floor(n / 62);
+  }
+  return head + randomAlphanumeric(16);
+}
+
 const sha3 = (text: string) => createHash('sha3-256').update(text).digest('hex');
 
 /** Trimmed form ThingsBoard stores: PEM armour and all whitespace removed. */
@@ -58,7 +87,7 @@ const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : 
 export function credentialsFromRequest(request: ProvisionRequest): StoredCredentials | null {
   switch (request.credentialsType ?? 'ACCESS_TOKEN') {
     case 'ACCESS_TOKEN':
-      return accessToken(request.token ? request.token : randomAlphanumeric());
+      return accessToken(request.token ? request.token : madeUpAccessToken());
     case 'MQTT_BASIC':
       return mqttBasic({
         clientId: orNull(request.clientId),
@@ -77,7 +106,7 @@ export function credentialsFromInput(input: CredentialsInput | undefined, defaul
       return mqttBasic({ clientId: randomAlphanumeric(), userName: randomAlphanumeric(), password: randomAlphanumeric() });
     }
     // A certificate cannot be invented for the device: it must bring its own through provisioning.
-    return defaultType === 'ACCESS_TOKEN' ? accessToken(randomAlphanumeric()) : null;
+    return defaultType === 'ACCESS_TOKEN' ? accessToken(madeUpAccessToken()) : null;
   }
   switch (input.type) {
     case 'ACCESS_TOKEN':
