@@ -30,10 +30,10 @@ let nextOrdered = randomInt(orderedSpan);
  * An access token the station makes up (a device that asked for ACCESS_TOKEN without one, a device added or imported
  * without credentials): 20 alphanumerics as ThingsBoard's (StringUtils.randomAlphanumeric(20)), of which the first 4
  * count up and the other 16 are random. The token is the key of the credentials' unique index. Random keys put each
- * new device on another leaf page of it, so a commit of 32 provisions rewrote ~32 pages of that index alone (~12 µs
- * of the writer's CPU a page); tokens made one after another share a page, as time-ordered UUIDs do for the same
- * reason (RFC 9562, 6.2, "improved database index locality"). HTTP c=32, station only, 4 alternating pairs:
- * +14-20 % devices/s, the writer side's CPU a device 77-87 → 65-72 µs. The secret is the random part: 16 of 62
+ * new device on another leaf page of it, so each provision of a commit rewrote a page of that index alone (~12 µs of
+ * the writer's CPU a page; at HTTP c=32 a commit holds ~17); tokens made one after another share a page, as
+ * time-ordered UUIDs do for the same reason (RFC 9562, 6.2, "improved database index locality"). HTTP c=32, station
+ * only, 8 alternating pairs: the writer side's CPU a device 76-87 → 59-73 µs. The secret is the random part: 16 of 62
  * characters from the CSPRNG, 95 bits (NIST SP 800-63B asks 64 of a session secret); the counting part starts at a
  * random value in each process.
  */
