@@ -26,7 +26,7 @@ export async function startStation(key: string, secret: string, options: { echo?
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldstation-bench-'));
   // The load comes from one address, as thousands of devices: the limits still run on every connection, but never bite.
   const limits = { connectionsPerAddress: 1_000_000, connectionRatePerAddress: 1_000_000, connectionsPerListener: 1_000_000 };
-  const writer = options.echo ? () => createWriter<StationJobs>({ script: echoWriterScript, workerData: {} }) : undefined;
+  const writer = options.echo ? () => createWriter<StationJobs>({ script: echoWriterScript, workerData: () => ({}) }) : undefined;
   const station = createStation({ dataDir, bind: '127.0.0.1', ports: { ui: 0, http: 0, mqtt: 0, coap: 0 }, limits, ...(writer ? { writer } : {}) });
   const info = await station.start();
   const engine = station.engine!;

@@ -30,6 +30,8 @@ await Promise.all([
       fuzz: 'fuzz/index.ts',
       soak: 'soak/index.ts',
       writer: 'electron/station/writer-worker.ts',
+      // The import's parser thread, started by the writer thread (import/parser-pipe.ts): beside writer.mjs.
+      'import-parser': 'electron/station/import/parser-thread.ts',
       // The bench's stand-in writer that stores nothing (bench/load/echo-writer.ts), beside dist/bench.mjs.
       'bench-echo-writer': 'bench/load/echo-writer.ts',
     },
@@ -39,7 +41,7 @@ await Promise.all([
   esbuild({
     ...node,
     format: 'esm',
-    entryPoints: { 'station-process': 'electron/desktop/station-process.ts', writer: 'electron/station/writer-worker.ts' },
+    entryPoints: { 'station-process': 'electron/desktop/station-process.ts', writer: 'electron/station/writer-worker.ts', 'import-parser': 'electron/station/import/parser-thread.ts' },
     outdir: 'dist/electron',
     outExtension: { '.js': '.mjs' },
   }),

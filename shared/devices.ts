@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { accessTokenProblem, unusableToken } from './access-token.ts';
 import { LabelLanguage } from './label-words.ts';
 import { CredentialsType, Transport } from './provisioning.ts';
 import { DeviceState } from './station.ts';
+
+export { accessTokenProblem } from './access-token.ts';
 
 export const MqttBasicCredentials = z.object({
   clientId: z.string().nullable(),
@@ -51,14 +54,6 @@ export const DeviceDetail = Device.extend({
 });
 export type DeviceDetail = z.infer<typeof DeviceDetail>;
 
-/**
- * Devices send their access token in URL paths (`/api/v1/{token}/telemetry`, CoAP the same): a token with a space,
- * `/`, `?` or `#` could be stored but never used. Null when the token is fine.
- */
-const unusableToken = "a token cannot contain spaces, '/', '?' or '#': devices send it in URL paths";
-export function accessTokenProblem(token: string): string | null {
-  return /[\s/?#]/.test(token) ? unusableToken : null;
-}
 const accessToken = z
   .string()
   .min(1)

@@ -1,37 +1,15 @@
 import { z } from 'zod';
+import { deviceColumns, maxCertificateLength, maxTextLength, normalizedMacPattern } from './import-limits.ts';
+
+export * from './import-limits.ts';
 
 /**
  * Device-list import: what a parsed row and a problem look like, and the report the DB layer returns.
  * Isomorphic: the engine produces these, the UI displays them.
  */
 
-/** The fixed columns of a device list, in the order we list them to users. `attr:<key>` columns come on top. */
-export const deviceColumns = [
-  'name',
-  'token',
-  'clientId',
-  'username',
-  'password',
-  'certificate',
-  'serial',
-  'mac',
-  'label',
-] as const;
 export const DeviceColumn = z.enum(deviceColumns);
 export type DeviceColumn = z.infer<typeof DeviceColumn>;
-
-/** Prefix of a column (CSV) or key (JSON) whose value becomes a device attribute; the key after it keeps its case. */
-export const attributeColumnPrefix = 'attr:';
-
-// ThingsBoard's entity fields default to @Length(max = 255), so longer names or credentials fail upstream at sync.
-export const maxTextLength = 255;
-// Not a ThingsBoard limit: a longer cell is almost always a paste accident, and it would bloat labels and sync.
-export const maxAttributeValueLength = 4096;
-// Room for a leaf certificate plus a couple of intermediates in PEM.
-export const maxCertificateLength = 16_384;
-
-/** Upper-case, colon-separated: the one form we store, print and compare. */
-export const normalizedMacPattern = /^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$/;
 
 /**
  * One thing wrong with the file. `line` is the 1-based physical line on which the CSV record starts (the header

@@ -10,14 +10,22 @@ export type StationJobs = ProvisioningJobs & SyncJobs;
 
 /** The writer thread for `db`'s file (writer-worker.ts): its own connection, its fsyncs off this event loop. */
 export function createStationWriter(db: Db): Writer<StationJobs> {
-  const script = () =>
-    workerScript({
-      source: new URL('./writer-worker.ts', import.meta.url),
-      // Built, this module is inside a bundle (dist/cli.mjs, dist/electron/station-process.mjs, ...): writer.mjs is beside it.
-      bundled: new URL('./writer.mjs', import.meta.url),
-      fromSource: import.meta.url.endsWith('.ts'),
-    });
-  return createWriter<StationJobs>({ script, workerData: { file: db.name } });
+  const fromSource = import.meta.url.endsWith('.ts');
+  // Built, this module is inside a bundle (dist/cli.mjs, dist/electron/station-process.mjs, ...): writer.mjs and
+  // import-parser.mjs are beside it (scripts/build.mjs).
+  const script = () => workerScript({ source: new URL('./writer-worker.ts', import.meta.url), bundled: new URL('./writer.mjs', import.meta.url), fromSource });
+  // The thread the writer starts for a large import (import/parser-pipe.ts), found here: the writer, bundled from
+  // source under the tests, could not tell where its sources are.
+  const importParser = () =>
+    workerScript({ source: new URL('./import/parser-thread.ts', import.meta.url), bundled: new URL('./import-parser.mjs', import.meta.url), fromSource });
+  return createWriter<StationJobs>({ script, workerData: (): WriterStart => ({ file: db.name, importParser: importParser().href }) });
+}
+
+/** What the writer thread starts with (writer-worker.ts). */
+export interface WriterStart {
+  file: string;
+  /** The import parser thread's script, as a URL. */
+  importParser: string;
 }
 
 /** The webhook sync's jobs on a station writer, as the sync's rounds ask for them (sync/drain.ts WebhookJobs). */

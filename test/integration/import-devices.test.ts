@@ -73,6 +73,46 @@ describe('device import into the station', () => {
     expect((await t.call('devices.get', { name: 'dev-2100' })).attributes.server).toEqual({ floor: 'changed' });
   });
 
+  it('a file over half a megabyte, read on the parser thread while written: a late problem undoes every row, even a new batch', async () => {
+    // 9,000 rows of ~75 characters: past import-devices.ts's threadFromChars, so rows are written piece by piece
+    // before the end of the file is read, and the problems must still undo all of them.
+    const rows = (n: number, last = '') =>
+      ['name,serial,mac,token,attr:floor,attr:site', ...Array.from({ length: n }, (_, i) => `meter-${String(i).padStart(5, '0')},SERIAL-${i},${mac(i)},tok-${i},${i % 9},Site-${i % 17}`)]
+        .concat(last ? [last] : [])
+        .join('\n');
+    const mac = (i: number) => `02:00:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`;
+    const hex = (n: number) => (n & 0xff).toString(16).padStart(2, '0').toUpperCase();
+    expect(rows(9000).length).toBeGreaterThan(512 * 1024);
+
+    // A MAC repeated on the last line, and a token of another row: both named, nothing written, no batch left behind.
+    const refused = await run(rows(9000, `meter-late,S,${mac(3)},tok-8,1,x`), { batch: 'new-site' });
+    expect(refused).toMatchObject({ rows: 9000, created: 0, updated: 0, unchanged: 0 });
+    expect(refused.problems.map((p) => [p.line, p.column])).toEqual([
+      [9002, 'mac'],
+      [9002, 'token'],
+    ]);
+    expect(await t.call('devices.list', {})).toHaveLength(0);
+    expect((await t.call('batches.list', {})).map((b) => b.name)).not.toContain('new-site');
+
+    expect(await run(rows(9000), { dryRun: true, batch: 'new-site' })).toMatchObject({ dryRun: true, rows: 9000, created: 9000, problems: [] });
+    expect(await t.call('devices.list', {})).toHaveLength(0);
+
+    const report = await run(rows(9000), { batch: 'new-site' });
+    expect(report).toMatchObject({ rows: 9000, created: 9000, problems: [] });
+    expect(await t.call('devices.list', {})).toHaveLength(9000);
+    for (const i of [0, 1999, 2000, 8999]) {
+      const d = await t.call('devices.get', { name: `meter-${String(i).padStart(5, '0')}` });
+      expect(d).toMatchObject({ serial: `SERIAL-${i}`, mac: mac(i), credentialsValue: `tok-${i}`, batch: 'new-site' });
+      expect(d.attributes.server).toEqual({ floor: String(i % 9), site: `Site-${i % 17}` });
+    }
+    expect(await run(rows(9000), { batch: 'new-site' })).toMatchObject({ created: 0, unchanged: 9000, problems: [] });
+    // The list of imports (for "undo this import") has both runs with their counts, written at each one's end.
+    expect(await t.call('imports.list', { batch: 'new-site' })).toMatchObject([
+      { id: report.importId, created: 9000, updated: 0, unchanged: 0, remaining: 9000 },
+      { created: 0, updated: 0, unchanged: 9000 },
+    ].reverse());
+  });
+
   it('refuses access tokens that a device could never send in a URL path', async () => {
     const report = await run('name,token\nok-1,good_token-1\nbad-1,has space\nbad-2,a/b\n');
     expect(report.problems).toEqual([

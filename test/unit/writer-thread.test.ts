@@ -20,7 +20,7 @@ describe('the writer thread', () => {
     const file = join(dir, 'station.db');
     openDatabase(file).close();
     const source = new URL('../support/writer-test-worker.ts', import.meta.url);
-    writer = createWriter<TestJobs>({ script: () => workerScript({ source, bundled: source, fromSource: true }), workerData: { file } });
+    writer = createWriter<TestJobs>({ script: () => workerScript({ source, bundled: source, fromSource: true }), workerData: () => ({ file }) });
 
     expect(await writer.run('record', 1)).toBe(1);
     // One batch: the thread dies inside its transaction, so the number recorded before the crash is not kept either.
@@ -41,7 +41,7 @@ describe('the writer thread', () => {
     const file = join(dir, 'station.db');
     openDatabase(file).close();
     const source = new URL('../support/writer-test-worker.ts', import.meta.url);
-    writer = createWriter<TestJobs>({ script: () => workerScript({ source, bundled: source, fromSource: true }), workerData: { file } });
+    writer = createWriter<TestJobs>({ script: () => workerScript({ source, bundled: source, fromSource: true }), workerData: () => ({ file }) });
 
     // Asked for in one turn, so they travel and commit as one batch.
     const first = writer.run('record', 10);

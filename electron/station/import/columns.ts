@@ -1,10 +1,5 @@
-import {
-  attributeColumnPrefix,
-  type DeviceColumn,
-  deviceColumns,
-  type ImportProblem,
-  maxTextLength,
-} from '../../../shared/import.ts';
+import type { DeviceColumn, ImportProblem } from '../../../shared/import.ts';
+import { attributeColumnPrefix, deviceColumns, maxTextLength } from '../../../shared/import-limits.ts';
 import type { CsvRecord } from './csv.ts';
 import { controlCharacterProblem, lengthProblem } from './text.ts';
 import type { RawDevice } from './validate.ts';

@@ -1,6 +1,7 @@
-import { type ImportCredentials, maxCertificateLength, maxTextLength } from '../../../shared/import.ts';
+import type { ImportCredentials } from '../../../shared/import.ts';
+import { maxCertificateLength, maxTextLength } from '../../../shared/import-limits.ts';
 import { controlCharacterProblem, lengthProblem } from './text.ts';
-import { accessTokenProblem } from '../../../shared/devices.ts';
+import { accessTokenProblem } from '../../../shared/access-token.ts';
 
 /**
  * Credential cells of one row, undefined when blank; trimmed, except a password, which is kept verbatim because

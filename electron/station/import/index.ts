@@ -1,6 +1,6 @@
 import type { CsvDelimiter, ImportFormat, ImportProblem, ImportRow } from '../../../shared/import.ts';
 import { mapHeader, recordToDevice } from './columns.ts';
-import { parseCsv } from './csv.ts';
+import { type CsvRecord, CsvParser, parseCsv } from './csv.ts';
 import { readJsonDevices } from './json.ts';
 import { DeviceValidator, type RawDevice } from './validate.ts';
 
@@ -103,4 +103,84 @@ function validate<T>(
   }
   onProgress?.(total, total);
   return validator;
+}
+
+export interface PieceProgress {
+  bytesRead: number;
+  bytesTotal: number;
+  /** Problems found so far: the import stops writing at the first (it will write nothing) but reads on to list them all. */
+  problems: number;
+}
+
+export interface DeviceListPieces {
+  /** Rows without problems, handed out in file order, `rowsPerPiece` at a time, the last piece shorter. */
+  onRows(rows: ImportRow[], progress: PieceProgress): void;
+  rowsPerPiece?: number;
+  delimiter?: CsvDelimiter;
+  /** CSV characters read at a time; the default suits the import, tests read a few at a time. */
+  sliceChars?: number;
+}
+
+/** CSV text read per slice, so the first rows are out after one slice, not after the whole file was tokenised. */
+const defaultSliceChars = 64 * 1024;
+
+/**
+ * parseDeviceList for a caller that works on the rows while the rest of the file is still being read (the import's
+ * parser thread, import/parser-thread.ts): the same reading and checks, the same problems, but the rows go out in
+ * pieces instead of one array. Returns everything but the rows, and how many rows went out.
+ */
+export function parseDeviceListInPieces(text: string, format: ImportFormat, pieces: DeviceListPieces): Omit<ParsedDeviceList, 'rows'> & { rowCount: number } {
+  const resolved = format === 'auto' ? detectFormat(text) : format;
+  const size = Math.max(1, pieces.rowsPerPiece ?? 2000);
+  const validator = new DeviceValidator();
+  let header: ReturnType<typeof mapHeader> | null = null;
+  let rowCount = 0;
+  const handOut = (bytesRead: number, final: boolean) => {
+    if (validator.rows.length < (final ? 1 : size)) return;
+    const rows = validator.rows.splice(0, validator.rows.length);
+    rowCount += rows.length;
+    pieces.onRows(rows, { bytesRead, bytesTotal: text.length, problems: validator.problems.length + (header?.problems.length ?? 0) });
+  };
+  const finish = (result: Omit<ParsedDeviceList, 'rows'>): Omit<ParsedDeviceList, 'rows'> & { rowCount: number } => {
+    handOut(text.length, true);
+    result.problems.sort((a, b) => a.line - b.line);
+    return { rowCount, ...result };
+  };
+  if (resolved === 'json') {
+    const json = readJsonDevices(text);
+    json.devices.forEach((device, i) => {
+      validator.add(device);
+      if ((i + 1) % size === 0) handOut(Math.round((text.length * (i + 1)) / json.devices.length), false);
+    });
+    return finish({ problems: json.problems.concat(validator.problems), columns: json.columns, format: 'json' });
+  }
+  const parser = new CsvParser(pieces.delimiter ? { delimiter: pieces.delimiter } : {});
+  let headerLine: CsvRecord | undefined;
+  const sliceChars = Math.max(1, pieces.sliceChars ?? defaultSliceChars);
+  for (let at = 0; at < text.length || at === 0; at += sliceChars) {
+    const end = Math.min(text.length, at + sliceChars);
+    const records = end === text.length ? parser.end(text.slice(at, end)) : parser.push(text.slice(at, end));
+    for (const record of records) {
+      if (!headerLine) {
+        headerLine = record;
+        header = mapHeader(record);
+        continue;
+      }
+      if (!header!.hasName) continue;
+      const device = recordToDevice(record, header!);
+      if (device) validator.add(device);
+    }
+    handOut(end, false);
+    if (end === text.length) break;
+  }
+  const { error, delimiter } = parser;
+  if (!header) {
+    const problems: ImportProblem[] = [];
+    if (error) problems.push({ line: error.line, column: null, message: error.message });
+    else problems.push({ line: 1, column: null, message: 'the file is empty; its first line must be a header such as name,serial,mac' });
+    return finish({ problems, columns: [], format: 'csv', delimiter });
+  }
+  const problems = header.problems.concat(validator.problems);
+  if (error) problems.push({ line: error.line, column: header.names[error.field] || null, message: error.message });
+  return finish({ problems, columns: header.columns, format: 'csv', delimiter });
 }

@@ -1,4 +1,5 @@
-import { attributeColumnPrefix, type DeviceColumn, type ImportProblem } from '../../../shared/import.ts';
+import type { DeviceColumn, ImportProblem } from '../../../shared/import.ts';
+import { attributeColumnPrefix } from '../../../shared/import-limits.ts';
 import { attributeKeyProblem, columnName, resolveColumn } from './columns.ts';
 import type { RawDevice } from './validate.ts';
 

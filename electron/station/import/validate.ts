@@ -1,11 +1,5 @@
-import {
-  attributeColumnPrefix,
-  type DeviceColumn,
-  type ImportProblem,
-  type ImportRow,
-  maxAttributeValueLength,
-  maxTextLength,
-} from '../../../shared/import.ts';
+import type { DeviceColumn, ImportProblem, ImportRow } from '../../../shared/import.ts';
+import { attributeColumnPrefix, maxAttributeValueLength, maxTextLength } from '../../../shared/import-limits.ts';
 import { type CredentialsIdentity, describeIdentity, identityCell, inferCredentials } from './credentials.ts';
 import { macFormatHint, normalizeMac } from './mac.ts';
 import { clean, controlCharacterProblem, lengthProblem } from './text.ts';

@@ -4,6 +4,8 @@ import { ApiError } from '../../../shared/errors.ts';
 import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../../../shared/import.ts';
 import { DEFAULT_LABEL_LANGUAGE, type LabelLanguage } from '../../../shared/label-words.ts';
 import { parseDeviceList } from '../import/index.ts';
+import { type ParsedPiece, readDeviceListInThread } from '../import/parser-pipe.ts';
+import type { ParserSummary } from '../import/parser-protocol.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createBulkInsert } from '../store/bulk-insert.ts';
@@ -40,6 +42,13 @@ type Plan = { row: ImportRow; credentials: StoredCredentials | null } & ({ kind:
 
 const toInput = (c: NonNullable<ImportRow['credentials']>): CredentialsInput => c;
 
+/**
+ * From this size on (~6,000 rows of 8 columns) a file is read on a parser thread while this one writes (issue 13: a
+ * 100,000-row import took parse + write, ~0.7 + ~1.2 s, one after the other). Below, starting the thread (~40 ms)
+ * costs more than it saves.
+ */
+const threadFromCharsDefault = 512 * 1024;
+
 /** Rows looked up per statement: one JSON array of names or ids bound as a parameter (SQLite json_each). */
 const CHUNK = 2_000;
 
@@ -53,7 +62,15 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * Lookups (json_each over a bound JSON array) and inserts (multi-row VALUES) go many rows per statement, not one:
  * a 100,000-row file would otherwise cost 700,000 statement runs.
  */
-export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) {
+export interface DeviceImportOptions {
+  /** The parser thread's script (station-writer.ts finds it); without it every file is read on this thread. */
+  parserScript?: URL;
+  /** From this size on a file is read on the parser thread. */
+  threadFromChars?: number;
+}
+
+export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog, options: DeviceImportOptions = {}) {
+  const threadFromChars = options.threadFromChars ?? threadFromCharsDefault;
   // Attributes come grouped, one JSON object per device (key → stored JSON text): a row per attribute made 300,000
   // result objects for a 100,000-row re-import. The batch is compared by id; its name is read only for a refusal.
   const existing = db.prepare(`SELECT d.name, d.id, d.batch_id, d.state, d.serial, d.mac, d.label, c.credentials_id,
@@ -72,6 +89,7 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
   });
   const insertImport = db.prepare(`INSERT INTO imports (batch_id, profile_id, file_name, created, updated, unchanged, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const updateImportCounts = db.prepare('UPDATE imports SET created = ?, updated = ?, unchanged = ? WHERE id = ?');
   const updateDevice = db.prepare('UPDATE devices SET serial = ?, mac = ?, label = ? WHERE id = ?');
   const upsertCredentials = createBulkInsert(db, {
     head: 'INSERT INTO credentials (device_id, type, credentials_id, value) VALUES',
@@ -139,18 +157,26 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
     return plans;
   }
 
+  /** Where an import's writes stand: its batch and import rows, and the next device id to give. */
+  interface Writing {
+    batchId: number;
+    importId: number;
+    nextId: number;
+    now: number;
+  }
+
   /** Writes the planned rows, many per statement; updates (rare, and each may need an outbox row) one by one. */
-  function write(plans: Plan[], profileId: number, batchId: number, importId: number, now: number): void {
+  function write(plans: Plan[], profileId: number, at: Writing): void {
+    const { batchId, importId, now } = at;
     // Ids are given, not returned: inside this write transaction nobody else inserts, and SQLite would pick the same
     // max(id) + 1 (an INTEGER PRIMARY KEY without AUTOINCREMENT). RETURNING plus a name → id map cost ~15% of the write.
-    let nextId = (newestDevice.get() as number) + 1;
     const ids = new Map<Plan, number>();
     const devices = insertDevices();
     for (const p of plans) {
       if (p.kind !== 'create') continue;
       const { row } = p;
-      ids.set(p, nextId);
-      devices.add(nextId++, row.name, profileId, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now, importId);
+      ids.set(p, at.nextId);
+      devices.add(at.nextId++, row.name, profileId, batchId, row.serial ?? null, row.mac ?? null, row.label ?? null, now, importId);
     }
     devices.finish();
     const credentials = upsertCredentials();
@@ -172,43 +198,83 @@ export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog) 
   return {
     run(request: ImportRequest): ImportReport {
       const profile = profiles.require(request.profile);
-      const parsed = parseDeviceList(request.text, request.format ?? 'auto', { onProgress: request.onProgress });
-      const problems = [...parsed.problems];
       const batch = batchByName.get(request.batch) as { id: number; profile_id: number | null } | undefined;
       if (batch && batch.profile_id !== null && batch.profile_id !== profile.id) {
         const other = profiles.store.byId(batch.profile_id)?.name;
         throw new ApiError('conflict', `batch '${request.batch}' provisions with profile '${other}', not '${profile.name}'`);
       }
-      const plans = plan(parsed.rows, batch ? { id: batch.id, name: request.batch } : null, profile.default_credentials_type, problems);
-      problems.sort((a, b) => a.line - b.line);
-      const count = (k: Plan['kind']) => plans.filter((p) => p.kind === k).length;
-      const report: ImportReport = {
-        dryRun: request.dryRun === true,
-        rows: parsed.rows.length,
-        created: count('create'),
-        updated: count('update'),
-        unchanged: count('unchanged'),
-        problems,
+      const format = request.format ?? 'auto';
+      const parserScript = request.text.length >= threadFromChars ? options.parserScript : undefined;
+      const threaded = parserScript !== undefined;
+      const pieces = parserScript ? readDeviceListInThread(parserScript, request.text, format) : readInline(request.text, format, request.onProgress);
+      const dryRun = request.dryRun === true;
+      const problems: ImportProblem[] = [];
+      const counts = { create: 0, update: 0, unchanged: 0 };
+      let rows = 0;
+      const report = (): ImportReport => {
+        const refused = problems.length > 0;
+        return { dryRun, rows, created: refused ? 0 : counts.create, updated: refused ? 0 : counts.update, unchanged: refused ? 0 : counts.unchanged, problems };
       };
-      // All rows or none: a file with one bad row imports nothing, so fixing it and importing again is safe.
-      if (report.dryRun || problems.length > 0) return problems.length > 0 ? { ...report, created: 0, updated: 0, unchanged: 0 } : report;
-
-      return db.transaction((): ImportReport => {
-        const now = Date.now();
-        const batchId = batch?.id ?? Number(insertBatch.run(request.batch, profile.id, request.language ?? DEFAULT_LABEL_LANGUAGE, now).lastInsertRowid);
-        // Recorded even when nothing changed, so the list of imports shows every run; only created devices carry it.
-        const importId = Number(
-          insertImport.run(batchId, profile.id, request.fileName ?? null, report.created, report.updated, report.unchanged, now).lastInsertRowid,
-        );
-        write(plans, profile.id, batchId, importId, now);
-        audit.append({
-          kind: 'devices.imported',
-          details: { batch: request.batch, importId, created: report.created, updated: report.updated, unchanged: report.unchanged },
-        });
-        return { ...report, importId };
-      })();
+      try {
+        // All rows or none: a file with one bad row imports nothing, so fixing it and importing again is safe. Rows are
+        // written while the rest of the file is still read (a large file, on the parser thread); a problem found
+        // later undoes them (Refused), and from the first problem on the rest is only checked, to list every problem.
+        return db.transaction((): ImportReport => {
+          let writing: Writing | null = null;
+          const begin = (): Writing => {
+            const now = Date.now();
+            const batchId = batch?.id ?? Number(insertBatch.run(request.batch, profile.id, request.language ?? DEFAULT_LABEL_LANGUAGE, now).lastInsertRowid);
+            // Recorded even when nothing changed, so the list of imports shows every run; only created devices carry it.
+            const importId = Number(insertImport.run(batchId, profile.id, request.fileName ?? null, 0, 0, 0, now).lastInsertRowid);
+            return { batchId, importId, nextId: (newestDevice.get() as number) + 1, now };
+          };
+          let step = pieces.next();
+          for (; !step.done; step = pieces.next()) {
+            const piece = step.value;
+            const plans = plan(piece.rows, batch ? { id: batch.id, name: request.batch } : null, profile.default_credentials_type, problems);
+            rows += piece.rows.length;
+            for (const p of plans) counts[p.kind]++;
+            if (!dryRun && problems.length === 0 && piece.problems === 0) {
+              writing ??= begin();
+              write(plans, profile.id, writing);
+            }
+            if (threaded && piece.bytesRead < piece.bytesTotal) request.onProgress?.(rows, Math.max(rows, Math.round((rows * piece.bytesTotal) / piece.bytesRead)));
+          }
+          for (const p of step.value.problems) problems.push(p);
+          problems.sort((a, b) => a.line - b.line);
+          if (threaded) request.onProgress?.(rows, rows);
+          if (dryRun || problems.length > 0) throw new Refused(report());
+          const at = writing ?? begin();
+          updateImportCounts.run(counts.create, counts.update, counts.unchanged, at.importId);
+          audit.append({
+            kind: 'devices.imported',
+            details: { batch: request.batch, importId: at.importId, created: counts.create, updated: counts.update, unchanged: counts.unchanged },
+          });
+          return { ...report(), importId: at.importId };
+        })();
+      } catch (err) {
+        if (err instanceof Refused) return err.report;
+        throw err;
+      } finally {
+        // Stops the parser thread if a write failed before it finished (a generator's own finally runs on return()).
+        pieces.return(undefined as never);
+      }
     },
   };
+}
+
+/** Thrown inside the import's transaction to undo it: a dry run, or a file with problems. */
+class Refused extends Error {
+  constructor(readonly report: ImportReport) {
+    super('import refused');
+  }
+}
+
+/** A small file, read on this thread at once: the one piece, and then what parseDeviceList found besides the rows. */
+function* readInline(text: string, format: z.infer<typeof ImportFormat>, onProgress: ImportRequest['onProgress']): Generator<ParsedPiece, ParserSummary> {
+  const { rows, ...summary } = parseDeviceList(text, format, onProgress ? { onProgress } : {});
+  yield { rows, bytesRead: text.length, bytesTotal: text.length, problems: summary.problems.length };
+  return { ...summary, rowCount: rows.length };
 }
 
 /**

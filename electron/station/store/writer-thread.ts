@@ -26,8 +26,8 @@ export interface RunOptions {
 export interface WriterOptions {
   /** The worker's script (worker-script.ts finds it built or from source). */
   script: () => URL;
-  /** What the script receives as `workerData` (the database file). */
-  workerData: unknown;
+  /** What the script receives as `workerData` (the database file), worked out when the thread starts. */
+  workerData: () => unknown;
 }
 
 interface Pending {
@@ -75,7 +75,7 @@ export function createWriter<M extends JobMap>(options: WriterOptions): Writer<M
   }
 
   function start(): Worker {
-    const w = new Worker(options.script(), { workerData: options.workerData });
+    const w = new Worker(options.script(), { workerData: options.workerData() });
     w.on('message', (message: FromWriter) => {
       if (message.kind === 'progress') pending.get(message.id)?.onProgress?.(message.done, message.total);
       if (message.kind !== 'done') return;

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { CsvDelimiter, ImportFormat, ImportRow } from '../../../shared/import.ts';
+import type { PieceProgress } from './index.ts';
+import type { ParserMessage, ParserStart, ParserSummary } from './parser-protocol.ts';
+
+/** A parser thread that sends nothing for this long is taken for dead (it posts a piece every few milliseconds). */
+const silenceLimitMs = 30_000;
+
+export type ParsedPiece = { rows: ImportRow[] } & PieceProgress;
+
+/**
+ * Reads a device list on a parser thread (parser-thread.ts) and yields its rows in pieces as they are checked, then
+ * returns what parseDeviceList returns but the rows. Synchronous on purpose: the caller is one writer-thread job,
+ * inside its transaction, with no event loop turn until it returns; it sleeps on a shared counter between pieces.
+ */
+export function* readDeviceListInThread(
+  script: URL,
+  text: string,
+  format: ImportFormat,
+  options: { delimiter?: CsvDelimiter; rowsPerPiece?: number } = {},
+): Generator<ParsedPiece, ParserSummary> {
+  const channel = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const start: ParserStart = {
+    text,
+    format,
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    rowsPerPiece: options.rowsPerPiece ?? 2000,
+    port: channel.port2,
+    signal,
+  };
+  // A missing script would only be reported to this thread's event loop, which waits below without turning.
+  if (script.protocol === 'file:' && !existsSync(script)) throw new Error(`the import parser is missing: ${script.pathname}`);
+  const worker = new Worker(script, { workerData: start, transferList: [channel.port2] });
+  try {
+    let seen = 0;
+    for (;;) {
+      const received = receiveMessageOnPort(channel.port1);
+      if (!received) {
+        if (Atomics.wait(signal, 0, seen, silenceLimitMs) === 'timed-out') throw new Error('the import parser stopped answering');
+        seen = Atomics.load(signal, 0);
+        continue;
+      }
+      const message = received.message as ParserMessage;
+      if (message.kind === 'rows') yield message;
+      else if (message.kind === 'end') return message.summary;
+      else throw new Error(`the import parser failed: ${message.message}`);
+    }
+  } finally {
+    channel.port1.close();
+    void worker.terminate();
+  }
+}
