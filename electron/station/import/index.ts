@@ -113,7 +113,7 @@ export interface PieceProgress {
 }
 
 export interface DeviceListPieces {
-  /** Rows without problems, handed out in file order, `rowsPerPiece` at a time, the last piece shorter. */
+  /** Rows without problems, handed out in file order, `rowsPerPiece` at a time; the first and the last piece shorter. */
   onRows(rows: ImportRow[], progress: PieceProgress): void;
   rowsPerPiece?: number;
   delimiter?: CsvDelimiter;
@@ -136,7 +136,8 @@ export function parseDeviceListInPieces(text: string, format: ImportFormat, piec
   let header: ReturnType<typeof mapHeader> | null = null;
   let rowCount = 0;
   const handOut = (bytesRead: number, final: boolean) => {
-    if (validator.rows.length < (final ? 1 : size)) return;
+    // The first piece goes out as soon as it has a row (after the first slice), so the writer starts ~30 ms sooner.
+    if (validator.rows.length < (final || rowCount === 0 ? 1 : size)) return;
     const rows = validator.rows.splice(0, validator.rows.length);
     rowCount += rows.length;
     pieces.onRows(rows, { bytesRead, bytesTotal: text.length, problems: validator.problems.length + (header?.problems.length ?? 0) });
