@@ -9,7 +9,7 @@ import type { WebhookJobs } from './sync/drain.ts';
 export type StationJobs = ProvisioningJobs & SyncJobs;
 
 /** The writer thread for `db`'s file (writer-worker.ts): its own connection, its fsyncs off this event loop. */
-export function createStationWriter(db: Db): Writer<StationJobs> {
+export function createStationWriter(db: Db, options: { importThreadFromChars?: number } = {}): Writer<StationJobs> {
   const fromSource = import.meta.url.endsWith('.ts');
   // Built, this module is inside a bundle (dist/cli.mjs, dist/electron/station-process.mjs, ...): writer.mjs and
   // import-parser.mjs are beside it (scripts/build.mjs).
@@ -18,7 +18,7 @@ export function createStationWriter(db: Db): Writer<StationJobs> {
   // source under the tests, could not tell where its sources are.
   const importParser = () =>
     workerScript({ source: new URL('./import/parser-thread.ts', import.meta.url), bundled: new URL('./import-parser.mjs', import.meta.url), fromSource });
-  return createWriter<StationJobs>({ script, workerData: (): WriterStart => ({ file: db.name, importParser: importParser().href }) });
+  return createWriter<StationJobs>({ script, workerData: (): WriterStart => ({ file: db.name, importParser: importParser().href, ...options }) });
 }
 
 /** What the writer thread starts with (writer-worker.ts). */
@@ -26,6 +26,8 @@ export interface WriterStart {
   file: string;
   /** The import parser thread's script, as a URL. */
   importParser: string;
+  /** From this size on an import is read on the parser thread (import-devices.ts has the default; tests lower it). */
+  importThreadFromChars?: number;
 }
 
 /** The webhook sync's jobs on a station writer, as the sync's rounds ask for them (sync/drain.ts WebhookJobs). */

@@ -9,11 +9,11 @@ import { createWalCheckpointer } from './store/wal-checkpoint.ts';
 import { serveWriter } from './store/writer-loop.ts';
 import { syncJobs } from './sync/batch-forming.ts';
 
-const { file, importParser } = workerData as WriterStart;
+const { file, importParser, importThreadFromChars } = workerData as WriterStart;
 // The main thread opened and migrated this file first; the same pragmas here (WAL, synchronous=FULL, busy_timeout,
 // temp_store in memory).
 const db = openDatabase(file);
 // The WAL is checkpointed after each batch's replies are posted, not inside its COMMIT (wal-checkpoint.ts).
 const wal = createWalCheckpointer(db);
 // Webhook sync's writes (sync/batch-forming.ts) queue with the provisions, off the main event loop like them.
-serveWriter<StationJobs>(parentPort!, db, { ...provisioningJobs(db, { importParser: new URL(importParser) }), ...syncJobs(db) }, { afterCommit: wal.afterCommit });
+serveWriter<StationJobs>(parentPort!, db, { ...provisioningJobs(db, { importParser: new URL(importParser), importThreadFromChars }), ...syncJobs(db) }, { afterCommit: wal.afterCommit });

@@ -29,8 +29,8 @@ export function callAsOwner(engine: Engine): TestEngine['call'] {
 }
 
 /** A real engine (SQLite file in a fresh temp dir, real service) without listeners. */
-export function openTestEngine(dataDir = tempDir()): TestEngine {
-  const engine = openEngine({ dataDir });
+export function openTestEngine(dataDir = tempDir(), options: Omit<Parameters<typeof openEngine>[0], 'dataDir'> = {}): TestEngine {
+  const engine = openEngine({ dataDir, ...options });
   return {
     engine,
     service: engine.service,

@@ -43,11 +43,13 @@ type Plan = { row: ImportRow; credentials: StoredCredentials | null } & ({ kind:
 const toInput = (c: NonNullable<ImportRow['credentials']>): CredentialsInput => c;
 
 /**
- * From this size on (~6,000 rows of 8 columns) a file is read on a parser thread while this one writes (issue 13: a
- * 100,000-row import took parse + write, ~0.7 + ~1.2 s, one after the other). Below, starting the thread (~40 ms)
- * costs more than it saves.
+ * From this size on (~40,000 rows of 8 columns) a file is read on a parser thread while this one writes (issue 13: a
+ * 100,000-row import took parse + write, ~0.7 + ~1.2 s, one after the other). A new thread starts cold (~50 ms, its
+ * code not yet optimised, its heap small), so below this the writer reads faster itself. This code in a fresh
+ * process, inline against threaded: 10,000 rows 0.25 against 0.31-0.34 s, 25,000 0.57-0.59 against 0.62-0.65 s,
+ * 40,000 even (0.84-0.90 s), 60,000 1.19-1.35 against 1.15-1.17 s, 100,000 2.0-2.1 against 1.69-1.71 s.
  */
-const threadFromCharsDefault = 512 * 1024;
+const threadFromCharsDefault = 3 * 1024 * 1024;
 
 /** Rows looked up per statement: one JSON array of names or ids bound as a parameter (SQLite json_each). */
 const CHUNK = 2_000;

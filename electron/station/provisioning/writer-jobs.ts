@@ -43,14 +43,17 @@ export type ProvisioningJobs = {
  * device, credentials, outbox and audit rows) reads and writes in one serialised transaction, so no two requests can
  * both take the last use of a token or both create one name.
  */
-export function provisioningJobs(db: Db, options: { importParser: URL }): JobHandlers<ProvisioningJobs> {
+export function provisioningJobs(db: Db, options: { importParser: URL; importThreadFromChars?: number | undefined }): JobHandlers<ProvisioningJobs> {
   const audit = createAuditLog(db);
   const decider = createProvisionDecider(db, createProfileStore(db), audit);
   const devices = createDeviceReader(db);
   const removal = createRemoval(db, audit);
   const deviceProfile = createDeviceProfile(db, createProfiles(db), audit);
   const writeTokens = createTokenIssueWriter(db, audit);
-  const deviceImport = createDeviceImport(db, createProfiles(db), audit, { parserScript: options.importParser });
+  const deviceImport = createDeviceImport(db, createProfiles(db), audit, {
+    parserScript: options.importParser,
+    ...(options.importThreadFromChars === undefined ? {} : { threadFromChars: options.importThreadFromChars }),
+  });
   return {
     provision({ request, origin, secret }) {
       const decision = decider.decideAndAudit(request, origin, secret);
