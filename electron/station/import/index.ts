@@ -1,6 +1,6 @@
 import type { CsvDelimiter, ImportFormat, ImportProblem, ImportRow } from '../../../shared/import.ts';
-import { mapHeader, recordToDevice } from './columns.ts';
-import { type CsvRecord, CsvParser, parseCsv } from './csv.ts';
+import { type HeaderMap, mapHeader, recordToDevice } from './columns.ts';
+import { type CsvError, CsvParser, parseCsv } from './csv.ts';
 import { readJsonDevices } from './json.ts';
 import { DeviceValidator, type RawDevice } from './validate.ts';
 
@@ -65,26 +65,25 @@ function parseCsvDevices(text: string, options: ParseDeviceListOptions): ParsedD
   const csv = parseCsv(text, options.delimiter ? { delimiter: options.delimiter } : {});
   const { delimiter, records, error } = csv;
   const [headerRecord, ...dataRecords] = records;
-  if (!headerRecord) {
-    const problems: ImportProblem[] = [];
-    if (error) problems.push({ line: error.line, column: null, message: error.message });
-    else
-      problems.push({
-        line: 1,
-        column: null,
-        message: 'the file is empty; its first line must be a header such as name,serial,mac',
-      });
-    return { rows: [], problems, columns: [], format: 'csv', delimiter };
-  }
+  if (!headerRecord) return { rows: [], ...csvFindings(null, [], error, delimiter) };
 
   const header = mapHeader(headerRecord);
   // Without a name column every row would repeat "name is empty"; the header problem says it once.
   const validated = header.hasName
     ? validate(dataRecords, (record) => recordToDevice(record, header), options)
     : { rows: [], problems: [] };
-  const problems = header.problems.concat(validated.problems);
+  return { rows: validated.rows, ...csvFindings(header, validated.problems, error, delimiter) };
+}
+
+/** What reading a CSV file found besides its rows: the header's and the rows' problems, then the error that stopped it. */
+function csvFindings(header: HeaderMap | null, rowProblems: ImportProblem[], error: CsvError | null, delimiter: CsvDelimiter): Omit<ParsedDeviceList, 'rows'> {
+  if (!header) {
+    const message = 'the file is empty; its first line must be a header such as name,serial,mac';
+    return { problems: [error ? { line: error.line, column: null, message: error.message } : { line: 1, column: null, message }], columns: [], format: 'csv', delimiter };
+  }
+  const problems = header.problems.concat(rowProblems);
   if (error) problems.push({ line: error.line, column: header.names[error.field] || null, message: error.message });
-  return { rows: validated.rows, problems, columns: header.columns, format: 'csv', delimiter };
+  return { problems, columns: header.columns, format: 'csv', delimiter };
 }
 
 function validate<T>(
@@ -133,7 +132,7 @@ export function parseDeviceListInPieces(text: string, format: ImportFormat, piec
   const resolved = format === 'auto' ? detectFormat(text) : format;
   const size = Math.max(1, pieces.rowsPerPiece ?? 2000);
   const validator = new DeviceValidator();
-  let header: ReturnType<typeof mapHeader> | null = null;
+  let header: HeaderMap | null = null;
   let rowCount = 0;
   const handOut = (bytesRead: number, final: boolean) => {
     // The first piece goes out as soon as it has a row (after the first slice), so the writer starts ~30 ms sooner.
@@ -156,32 +155,21 @@ export function parseDeviceListInPieces(text: string, format: ImportFormat, piec
     return finish({ problems: json.problems.concat(validator.problems), columns: json.columns, format: 'json' });
   }
   const parser = new CsvParser(pieces.delimiter ? { delimiter: pieces.delimiter } : {});
-  let headerLine: CsvRecord | undefined;
   const sliceChars = Math.max(1, pieces.sliceChars ?? defaultSliceChars);
   for (let at = 0; at < text.length || at === 0; at += sliceChars) {
     const end = Math.min(text.length, at + sliceChars);
     const records = end === text.length ? parser.end(text.slice(at, end)) : parser.push(text.slice(at, end));
     for (const record of records) {
-      if (!headerLine) {
-        headerLine = record;
+      if (!header) {
         header = mapHeader(record);
         continue;
       }
-      if (!header!.hasName) continue;
-      const device = recordToDevice(record, header!);
+      if (!header.hasName) continue;
+      const device = recordToDevice(record, header);
       if (device) validator.add(device);
     }
     handOut(end, false);
     if (end === text.length) break;
   }
-  const { error, delimiter } = parser;
-  if (!header) {
-    const problems: ImportProblem[] = [];
-    if (error) problems.push({ line: error.line, column: null, message: error.message });
-    else problems.push({ line: 1, column: null, message: 'the file is empty; its first line must be a header such as name,serial,mac' });
-    return finish({ problems, columns: [], format: 'csv', delimiter });
-  }
-  const problems = header.problems.concat(validator.problems);
-  if (error) problems.push({ line: error.line, column: header.names[error.field] || null, message: error.message });
-  return finish({ problems, columns: header.columns, format: 'csv', delimiter });
+  return finish(csvFindings(header, validator.problems, parser.error, parser.delimiter));
 }

@@ -67,8 +67,8 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
 export interface DeviceImportOptions {
   /** The parser thread's script (station-writer.ts finds it); without it every file is read on this thread. */
   parserScript?: URL;
-  /** From this size on a file is read on the parser thread. */
-  threadFromChars?: number;
+  /** From this size on a file is read on the parser thread; threadFromCharsDefault when not given. */
+  threadFromChars?: number | undefined;
 }
 
 export function createDeviceImport(db: Db, profiles: Profiles, audit: AuditLog, options: DeviceImportOptions = {}) {

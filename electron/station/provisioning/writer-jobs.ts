@@ -50,10 +50,7 @@ export function provisioningJobs(db: Db, options: { importParser: URL; importThr
   const removal = createRemoval(db, audit);
   const deviceProfile = createDeviceProfile(db, createProfiles(db), audit);
   const writeTokens = createTokenIssueWriter(db, audit);
-  const deviceImport = createDeviceImport(db, createProfiles(db), audit, {
-    parserScript: options.importParser,
-    ...(options.importThreadFromChars === undefined ? {} : { threadFromChars: options.importThreadFromChars }),
-  });
+  const deviceImport = createDeviceImport(db, createProfiles(db), audit, { parserScript: options.importParser, threadFromChars: options.importThreadFromChars });
   return {
     provision({ request, origin, secret }) {
       const decision = decider.decideAndAudit(request, origin, secret);
