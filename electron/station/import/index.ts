@@ -120,6 +120,9 @@ export interface DeviceListPieces {
   sliceChars?: number;
 }
 
+/** What a reading in pieces returns: everything parseDeviceList does but the rows, and how many rows went out. */
+export type DeviceListSummary = Omit<ParsedDeviceList, 'rows'> & { rowCount: number };
+
 /** CSV text read per slice, so the first rows are out after one slice, not after the whole file was tokenised. */
 const defaultSliceChars = 64 * 1024;
 
@@ -128,7 +131,7 @@ const defaultSliceChars = 64 * 1024;
  * parser thread, import/parser-thread.ts): the same reading and checks, the same problems, but the rows go out in
  * pieces instead of one array. Returns everything but the rows, and how many rows went out.
  */
-export function parseDeviceListInPieces(text: string, format: ImportFormat, pieces: DeviceListPieces): Omit<ParsedDeviceList, 'rows'> & { rowCount: number } {
+export function parseDeviceListInPieces(text: string, format: ImportFormat, pieces: DeviceListPieces): DeviceListSummary {
   const resolved = format === 'auto' ? detectFormat(text) : format;
   const size = Math.max(1, pieces.rowsPerPiece ?? 2000);
   const validator = new DeviceValidator();
@@ -141,7 +144,7 @@ export function parseDeviceListInPieces(text: string, format: ImportFormat, piec
     rowCount += rows.length;
     pieces.onRows(rows, { bytesRead, bytesTotal: text.length, problems: validator.problems.length + (header?.problems.length ?? 0) });
   };
-  const finish = (result: Omit<ParsedDeviceList, 'rows'>): Omit<ParsedDeviceList, 'rows'> & { rowCount: number } => {
+  const finish = (result: Omit<ParsedDeviceList, 'rows'>): DeviceListSummary => {
     handOut(text.length, true);
     result.problems.sort((a, b) => a.line - b.line);
     return { rowCount, ...result };

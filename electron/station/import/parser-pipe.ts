@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { CsvDelimiter, ImportFormat, ImportRow } from '../../../shared/import.ts';
-import type { PieceProgress } from './index.ts';
-import type { ParserMessage, ParserStart, ParserSummary } from './parser-protocol.ts';
+import type { DeviceListSummary, PieceProgress } from './index.ts';
+import type { ParserMessage, ParserStart } from './parser-protocol.ts';
 
 /** A parser thread that sends nothing for this long is taken for dead (it posts a piece every few milliseconds). */
 const silenceLimitMs = 30_000;
@@ -19,7 +19,7 @@ export function* readDeviceListInThread(
   text: string,
   format: ImportFormat,
   options: { delimiter?: CsvDelimiter; rowsPerPiece?: number } = {},
-): Generator<ParsedPiece, ParserSummary> {
+): Generator<ParsedPiece, DeviceListSummary> {
   const channel = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const start: ParserStart = {

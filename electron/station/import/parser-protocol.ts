@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { CsvDelimiter, ImportFormat, ImportRow } from '../../../shared/import.ts';
-import type { ParsedDeviceList, PieceProgress } from './index.ts';
+import type { DeviceListSummary, PieceProgress } from './index.ts';
 
 /** What the parser thread is started with (its workerData). */
 export interface ParserStart {
@@ -14,9 +14,7 @@ export interface ParserStart {
   signal: Int32Array;
 }
 
-export type ParserSummary = Omit<ParsedDeviceList, 'rows'> & { rowCount: number };
-
 export type ParserMessage =
   | ({ kind: 'rows'; rows: ImportRow[] } & PieceProgress)
-  | { kind: 'end'; summary: ParserSummary }
+  | { kind: 'end'; summary: DeviceListSummary }
   | { kind: 'failed'; message: string };

@@ -3,9 +3,8 @@ import type { CredentialsInput } from '../../../shared/devices.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { ImportFormat, ImportProblem, ImportReport, ImportRow } from '../../../shared/import.ts';
 import { DEFAULT_LABEL_LANGUAGE, type LabelLanguage } from '../../../shared/label-words.ts';
-import { parseDeviceList } from '../import/index.ts';
+import { type DeviceListSummary, parseDeviceList } from '../import/index.ts';
 import { type ParsedPiece, readDeviceListInThread } from '../import/parser-pipe.ts';
-import type { ParserSummary } from '../import/parser-protocol.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createBulkInsert } from '../store/bulk-insert.ts';
@@ -273,7 +272,7 @@ class Refused extends Error {
 }
 
 /** A small file, read on this thread at once: the one piece, and then what parseDeviceList found besides the rows. */
-function* readInline(text: string, format: z.infer<typeof ImportFormat>, onProgress: ImportRequest['onProgress']): Generator<ParsedPiece, ParserSummary> {
+function* readInline(text: string, format: z.infer<typeof ImportFormat>, onProgress: ImportRequest['onProgress']): Generator<ParsedPiece, DeviceListSummary> {
   const { rows, ...summary } = parseDeviceList(text, format, onProgress ? { onProgress } : {});
   yield { rows, bytesRead: text.length, bytesTotal: text.length, problems: summary.problems.length };
   return { ...summary, rowCount: rows.length };
