@@ -1,10 +1,9 @@
 import type { Db } from '../store/database.ts';
 import { type BatchRow, createBatches } from './batches.ts';
 import { createDeliveries } from './deliveries.ts';
-import { createOutboxReader } from './outbox-reader.ts';
-import { createSnapshots } from './snapshot.ts';
 import { createTelemetryReader, nothingToRead, readTelemetry, TELEMETRY_PER_BATCH } from './telemetry.ts';
-import { webhookBody } from './webhook.ts';
+import { type WebhookTelemetryRows, webhookBody } from './webhook.ts';
+import { createWebhookEvents } from './webhook-events.ts';
 
 // Forming webhook batches (what to send next) and recording what the target answered: the writes of a webhook
 // sync. They run as writer-thread jobs (syncJobs below; drain.ts asks for them), so their SQL, body building and
@@ -25,8 +24,7 @@ export interface BatchSettlement {
 
 interface BatchReaders {
   deliveries: ReturnType<typeof createDeliveries>;
-  outbox: ReturnType<typeof createOutboxReader>;
-  snapshots: ReturnType<typeof createSnapshots>;
+  events: ReturnType<typeof createWebhookEvents>;
   telemetry: ReturnType<typeof createTelemetryReader>;
   batches: ReturnType<typeof createBatches>;
 }
@@ -48,23 +46,26 @@ function formBatches(r: BatchReaders, targetId: number, now: number, size: numbe
 function formBatch(r: BatchReaders, targetId: number, now: number, size: number): BatchRow | null {
   const due = r.deliveries.due(targetId, now, size, noDevices);
   let budget = TELEMETRY_PER_BATCH;
-  // A few queries for the whole batch, not two per device: its devices, their entries, and which have telemetry.
-  const devices = r.snapshots.getMany(due.map((d) => d.deviceId));
-  const entriesOf = r.outbox.entriesOf(due.map((d) => [d.deviceId, d.ackedThrough, d.wantedThrough] as const));
+  // Two queries for the whole batch, not several per device: its devices' events, and which have telemetry.
+  const events = r.events.of(due);
   const withTelemetry = r.telemetry.withRowsAfter(due.map((d) => [d.deviceId, d.telemetryAcked] as const));
-  const items = due.flatMap((d) => {
-    const device = devices.get(d.deviceId);
-    if (!device) return [];
+  const covers: BatchRow['covers'] = [];
+  const texts: string[] = [];
+  const telemetry: WebhookTelemetryRows[] = [];
+  for (const d of due) {
+    const device = events.get(d.deviceId);
+    if (device === undefined) continue; // deleted meanwhile; its row went with it (ON DELETE CASCADE)
     // Budget spent: the device still goes (its entries), its telemetry waits for a later batch.
     const read = withTelemetry.has(d.deviceId)
       ? readTelemetry(r.telemetry, d.deviceId, d.telemetryAcked, d.telemetryWanted, budget)
       : nothingToRead(d.telemetryAcked, d.telemetryWanted, budget);
     budget -= read.rows.length;
-    return [{ due: d, device, entries: entriesOf.get(d.deviceId) ?? [], telemetry: { after: d.telemetryAcked, ...read } }];
-  });
-  if (items.length === 0) return null;
-  const covers = items.map((i): BatchRow['covers'][number] => [i.due.deviceId, i.due.wantedThrough, i.telemetry.through]);
-  return r.batches.form(targetId, covers, (key) => webhookBody(key, items), now);
+    if (device.events !== null) texts.push(device.events);
+    if (read.rows.length > 0) telemetry.push({ device: device.name, after: d.telemetryAcked, through: read.through, rows: read.rows });
+    covers.push([d.deviceId, d.wantedThrough, read.through]);
+  }
+  if (covers.length === 0) return null;
+  return r.batches.form(targetId, covers, (key) => webhookBody(key, texts, telemetry), now);
 }
 
 /** Records answered batches: confirmed ones are deleted and their devices acknowledged, the others as the verdict says. */
@@ -82,8 +83,7 @@ function createBatchReaders(db: Db): BatchReaders {
   const deliveries = createDeliveries(db);
   return {
     deliveries,
-    outbox: createOutboxReader(db),
-    snapshots: createSnapshots(db),
+    events: createWebhookEvents(db),
     telemetry: createTelemetryReader(db),
     batches: createBatches(db, deliveries),
   };

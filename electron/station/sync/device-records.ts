@@ -80,18 +80,11 @@ const rowOf = (a: unknown[]): Row => ({
   location_note: a[18] as string | null,
 });
 
-/** getMany's records also say where shared attributes are inherited from and what the scanner check-in recorded. */
-export type ManyRecord = DeviceRecord & { profileId: number; batchId: number | null; installedAt: number | null; locationNote: string | null };
-
 export function createDeviceRecords(db: Db) {
   const byId = db.prepare(`${select} WHERE d.id = ?`).raw();
   const all = db.prepare(`${select} ORDER BY d.id`).raw();
   const inBatch = db.prepare(`${select} WHERE b.name = ? ORDER BY d.id`).raw();
   const attributes = db.prepare('SELECT scope, key, value FROM attributes WHERE device_id = ? ORDER BY scope, key');
-  const byIds = db.prepare(`${select} WHERE d.id IN (SELECT value FROM json_each(?))`).raw();
-  // Raw too (see rowOf): [device_id, scope, key, value].
-  const attributesOfIds = db.prepare(`SELECT device_id, scope, key, value FROM attributes
-    WHERE device_id IN (SELECT value FROM json_each(?)) ORDER BY device_id, scope, key`).raw();
 
   type AttributeRow = { scope: string; key: string; value: string };
   function record(r: Row, rows: readonly AttributeRow[] = attributes.all(r.id) as AttributeRow[]): DeviceRecord {
@@ -128,29 +121,6 @@ export function createDeviceRecords(db: Db) {
     get(id: number): DeviceRecord | null {
       const r = byId.get(id) as unknown[] | undefined;
       return r ? record(rowOf(r)) : null;
-    },
-    /**
-     * Several devices with two queries in all (a webhook batch reads 100 at once), each with the profile and batch
-     * ids its shared attributes are inherited from. Devices that no longer exist are missing from the map.
-     */
-    getMany(ids: readonly number[]): Map<number, ManyRecord> {
-      const list = JSON.stringify(ids);
-      const attrs = new Map<number, AttributeRow[]>();
-      for (const [deviceId, scope, key, value] of attributesOfIds.all(list) as [number, string, string, string][]) {
-        const own = attrs.get(deviceId) ?? [];
-        own.push({ scope, key, value });
-        attrs.set(deviceId, own);
-      }
-      const out = new Map<number, ManyRecord>();
-      for (const r of (byIds.all(list) as unknown[][]).map(rowOf)) {
-        const one = record(r, attrs.get(r.id) ?? []) as ManyRecord;
-        one.profileId = r.profile_id;
-        one.batchId = r.batch_id;
-        one.installedAt = r.installed_at;
-        one.locationNote = r.location_note;
-        out.set(r.id, one);
-      }
-      return out;
     },
     /** Every device of one batch, or of the station when `batch` is null, in the order they were added. */
     list(batch: string | null): DeviceRecord[] {

@@ -1,8 +1,4 @@
 import type { Db } from '../store/database.ts';
-import type { OutboxEntry } from '../store/outbox.ts';
-
-/** An outbox entry without its payload: what a webhook event says of it. */
-export type OutboxEvent = Omit<OutboxEntry, 'payload'>;
 
 /**
  * Reading the outbox for a target: spreading new rows (and new telemetry rows) into per-device delivery state, and
@@ -30,14 +26,6 @@ export function createOutboxReader(db: Db) {
     WHERE sync_devices.target_id = @target AND sync_devices.device_id = t.device_id
       AND t.newest > sync_devices.telemetry_wanted`);
   const advance = db.prepare('UPDATE sync_targets SET cursor = ?, telemetry_cursor = ? WHERE id = ?');
-  // The entries of many devices in one query (a webhook batch forms from 100), each device's range from the list.
-  // Payloads are not read: a webhook event carries the device's state at send time, not what the entry recorded.
-  // Raw rows (arrays): cheaper than the driver's objects for a batch's hundred.
-  const entriesOfMany = db
-    .prepare(`SELECT o.device_id, o.id, o.kind, o.created_at FROM json_each(?) j
-    JOIN outbox o ON o.device_id = j.value ->> 0 AND o.id > j.value ->> 1 AND o.id <= j.value ->> 2 ORDER BY o.id`)
-    .raw();
-
   type Cursors = { cursor: number; telemetry_cursor: number };
   const behind = (c: Cursors | undefined) =>
     c !== undefined && ((newest.get() as number) > c.cursor || (newestTelemetry.get() as number) > c.telemetry_cursor);
@@ -63,18 +51,6 @@ export function createOutboxReader(db: Db) {
       // The worker asks on every pass; most of the time nothing is new, and then no transaction is needed.
       if (!behind(cursorOf.get(targetId) as Cursors | undefined)) return 0;
       return ingest(targetId, now);
-    },
-
-    /** Entries of several devices at once, without payloads: [deviceId, after, through] each; a device without entries is missing. */
-    entriesOf(ranges: ReadonlyArray<readonly [number, number, number]>): Map<number, OutboxEvent[]> {
-      const out = new Map<number, OutboxEvent[]>();
-      if (ranges.length === 0) return out;
-      for (const [deviceId, id, kind, createdAt] of entriesOfMany.all(JSON.stringify(ranges)) as [number, number, string, number][]) {
-        const own = out.get(deviceId) ?? [];
-        if (own.length === 0) out.set(deviceId, own);
-        own.push({ id, kind, createdAt });
-      }
-      return out;
     },
 
     size: (): number => db.prepare('SELECT count(*) FROM outbox').pluck().get() as number,

@@ -63,43 +63,6 @@ export function createSnapshots(db: Db) {
   const installation = db.prepare('SELECT installed_at AS installedAt, location_note AS locationNote FROM devices WHERE id = ?');
 
   return {
-    /**
-     * Like get() for several devices at once, with the queries of a few devices instead of six per device; profile
-     * and batch attributes are read once per profile and batch. Deleted devices are missing from the map.
-     */
-    getMany(ids: readonly number[]): Map<number, DeviceSnapshot> {
-      const profiles = new Map<number, Record<string, unknown>>();
-      const batches = new Map<number, Record<string, unknown>>();
-      const inherited = (cache: Map<number, Record<string, unknown>>, level: 'profile' | 'batch', owner: number) => {
-        const known = cache.get(owner) ?? attributeStore.authored(level, owner);
-        cache.set(owner, known);
-        return known;
-      };
-      const out = new Map<number, DeviceSnapshot>();
-      for (const [id, r] of records.getMany(ids)) {
-        // Device over batch over profile, as attributeStore.effectiveShared merges them.
-        const shared = { ...inherited(profiles, 'profile', r.profileId), ...(r.batchId === null ? {} : inherited(batches, 'batch', r.batchId)), ...r.attributes.shared };
-        // Built field by field: rest-destructuring and spreading every record was a fifth of a webhook batch's cost.
-        out.set(id, {
-          id: r.id,
-          name: r.name,
-          profile: r.profile,
-          batch: r.batch,
-          label: r.label,
-          serial: r.serial,
-          mac: r.mac,
-          gateway: r.gateway,
-          provisionedAt: r.provisionedAt,
-          provisionedVia: r.provisionedVia,
-          credentials: r.credentials === null ? null : localCredentials(r.credentials.type, r.credentials.value),
-          // As get(): what the scanner check-in recorded, under any server attribute a person authored.
-          serverAttributes: { ...installAttributes(r), ...r.attributes.server },
-          sharedAttributes: shared,
-          clientAttributes: r.attributes.client ?? {},
-        });
-      }
-      return out;
-    },
     get(id: number): DeviceSnapshot | null {
       const record = records.get(id);
       if (!record) return null;

@@ -3,8 +3,6 @@ import type { WebhookBatch, WebhookPing } from '../../../shared/sync.ts';
 import { version } from '../paths.ts';
 import type { ChannelResult } from './channel.ts';
 import { classifyNetworkError, failureForStatus, parseRetryAfter } from './http-errors.ts';
-import type { OutboxEvent } from './outbox-reader.ts';
-import type { DeviceSnapshot } from './snapshot.ts';
 import { type TelemetryRow, toPoints } from './telemetry.ts';
 
 // A webhook as a sync target: signed JSON batches POSTed to the customer's URL.
@@ -24,58 +22,23 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export interface WebhookItem {
-  device: DeviceSnapshot;
-  entries: OutboxEvent[];
-  /** Telemetry rows after `after`, up to `through` (see telemetry.ts readTelemetry). */
-  telemetry?: { after: number; through: number; rows: TelemetryRow[] };
+/** A device's telemetry in a batch: rows after `after`, up to `through` (see telemetry.ts readTelemetry). */
+export interface WebhookTelemetryRows {
+  device: string;
+  after: number;
+  through: number;
+  rows: TelemetryRow[];
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function credentialsJson(c: DeviceSnapshot['credentials']) {
-  if (c === null) return null;
-  switch (c.type) {
-    case 'ACCESS_TOKEN':
-      return { type: c.type, token: c.token };
-    case 'MQTT_BASIC':
-      return { type: c.type, clientId: c.clientId ?? null, userName: c.userName ?? null, password: c.password ?? null };
-    case 'X509_CERTIFICATE':
-      return { type: c.type, certificate: c.pem };
-  }
-}
-
-/** The batch body (shared/sync.ts WebhookBatch). Built once and stored: a retry sends these very bytes. */
-export function webhookBody(batchKey: string, items: WebhookItem[]): string {
-  const events: WebhookBatch['events'] = items.flatMap(({ device, entries }) =>
-    entries.map((e) => ({
-      // Outbox ids are unique per station and increase: receivers may deduplicate on (station, id).
-      id: e.id,
-      kind: e.kind,
-      at: new Date(e.createdAt).toISOString(),
-      // The device's state when the batch was formed (see snapshot.ts): receivers upsert by name.
-      device: {
-        name: device.name,
-        profile: device.profile,
-        batch: device.batch,
-        label: device.label,
-        serial: device.serial,
-        mac: device.mac,
-        gateway: device.gateway,
-        provisionedAt: iso(device.provisionedAt),
-        provisionedVia: device.provisionedVia,
-        credentials: credentialsJson(device.credentials),
-        serverAttributes: device.serverAttributes,
-        sharedAttributes: device.sharedAttributes,
-        clientAttributes: device.clientAttributes,
-      },
-    })),
+/**
+ * The batch body (shared/sync.ts WebhookBatch), from its events as JSON text (webhook-events.ts). Built once and
+ * stored: a retry sends these very bytes.
+ */
+export function webhookBody(batchKey: string, events: readonly string[], telemetry: readonly WebhookTelemetryRows[]): string {
+  const points: NonNullable<WebhookBatch['telemetry']> = telemetry.flatMap((t) =>
+    t.rows.length > 0 ? [{ device: t.device, after: t.after, through: t.through, points: toPoints(t.rows) }] : [],
   );
-  const telemetry: NonNullable<WebhookBatch['telemetry']> = items.flatMap(({ device, telemetry: t }) =>
-    t && t.rows.length > 0 ? [{ device: device.name, after: t.after, through: t.through, points: toPoints(t.rows) }] : [],
-  );
-  const body: WebhookBatch = { type: 'fieldstation.sync', batch: batchKey, events, telemetry };
-  return JSON.stringify(body);
+  return `{"type":"fieldstation.sync","batch":${JSON.stringify(batchKey)},"events":[${events.join(',')}],"telemetry":${JSON.stringify(points)}}`;
 }
 
 export interface WebhookChannelOptions {
