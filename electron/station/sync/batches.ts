@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
-import type { Deliveries, Outcome } from './deliveries.ts';
+import type { Deliveries } from './deliveries.ts';
 
 // Webhook batches (table sync_batches). A batch is written, with its key and exact body, before its first send
 // and deleted when the target confirms it, so retries and restarts resend the same bytes under the same
@@ -56,16 +56,19 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     },
   );
 
-  const settle = db.transaction(
-    (targetId: number, batch: Answered, outcome: (through: number, telemetryThrough: number) => Outcome, now: number) => {
-      deliveries.apply(
-        targetId,
-        batch.covers.map(([deviceId, through, telemetryThrough]) => ({ deviceId, outcome: outcome(through, telemetryThrough ?? 0) })),
-        now,
-      );
-      remove.run(batch.id);
-    },
-  );
+  const refuse = db.transaction((targetId: number, batch: Answered, message: string, cause: string, now: number) => {
+    deliveries.apply(
+      targetId,
+      batch.covers.map(([deviceId]) => ({ deviceId, outcome: { kind: 'error', message, cause } as const })),
+      now,
+    );
+    remove.run(batch.id);
+  });
+
+  const confirm = db.transaction((targetId: number, batchId: number, now: number) => {
+    deliveries.confirmBatch(targetId, batchId, now);
+    remove.run(batchId);
+  });
 
   const retry = db.transaction((targetId: number, batch: Answered, message: string, nextAt: number, now: number) => {
     deliveries.apply(
@@ -85,14 +88,10 @@ export function createBatches(db: Db, deliveries: Deliveries) {
     /** Writes a new batch (key and body fixed from now on) and claims its devices. */
     form: (targetId: number, covers: BatchRow['covers'], build: (key: string) => string, now = Date.now()) =>
       form(targetId, covers, build, now),
-    /** The target confirmed the batch. */
-    confirm(targetId: number, batch: Answered, now = Date.now()): void {
-      settle(targetId, batch, (through, telemetryThrough) => ({ kind: 'confirmed', through, cloudId: null, telemetryThrough }), now);
-    },
+    /** The target confirmed the batch: its devices are acknowledged through what its stored row covers. */
+    confirm: (targetId: number, batch: Pick<BatchRow, 'id'>, now = Date.now()) => confirm(targetId, batch.id, now),
     /** The target refused the batch for good: its devices go to `error` and leave the batch. */
-    refuse(targetId: number, batch: Answered, message: string, cause: string, now = Date.now()): void {
-      settle(targetId, batch, () => ({ kind: 'error', message, cause }), now);
-    },
+    refuse: (targetId: number, batch: Answered, message: string, cause: string, now = Date.now()) => refuse(targetId, batch, message, cause, now),
     retry: (targetId: number, batch: Answered, message: string, nextAt: number, now = Date.now()) =>
       retry(targetId, batch, message, nextAt, now),
   };

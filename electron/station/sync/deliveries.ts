@@ -47,17 +47,28 @@ export function createDeliveries(db: Db) {
       batch_id = NULL, updated_at = @now
     WHERE target_id = @target AND device_id = @device`);
   // The same for many devices in one statement (a webhook batch confirms 100 at once): one run instead of one per
-  // device, each row found by its key. MATERIALIZED keeps the JSON list the outer loop; without it the planner
-  // walks every row of the target and searches the list for each.
-  const confirmedMany = db.prepare(`WITH j AS MATERIALIZED (SELECT value ->> 0 AS device, value ->> 1 AS new_through,
-      value ->> 2 AS new_telemetry_through, value ->> 3 AS new_cloud_id FROM json_each(@list))
+  // device, each row found by its key. `j` lists them: device, new_through, new_telemetry_through, new_cloud_id.
+  // MATERIALIZED keeps the list the outer loop; without it the planner walks every row of the target and searches
+  // the list for each.
+  const confirmList = (list: string) => `WITH j AS MATERIALIZED (${list})
     UPDATE sync_devices SET acked_through = max(acked_through, j.new_through),
       telemetry_acked = max(telemetry_acked, j.new_telemetry_through),
       state = CASE WHEN wanted_through <= max(acked_through, j.new_through)
         AND telemetry_wanted <= max(telemetry_acked, j.new_telemetry_through) THEN 'synced' ELSE 'pending' END,
       attempts = 0, next_attempt_at = 0, message = NULL, detail = NULL, cause = NULL, cloud_id = coalesce(j.new_cloud_id, cloud_id),
       batch_id = NULL, updated_at = @now
-    FROM j WHERE sync_devices.target_id = @target AND sync_devices.device_id = j.device`);
+    FROM j WHERE sync_devices.target_id = @target AND sync_devices.device_id = j.device`;
+  const confirmedMany = db.prepare(
+    confirmList(`SELECT value ->> 0 AS device, value ->> 1 AS new_through, value ->> 2 AS new_telemetry_through,
+      value ->> 3 AS new_cloud_id FROM json_each(@list)`),
+  );
+  // A webhook batch's devices, through what its stored covers say (batches.ts BatchRow.covers: [device, through,
+  // telemetry through], the third missing in batches stored before telemetry). Read in SQL: building the list in
+  // JavaScript on the writer thread cost more than the update (issue 13).
+  const confirmedBatch = db.prepare(
+    confirmList(`SELECT value ->> 0 AS device, value ->> 1 AS new_through, coalesce(value ->> 2, 0) AS new_telemetry_through,
+      NULL AS new_cloud_id FROM sync_batches, json_each(sync_batches.covers) WHERE sync_batches.id = @batch`),
+  );
   const conflict = db.prepare(`UPDATE sync_devices SET state = 'conflict', attempts = attempts + 1, message = @message,
       detail = @detail, cause = @cause, batch_id = NULL, updated_at = @now WHERE target_id = @target AND device_id = @device`);
   const failed = db.prepare(`UPDATE sync_devices SET state = 'error', attempts = attempts + 1, message = @message,
@@ -112,6 +123,11 @@ export function createDeliveries(db: Db) {
 
     /** When the earliest pending device (outside a batch) may be tried; null when none waits. */
     nextDueAt: (targetId: number): number | null => (nextDue.get(targetId) as number | null) ?? null,
+
+    /** The target confirmed this webhook batch: its devices are acknowledged through what it covers. */
+    confirmBatch(targetId: number, batchId: number, now = Date.now()): void {
+      confirmedBatch.run({ target: targetId, batch: batchId, now });
+    },
 
     /** Records outcomes in one transaction (one fsync for many devices). */
     apply(targetId: number, results: Array<{ deviceId: number; outcome: Outcome }>, now = Date.now()): void {
