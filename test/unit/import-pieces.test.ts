@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { ImportRow } from '../../shared/import.ts';
 import { parseDeviceList, parseDeviceListInPieces } from '../../electron/station/import/index.ts';
@@ -91,5 +95,18 @@ describe('readDeviceListInThread (the writer side of the parser thread)', () => 
     const started = Date.now();
     expect(() => read('name\nA\n', new URL('file:///nowhere/import-parser.mjs'))).toThrow('the import parser is missing: /nowhere/import-parser.mjs');
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('a parser script that fails to load says why, at once, instead of leaving the writer waiting for pieces', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fieldstation-parser-'));
+    try {
+      const broken = join(dir, 'import-parser.mjs');
+      writeFileSync(broken, "throw new Error('broken on purpose');\n");
+      const started = Date.now();
+      expect(() => read('name\nA\n', pathToFileURL(broken))).toThrow('the import parser failed: it could not start: broken on purpose');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

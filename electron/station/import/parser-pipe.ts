@@ -32,7 +32,16 @@ export function* readDeviceListInThread(
   };
   // A missing script would only be reported to this thread's event loop, which waits below without turning.
   if (script.protocol === 'file:' && !existsSync(script)) throw new Error(`the import parser is missing: ${script.pathname}`);
-  const worker = new Worker(script, { workerData: start, transferList: [channel.port2] });
+  // Started through a bootstrap that imports the script: a script that fails to load then says so on the port read
+  // below, at once, instead of in an 'error' event this thread's event loop would not see (the wait below would
+  // end only after its silence limit, with every write of the station held up behind this job).
+  const bootstrap = `const { workerData } = require('node:worker_threads');
+import(${JSON.stringify(script.href)}).catch((err) => {
+  workerData.port.postMessage({ kind: 'failed', message: 'it could not start: ' + (err && err.message ? err.message : String(err)) });
+  Atomics.add(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+});`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: start, transferList: [channel.port2] });
   try {
     let seen = 0;
     for (;;) {
