@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../electron/station/store/database.ts';
+import type { Db } from '../../electron/station/store/database.ts';
 import { createBatches } from '../../electron/station/sync/batches.ts';
 import { createDeliveries } from '../../electron/station/sync/deliveries.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 // Issue 13: a confirmed webhook batch acknowledges its devices through what its stored row covers, read in SQL.
 // What it covered is what the target has: a device that changed after the batch was formed stays due, and a batch
 // stored before Fieldstation sent telemetry (two numbers a device) confirms no telemetry.
 describe('confirming a webhook batch', () => {
-  let dir: string;
   let db: Db;
+  let close: () => void;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'fieldstation-webhook-batches-'));
-    db = openDatabase(join(dir, 'station.db'));
+    ({ db, close } = openTestDatabase('fieldstation-webhook-batches-'));
     db.exec(`INSERT INTO profiles (id, name, provision_key, provision_secret, strategy, created_at, updated_at)
         VALUES (1, 'meters', 'k', 's', 'allow-create', 1, 1);
       INSERT INTO devices (id, name, profile_id, state, created_at) VALUES (1, 'a', 1, 'provisioned', 1), (2, 'b', 1, 'provisioned', 1),
@@ -24,10 +21,7 @@ describe('confirming a webhook batch', () => {
       INSERT INTO sync_devices (target_id, device_id, state, wanted_through, telemetry_wanted, attempts, message, updated_at) VALUES
         (1, 1, 'pending', 5, 3, 2, 'answered 503', 1), (1, 2, 'pending', 4, 0, 0, NULL, 1), (1, 3, 'pending', 7, 0, 0, NULL, 1);`);
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => close());
 
   const rows = () =>
     db.prepare('SELECT device_id, state, acked_through, telemetry_acked, attempts, message, batch_id FROM sync_devices ORDER BY device_id').all();

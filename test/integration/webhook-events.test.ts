@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../electron/station/store/database.ts';
+import type { Db } from '../../electron/station/store/database.ts';
 import type { DueDevice } from '../../electron/station/sync/deliveries.ts';
 import { createSnapshots, type DeviceSnapshot } from '../../electron/station/sync/snapshot.ts';
 import { webhookBody } from '../../electron/station/sync/webhook.ts';
 import { createWebhookEvents } from '../../electron/station/sync/webhook-events.ts';
 import { WebhookBatch } from '../../shared/sync.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 // Issue 13: a webhook batch's events are written by SQLite (webhook-events.ts), while ThingsBoard's sync reads the
 // same device through snapshot.ts. The two must describe every device alike: these devices cover each rule (every
@@ -53,16 +51,12 @@ const due = (deviceId: number, ackedThrough: number, wantedThrough: number): Due
 });
 
 describe('webhook events written by SQLite', () => {
-  let dir: string;
   let db: Db;
+  let close: () => void;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'fieldstation-webhook-events-'));
-    db = openDatabase(join(dir, 'station.db'));
+    ({ db, close } = openTestDatabase('fieldstation-webhook-events-'));
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => close());
 
   const now = 1_796_471_485_000;
   function device(name: string, profileId: number, batchId: number | null, more: Record<string, unknown> = {}): number {
