@@ -18,7 +18,11 @@ import type { DueDevice } from './deliveries.ts';
 /** Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.sssZ`, or null. */
 const iso = (column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
 
-/** The highest-ranked value of each key among `levels` (rows of key, JSON text, rank), as one JSON object. */
+/**
+ * The highest-ranked value of each key among `levels` (rows of key, JSON text, rank), as one JSON object. With one
+ * max() in an aggregate, SQLite takes the bare columns from the row holding the maximum
+ * (https://www.sqlite.org/lang_select.html#bareagg).
+ */
 const merged = (levels: string) =>
   `(SELECT json_group_object(key, json(value)) FROM (SELECT key, value, max(rank) FROM (${levels}) GROUP BY key))`;
 
