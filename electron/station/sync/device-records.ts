@@ -41,22 +41,17 @@ interface Row {
   type: CredentialsType | null;
   credentials_id: string | null;
   value: string | null;
-  profile_id: number;
-  batch_id: number | null;
-  installed_at: number | null;
-  location_note: string | null;
 }
 
 const select = `SELECT d.id, d.name, p.name AS profile, b.name AS batch, d.label, d.serial, d.mac, d.is_gateway, d.state,
-    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value, d.profile_id, d.batch_id,
-    d.installed_at, d.location_note
+    d.provisioned_at, d.provisioned_via, d.last_seen_at, c.type, c.credentials_id, c.value
   FROM devices d JOIN profiles p ON p.id = d.profile_id LEFT JOIN batches b ON b.id = d.batch_id
   LEFT JOIN credentials c ON c.device_id = d.id`;
 
 /**
  * A row of `select`, read as an array (better-sqlite3's raw mode) and named here: building the object in JavaScript
- * costs half of what the driver spends setting 19 named properties per row, which was the largest part of reading a
- * webhook batch's 100 devices (issue 13). Same order as the columns of `select`.
+ * costs half of what the driver spends setting the named properties per row (issue 13: measured on a webhook batch's
+ * devices, read here until webhook-events.ts; a bundle reads every device). Same order as the columns of `select`.
  */
 const rowOf = (a: unknown[]): Row => ({
   id: a[0] as number,
@@ -74,10 +69,6 @@ const rowOf = (a: unknown[]): Row => ({
   type: a[12] as CredentialsType | null,
   credentials_id: a[13] as string | null,
   value: a[14] as string | null,
-  profile_id: a[15] as number,
-  batch_id: a[16] as number | null,
-  installed_at: a[17] as number | null,
-  location_note: a[18] as string | null,
 });
 
 export function createDeviceRecords(db: Db) {
