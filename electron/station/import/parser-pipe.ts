@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { CsvDelimiter, ImportFormat, ImportRow } from '../../../shared/import.ts';
 import type { DeviceListSummary, PieceProgress } from './index.ts';
@@ -30,11 +29,9 @@ export function* readDeviceListInThread(
     port: channel.port2,
     signal,
   };
-  // A missing script would only be reported to this thread's event loop, which waits below without turning.
-  if (script.protocol === 'file:' && !existsSync(script)) throw new Error(`the import parser is missing: ${script.pathname}`);
-  // Started through a bootstrap that imports the script: a script that fails to load then says so on the port read
-  // below, at once, instead of in an 'error' event this thread's event loop would not see (the wait below would
-  // end only after its silence limit, with every write of the station held up behind this job).
+  // Started through a bootstrap that imports the script: a script that is missing or fails to load then says so on
+  // the port read below, at once, instead of in an 'error' event this thread's event loop would not see (the wait
+  // below would end only after its silence limit, with every write of the station held up behind this job).
   const bootstrap = `const { workerData } = require('node:worker_threads');
 import(${JSON.stringify(script.href)}).catch((err) => {
   workerData.port.postMessage({ kind: 'failed', message: 'it could not start: ' + (err && err.message ? err.message : String(err)) });
