@@ -22,7 +22,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** A device's telemetry in a batch: rows after `after`, up to `through` (see telemetry.ts readTelemetry). */
+/** A device's telemetry in a batch (only devices with rows): rows after `after`, up to `through` (telemetry.ts readTelemetry). */
 export interface WebhookTelemetryRows {
   device: string;
   after: number;
@@ -35,9 +35,7 @@ export interface WebhookTelemetryRows {
  * stored: a retry sends these very bytes.
  */
 export function webhookBody(batchKey: string, events: readonly string[], telemetry: readonly WebhookTelemetryRows[]): string {
-  const points: NonNullable<WebhookBatch['telemetry']> = telemetry.flatMap((t) =>
-    t.rows.length > 0 ? [{ device: t.device, after: t.after, through: t.through, points: toPoints(t.rows) }] : [],
-  );
+  const points: NonNullable<WebhookBatch['telemetry']> = telemetry.map((t) => ({ device: t.device, after: t.after, through: t.through, points: toPoints(t.rows) }));
   return `{"type":"fieldstation.sync","batch":${JSON.stringify(batchKey)},"events":[${events.join(',')}],"telemetry":${JSON.stringify(points)}}`;
 }
 
