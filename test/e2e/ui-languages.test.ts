@@ -241,7 +241,13 @@ describe('languages: every string translated, layouts that stretch', () => {
   }, 180_000);
 
   it('switches every screen to German, with German numbers and dates, and remembers the choice', async () => {
+    // The attempt feed's rows were written in the pseudo-locale (English times, "02:03:18 PM"); choosing German on
+    // the same screen writes them again, not only rows that arrive later.
+    await visit('#/server');
+    const feedTime = page.locator('.vtable-row time').first();
+    await expect.poll(() => feedTime.textContent()).toMatch(/[AP]M$/);
     await chooseLanguage('de');
+    await expect.poll(() => feedTime.textContent()).toMatch(/^\d{2}:\d{2}:\d{2}$/);
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
     for (const name of ['Server', 'Chargen', 'Geräte', 'Etiketten', 'Synchronisierung', 'Profile']) {
       await nav.getByRole('link', { name, exact: true }).waitFor();

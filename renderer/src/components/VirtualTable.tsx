@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, type KeyboardEvent, memo, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useIntl } from 'react-intl';
 import { fitColumns } from './column-fit.ts';
 import { Icon } from './Icon.tsx';
 
@@ -82,6 +83,9 @@ function useWidth(ref: { current: HTMLElement | null }): number {
 export function VirtualTable<T>(props: Props<T>) {
   const { count, sort, sortable, onSort, onRowClick, onRowToggle, reveal } = props;
   const coarse = useSyncExternalStore(subscribeCoarse, isCoarse);
+  // Cells format times and numbers outside React's context (components/time.tsx): a row must render again when the
+  // language changes, or it keeps the old language's "02:03:18 PM" until its data changes.
+  const { locale } = useIntl();
   const rowHeight = Math.max(props.rowHeight ?? 40, coarse ? touchRowHeight : 0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useWidth(scrollRef);
@@ -214,6 +218,7 @@ export function VirtualTable<T>(props: Props<T>) {
                 top={item.start}
                 height={rowHeight}
                 columns={columns}
+                locale={locale}
                 selected={props.selectedKey === props.keyAt(item.index)}
                 highlighted={props.highlightKey != null && props.highlightKey === props.keyAt(item.index)}
                 tabbable={item.index === tabbable}
@@ -235,6 +240,8 @@ interface RowProps<T> {
   top: number;
   height: number;
   columns: readonly Column<T>[];
+  /** The language the cells are written in (only compared: see VirtualTable). */
+  locale: string;
   selected: boolean;
   highlighted: boolean;
   tabbable: boolean;
@@ -287,6 +294,7 @@ const Row = memo(
     a.tabbable === b.tabbable &&
     a.onToggle === b.onToggle &&
     a.columns === b.columns &&
+    a.locale === b.locale &&
     a.index === b.index &&
     a.onClick === b.onClick,
 ) as typeof RowImpl;
