@@ -248,6 +248,10 @@ describe('languages: every string translated, layouts that stretch', () => {
     await expect.poll(() => feedTime.textContent()).toMatch(/[AP]M$/);
     await chooseLanguage('de');
     await expect.poll(() => feedTime.textContent()).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    // The station's reason for meter-7's attempt, in German; its English words stay with the row for scripts.
+    const reason = page.locator('.vtable-row [data-station-reason]').first();
+    await expect.poll(() => reason.textContent()).toBe('Onboarding-Token eingelöst');
+    expect(await reason.getAttribute('data-station-reason')).toBe('onboarding token redeemed');
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
     for (const name of ['Server', 'Chargen', 'Geräte', 'Etiketten', 'Synchronisierung', 'Profile']) {
       await nav.getByRole('link', { name, exact: true }).waitFor();

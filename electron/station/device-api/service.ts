@@ -5,6 +5,7 @@ import type { GroupCommitter } from '../store/group-commit.ts';
 import { createRpcDispatcher, type RpcOutcome, type RpcSubscriptionMode } from './rpc.ts';
 import { createSharedUpdates } from './shared-updates.ts';
 import { type AttributeMap, type AttributeQuery, attributesResponse, type RpcRequest, updateNotification } from './wire.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 /**
  * ThingsBoard's device API after first contact, protocol-neutral: what a device reads (attributes request), what it
@@ -108,7 +109,7 @@ export function createDeviceApi(options: DeviceApiOptions): DeviceApi {
           deviceId: device.id,
           deviceName: device.name,
           outcome: outcome.ok ? 'SUCCESS' : outcome.error,
-          reason: outcome.ok ? null : outcome.error === 'TIMEOUT' ? 'the device took the request but did not answer in time' : 'no session of the device was listening for RPC',
+          reason: outcome.ok ? null : reasonText(outcome.error === 'TIMEOUT' ? 'rpcTimeout' : 'rpcNoSession'),
           details: { method, id: outcome.id, timeoutMs },
         }),
       );

@@ -1,5 +1,6 @@
 import { CredentialsType } from '../../../shared/provisioning.ts';
 import type { DecodeResult, ProvisionRequest } from './types.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 const stringFields = ['deviceName', 'token', 'clientId', 'username', 'password', 'hash'] as const;
 
@@ -10,12 +11,12 @@ const stringFields = ['deviceName', 'token', 'clientId', 'username', 'password',
  */
 export function decodeProvisionRequest(body: unknown): DecodeResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, message: 'the request must be a JSON object' };
+    return { ok: false, message: reasonText('notObject') };
   }
   const input = body as Record<string, unknown>;
   for (const field of ['provisionDeviceKey', 'provisionDeviceSecret'] as const) {
-    if (input[field] === undefined || input[field] === null) return { ok: false, message: `${field} is missing` };
-    if (typeof input[field] !== 'string') return { ok: false, message: `${field} must be a string` };
+    if (input[field] === undefined || input[field] === null) return { ok: false, message: reasonText('fieldMissing', { field }) };
+    if (typeof input[field] !== 'string') return { ok: false, message: reasonText('fieldNotString', { field }) };
   }
   const request: ProvisionRequest = {
     provisionDeviceKey: input.provisionDeviceKey as string,
@@ -24,18 +25,18 @@ export function decodeProvisionRequest(body: unknown): DecodeResult {
   for (const field of stringFields) {
     const value = input[field];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') return { ok: false, message: `${field} must be a string` };
+    if (typeof value !== 'string') return { ok: false, message: reasonText('fieldNotString', { field }) };
     request[field] = value;
   }
   if (input.credentialsType !== undefined && input.credentialsType !== null) {
     const type = CredentialsType.safeParse(input.credentialsType);
     if (!type.success) {
-      return { ok: false, message: `credentialsType must be one of ${CredentialsType.options.join(', ')}` };
+      return { ok: false, message: reasonText('badCredentialsType', { types: CredentialsType.options.join(', ') }) };
     }
     request.credentialsType = type.data;
   }
   if (input.gateway !== undefined && input.gateway !== null) {
-    if (typeof input.gateway !== 'boolean') return { ok: false, message: 'gateway must be true or false' };
+    if (typeof input.gateway !== 'boolean') return { ok: false, message: reasonText('badGateway') };
     request.gateway = input.gateway;
   }
   return { ok: true, request };

@@ -3,6 +3,7 @@ import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { stationActor } from './actor.ts';
 import type { Profiles } from './profiles.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // Moving devices to another profile (imported under the wrong one). Only devices that never provisioned move: a
 // provisioned device got its credentials under its profile's rules and the cloud may hold it under that device type;
@@ -44,7 +45,7 @@ export function createDeviceProfile(db: Db, profiles: Profiles, audit: AuditLog)
             kind: 'device.profile-changed',
             deviceId: d.id,
             deviceName: d.name,
-            reason: `profile ${d.profile} → ${profile.name}; credentials kept`,
+            reason: reasonText('profileChanged', { from: d.profile, to: profile.name }),
             details: { actor: stationActor, from: d.profile, to: profile.name },
           });
         }

@@ -8,6 +8,7 @@ import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
 import { createTokenRedeemer, type SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 /** The result of one decision: the reply, and what to tell the UI once it is committed. */
 export interface Decision {
@@ -98,29 +99,29 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       onboardingToken: false,
     });
 
-    if (name === '') return out(failure, 'device name is blank', null);
-    if (!request.provisionDeviceKey || !request.provisionDeviceSecret) return out(notFound, 'key or secret is empty', null);
+    if (name === '') return out(failure, reasonText('blankName'), null);
+    if (!request.provisionDeviceKey || !request.provisionDeviceSecret) return out(notFound, reasonText('emptyKeyOrSecret'), null);
     const profile = profiles.byKey(request.provisionDeviceKey);
     if (!profile) {
       const token = redeemer.find(request.provisionDeviceKey);
-      if (!token) return out(notFound, 'no profile or onboarding token has this key', null);
+      if (!token) return out(notFound, reasonText('unknownKey'), null);
       const r = redeemer.redeem(token, request, origin, secret, now);
       return { response: r.response, reason: r.reason, deviceId: r.deviceId, deviceName: r.deviceName ?? name, changed: r.changed, onboardingToken: true };
     }
-    if (profile.strategy === 'disabled') return out(notFound, `provisioning is disabled on profile ${profile.name}`, null);
+    if (profile.strategy === 'disabled') return out(notFound, reasonText('profileDisabled', { profile: profile.name }), null);
     // ThingsBoard answers NOT_FOUND, not FAILURE, for a wrong secret.
-    if (!sameSecret(request.provisionDeviceSecret, profile.provision_secret)) return out(notFound, 'wrong provision secret', null);
+    if (!sameSecret(request.provisionDeviceSecret, profile.provision_secret)) return out(notFound, reasonText('wrongSecret'), null);
 
     const existing = name === null ? undefined : (findDevice.get(name) as ExistingDevice | undefined);
 
     if (profile.strategy === 'check-pre-provisioned') {
-      if (!existing) return out(failure, 'no pre-provisioned device of this name', null);
-      if (existing.profile_id !== profile.id) return out(failure, 'the device belongs to another profile', existing.id);
+      if (!existing) return out(failure, reasonText('notPreProvisioned'), null);
+      if (existing.profile_id !== profile.id) return out(failure, reasonText('otherProfile'), existing.id);
       if (existing.provisioned) {
         const again = reissue(profile, existing);
-        return again ? out(again, 'already provisioned: same credentials reissued', existing.id) : out(failure, 'device already provisioned', existing.id);
+        return again ? out(again, reasonText('reissued'), existing.id) : out(failure, reasonText('alreadyProvisioned'), existing.id);
       }
-      if (existing.type === null || existing.value === null) return out(failure, 'the device has no credentials', existing.id);
+      if (existing.type === null || existing.value === null) return out(failure, reasonText('noCredentials'), existing.id);
       provisionDevice(existing.id, name!, origin, now);
       // Credentials in the request are ignored here, as in ThingsBoard: the device gets the ones it was given.
       return out(success({ type: existing.type, value: existing.value }), null, existing.id, true);
@@ -129,11 +130,11 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
     // allow-create
     if (existing) {
       const again = existing.profile_id === profile.id && existing.provisioned ? reissue(profile, existing) : null;
-      return again ? out(again, 'already provisioned: same credentials reissued', existing.id) : out(failure, 'a device of this name already exists', existing.id);
+      return again ? out(again, reasonText('reissued'), existing.id) : out(failure, reasonText('nameTaken'), existing.id);
     }
     const credentials = credentialsFromRequest(request);
-    if (!credentials) return out(failure, 'credentials are incomplete', null);
-    if (credentialsTaken.get(credentials.credentialsId)) return out(failure, 'these credentials belong to another device', null);
+    if (!credentials) return out(failure, reasonText('credentialsIncomplete'), null);
+    if (credentialsTaken.get(credentials.credentialsId)) return out(failure, reasonText('credentialsTaken'), null);
     const deviceName = name ?? randomAlphanumeric();
     const id = Number(insertProvisioned.run(deviceName, profile.id, request.gateway ? 1 : 0, now, now, origin.transport).lastInsertRowid);
     insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);

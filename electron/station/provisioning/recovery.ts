@@ -6,6 +6,7 @@ import type { DeviceReader } from '../store/devices.ts';
 import type { StationKeys } from '../keys.ts';
 import { stationActor } from './actor.ts';
 import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // A way back for a device that is stuck: it provisioned, but its answer was lost (it published to /provision/request
 // before subscribing to /provision/response, or its Wi-Fi dropped), and its retry is refused ("onboarding token used
@@ -48,6 +49,7 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
       const right =
         token.protection === 'derived' ? sameText(secret, derivedSecret(keys, token.key)) : await verifySecret(secret, token.secret_hash!);
       const word = token.protection === 'pin' ? 'PIN' : token.protection === 'password' ? 'password' : 'secret';
+      const kind = token.protection === 'pin' ? 'Pin' : token.protection === 'password' ? 'Password' : 'Secret';
       // The refusal is recorded too (committed before the error is thrown, which would otherwise roll it back):
       // wrong secrets typed at the station belong in the device's history beside the device's own attempts.
       db.transaction(() => {
@@ -55,7 +57,7 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
           kind: right ? 'tokens.unlocked' : 'tokens.unlock-refused',
           deviceId: token.device_id,
           deviceName: token.device_name,
-          reason: right ? `unlocked with its ${word}` : `wrong ${word}; still locked`,
+          reason: reasonText(right ? `unlocked${kind}` : `stillLocked${kind}`),
           details: { actor, id },
         });
         if (right) unlock.run(id);
@@ -86,7 +88,7 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
           kind: 'device.reset',
           deviceId: device.id,
           deviceName: name,
-          reason: keepCredentials ? 'reset to pending; credentials kept' : 'reset to pending; credentials dropped',
+          reason: reasonText(keepCredentials ? 'resetKept' : 'resetDropped'),
           details: { actor, from: device.state, credentials: keepCredentials ? 'kept' : 'dropped', tokensFreed },
         });
         return { device: reader.get(device.id)!, tokensFreed };
@@ -109,7 +111,7 @@ export function createRecovery(db: Db, reader: DeviceReader, audit: AuditLog, ke
           kind: 'tokens.allowed-more',
           deviceId: token.device_id,
           deviceName: token.device_name,
-          reason: `${uses} more redemption${uses === 1 ? '' : 's'} allowed`,
+          reason: uses === 1 ? reasonText('oneMoreRedemption') : reasonText('moreRedemptions', { count: uses }),
           details: { actor, id, uses, maxUses: token.max_uses + uses },
         });
         return { id, maxUses: token.max_uses + uses, uses: token.uses };

@@ -3,6 +3,7 @@ import type { Db } from '../store/database.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
 import { type TokenRow, tokenState } from './onboarding-tokens.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 /** What the service learnt about the secret before the transaction (scrypt is too slow to run inside it). */
 export type SecretCheck = { tokenId: number; ok: boolean };
@@ -83,25 +84,25 @@ export function createTokenRedeemer(
         tokenLocked: false,
       });
       // A locked token answers without looking at the secret, so guessing on is pointless.
-      if (token.locked_until !== null && token.locked_until > now) return out(failure, 'onboarding token locked after wrong secrets');
+      if (token.locked_until !== null && token.locked_until > now) return out(failure, reasonText('tokenLocked'));
       if (secret?.tokenId !== token.id || !secret.ok) {
         const counted = wrongSecret.get(token.id) as { failed_attempts: number; lock_count: number };
         if (counted.failed_attempts >= maxWrongSecrets) {
           lock.run(now + Math.min(baseLockMs * 2 ** counted.lock_count, maxLockMs), token.id);
           return { ...out(notFound, `wrong onboarding secret; token locked after ${maxWrongSecrets} wrong attempts`), tokenLocked: true };
         }
-        return out(notFound, 'wrong onboarding secret');
+        return out(notFound, reasonText('wrongTokenSecret'));
       }
       const state = tokenState(token, now);
-      if (state === 'revoked') return out(failure, 'onboarding token revoked');
-      if (state === 'expired') return out(failure, 'onboarding token expired');
+      if (state === 'revoked') return out(failure, reasonText('tokenRevoked'));
+      if (state === 'expired') return out(failure, reasonText('tokenExpired'));
 
       // The token's own device: the one it is bound to, or the one of the requested name it created before.
       const given = request.deviceName?.trim();
       let own: OwnDevice | undefined;
       if (token.device_id !== null) {
         own = device.get(token.device_id) as OwnDevice | undefined;
-        if (!own) return out(failure, 'the device of this token was removed');
+        if (!own) return out(failure, reasonText('tokenDeviceRemoved'));
       } else if (given) {
         own = redeemedByName.get(given, token.id) as OwnDevice | undefined;
       }
@@ -111,25 +112,25 @@ export function createTokenRedeemer(
         // The profile's "give the same credentials again" covers its tokens too: a device whose answer was lost
         // (Wi-Fi dropped before it subscribed) asks again with its label and gets what it was given, using no use.
         if (reprovisionOf.get(token.profile_id) === 'reissue-same') {
-          return out(success(same), 'already provisioned: same credentials reissued', own.id, own.name);
+          return out(success(same), reasonText('reissued'), own.id, own.name);
         }
         // A use the technician allowed again ("allow one more redemption") answers the same credentials once more.
         if (state !== 'used') {
           consume.run(token.id);
           recordRedemption.run(token.id, own.id, now);
-          return { ...out(success(same), 'onboarding token redeemed again: same credentials', own.id, own.name), changed: true };
+          return { ...out(success(same), reasonText('tokenRedeemedAgain'), own.id, own.name), changed: true };
         }
       }
-      if (state === 'used') return out(failure, 'onboarding token used up', own?.id ?? null, own?.name ?? null);
-      if (own && own.state !== 'pending') return out(failure, 'device already onboarded', own.id, own.name);
+      if (state === 'used') return out(failure, reasonText('tokenUsedUp'), own?.id ?? null, own?.name ?? null);
+      if (own && own.state !== 'pending') return out(failure, reasonText('alreadyOnboarded'), own.id, own.name);
 
       if (own) {
         // Pending: never provisioned, or reset to pending by the technician (credentials kept unless dropped).
         let credentials = own.type && own.value ? { type: own.type, value: own.value } : null;
         if (!credentials) {
           const requested = credentialsFromRequest(request);
-          if (!requested) return out(failure, 'credentials are incomplete', own.id, own.name);
-          if (credentialsTaken.get(requested.credentialsId)) return out(failure, 'these credentials belong to another device', own.id, own.name);
+          if (!requested) return out(failure, reasonText('credentialsIncomplete'), own.id, own.name);
+          if (credentialsTaken.get(requested.credentialsId)) return out(failure, reasonText('credentialsTaken'), own.id, own.name);
           insertCredentials.run(own.id, requested.type, requested.credentialsId, requested.value);
           credentials = requested;
         }
@@ -137,22 +138,22 @@ export function createTokenRedeemer(
         recordRedemption.run(token.id, own.id, now);
         applyAssignment(token, own.id, now);
         provisionDevice(own.id, own.name, origin, now);
-        return { ...out(success(credentials), 'onboarding token redeemed', own.id, own.name), changed: true };
+        return { ...out(success(credentials), reasonText('tokenRedeemed'), own.id, own.name), changed: true };
       }
 
       // A group token creates a new device in the token's batch and profile.
       const name = given ? given : `device-${randomAlphanumeric(10).toLowerCase()}`;
-      if (nameTaken.get(name)) return out(failure, 'a device of this name already exists', null, name);
+      if (nameTaken.get(name)) return out(failure, reasonText('nameTaken'), null, name);
       const credentials = credentialsFromRequest(request);
-      if (!credentials) return out(failure, 'credentials are incomplete', null, name);
-      if (credentialsTaken.get(credentials.credentialsId)) return out(failure, 'these credentials belong to another device', null, name);
+      if (!credentials) return out(failure, reasonText('credentialsIncomplete'), null, name);
+      if (credentialsTaken.get(credentials.credentialsId)) return out(failure, reasonText('credentialsTaken'), null, name);
       const id = Number(insertDevice.run(name, token.profile_id, token.batch_id, request.gateway ? 1 : 0, now).lastInsertRowid);
       insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);
       consume.run(token.id);
       recordRedemption.run(token.id, id, now);
       applyAssignment(token, id, now);
       provisionDevice(id, name, origin, now);
-      return { ...out(success(credentials), 'onboarding token redeemed', id, name), changed: true };
+      return { ...out(success(credentials), reasonText('tokenRedeemed'), id, name), changed: true };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { DeviceSelection, ProvisionedChoice, RemovalPreview, RemovalResult 
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { stationActor } from './actor.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // Removing devices: one, a selection, a batch, or what one import created ("undo this import").
 //
@@ -101,7 +102,7 @@ export function createRemoval(db: Db, audit: AuditLog) {
         const batches = batchNames.all(JSON.stringify(batchIds)) as string[];
         const actor = stationActor;
         for (const v of victims) {
-          audit.append({ kind: 'device.removed', deviceId: v.id, deviceName: v.name, reason: `removed (was ${v.state})`, details: { actor, state: v.state } });
+          audit.append({ kind: 'device.removed', deviceId: v.id, deviceName: v.name, reason: reasonText('removedWas', { state: v.state }), details: { actor, state: v.state } });
         }
         db.prepare(`DELETE FROM devices AS d WHERE ${w.sql}${onlyPending}`).run(w.params);
         let batchRemoved = false;

@@ -21,6 +21,7 @@ import { parseAttributes, parseTelemetry } from './telemetry.ts';
 import { derivedSecret, sameText, verifySecret } from './token-secrets.ts';
 import type { DeviceIdentity, ProvisioningService, ProvisionRequest, RequestOrigin } from './types.ts';
 import type { ProvisioningJobs } from './writer-jobs.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 export interface ProvisioningServiceOptions {
   db: Db;
@@ -124,7 +125,7 @@ export function createProvisioningService(
 
     async provision(request, origin) {
       const tokenShaped = isTokenKey(request.provisionDeviceKey);
-      const reason = 'too many wrong onboarding secrets from this address';
+      const reason = reasonText('throttled');
       if (tokenShaped && throttle.blocked(origin.remoteAddress, Date.now())) {
         await auditRejected('FAILURE', reason, origin);
         return failure;

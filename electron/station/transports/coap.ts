@@ -10,6 +10,7 @@ import { createCoapDeviceApi, type Reply } from './coap-device-api.ts';
 import type { DeviceTransportOptions } from './options.ts';
 import { peerAddress } from '../net/peer-address.ts';
 import type { ListenerLimits } from '../net/source-limits.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 /**
  * ThingsBoard's device API over CoAP (RFC 7252) on node-coap: decode, call the provisioning service, encode.
@@ -94,14 +95,14 @@ export function createCoapTransport(options: CoapTransportOptions): TransportSer
     if (target.kind === 'provision') {
       if (body.length > coapBodyLimit) {
         options.limits?.refused('too-large', req.rsinfo.address);
-        service.rejectMalformed(`request body larger than ${coapBodyLimit} bytes`, origin);
+        service.rejectMalformed(reasonText('bodyTooLarge', { bytes: coapBodyLimit }), origin);
         return { code: '4.13' };
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch {
-        service.rejectMalformed('the request body is not valid JSON', origin);
+        service.rejectMalformed(reasonText('bodyNotJson'), origin);
         return badRequest;
       }
       const decoded = service.decode(parsed);

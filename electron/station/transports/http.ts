@@ -10,6 +10,7 @@ import { createHttpDeviceApi, type HttpDeviceResource } from './http-device-api.
 import { countClientErrors } from './http-client-errors.ts';
 import { onboardPage, onboardPagePolicy } from './onboard-page.ts';
 import type { DeviceTransportOptions } from './options.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // The station's LAN face over HTTP: ThingsBoard's device API and nothing else (the admin API has its own listener on
 // 127.0.0.1). Decode, call the provisioning service, encode; no rule is decided here.
@@ -176,7 +177,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      const message = 'the request body is not valid JSON';
+      const message = reasonText('bodyNotJson');
       service.rejectMalformed(message, origin);
       return sendError(res, 'BAD_REQUEST', message);
     }
@@ -244,7 +245,7 @@ export function createHttpTransport(options: HttpTransportOptions): TransportSer
    */
   function refuseTooLarge(req: IncomingMessage, res: ServerResponse, target: EndpointRoute, announced = false): void {
     // Every provisioning attempt is audited, this one too (types.ts rejectMalformed).
-    if (target.kind === 'provision') service.rejectMalformed(`request body larger than ${httpBodyLimit} bytes`, originOf(req));
+    if (target.kind === 'provision') service.rejectMalformed(reasonText('bodyTooLarge', { bytes: httpBodyLimit }), originOf(req));
     options.limits?.refused('too-large', req.socket.remoteAddress);
     const answer = () => {
       res.setHeader('connection', 'close');

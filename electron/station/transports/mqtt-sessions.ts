@@ -7,6 +7,7 @@ import { createMqttDeviceApi } from './mqtt-device-api.ts';
 import { peerCertificate } from '../net/peer-certificate.ts';
 import { createExactlyOnce, maxGrantedQos, watchPackets } from './mqtt-qos.ts';
 import { publishDirect } from './mqtt-direct-publish.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // Topic names from ThingsBoard's MqttTopics.
 const provisionRequestTopic = '/provision/request';
@@ -340,12 +341,12 @@ type Decoded = ReturnType<ProvisioningService['decode']>;
 
 function decodeRequest(service: ProvisioningService, payload: Buffer, limit: number): Decoded {
   // ThingsBoard's decoder refuses frames over NETTY_MAX_PAYLOAD_SIZE and closes the channel.
-  if (payload.length > limit) return { ok: false, message: `the request is larger than ${limit} bytes` };
+  if (payload.length > limit) return { ok: false, message: reasonText('requestTooLarge', { bytes: limit }) };
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));
   } catch {
-    return { ok: false, message: 'the request is not valid JSON' };
+    return { ok: false, message: reasonText('requestNotJson') };
   }
   return service.decode(body);
 }

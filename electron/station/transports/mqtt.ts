@@ -8,6 +8,7 @@ import type { DeviceTransportOptions } from './options.ts';
 import { guardPacketSizes } from './mqtt-packet-guard.ts';
 import { peerAddress } from '../net/peer-address.ts';
 import { admitConnections } from '../net/source-limits.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 export interface MqttTransportOptions extends DeviceTransportOptions {
   /** How long a provision session stays open after its answer. ThingsBoard: 60 s (DeviceProvisionCallback). */
@@ -64,7 +65,7 @@ export function createMqttTransport(options: MqttTransportOptions): TransportSer
       options.limits?.refused('too-large', socket.remoteAddress);
       // Most likely a provisioning request; either way it is an attempt, and audited (throttled per address).
       options.service.rejectMalformed(
-        declared === null ? 'an MQTT packet with a malformed length' : `an MQTT packet of ${declared} bytes, over the ${packetLimit} allowed`,
+        declared === null ? reasonText('mqttBadLength') : reasonText('mqttTooLarge', { bytes: declared, limit: packetLimit }),
         { transport: 'mqtt', remoteAddress: peerAddress(socket.remoteAddress) },
       );
     });

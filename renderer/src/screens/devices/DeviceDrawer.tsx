@@ -8,6 +8,7 @@ import { type Explained, explain } from '../../api/errors.ts';
 import { OutcomeBadge, StateBadge, TokenStateBadge } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
+import { StationReason } from '../../components/StationReason.tsx';
 import { formatClock, formatDateTime, RelativeTime } from '../../components/time.tsx';
 import { DeviceAttributes } from '../attributes/DeviceAttributes.tsx';
 import { RunCommand } from '../attributes/RunCommand.tsx';
@@ -300,9 +301,7 @@ export function DeviceDrawer({
                       </time>
                       {e.kind === 'provision' && e.outcome ? <OutcomeBadge outcome={e.outcome as ProvisionAttempt['outcome']} /> : <span className="badge">{eventTitles[e.kind] ? intl.formatMessage(eventTitles[e.kind]!) : e.kind}</span>}
                       {e.transport && <span className={`transport transport-${e.transport}`}>{e.transport.toUpperCase()}</span>}
-                      <span className="muted ellipsis" data-station-words>
-                        {e.reason ?? ''}
-                      </span>
+                      <StationReason text={e.reason} className="muted ellipsis" empty="" />
                     </li>
                   ))}
                 </ol>

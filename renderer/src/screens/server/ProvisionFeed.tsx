@@ -5,6 +5,7 @@ import { navigateTo } from '../../app/route.ts';
 import { useStation } from '../../app/station.tsx';
 import { OutcomeBadge, outcomeLabel } from '../../components/Badges.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { StationReason } from '../../components/StationReason.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { formatClock, formatCount, formatDateTime } from '../../components/time.tsx';
 import { type Column, VirtualTable } from '../../components/VirtualTable.tsx';
@@ -50,11 +51,7 @@ const columns: Column<ProvisionAttempt>[] = [
     header: <FormattedMessage id="server.feed.colReason" defaultMessage="Reason" />,
     width: 'minmax(12rem, 2fr)',
     priority: 2,
-    cell: (a) => (
-      <span className="ellipsis" title={a.reason ?? undefined} data-station-words>
-        {a.reason ?? '—'}
-      </span>
-    ),
+    cell: (a) => <StationReason text={a.reason} className="ellipsis" />,
   },
   {
     id: 'from',
