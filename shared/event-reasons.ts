@@ -58,6 +58,14 @@ export const eventReasons = {
   removedWas: 'removed (was {state})',
   rpcTimeout: 'the device took the request but did not answer in time',
   rpcNoSession: 'no session of the device was listening for RPC',
+  // Devices left out of a token issue (provisioning/token-issue.ts).
+  hasActiveToken: 'device already has an active token',
+  // A device's hand-over (handover/handovers.ts); a sync problem's own words come from sync or the cloud.
+  notProvisionedYet: 'not provisioned yet',
+  alreadyHandedOver: 'already handed over',
+  handoverTargetRemoved: 'its sync target was removed',
+  handoverTimedOut: 'no confirmation from the device in time',
+  syncProblem: 'sync: {problem}',
 } as const;
 
 export type EventReason = keyof typeof eventReasons;

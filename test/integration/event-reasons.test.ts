@@ -22,7 +22,7 @@ describe('event reasons as the station writes them', () => {
   });
   afterAll(() => t.close());
 
-  const provision = async (body: Record<string, unknown>) => {
+  const provision = async (body: unknown) => {
     const decoded = t.service.decode(body);
     if (!decoded.ok) {
       t.service.rejectMalformed(decoded.message, origin);
@@ -80,5 +80,18 @@ describe('event reasons as the station writes them', () => {
       'resetKept',
     ];
     expect(expected.filter((key) => !seen.has(key))).toEqual([]);
+  });
+
+  it('names why devices were left out of a token issue with reasons from the list', async () => {
+    await t.call('batches.create', { name: 'site', profile: 'listed' });
+    await t.call('devices.add', { profile: 'listed', batch: 'site', name: 'site-1' });
+    await t.call('devices.add', { profile: 'listed', batch: 'site', name: 'site-2' });
+    await t.call('tokens.issue', { batch: 'site', perDevice: true });
+    expect(await provision({ provisionDeviceKey: 'listed-key', provisionDeviceSecret: 'listed-secret', deviceName: 'site-2' })).toBe('SUCCESS');
+    const again = await t.call('tokens.issue', { batch: 'site', perDevice: true });
+    expect(again.skipped.map((s) => [s.device, readReason(s.reason)?.key])).toEqual([
+      ['site-1', 'hasActiveToken'],
+      ['site-2', 'alreadyOnboarded'],
+    ]);
   });
 });

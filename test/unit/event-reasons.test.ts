@@ -13,6 +13,7 @@ function sampleValues(template: string): Record<string, string | number> {
     from: 'meters',
     to: 'valves → old',
     state: 'handed-over',
+    problem: 'the cloud has no device profile "meters" (400: Device profile is not found!)',
   };
   const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   for (const name of names) if (!(name in samples)) throw new Error(`no sample for {${name}}`);

@@ -16,6 +16,7 @@ import { createAuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { createOutboxAppender, OutboxKind } from '../store/outbox.ts';
 import type { HandoverSettingsStore } from './settings.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 type StartParams = z.output<typeof HandoverStart>;
 
@@ -62,7 +63,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
     WHERE h.state IN ${active}`);
   const settle = db.prepare('UPDATE handovers SET state = ?, reason = ?, updated_at = ? WHERE device_id = ?');
   const handedOver = db.prepare("UPDATE devices SET state = 'handed-over' WHERE id = ?");
-  const orphaned = db.prepare(`UPDATE handovers SET state = 'failed', reason = 'its sync target was removed', updated_at = ?
+  const orphaned = db.prepare(`UPDATE handovers SET state = 'failed', reason = ?, updated_at = ?
     WHERE target_id IS NULL AND state IN ('syncing', ${active.slice(1)}`);
   const orphans = db.prepare(`SELECT 1 FROM handovers WHERE target_id IS NULL AND state IN ('syncing', ${active.slice(1)} LIMIT 1`);
   const markDelivered = db.prepare("UPDATE handovers SET state = 'delivered', updated_at = ? WHERE device_id = ? AND state = 'waiting'");
@@ -121,8 +122,8 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
       let started = 0;
       for (const d of chosen(p)) {
         const before = current.get(d.id) as { state: string; target_id: number | null } | undefined;
-        if (d.state === 'pending') skipped.push({ device: d.name, reason: 'not provisioned yet' });
-        else if (before?.state === 'confirmed' && before.target_id === t.id) skipped.push({ device: d.name, reason: 'already handed over' });
+        if (d.state === 'pending') skipped.push({ device: d.name, reason: reasonText('notProvisionedYet') });
+        else if (before?.state === 'confirmed' && before.target_id === t.id) skipped.push({ device: d.name, reason: reasonText('alreadyHandedOver') });
         else {
           upsert.run({ device: d.id, target: t.id, endpoint: JSON.stringify(endpoint), now });
           audit.append({ kind: 'handover', deviceId: d.id, deviceName: d.name, outcome: 'started', details: { target: t.name, ...endpoint } });
@@ -148,7 +149,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
 
     /** waiting/delivered → confirmed or timed-out; orphans → failed. Inside a transaction. */
     settle(now: number): { confirmed: number[]; changed: number } {
-      let changed = orphaned.run(now).changes;
+      let changed = orphaned.run(reasonText('handoverTargetRemoved'), now).changes;
       const confirmed: number[] = [];
       const settingsOf = settingsOfPass();
       for (const r of pending.all() as PendingRow[]) {
@@ -160,7 +161,7 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
           confirmed.push(r.id);
           changed++;
         } else if (next === 'timed-out') {
-          settle.run('timed-out', 'no confirmation from the device in time', now, r.id);
+          settle.run('timed-out', reasonText('handoverTimedOut'), now, r.id);
           audit.append({ kind: 'handover', deviceId: r.id, outcome: 'timed-out' });
           changed++;
         }
@@ -208,7 +209,8 @@ export function createHandovers(db: Db, attributes: AttributeStore, settings: Ha
       if (query.state !== undefined) params.state = query.state;
       const rows = db
         .prepare(`SELECT d.name AS device, b.name AS batch, coalesce(t.name, '') AS target, h.state,
-          -- While it waits for sync, sync's own problem with the device (e.g. the cloud lacks its profile) is the reason.
+          -- While it waits for sync, sync's own problem with the device (e.g. the cloud lacks its profile) is the reason
+          -- (shared/event-reasons.ts syncProblem).
           CASE WHEN h.state = 'syncing' AND s.state IN ('error', 'conflict') THEN 'sync: ' || coalesce(s.message, s.state)
             ELSE h.reason END AS reason, h.started_at, h.updated_at
           ${from} ${query.state === undefined ? '' : `${where.length ? 'AND' : 'WHERE'} h.state = @state`}

@@ -5,6 +5,7 @@ import type { TokenIssue } from '../../../shared/tokens.ts';
 import type { AuditLog } from '../store/audit.ts';
 import type { Db } from '../store/database.ts';
 import { hashSecret, newTokenKey } from './token-secrets.ts';
+import { reasonText } from '../../../shared/event-reasons.ts';
 
 // Issuing onboarding tokens in two steps, so the write (20,000 rows for a per-device batch, about a second) can run
 // as one transaction on the writer thread (writer-jobs.ts) while the main loop stays free: the plan is made here on
@@ -96,8 +97,8 @@ export function createTokenIssueWriter(db: Db, audit: AuditLog): (plan: TokenIss
           devices = batchDevices.all(batch.id) as D[];
         }
         for (const d of devices) {
-          if (d.state !== 'pending') skipped.push({ device: d.name, reason: 'device already onboarded' });
-          else if (activeTokenOf.get(d.id, now)) skipped.push({ device: d.name, reason: 'device already has an active token' });
+          if (d.state !== 'pending') skipped.push({ device: d.name, reason: reasonText('alreadyOnboarded') });
+          else if (activeTokenOf.get(d.id, now)) skipped.push({ device: d.name, reason: reasonText('hasActiveToken') });
           else add(d.id, d.name, d.profile_id, 1);
         }
       }

@@ -53,6 +53,12 @@ const reasonMessages: Record<EventReason, MessageDescriptor> = defineMessages({
   removedWas: { id: 'reason.removedWas', defaultMessage: 'removed (was {state})' },
   rpcTimeout: { id: 'reason.rpcTimeout', defaultMessage: 'the device took the request but did not answer in time' },
   rpcNoSession: { id: 'reason.rpcNoSession', defaultMessage: 'no session of the device was listening for RPC' },
+  hasActiveToken: { id: 'reason.hasActiveToken', defaultMessage: 'device already has an active token' },
+  notProvisionedYet: { id: 'reason.notProvisionedYet', defaultMessage: 'not provisioned yet' },
+  alreadyHandedOver: { id: 'reason.alreadyHandedOver', defaultMessage: 'already handed over' },
+  handoverTargetRemoved: { id: 'reason.handoverTargetRemoved', defaultMessage: 'its sync target was removed' },
+  handoverTimedOut: { id: 'reason.handoverTimedOut', defaultMessage: 'no confirmation from the device in time' },
+  syncProblem: { id: 'reason.syncProblem', defaultMessage: 'sync: {problem}' },
 });
 
 const numberValues = new Set(['bytes', 'limit', 'count']);

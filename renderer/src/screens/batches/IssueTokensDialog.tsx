@@ -1,6 +1,7 @@
 import { defineMessage, FormattedMessage, useIntl } from 'react-intl';
 import { type FormEvent, useId, useState } from 'react';
 import type { Device } from '../../../../shared/devices.ts';
+import { readReason } from '../../../../shared/event-reasons.ts';
 import type { IssuedToken } from '../../../../shared/tokens.ts';
 import { useStation } from '../../app/station.tsx';
 import { type Explained, explain } from '../../api/errors.ts';
@@ -8,6 +9,7 @@ import { announce } from '../../components/Announcer.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { StationReason } from '../../components/StationReason.tsx';
 
 type Kind = 'perDevice' | 'group';
 type Protection = 'none' | 'pin' | 'password';
@@ -162,7 +164,7 @@ export function IssueTokensDialog({
     ) : null;
 
   if (outcome) {
-    const alreadyHad = outcome.skipped.filter((s) => /active token/.test(s.reason)).length;
+    const alreadyHad = outcome.skipped.filter((s) => readReason(s.reason)?.key === 'hasActiveToken').length;
     return (
       <Modal title={intl.formatMessage({ id: 'issue.doneTitle', defaultMessage: 'Tokens issued' })} onClose={onClose}>
         <p className="issue-result" data-issued={outcome.tokens.length}>
@@ -184,7 +186,7 @@ export function IssueTokensDialog({
             <ul className="skipped-list">
               {outcome.skipped.slice(0, 8).map((s) => (
                 <li key={s.device}>
-                  <strong>{s.device}</strong>: {s.reason}
+                  <strong>{s.device}</strong>: <StationReason text={s.reason} />
                 </li>
               ))}
               {outcome.skipped.length > 8 && <li className="muted"><FormattedMessage id="issue.andMore" defaultMessage="and {count, number} more" values={{ count: outcome.skipped.length - 8 }} /></li>}

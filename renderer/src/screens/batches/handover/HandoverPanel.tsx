@@ -4,6 +4,7 @@ import type { Batch } from '../../../../../shared/batches.ts';
 import type { HandoverState } from '../../../../../shared/handover.ts';
 import { useStation } from '../../../app/station.tsx';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { StationReason } from '../../../components/StationReason.tsx';
 import { formatCount, RelativeTime } from '../../../components/time.tsx';
 import { useLiveQuery } from '../../../data/use-live-query.ts';
 import { HandoverDialog } from './HandoverDialog.tsx';
@@ -141,8 +142,8 @@ export function HandoverPanel({ batch, batchInfo }: { batch: string; batchInfo: 
                 <td>
                   <RelativeTime iso={d.updatedAt} />
                 </td>
-                <td className="muted" data-station-words>
-                  {d.reason ?? ''}
+                <td>
+                  <StationReason text={d.reason} className="muted" empty="" />
                 </td>
               </tr>
             ))}
