@@ -226,6 +226,24 @@ describe('MQTT first contact after provisioning', () => {
     expect(await s.t.call('devices.get', { name: 'basic-1' })).toMatchObject({ telemetry: { rssi: { value: -60 } } });
   });
 
+  it('an MQTT_BASIC device stored without a password gets in whatever password its library sends, as in ThingsBoard', async () => {
+    s = await startStation();
+    expect(await provisionOverMqtt({ deviceName: 'user-only', credentialsType: 'MQTT_BASIC', username: 'only_user' })).toMatchObject({ userName: 'only_user' });
+    expect(await provisionOverMqtt({ deviceName: 'client-only', credentialsType: 'MQTT_BASIC', clientId: 'only_client' })).toMatchObject({ clientId: 'only_client' });
+    const publish = ['-q', '1', '-t', 'v1/devices/me/telemetry', '-m', '{"t":1}'];
+    for (const login of [
+      ['-u', 'only_user', '-P', 'anything'],
+      ['-u', 'only_user'],
+      ['-i', 'only_client', '-u', 'some_user', '-P', 'some_password'],
+    ]) {
+      const pub = await mosquittoPub(s.port, [...login, ...publish]);
+      expect(pub, `${login.join(' ')}: ${pub.stderr}`).toMatchObject({ code: 0 });
+    }
+    // The user name is still the key: another one is refused.
+    const other = await mosquittoPub(s.port, ['-u', 'other_user', '-P', 'anything', ...publish]);
+    expect(other.code).not.toBe(0);
+  });
+
   it('closes a device session on a payload that is not telemetry, as ThingsBoard does on MQTT 3.1.1', async () => {
     s = await startStation();
     await s.t.call('devices.add', { profile: 'meters', name: 'm', token: 'token-m' });

@@ -33,7 +33,10 @@ export function createFirstContact(db: Db) {
         if (row?.type !== 'MQTT_BASIC') continue;
         const stored = JSON.parse(row.value) as { clientId: string | null; userName: string | null; password: string | null };
         if (stored.clientId && stored.clientId !== clientId) continue;
-        if ((stored.password ?? null) !== (password || null)) continue;
+        // A password is checked only when one is stored; without one, whatever the device sends is let through
+        // (DefaultTransportApiService.validateMqttCredentials: `if (!StringUtils.isEmpty(dbCred.getPassword()))`).
+        // MQTT libraries that always send a password must still get in.
+        if (stored.password && stored.password !== password) continue;
         return identity(row);
       }
       return null;
