@@ -66,6 +66,14 @@ describe('provisioning service (decision order of the contract)', () => {
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
+  it("trims a device name as ThingsBoard's Java does: control characters and spaces at the ends, not a no-break space", async () => {
+    expect(await provision({ deviceName: '\u0001\u001f ' })).toMatchObject({ status: 'FAILURE' });
+    expect(await provision({ deviceName: '\u0001ctl-dev\t' })).toMatchObject({ status: 'SUCCESS' });
+    expect(await provision({ deviceName: '\u00a0nbsp-dev\u00a0' })).toMatchObject({ status: 'SUCCESS' });
+    const names = (await t.call('devices.list', {})).map((d) => d.name).sort();
+    expect(names).toEqual(['ctl-dev', '\u00a0nbsp-dev\u00a0']);
+  });
+
   it('refuses credentials that another device already has, creating nothing', async () => {
     await provision({ deviceName: 'one', token: 'shared_token' });
     expect(await provision({ deviceName: 'two', token: 'shared_token' })).toMatchObject({ status: 'FAILURE' });

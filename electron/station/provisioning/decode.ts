@@ -41,3 +41,13 @@ export function decodeProvisionRequest(body: unknown): DecodeResult {
   }
   return { ok: true, request };
 }
+
+/**
+ * A device name as ThingsBoard trims it: Java's String.trim() (DeviceProvisionServiceImpl), which strips the
+ * characters up to U+0020 (controls included) from both ends and nothing else; JavaScript's trim() would also strip
+ * Unicode spaces (a no-break space) and keep control characters, so a name's blankness and its stored form would
+ * differ from ThingsBoard's.
+ */
+export function trimDeviceName(name: string): string {
+  return name.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+}

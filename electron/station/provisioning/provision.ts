@@ -6,6 +6,7 @@ import type { CreatedDevice } from '../store/devices.ts';
 import type { ProfileRow, ProfileStore } from '../store/profiles.ts';
 import { createOutboxAppender } from '../store/outbox.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
+import { trimDeviceName } from './decode.ts';
 import { createTokenRedeemer, type SecretCheck } from './redeem.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
 import { reasonText } from '../../../shared/event-reasons.ts';
@@ -89,7 +90,7 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
   function decide(request: ProvisionRequest, origin: RequestOrigin, secret: SecretCheck | undefined): Decision {
     const now = Date.now();
     const given = request.deviceName;
-    const name = given === undefined || given === '' ? null : given.trim();
+    const name = given === undefined || given === '' ? null : trimDeviceName(given);
     const out = (response: ProvisionResponse, reason: string | null, deviceId: number | null, changed = false): Decision => ({
       response,
       reason,

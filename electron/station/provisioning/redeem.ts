@@ -1,5 +1,6 @@
 import { failure, notFound, type ProvisionResponse } from '../../../shared/provisioning.ts';
 import type { Db } from '../store/database.ts';
+import { trimDeviceName } from './decode.ts';
 import { credentialsFromRequest, randomAlphanumeric, responseValue, type StoredCredentials } from './credentials.ts';
 import { type TokenRow, tokenState } from './onboarding-tokens.ts';
 import type { ProvisionRequest, RequestOrigin } from './types.ts';
@@ -98,7 +99,7 @@ export function createTokenRedeemer(
       if (state === 'expired') return out(failure, reasonText('tokenExpired'));
 
       // The token's own device: the one it is bound to, or the one of the requested name it created before.
-      const given = request.deviceName?.trim();
+      const given = request.deviceName === undefined ? undefined : trimDeviceName(request.deviceName);
       let own: OwnDevice | undefined;
       if (token.device_id !== null) {
         own = device.get(token.device_id) as OwnDevice | undefined;
