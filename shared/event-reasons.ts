@@ -19,6 +19,7 @@ export const eventReasons = {
   nameTaken: 'a device of this name already exists',
   credentialsIncomplete: 'credentials are incomplete',
   credentialsTaken: 'these credentials belong to another device',
+  passwordWithClientIdOnly: 'a password needs a user name, not only a client id',
   // Onboarding tokens (provisioning/redeem.ts, service.ts).
   tokenLocked: 'onboarding token locked after wrong secrets',
   wrongTokenSecret: 'wrong onboarding secret',

@@ -16,14 +16,26 @@ export type ProvisionStrategy = z.infer<typeof ProvisionStrategy>;
 export const ReprovisionPolicy = z.enum(['deny', 'reissue-same']);
 export type ReprovisionPolicy = z.infer<typeof ReprovisionPolicy>;
 
+/** MQTT_BASIC credentials as the station stores them: a part not given is null. */
 export interface MqttBasicValue {
   clientId: string | null;
   userName: string | null;
   password: string | null;
 }
 
+/**
+ * MQTT_BASIC credentials as a SUCCESS answer carries them: a part not given is "", never null. ThingsBoard's transport
+ * reads an absent field as "" (JsonConverter.getStrValue) and stores and answers those strings (BasicMqttCredentials);
+ * firmware that copies `userName` as a C string would get NULL otherwise.
+ */
+export interface MqttBasicAnswer {
+  clientId: string;
+  userName: string;
+  password: string;
+}
+
 export type ProvisionResponse =
-  | { credentialsValue: string | MqttBasicValue; credentialsType: CredentialsType; status: 'SUCCESS' }
+  | { credentialsValue: string | MqttBasicAnswer; credentialsType: CredentialsType; status: 'SUCCESS' }
   | { errorMsg: 'Provision data was not found!'; status: 'NOT_FOUND' }
   | { errorMsg: string; status: 'FAILURE' };
 

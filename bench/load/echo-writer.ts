@@ -15,7 +15,8 @@ let serial = 0;
 
 serveWriter<ProvisionOnly>(parentPort!, new Database(':memory:'), {
   provision({ request, origin }) {
-    const credentials = credentialsFromRequest(request) ?? { type: 'ACCESS_TOKEN' as const, credentialsId: '', value: randomAlphanumeric() };
+    const asked = credentialsFromRequest(request);
+    const credentials = 'refused' in asked ? { type: 'ACCESS_TOKEN' as const, credentialsId: '', value: randomAlphanumeric() } : asked;
     const id = ++serial;
     const at = Date.now();
     return {

@@ -45,6 +45,7 @@ describe('event reasons as the station writes them', () => {
     await provision({ ...listed, deviceName: 'listed-1' });
     await provision({ ...open, deviceName: 'open-owned' });
     await provision({ ...open, deviceName: 'basic', credentialsType: 'MQTT_BASIC' });
+    await provision({ ...open, deviceName: 'basic', credentialsType: 'MQTT_BASIC', clientId: 'c', password: 'p' });
     expect(await provision({ ...open, deviceName: 'first', token: 'same-token' })).toBe('SUCCESS');
     await provision({ ...open, deviceName: 'second', token: 'same-token' });
     await provision([]);
@@ -72,6 +73,7 @@ describe('event reasons as the station writes them', () => {
       'nameTaken',
       'credentialsIncomplete',
       'credentialsTaken',
+      'passwordWithClientIdOnly',
       'notObject',
       'fieldMissing',
       'fieldNotString',

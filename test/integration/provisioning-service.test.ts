@@ -154,6 +154,15 @@ describe('provisioning service (decision order of the contract)', () => {
     expect(t.service.authenticateMqttBasic('other', 'u1', 'p1')).toBeNull();
   });
 
+  it('MQTT_BASIC parts a device left out are answered as "" (ThingsBoard reads an absent field as ""), never null', async () => {
+    const reply = await provision({ deviceName: 'client-only', credentialsType: 'MQTT_BASIC', clientId: 'cid5', username: '' });
+    expect(JSON.stringify(reply)).toBe('{"credentialsValue":{"clientId":"cid5","userName":"","password":""},"credentialsType":"MQTT_BASIC","status":"SUCCESS"}');
+    // ThingsBoard refuses a password beside a client id alone (formatSimpleMqttCredentials): FAILURE, nothing created.
+    expect(await provision({ deviceName: 'pw-no-user', credentialsType: 'MQTT_BASIC', clientId: 'cid6', password: 'pw' })).toMatchObject({ status: 'FAILURE' });
+    expect((await t.call('provisioning.attempts', {}))[0]).toMatchObject({ outcome: 'FAILURE', reason: 'a password needs a user name, not only a client id' });
+    expect((await t.call('devices.list', {})).map((d) => d.name)).toEqual(['client-only']);
+  });
+
   it("the Server screen's totals count every attempt by outcome exactly, read after read, and from a given time", async () => {
     const decodedWith = (body: Record<string, unknown>) => {
       const decoded = t.service.decode(body);

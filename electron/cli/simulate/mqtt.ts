@@ -73,9 +73,9 @@ export function deviceLogin(credentials: DeviceCredentials): IClientOptions {
       return { username: credentials.value, clientId: anyClientId() };
     case 'MQTT_BASIC':
       return {
-        clientId: credentials.value.clientId ?? anyClientId(),
-        ...(credentials.value.userName !== null ? { username: credentials.value.userName } : {}),
-        ...(credentials.value.password !== null ? { password: credentials.value.password } : {}),
+        clientId: credentials.value.clientId || anyClientId(),
+        ...(credentials.value.userName ? { username: credentials.value.userName } : {}),
+        ...(credentials.value.password ? { password: credentials.value.password } : {}),
       };
     case 'X509_CERTIFICATE':
       throw new Error('X.509 devices connect over TLS (mqtts), which the simulator does not speak');

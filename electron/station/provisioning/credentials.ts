@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { CredentialsInput } from '../../../shared/devices.ts';
-import type { CredentialsType, MqttBasicValue } from '../../../shared/provisioning.ts';
+import type { CredentialsType, MqttBasicAnswer, MqttBasicValue } from '../../../shared/provisioning.ts';
 import type { ProvisionRequest } from './types.ts';
 
 /** Credentials as stored: `credentialsId` is the unique lookup key, `value` what the device is given. */
@@ -83,19 +83,24 @@ export function x509(certificate: string): StoredCredentials {
 
 const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : s);
 
-/** Credentials a provisioning request asks for; null when they are unusable (FAILURE). */
-export function credentialsFromRequest(request: ProvisionRequest): StoredCredentials | null {
+/** Why a request's credentials cannot be used (a FAILURE), as the station's reason (shared/event-reasons.ts). */
+export type CredentialsRefusal = { refused: 'credentialsIncomplete' | 'passwordWithClientIdOnly' };
+
+/** Credentials a provisioning request asks for, or why they are unusable (FAILURE). */
+export function credentialsFromRequest(request: ProvisionRequest): StoredCredentials | CredentialsRefusal {
+  const incomplete: CredentialsRefusal = { refused: 'credentialsIncomplete' };
   switch (request.credentialsType ?? 'ACCESS_TOKEN') {
     case 'ACCESS_TOKEN':
       return accessToken(request.token ? request.token : madeUpAccessToken());
-    case 'MQTT_BASIC':
-      return mqttBasic({
-        clientId: orNull(request.clientId),
-        userName: orNull(request.username),
-        password: orNull(request.password),
-      });
+    case 'MQTT_BASIC': {
+      const value = { clientId: orNull(request.clientId), userName: orNull(request.username), password: orNull(request.password) };
+      // ThingsBoard refuses a password beside a client id alone ("Password cannot be specified along with client id",
+      // DeviceCredentialsServiceImpl.formatSimpleMqttCredentials), which its provisioning answers as FAILURE.
+      if (value.clientId && value.password && !value.userName) return { refused: 'passwordWithClientIdOnly' };
+      return mqttBasic(value) ?? incomplete;
+    }
     case 'X509_CERTIFICATE':
-      return request.hash ? x509(request.hash) : null;
+      return request.hash ? x509(request.hash) : incomplete;
   }
 }
 
@@ -119,6 +124,8 @@ export function credentialsFromInput(input: CredentialsInput | undefined, defaul
 }
 
 /** What the SUCCESS reply carries: a string, or for MQTT_BASIC an object. */
-export function responseValue(stored: { type: CredentialsType; value: string }): string | MqttBasicValue {
-  return stored.type === 'MQTT_BASIC' ? (JSON.parse(stored.value) as MqttBasicValue) : stored.value;
+export function responseValue(stored: { type: CredentialsType; value: string }): string | MqttBasicAnswer {
+  if (stored.type !== 'MQTT_BASIC') return stored.value;
+  const v = JSON.parse(stored.value) as MqttBasicValue;
+  return { clientId: v.clientId ?? '', userName: v.userName ?? '', password: v.password ?? '' };
 }

@@ -134,7 +134,7 @@ export function createProvisionDecider(db: Db, profiles: ProfileStore, audit: Au
       return again ? out(again, reasonText('reissued'), existing.id) : out(failure, reasonText('nameTaken'), existing.id);
     }
     const credentials = credentialsFromRequest(request);
-    if (!credentials) return out(failure, reasonText('credentialsIncomplete'), null);
+    if ('refused' in credentials) return out(failure, reasonText(credentials.refused), null);
     if (credentialsTaken.get(credentials.credentialsId)) return out(failure, reasonText('credentialsTaken'), null);
     const deviceName = name ?? randomAlphanumeric();
     const id = Number(insertProvisioned.run(deviceName, profile.id, request.gateway ? 1 : 0, now, now, origin.transport).lastInsertRowid);

@@ -130,7 +130,7 @@ export function createTokenRedeemer(
         let credentials = own.type && own.value ? { type: own.type, value: own.value } : null;
         if (!credentials) {
           const requested = credentialsFromRequest(request);
-          if (!requested) return out(failure, reasonText('credentialsIncomplete'), own.id, own.name);
+          if ('refused' in requested) return out(failure, reasonText(requested.refused), own.id, own.name);
           if (credentialsTaken.get(requested.credentialsId)) return out(failure, reasonText('credentialsTaken'), own.id, own.name);
           insertCredentials.run(own.id, requested.type, requested.credentialsId, requested.value);
           credentials = requested;
@@ -146,7 +146,7 @@ export function createTokenRedeemer(
       const name = given ? given : `device-${randomAlphanumeric(10).toLowerCase()}`;
       if (nameTaken.get(name)) return out(failure, reasonText('nameTaken'), null, name);
       const credentials = credentialsFromRequest(request);
-      if (!credentials) return out(failure, reasonText('credentialsIncomplete'), null, name);
+      if ('refused' in credentials) return out(failure, reasonText(credentials.refused), null, name);
       if (credentialsTaken.get(credentials.credentialsId)) return out(failure, reasonText('credentialsTaken'), null, name);
       const id = Number(insertDevice.run(name, token.profile_id, token.batch_id, request.gateway ? 1 : 0, now).lastInsertRowid);
       insertCredentials.run(id, credentials.type, credentials.credentialsId, credentials.value);

@@ -18,6 +18,7 @@ const reasonMessages: Record<EventReason, MessageDescriptor> = defineMessages({
   nameTaken: { id: 'reason.nameTaken', defaultMessage: 'a device of this name already exists' },
   credentialsIncomplete: { id: 'reason.credentialsIncomplete', defaultMessage: 'credentials are incomplete' },
   credentialsTaken: { id: 'reason.credentialsTaken', defaultMessage: 'these credentials belong to another device' },
+  passwordWithClientIdOnly: { id: 'reason.passwordWithClientIdOnly', defaultMessage: 'a password needs a user name, not only a client id' },
   tokenLocked: { id: 'reason.tokenLocked', defaultMessage: 'onboarding token locked after wrong secrets' },
   wrongTokenSecret: { id: 'reason.wrongTokenSecret', defaultMessage: 'wrong onboarding secret' },
   tokenRevoked: { id: 'reason.tokenRevoked', defaultMessage: 'onboarding token revoked' },
