@@ -49,5 +49,9 @@ export function decodeProvisionRequest(body: unknown): DecodeResult {
  * differ from ThingsBoard's.
  */
 export function trimDeviceName(name: string): string {
-  return name.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  let start = 0;
+  let end = name.length;
+  while (start < end && name.charCodeAt(start) <= 0x20) start++;
+  while (end > start && name.charCodeAt(end - 1) <= 0x20) end--;
+  return name.slice(start, end);
 }
